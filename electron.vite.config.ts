@@ -1,0 +1,32 @@
+import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
+import { CSP } from './src/shared/csp'
+import react from '@vitejs/plugin-react'
+
+
+// Dev (HMR) needs inline scripts, so the CSP goes into the built page only.
+const cspMeta: Plugin = {
+  name: 'switchyard-csp',
+  apply: 'build',
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }],
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: { input: { index: 'src/main/index.ts', server: 'src/main/server.ts' } },
+    },
+  },
+  preload: {
+    // A sandboxed preload must be CommonJS.
+    build: {
+      externalizeDeps: false,
+      rollupOptions: { input: { index: 'src/preload/index.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    build: { rollupOptions: { input: 'src/renderer/index.html' } },
+    plugins: [react(), cspMeta],
+  },
+})

@@ -1,0 +1,47 @@
+// `npm test`: typecheck, build, unit + integration (Vitest), end-to-end (Playwright in Chromium, and
+// Electron where its binary exists). Ends with one line counting every test of every stage.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+
+const results = '.cache/test-results'
+rmSync(results, { recursive: true, force: true })
+mkdirSync(results, { recursive: true })
+const totals = { passed: 0, failed: 0, skipped: 0 }
+let failedStages = []
+
+function run(stage, cmd, args, env = {}) {
+  console.log(`\n=== ${stage}: ${cmd} ${args.join(' ')}`)
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  if (r.status !== 0) failedStages.push(stage)
+  return r.status === 0
+}
+
+run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
+const built = run('build', 'npx', ['electron-vite', 'build'])
+
+run('unit and integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`])
+try {
+  const v = JSON.parse(readFileSync(`${results}/vitest.json`, 'utf8'))
+  totals.passed += v.numPassedTests
+  totals.failed += v.numFailedTests
+  totals.skipped += v.numPendingTests + v.numTodoTests
+} catch {
+  failedStages.push('unit and integration (no report)')
+}
+
+if (built) {
+  run('end-to-end', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json` })
+  try {
+    const p = JSON.parse(readFileSync(`${results}/playwright.json`, 'utf8')).stats
+    totals.passed += p.expected + p.flaky
+    totals.failed += p.unexpected
+    totals.skipped += p.skipped
+  } catch {
+    failedStages.push('end-to-end (no report)')
+  }
+}
+
+failedStages = [...new Set(failedStages)]
+if (failedStages.length) console.log(`\nFailed stages: ${failedStages.join(', ')}`)
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
+process.exit(failedStages.length || totals.failed ? 1 : 0)

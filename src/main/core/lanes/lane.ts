@@ -1,0 +1,196 @@
+import type { Lane as LaneRecord } from '../../../shared/contract'
+import type { LaneEvent, LaneEventBody, LaneStatus } from '../../../shared/events'
+import { AppError } from '../errors'
+import type { AgentAdapter, AgentSession, LaunchSpec } from '../agents/types'
+import { RUNNING } from './reaper'
+import type { Transcript } from './transcript'
+
+const TRANSITIONS: Record<LaneStatus, readonly LaneStatus[]> = {
+  starting: ['ready', 'busy', 'sleeping', 'exited', 'failed'],
+  ready: ['busy', 'waiting', 'sleeping', 'exited', 'failed'],
+  busy: ['ready', 'waiting', 'sleeping', 'exited', 'failed'],
+  waiting: ['busy', 'ready', 'sleeping', 'exited', 'failed'],
+  sleeping: ['starting'],
+  exited: ['starting'],
+  failed: ['starting'],
+}
+
+export function canTransition(from: LaneStatus, to: LaneStatus): boolean {
+  return TRANSITIONS[from].includes(to)
+}
+
+/** How turn and approval events move a running lane between ready, busy and waiting. */
+export function statusAfter(current: LaneStatus, event: LaneEventBody, pendingApprovals: number): LaneStatus {
+  switch (event.type) {
+    case 'turn.started':
+      return current === 'ready' ? 'busy' : current
+    case 'turn.completed':
+      return current === 'busy' || current === 'waiting' ? 'ready' : current
+    case 'approval.requested':
+      return current === 'busy' || current === 'ready' ? 'waiting' : current
+    case 'approval.resolved':
+      return current === 'waiting' && pendingApprovals === 0 ? 'busy' : current
+    default:
+      return current
+  }
+}
+
+/** Events that show the agent (or the user) did something: they keep a lane from being reaped. */
+const ACTIVITY: ReadonlySet<LaneEventBody['type']> = new Set(['status', 'process.exited'])
+const isActivity = (e: LaneEventBody) => !ACTIVITY.has(e.type)
+
+export interface LaneDeps {
+  adapter: AgentAdapter
+  transcript: Transcript
+  now: () => number
+  /** Builds the launch spec at start time (env, command, cwd may have changed since creation). */
+  launchSpec: (lane: LaneRecord, resume: string | undefined) => Promise<LaunchSpec>
+  onRecord: (lane: LaneRecord) => void
+  onEvent: (event: LaneEvent) => void
+}
+
+type StopTarget = 'sleeping' | 'exited' | 'failed'
+
+/** One agent session: its record, its process (if any), its transcript. */
+export class Lane {
+  private session: AgentSession | undefined
+  private starting: Promise<void> | undefined
+  private stopTarget: StopTarget | undefined
+  private failure: string | undefined
+  private exitWaiters: (() => void)[] = []
+  private readonly pendingApprovals = new Set<string>()
+
+  constructor(
+    public record: LaneRecord,
+    private readonly deps: LaneDeps,
+    public resumeToken?: string,
+  ) {}
+
+  get id(): string {
+    return this.record.id
+  }
+
+  get status(): LaneStatus {
+    return this.record.status
+  }
+
+  /** Counts toward the process limit: running, or reserved by a start under way. */
+  get hasProcess(): boolean {
+    return RUNNING.includes(this.record.status)
+  }
+
+  get running(): boolean {
+    return this.session !== undefined || this.starting !== undefined
+  }
+
+  emit(body: LaneEventBody): void {
+    const at = this.deps.now()
+    const event = { ...body, laneId: this.id, seq: this.deps.transcript.nextSeq(), at } as LaneEvent
+    this.deps.transcript.append(event)
+    if (isActivity(body)) this.record = { ...this.record, lastActivityAt: at }
+    this.deps.onEvent(event)
+    if (body.type === 'approval.requested') this.pendingApprovals.add(body.requestId)
+    if (body.type === 'approval.resolved') this.pendingApprovals.delete(body.requestId)
+    if (body.type === 'turn.completed') this.pendingApprovals.clear()
+    const next = statusAfter(this.record.status, body, this.pendingApprovals.size)
+    if (next !== this.record.status) this.setStatus(next)
+    // A fatal error (say, a malformed line from the agent) fails this lane only.
+    if (body.type === 'error' && body.fatal && this.session && !this.stopTarget) {
+      this.failure = body.message
+      void this.stop('failed')
+    }
+  }
+
+  private setStatus(status: LaneStatus, patch: Partial<LaneRecord> = {}): void {
+    const previous = this.record.status
+    if (previous !== status && !canTransition(previous, status)) {
+      this.emit({ type: 'error', message: `Ignored lane transition ${previous} → ${status}` })
+      return
+    }
+    this.record = { ...this.record, ...patch, status }
+    if (previous !== status) this.emit({ type: 'status', status, previous })
+    this.deps.onRecord(this.record)
+  }
+
+  /** Starts the agent if it is not running; concurrent callers share one start. */
+  start(): Promise<void> {
+    if (this.starting) return this.starting
+    if (this.session) return Promise.resolve()
+    this.starting = this.launch().finally(() => (this.starting = undefined))
+    return this.starting
+  }
+
+  private async launch(): Promise<void> {
+    this.stopTarget = undefined
+    this.failure = undefined
+    this.setStatus('starting', { exit: undefined, pid: undefined })
+    try {
+      const spec = await this.deps.launchSpec(this.record, this.resumeToken)
+      const session = await this.deps.adapter.start(spec, {
+        emit: (e) => this.emit(e),
+        exited: (info) => this.onExit(info),
+      })
+      this.session = session
+      if (session.resumeToken) this.resumeToken = session.resumeToken
+      if (this.record.status === 'starting') this.setStatus('ready', { pid: session.pid })
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      this.emit({ type: 'error', message, fatal: true })
+      this.setStatus('failed', { exit: { exitCode: null, signal: null, message, lastLines: [] } })
+      throw err instanceof AppError ? err : new AppError('spawn_failed', message)
+    }
+  }
+
+  private onExit(info: { exitCode: number | null; signal: string | null; lastLines: string[] }): void {
+    const requested = this.stopTarget !== undefined
+    this.session = undefined
+    this.pendingApprovals.clear()
+    this.emit({ type: 'process.exited', exitCode: info.exitCode, signal: info.signal, requested })
+    const how = info.signal ? `killed by ${info.signal}` : `exited with code ${info.exitCode}`
+    if (this.stopTarget) {
+      const message = { sleeping: 'Asleep: idle for too long', exited: 'Stopped', failed: this.failure ?? 'Failed' }[this.stopTarget]
+      this.setStatus(this.stopTarget, { pid: undefined, exit: { exitCode: info.exitCode, signal: info.signal, message, lastLines: info.lastLines } })
+    } else if (info.exitCode === 0) {
+      this.setStatus('exited', { pid: undefined, exit: { exitCode: 0, signal: null, message: 'The process exited with code 0', lastLines: info.lastLines } })
+    } else {
+      this.setStatus('failed', {
+        pid: undefined,
+        exit: { exitCode: info.exitCode, signal: info.signal, message: `The process ${how}`, lastLines: info.lastLines },
+      })
+    }
+    for (const w of this.exitWaiters.splice(0)) w()
+  }
+
+  /** The manager starts the lane first (it owns the process limit). */
+  async send(input: string, recordInput: boolean): Promise<void> {
+    if (this.starting) await this.starting
+    if (!this.session) throw new AppError('not_running', `Lane ${this.id} is not running`)
+    if (recordInput) this.emit({ type: 'input', text: input })
+    else this.record = { ...this.record, lastActivityAt: this.deps.now() }
+    await this.session.send(input)
+  }
+
+  async interrupt(): Promise<void> {
+    if (!this.session) throw new AppError('not_running', `Lane ${this.id} is not running`)
+    await this.session.interrupt()
+  }
+
+  resize(cols: number, rows: number): void {
+    this.record = { ...this.record, cols, rows }
+    this.session?.resize(cols, rows)
+    this.deps.onRecord(this.record)
+  }
+
+  /** Stops the process tree; the lane keeps its transcript and wakes on the next send. */
+  async stop(target: StopTarget): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined)
+    const session = this.session
+    if (!session) return
+    this.stopTarget ??= target
+    const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve))
+    await session.stop()
+    // The tree is gone; the exit callback may still be on its way through the event loop.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))])
+    if (this.session === session) this.onExit({ exitCode: null, signal: null, lastLines: [] })
+  }
+}

@@ -1,0 +1,272 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+import { Lane as LaneRecord, type LaneStatusEvent, type MethodArgs } from '../../../shared/contract'
+import type { LaneEvent } from '../../../shared/events'
+import type { AdapterRegistry } from '../agents/registry'
+import type { LaunchSpec } from '../agents/types'
+import { AppError } from '../errors'
+import { newId } from '../ids'
+import { buildChildEnv, loginShellPath, resolveExecutable } from '../isolation/env'
+import type { Profiles } from '../profiles/profiles'
+import { readList, type KeyValueStore } from '../store'
+import type { Workspaces } from '../workspaces/workspaces'
+import { Lane } from './lane'
+import { evictionCandidate, idleLanes, startReaper, type IdleCandidate } from './reaper'
+import { Transcript } from './transcript'
+
+const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
+
+export interface LaneManagerOptions {
+  dataDir: string
+  store: KeyValueStore
+  workspaces: Workspaces
+  profiles: Profiles
+  adapters: AdapterRegistry
+  now?: () => number
+  /** Lanes with a live process at once; past it the least recently active idle lane is put to sleep. */
+  maxProcesses?: number
+  /** How often the idle reaper looks; 0 turns it off (tests call `reapIdle`). */
+  reaperIntervalMs?: number
+  parentEnv?: NodeJS.ProcessEnv
+  loginPath?: () => Promise<string | undefined>
+  secrets?: (profileId: string) => Record<string, string>
+}
+
+type Listener<T> = (value: T) => void
+
+/** The registry of lanes: creates, wakes, limits, reaps and stops them, and keeps them across restarts. */
+export class LaneManager {
+  private readonly lanes = new Map<string, Lane>()
+  private readonly eventListeners = new Set<Listener<LaneEvent>>()
+  private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
+  private readonly now: () => number
+  private readonly maxProcesses: number
+  private readonly stopReaper: () => void
+  private saveTimer: NodeJS.Timeout | undefined
+
+  constructor(private readonly opts: LaneManagerOptions) {
+    this.now = opts.now ?? Date.now
+    this.maxProcesses = opts.maxProcesses ?? 12
+    for (const saved of readList(opts.store, 'lanes', PersistedLane)) {
+      const { resumeToken, ...record } = saved
+      // Nothing runs after a restart: what was running comes back asleep, ready to wake.
+      const status = record.status === 'failed' || record.status === 'exited' ? record.status : 'sleeping'
+      this.lanes.set(record.id, this.makeLane({ ...record, status, pid: undefined }, resumeToken))
+    }
+    const interval = opts.reaperIntervalMs ?? 15_000
+    this.stopReaper = interval > 0 ? startReaper(() => void this.reapIdle(), interval) : () => {}
+  }
+
+  list(): LaneRecord[] {
+    return [...this.lanes.values()].map((l) => l.record)
+  }
+
+  get(id: string): Lane {
+    const lane = this.lanes.get(id)
+    if (!lane) throw new AppError('not_found', `No lane ${id}`)
+    return lane
+  }
+
+  lanesUsing(filter: { profileId?: string; workspaceId?: string }): LaneRecord[] {
+    return this.list().filter((l) => l.profileId === filter.profileId || l.workspaceId === filter.workspaceId)
+  }
+
+  async create(input: MethodArgs<'lanes.create'>): Promise<LaneRecord> {
+    const workspace = this.opts.workspaces.get(input.workspaceId)
+    const profile = this.opts.profiles.get(input.profileId)
+    const ordinal = this.list().filter((l) => l.profileId === profile.id).length + 1
+    const at = this.now()
+    const record: LaneRecord = {
+      id: newId('lane'),
+      workspaceId: workspace.id,
+      profileId: profile.id,
+      kind: profile.kind,
+      title: input.title || `${profile.name} ${ordinal}`,
+      status: 'starting',
+      createdAt: at,
+      lastActivityAt: at,
+      cols: input.cols ?? 100,
+      rows: input.rows ?? 30,
+    }
+    while (!this.hasRoom()) await this.evictOne()
+    // Registered as `starting` in the same synchronous step as the last check: that reserves its place.
+    const lane = this.makeLane(record)
+    this.lanes.set(record.id, lane)
+    this.changed(lane.record)
+    // A lane that cannot start still exists, `failed` with the reason, so the user can fix and restart it.
+    await this.startLane(lane).catch(() => undefined)
+    return lane.record
+  }
+
+  async send(id: string, input: string): Promise<void> {
+    const lane = this.get(id)
+    if (!lane.running) await this.startLane(lane)
+    await lane.send(input, !this.opts.adapters[lane.record.kind].keystrokes)
+  }
+
+  async start(id: string): Promise<LaneRecord> {
+    const lane = this.get(id)
+    if (!lane.running) await this.startLane(lane)
+    return lane.record
+  }
+
+  interrupt(id: string): Promise<void> {
+    return this.get(id).interrupt()
+  }
+
+  async stop(id: string): Promise<LaneRecord> {
+    const lane = this.get(id)
+    await lane.stop('exited')
+    return lane.record
+  }
+
+  resize(id: string, cols: number, rows: number): void {
+    this.get(id).resize(cols, rows)
+  }
+
+  transcript(id: string, after?: number, limit?: number) {
+    return this.transcriptOf(this.get(id).id).read(after, limit)
+  }
+
+  async remove(id: string): Promise<void> {
+    const lane = this.get(id)
+    await lane.stop('exited')
+    this.lanes.delete(id)
+    this.transcriptOf(id).delete()
+    this.transcripts.delete(id)
+    this.scheduleSave()
+    for (const l of this.statusListeners) l({ type: 'removed', laneId: id })
+  }
+
+  /** Puts lanes idle past their profile's timeout to sleep. */
+  async reapIdle(now = this.now()): Promise<string[]> {
+    const ids = idleLanes(this.candidates(), now)
+    await Promise.all(ids.map((id) => this.lanes.get(id)?.stop('sleeping')))
+    return ids
+  }
+
+  /** Stops every lane's process tree (quit, shutdown). Lanes come back asleep next time. */
+  async stopAll(): Promise<void> {
+    this.stopReaper()
+    await Promise.all([...this.lanes.values()].map((l) => l.stop('sleeping')))
+    this.flush()
+    for (const t of this.transcripts.values()) t.close()
+  }
+
+  onEvent(listener: Listener<LaneEvent>): () => void {
+    this.eventListeners.add(listener)
+    return () => this.eventListeners.delete(listener)
+  }
+
+  onStatus(listener: Listener<LaneStatusEvent>): () => void {
+    this.statusListeners.add(listener)
+    return () => this.statusListeners.delete(listener)
+  }
+
+  /** Writes the lane records now (they are otherwise saved shortly after each change). */
+  flush(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer)
+    this.saveTimer = undefined
+    this.opts.store.set(
+      'lanes',
+      [...this.lanes.values()].map((l) => ({ ...l.record, resumeToken: l.resumeToken })),
+    )
+  }
+
+  private async startLane(lane: Lane): Promise<void> {
+    while (!this.hasRoom(lane)) await this.evictOne(lane)
+    // No await between the last check and start(), which marks the lane `starting`: concurrent starts cannot overshoot.
+    return lane.start()
+  }
+
+  private hasRoom(except?: Lane): boolean {
+    let running = 0
+    for (const l of this.lanes.values()) if (l !== except && l.hasProcess) running++
+    return running < this.maxProcesses
+  }
+
+  /** Puts the least recently active idle lane to sleep (waiting for starts under way); refuses when every lane is working. */
+  private async evictOne(except?: Lane): Promise<void> {
+    const running = [...this.lanes.values()].filter((l) => l !== except && l.hasProcess)
+    const victim = evictionCandidate(running.map((l) => this.candidate(l)))
+    const starting = running.find((l) => l.status === 'starting')
+    if (!victim && starting) {
+      // It becomes ready (and evictable) or fails (and frees its place) shortly.
+      await starting.start().catch(() => undefined)
+      return
+    }
+    if (!victim) {
+      throw new AppError('limit_reached', `${this.maxProcesses} lanes are already running and none is idle; stop one first`, {
+        maxProcesses: this.maxProcesses,
+      })
+    }
+    await this.get(victim).stop('sleeping')
+  }
+
+  private candidates(): IdleCandidate[] {
+    return [...this.lanes.values()].map((l) => this.candidate(l))
+  }
+
+  private candidate(lane: Lane): IdleCandidate {
+    const r = lane.record
+    let idleTimeoutMs = 0
+    try {
+      idleTimeoutMs = this.opts.profiles.get(r.profileId).idleTimeoutMs
+    } catch {}
+    return { id: r.id, status: r.status, lastActivityAt: r.lastActivityAt, idleTimeoutMs }
+  }
+
+  private readonly transcripts = new Map<string, Transcript>()
+  private transcriptOf(id: string): Transcript {
+    let t = this.transcripts.get(id)
+    if (!t) this.transcripts.set(id, (t = new Transcript(path.join(this.opts.dataDir, 'transcripts', `${id}.jsonl`))))
+    return t
+  }
+
+  private makeLane(record: LaneRecord, resumeToken?: string): Lane {
+    return new Lane(
+      record,
+      {
+        adapter: this.opts.adapters[record.kind],
+        transcript: this.transcriptOf(record.id),
+        now: this.now,
+        launchSpec: (r, resume) => this.launchSpec(r, resume),
+        onRecord: (r) => this.changed(r),
+        onEvent: (e) => {
+          for (const l of this.eventListeners) l(e)
+        },
+      },
+      resumeToken,
+    )
+  }
+
+  private changed(record: LaneRecord): void {
+    this.scheduleSave()
+    for (const l of this.statusListeners) l({ type: 'upsert', lane: record })
+  }
+
+  private scheduleSave(): void {
+    this.saveTimer ??= setTimeout(() => this.flush(), 200)
+  }
+
+  private async launchSpec(record: LaneRecord, resume: string | undefined): Promise<LaunchSpec> {
+    const profile = this.opts.profiles.get(record.profileId)
+    const workspace = this.opts.workspaces.get(record.workspaceId)
+    if (!existsSync(workspace.path)) throw new AppError('not_found', `The workspace folder is gone: ${workspace.path}`)
+    const adapter = this.opts.adapters[profile.kind]
+    const fallback = adapter.defaultCommand()
+    const command = profile.command || fallback.command
+    const args = profile.command || profile.args.length ? profile.args : fallback.args
+    const env = buildChildEnv({
+      parent: this.opts.parentEnv ?? process.env,
+      loginPath: await (this.opts.loginPath ?? loginShellPath)(),
+      kind: adapter.kindEnv({ configDir: profile.configDir, laneId: record.id }),
+      profile: profile.env,
+      secrets: this.opts.secrets?.(profile.id),
+    })
+    const resolved = resolveExecutable(command, env.PATH)
+    if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
+    return { laneId: record.id, cwd: workspace.path, command: resolved, args, env, configDir: profile.configDir, cols: record.cols, rows: record.rows, resume }
+  }
+}

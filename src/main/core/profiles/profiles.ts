@@ -1,0 +1,73 @@
+import { rmSync } from 'node:fs'
+import { z } from 'zod'
+import { Profile, ProfileFields, type MethodArgs } from '../../../shared/contract'
+import { AppError } from '../errors'
+import { newId } from '../ids'
+import { ensureProfileDir } from '../isolation/profile-dir'
+import { readList, type KeyValueStore } from '../store'
+
+/** Profiles that exist on first start. */
+const BUILT_IN: Array<{ id: string } & z.input<typeof ProfileFields>> = [
+  // A shell's state (cwd, jobs, history) is the user's work: never reap it unless they ask.
+  { id: 'shell', kind: 'terminal', name: 'Shell', idleTimeoutMs: 0 },
+]
+
+/** Launch recipes, each with its private config directory under the data dir. */
+export class Profiles {
+  private items: Profile[]
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly dataDir: string,
+  ) {
+    this.items = readList(store, 'profiles', Profile)
+    for (const b of BUILT_IN) {
+      if (!this.items.some((p) => p.id === b.id)) this.items.push(this.make(b.id, ProfileFields.parse(b), true))
+    }
+    // The data dir may have moved, or the dirs been deleted: recreate them where they belong.
+    this.items = this.items.map((p) => ({ ...p, configDir: ensureProfileDir(dataDir, p.id) }))
+    this.save()
+  }
+
+  list(): Profile[] {
+    return [...this.items]
+  }
+
+  get(id: string): Profile {
+    const p = this.items.find((x) => x.id === id)
+    if (!p) throw new AppError('not_found', `No profile ${id}`)
+    return p
+  }
+
+  create(fields: z.input<typeof ProfileFields>): Profile {
+    const profile = this.make(newId('prof'), ProfileFields.parse(fields), false)
+    this.items.push(profile)
+    this.save()
+    return profile
+  }
+
+  update(id: string, patch: MethodArgs<'profiles.update'>['patch']): Profile {
+    const current = this.get(id)
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
+    const next = Profile.parse({ ...current, ...defined })
+    this.items = this.items.map((p) => (p.id === id ? next : p))
+    this.save()
+    return next
+  }
+
+  remove(id: string): void {
+    const p = this.get(id)
+    if (p.builtIn) throw new AppError('conflict', `${p.name} is built in and cannot be removed`)
+    this.items = this.items.filter((x) => x.id !== id)
+    rmSync(p.configDir, { recursive: true, force: true })
+    this.save()
+  }
+
+  private make(id: string, fields: z.output<typeof ProfileFields>, builtIn: boolean): Profile {
+    return { ...fields, id, builtIn, configDir: ensureProfileDir(this.dataDir, id) }
+  }
+
+  private save(): void {
+    this.store.set('profiles', this.items)
+  }
+}

@@ -1,0 +1,134 @@
+import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+
+/**
+ * Every agent runs in its own process group (its own session, in fact), and stopping it stops the
+ * whole tree: the group plus every descendant found by parent links, because an interactive shell
+ * moves each job into a group of its own.
+ */
+
+export interface ProcessInfo {
+  pid: number
+  ppid: number
+  pgid: number
+  zombie: boolean
+}
+
+/** Spawns `command` as the leader of a new process group (POSIX), with piped stdio. */
+export function spawnInGroup(
+  command: string,
+  args: readonly string[],
+  opts: { cwd: string; env: Record<string, string> },
+): ChildProcessWithoutNullStreams {
+  return spawn(command, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: 'pipe',
+    detached: process.platform !== 'win32',
+    windowsHide: true,
+  })
+}
+
+/** The process table: /proc on Linux, `ps` elsewhere on POSIX. */
+export async function listProcesses(): Promise<ProcessInfo[]> {
+  if (process.platform === 'linux') return listFromProc()
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat='], (err, stdout) => (err ? reject(err) : resolve(stdout))),
+  )
+  return out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 4)
+    .map(([pid, ppid, pgid, stat]) => ({ pid: +pid, ppid: +ppid, pgid: +pgid, zombie: stat.startsWith('Z') }))
+}
+
+function listFromProc(): ProcessInfo[] {
+  const table: ProcessInfo[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1')
+      // "pid (comm) state ppid pgrp ..." — comm may contain spaces and parentheses.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      table.push({ pid: +name, ppid: +rest[1], pgid: +rest[2], zombie: rest[0] === 'Z' || rest[0] === 'X' })
+    } catch {
+      // The process ended while we were reading.
+    }
+  }
+  return table
+}
+
+/** The living members of `root`'s tree: root, its process group, and all descendants. */
+export function treeMembers(root: number, table: readonly ProcessInfo[]): number[] {
+  const children = new Map<number, number[]>()
+  for (const p of table) {
+    const list = children.get(p.ppid)
+    if (list) list.push(p.pid)
+    else children.set(p.ppid, [p.pid])
+  }
+  const found = new Set<number>()
+  const visit = (pid: number) => {
+    if (found.has(pid)) return
+    found.add(pid)
+    for (const c of children.get(pid) ?? []) visit(c)
+  }
+  visit(root)
+  for (const p of table) if (p.pgid === root) visit(p.pid)
+  const living = new Set(table.filter((p) => !p.zombie).map((p) => p.pid))
+  return [...found].filter((pid) => living.has(pid))
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig)
+  } catch {
+    // Already gone, or not ours: either way nothing more to do for it.
+  }
+}
+
+export interface StopTreeOptions {
+  /** Signals to try, in order, each followed by up to `graceMs`; SIGKILL always comes last. */
+  signals?: NodeJS.Signals[]
+  graceMs?: number
+  /** Already known members (e.g. snapshotted before the leader was told to exit). */
+  known?: number[]
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Stops `root` and its whole tree; resolves when none of it is alive (or after SIGKILL did its best).
+ * Returns the pids that needed SIGKILL, for diagnostics.
+ */
+export async function stopTree(root: number, opts: StopTreeOptions = {}): Promise<number[]> {
+  if (process.platform === 'win32') {
+    await new Promise<void>((r) => execFile('taskkill', ['/pid', String(root), '/T', '/F'], () => r()))
+    return []
+  }
+  const grace = opts.graceMs ?? 2000
+  const tracked = new Set<number>(opts.known ?? [])
+  const alive = async (): Promise<number[]> => {
+    const table = await listProcesses()
+    // Keep following the tree while the root lives; orphans we saw before stay tracked.
+    for (const pid of treeMembers(root, table)) tracked.add(pid)
+    const living = new Set(table.filter((p) => !p.zombie).map((p) => p.pid))
+    return [...tracked].filter((pid) => living.has(pid))
+  }
+  for (const sig of opts.signals ?? ['SIGTERM']) {
+    let members = await alive()
+    if (members.length === 0) return []
+    signal(-root, sig)
+    for (const pid of members) signal(pid, sig)
+    const deadline = Date.now() + grace
+    while (members.length > 0 && Date.now() < deadline) {
+      await sleep(25)
+      members = await alive()
+    }
+    if (members.length === 0) return []
+  }
+  const survivors = await alive()
+  signal(-root, 'SIGKILL')
+  for (const pid of survivors) signal(pid, 'SIGKILL')
+  for (let i = 0; i < 40 && (await alive()).length > 0; i++) await sleep(25)
+  return survivors
+}

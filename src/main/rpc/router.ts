@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import {
+  methods,
+  streams,
+  type MethodArgs,
+  type MethodName,
+  type MethodOutput,
+  type Result,
+  type RpcError,
+  type StreamArgs,
+  type StreamEvent,
+  type StreamName,
+} from '../../shared/contract'
+import { AppError } from '../core/errors'
+
+export type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M> }
+export type StreamSources = { [S in StreamName]: (input: StreamArgs<S>, emit: (event: StreamEvent<S>) => void) => () => void }
+
+const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key)
+
+export function toRpcError(err: unknown): RpcError {
+  if (err instanceof AppError) return { code: err.code, message: err.message, details: err.details }
+  if (err instanceof z.ZodError) return { code: 'invalid_input', message: z.prettifyError(err), details: err.issues }
+  console.error('switchyard: internal error', err)
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
+}
+
+/**
+ * Serves the contract: every input is validated before a handler sees it, and every failure comes
+ * back as a structured error. Nothing here throws to the transport.
+ */
+export class Router {
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly sources: StreamSources,
+  ) {}
+
+  async call(method: string, input: unknown): Promise<Result<unknown>> {
+    if (!has(methods, method)) return { ok: false, error: { code: 'unknown_method', message: `Unknown method: ${method}` } }
+    const name = method as MethodName
+    const parsed = methods[name].input.safeParse(input)
+    if (!parsed.success) return { ok: false, error: toRpcError(parsed.error) }
+    try {
+      const handler = this.handlers[name] as (input: unknown) => unknown
+      return { ok: true, value: (await handler(parsed.data)) ?? null }
+    } catch (err) {
+      return { ok: false, error: toRpcError(err) }
+    }
+  }
+
+  /** Starts a stream; the returned function ends it. */
+  subscribe(stream: string, input: unknown, emit: (event: unknown) => void): Result<() => void> {
+    if (!has(streams, stream)) return { ok: false, error: { code: 'unknown_method', message: `Unknown stream: ${stream}` } }
+    const name = stream as StreamName
+    const parsed = streams[name].input.safeParse(input)
+    if (!parsed.success) return { ok: false, error: toRpcError(parsed.error) }
+    try {
+      const source = this.sources[name] as (input: unknown, emit: (event: unknown) => void) => () => void
+      return { ok: true, value: source(parsed.data, emit) }
+    } catch (err) {
+      return { ok: false, error: toRpcError(err) }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod'
+
+/**
+ * LaneEvent: the one vocabulary every adapter speaks upward. Adapters emit a `LaneEventBody`;
+ * the lane stamps it with `laneId`, a per-lane `seq` (the transcript cursor) and `at`.
+ */
+
+export const LaneStatus = z.enum(['starting', 'ready', 'busy', 'waiting', 'sleeping', 'exited', 'failed'])
+export type LaneStatus = z.infer<typeof LaneStatus>
+
+export const Usage = z.object({
+  inputTokens: z.number().int().nonnegative().optional(),
+  outputTokens: z.number().int().nonnegative().optional(),
+  cachedInputTokens: z.number().int().nonnegative().optional(),
+  costUsd: z.number().nonnegative().optional(),
+})
+
+export const ApprovalOption = z.object({
+  id: z.string(),
+  label: z.string(),
+  kind: z.enum(['allow_once', 'allow_always', 'reject_once', 'reject_always', 'other']),
+})
+
+const ToolCall = z.object({
+  toolCallId: z.string(),
+  title: z.string().optional(),
+  command: z.string().optional(),
+  output: z.string().optional(),
+  exitCode: z.number().int().nullable().optional(),
+  files: z.array(z.object({ path: z.string(), diff: z.string().optional() })).optional(),
+})
+
+export const LaneEventBody = z.discriminatedUnion('type', [
+  /** The lane's status changed (the lane emits these, adapters never do). */
+  z.object({ type: z.literal('status'), status: LaneStatus, previous: LaneStatus.optional() }),
+  /** What the user sent to the lane. */
+  z.object({ type: z.literal('input'), text: z.string() }),
+  /** Bytes a terminal lane's pty wrote, decoded as UTF-8, coalesced into frames. */
+  z.object({ type: z.literal('terminal.output'), data: z.string() }),
+  z.object({ type: z.literal('process.started'), pid: z.number().int().optional(), command: z.string() }),
+  z.object({
+    type: z.literal('process.exited'),
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    /** Whether Switchyard stopped it (stop, reap, quit) rather than it ending by itself. */
+    requested: z.boolean(),
+  }),
+  z.object({ type: z.literal('turn.started'), turnId: z.string().optional() }),
+  z.object({
+    type: z.literal('turn.completed'),
+    turnId: z.string().optional(),
+    outcome: z.enum(['completed', 'interrupted', 'failed']),
+    message: z.string().optional(),
+  }),
+  z.object({ type: z.literal('text.delta'), messageId: z.string().optional(), text: z.string() }),
+  z.object({ type: z.literal('reasoning.delta'), messageId: z.string().optional(), text: z.string() }),
+  z.object({ type: z.literal('message'), role: z.enum(['assistant', 'user', 'system']), messageId: z.string().optional(), text: z.string() }),
+  z.object({ type: z.literal('tool.started'), ...ToolCall.shape }),
+  z.object({ type: z.literal('tool.updated'), ...ToolCall.shape }),
+  z.object({ type: z.literal('tool.completed'), ...ToolCall.shape, status: z.enum(['completed', 'failed', 'declined']) }),
+  z.object({
+    type: z.literal('approval.requested'),
+    requestId: z.string(),
+    title: z.string(),
+    detail: z.string().optional(),
+    options: z.array(ApprovalOption),
+  }),
+  z.object({ type: z.literal('approval.resolved'), requestId: z.string(), optionId: z.string(), by: z.enum(['user', 'policy']) }),
+  z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
+  z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional() }),
+  /** Something went wrong that the user should see; `fatal` ones fail the lane. */
+  z.object({ type: z.literal('error'), message: z.string(), fatal: z.boolean().optional(), details: z.unknown().optional() }),
+])
+export type LaneEventBody = z.infer<typeof LaneEventBody>
+
+export const LaneEvent = z.intersection(
+  z.object({ laneId: z.string(), seq: z.number().int().positive(), at: z.number() }),
+  LaneEventBody,
+)
+export type LaneEvent = LaneEventBody & { laneId: string; seq: number; at: number }

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { listProcesses, treeMembers } from '../../src/main/core/transport/process-tree'
+import { alivePids, laneStatus, outputOf, testCore, waitFor, waitForOutput, type TestCore } from '../support/core'
+
+let core: TestCore | undefined
+afterEach(async () => {
+  await core?.close()
+  core = undefined
+})
+
+async function treeOf(pid: number): Promise<number[]> {
+  return treeMembers(pid, await listProcesses())
+}
+
+describe('terminal lanes', () => {
+  it('run a command in a pty: output events, input, resize', async () => {
+    core = testCore()
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile().id, cols: 80, rows: 24 })
+    expect(lane.status).toBe('ready')
+    expect(lane.pid).toBeGreaterThan(0)
+    await core.lanes.send(lane.id, 'echo "sum=$((40+2))"; pwd\r')
+    const out = await waitForOutput(core, lane.id, /sum=42/)
+    expect(out).toContain(core.folder) // runs in the workspace
+    core.lanes.resize(lane.id, 120, 40)
+    await core.lanes.send(lane.id, 'stty size\r')
+    await waitForOutput(core, lane.id, /40 120/)
+  })
+
+  it('the built-in Shell profile runs the login shell', async () => {
+    core = testCore()
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: 'shell' })
+    await core.lanes.send(lane.id, 'echo "shell=$0"\r')
+    await waitForOutput(core, lane.id, /shell=-?\S*(bash|sh|zsh)/)
+  })
+
+  it('interrupt sends Ctrl-C to the foreground program', async () => {
+    core = testCore()
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile().id })
+    await core.lanes.send(lane.id, 'sleep 100\r')
+    const sleeper = await waitFor('sleep running', async () => (await treeOf(lane.pid!)).find((p) => p !== lane.pid))
+    await core.lanes.interrupt(lane.id)
+    await waitFor('sleep interrupted', async () => (await alivePids([sleeper])).length === 0)
+    await core.lanes.send(lane.id, 'echo "status=$?"\r')
+    await waitForOutput(core, lane.id, /status=130/)
+    expect(laneStatus(core, lane.id)).toBe('ready')
+  })
+
+  it('stopping a lane leaves no child or grandchild alive, even jobs in their own process groups', async () => {
+    core = testCore()
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile().id })
+    await core.lanes.send(lane.id, "sleep 301 & sh -c 'sleep 302 & sleep 303' & echo spawned\r")
+    await waitForOutput(core, lane.id, /^spawned/m)
+    const tree = await waitFor('four processes under the shell', async () => {
+      const t = await treeOf(lane.pid!)
+      return t.length >= 5 ? t : undefined
+    })
+    const stopped = await core.lanes.stop(lane.id)
+    expect(stopped.status).toBe('exited')
+    expect(stopped.pid).toBeUndefined()
+    expect(await alivePids(tree)).toEqual([])
+  })
+
+  it('an unexpected exit fails the lane with its code and last lines; sending restarts it', async () => {
+    core = testCore()
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile().id })
+    await core.lanes.send(lane.id, 'echo "something broke" >&2; exit 7\r')
+    await waitFor('failed', () => laneStatus(core!, lane.id) === 'failed')
+    const failed = core.lanes.get(lane.id).record
+    expect(failed.exit).toMatchObject({ exitCode: 7, signal: null })
+    expect(failed.exit!.lastLines.join('\n')).toContain('something broke')
+    await core.lanes.send(lane.id, 'echo back-again\r')
+    await waitForOutput(core, lane.id, /^back-again/m)
+    expect(laneStatus(core, lane.id)).toBe('ready')
+    expect(await outputOf(core, lane.id)).toContain('something broke') // transcript intact
+  })
+
+  it('a clean exit leaves the lane exited, not failed', async () => {
+    core = testCore()
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile().id })
+    await core.lanes.send(lane.id, 'exit 0\r')
+    await waitFor('exited', () => laneStatus(core!, lane.id) === 'exited')
+  })
+
+  it('a missing command fails the lane with a clear message instead of throwing', async () => {
+    core = testCore()
+    const p = core.profile({ command: 'no-such-agent-cli-xyz' })
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: p.id })
+    expect(lane.status).toBe('failed')
+    expect(lane.exit?.message).toBe('Command not found: no-such-agent-cli-xyz')
+  })
+
+  it('removing a lane stops it and deletes it', async () => {
+    core = testCore()
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile().id })
+    const pid = lane.pid!
+    const events: string[] = []
+    core.lanes.onStatus((e) => events.push(e.type))
+    await core.lanes.remove(lane.id)
+    expect(core.lanes.list()).toEqual([])
+    expect(events).toContain('removed')
+    expect(await alivePids([pid])).toEqual([])
+    expect(() => core!.lanes.get(lane.id)).toThrow(/No lane/)
+  })
+
+  it('over the process limit, the least recently active idle lane is put to sleep', async () => {
+    core = testCore({ maxProcesses: 2 })
+    const p = core.profile()
+    const a = await core.lanes.create({ workspaceId: core.workspace.id, profileId: p.id })
+    await new Promise((r) => setTimeout(r, 5))
+    const b = await core.lanes.create({ workspaceId: core.workspace.id, profileId: p.id })
+    await core.lanes.send(b.id, 'echo keep-b\r')
+    const c = await core.lanes.create({ workspaceId: core.workspace.id, profileId: p.id })
+    expect(laneStatus(core, a.id)).toBe('sleeping')
+    expect(laneStatus(core, b.id)).toBe('ready')
+    expect(c.status).toBe('ready')
+    expect(core.lanes.list().filter((l) => l.pid).length).toBe(2)
+  })
+
+  it('concurrent creates never run more processes than the limit', async () => {
+    core = testCore({ maxProcesses: 2 })
+    const p = core.profile()
+    const lanes = await Promise.all([1, 2, 3, 4, 5].map(() => core!.lanes.create({ workspaceId: core!.workspace.id, profileId: p.id })))
+    expect(lanes).toHaveLength(5)
+    const running = core.lanes.list().filter((l) => l.pid !== undefined)
+    expect(running.length).toBeLessThanOrEqual(2)
+    const pids = lanes.map((l) => l.pid).filter((x): x is number => x !== undefined)
+    expect((await alivePids(pids)).length).toBeLessThanOrEqual(2)
+  })
+})

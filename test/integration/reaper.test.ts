@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { evictionCandidate, idleLanes } from '../../src/main/core/lanes/reaper'
+import { alivePids, laneStatus, outputOf, testCore, waitFor, waitForOutput, type TestCore } from '../support/core'
+
+let core: TestCore | undefined
+afterEach(async () => {
+  await core?.close()
+  core = undefined
+})
+
+describe('idle policy', () => {
+  const lane = (id: string, status: any, lastActivityAt: number, idleTimeoutMs = 1000) => ({ id, status, lastActivityAt, idleTimeoutMs })
+
+  it('reaps only ready lanes idle past their own timeout; 0 means never', () => {
+    const now = 10_000
+    expect(
+      idleLanes(
+        [
+          lane('idle', 'ready', 8_000),
+          lane('exactly', 'ready', 9_000),
+          lane('recent', 'ready', 9_500),
+          lane('busy', 'busy', 0),
+          lane('waiting', 'waiting', 0),
+          lane('starting', 'starting', 0),
+          lane('asleep', 'sleeping', 0),
+          lane('never', 'ready', 0, 0),
+          lane('patient', 'ready', 5_000, 60_000),
+        ],
+        now,
+      ),
+    ).toEqual(['idle', 'exactly'])
+  })
+
+  it('evicts the least recently active ready lane, never a busy one', () => {
+    expect(evictionCandidate([lane('a', 'ready', 50), lane('b', 'busy', 10), lane('c', 'ready', 20)])).toBe('c')
+    expect(evictionCandidate([lane('b', 'busy', 10), lane('w', 'waiting', 5)])).toBeUndefined()
+  })
+})
+
+describe('idle reaper', () => {
+  it('with a fake clock: sleeps an idle lane, keeps its transcript, and the next send wakes it', async () => {
+    let clock = 1_000_000
+    core = testCore({ now: () => clock })
+    const p = core.profile({ idleTimeoutMs: 60_000 })
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: p.id })
+    await core.lanes.send(lane.id, 'echo before-sleep\r')
+    await waitForOutput(core, lane.id, /^before-sleep/m)
+    const firstPid = lane.pid!
+
+    clock += 59_000
+    expect(await core.lanes.reapIdle()).toEqual([])
+    expect(laneStatus(core, lane.id)).toBe('ready')
+
+    clock += 2_000
+    expect(await core.lanes.reapIdle()).toEqual([lane.id])
+    const asleep = core.lanes.get(lane.id).record
+    expect(asleep.status).toBe('sleeping')
+    expect(asleep.pid).toBeUndefined()
+    expect(await alivePids([firstPid])).toEqual([])
+    expect(await outputOf(core, lane.id)).toContain('before-sleep')
+
+    await core.lanes.send(lane.id, 'echo after-wake\r')
+    await waitForOutput(core, lane.id, /^after-wake/m)
+    const awake = core.lanes.get(lane.id).record
+    expect(awake.status).toBe('ready')
+    expect(awake.pid).not.toBe(firstPid)
+  })
+
+  it('activity resets the idle clock', async () => {
+    let clock = 0
+    core = testCore({ now: () => clock })
+    const p = core.profile({ idleTimeoutMs: 1000 })
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: p.id })
+    clock += 900
+    await core.lanes.send(lane.id, 'echo still-here\r')
+    await waitForOutput(core, lane.id, /^still-here/m)
+    clock += 900
+    expect(await core.lanes.reapIdle()).toEqual([])
+  })
+
+  it('with real time and real processes: the reaper runs by itself', async () => {
+    core = testCore({ reaperIntervalMs: 100 })
+    const p = core.profile({ idleTimeoutMs: 400 })
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: p.id })
+    const pid = lane.pid!
+    await waitFor('lane asleep', () => laneStatus(core!, lane.id) === 'sleeping', 5000)
+    expect(await alivePids([pid])).toEqual([])
+    const woken = await core.lanes.start(lane.id)
+    expect(woken.status).toBe('ready')
+  })
+})

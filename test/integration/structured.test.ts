@@ -1,0 +1,138 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { defaultAdapters } from '../../src/main/core/agents/registry'
+import type { AgentAdapter } from '../../src/main/core/agents/types'
+import { encodeJsonl, JsonlReader } from '../../src/main/core/transport/jsonl'
+import { spawnInGroup, stopTree } from '../../src/main/core/transport/process-tree'
+import type { LaneEvent } from '../../src/shared/events'
+import { alivePids, laneStatus, testCore, waitFor, type TestCore } from '../support/core'
+
+const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-jsonl-agent.mjs')
+
+/** An adapter for the fake line-protocol agent: the shape every structured adapter has. */
+const fakeAdapter: AgentAdapter = {
+  kind: 'terminal', // the registry slot it stands in for in these tests
+  keystrokes: false,
+  defaultCommand: () => ({ command: process.execPath, args: [FAKE] }),
+  kindEnv: () => ({}),
+  async start(spec, cb) {
+    const child = spawnInGroup(spec.command, spec.args, { cwd: spec.cwd, env: spec.env })
+    let stderr = ''
+    const reader = new JsonlReader(
+      (v: any) => {
+        if (v.turn === 'start') cb.emit({ type: 'turn.started' })
+        if (v.turn === 'end') cb.emit({ type: 'turn.completed', outcome: 'completed' })
+        if (v.text) cb.emit({ type: 'text.delta', text: v.text })
+        if (v.approval) cb.emit({ type: 'approval.requested', requestId: v.approval, title: 'Run it?', options: [{ id: 'yes', label: 'Yes', kind: 'allow_once' }] })
+      },
+      (err) => cb.emit({ type: 'error', message: err.message, fatal: true }),
+    )
+    child.stdout.on('data', (d) => reader.push(d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('exit', (code, signal) => cb.exited({ exitCode: code, signal, lastLines: stderr.trim().split('\n').slice(-20) }))
+    await new Promise((r, j) => (child.once('spawn', r), child.once('error', j)))
+    return {
+      pid: child.pid,
+      send: (text) => {
+        child.stdin.write(encodeJsonl(text.startsWith('{') ? JSON.parse(text) : { prompt: text }))
+      },
+      interrupt: () => {},
+      resize: () => {},
+      stop: async () => {
+        const known = [child.pid!]
+        child.stdin.end() // the protocol's goodbye
+        await stopTree(child.pid!, { graceMs: 300, known })
+      },
+    }
+  },
+}
+
+let core: TestCore | undefined
+afterEach(async () => {
+  await core?.close()
+  core = undefined
+})
+
+function setup(opts: { maxProcesses?: number } = {}) {
+  core = testCore({ ...opts, adapters: { ...defaultAdapters(), terminal: fakeAdapter } })
+  const profile = core.profiles.create({ kind: 'terminal', name: 'fake', idleTimeoutMs: 0 })
+  const events: LaneEvent[] = []
+  core.lanes.onEvent((e) => events.push(e))
+  return { c: core, profile, events }
+}
+
+describe('structured lanes (fake JSONL agent)', () => {
+  it('turns move the lane ready → busy → ready; input is recorded in the transcript', async () => {
+    const { c, profile, events } = setup()
+    const lane = await c.lanes.create({ workspaceId: c.workspace.id, profileId: profile.id })
+    await c.lanes.send(lane.id, 'hello')
+    await waitFor('reply', () => events.find((e) => e.type === 'text.delta' && e.text === 'echo: hello'))
+    await waitFor('ready', () => laneStatus(c, lane.id) === 'ready')
+    const statuses = events.filter((e) => e.type === 'status').map((e: any) => e.status)
+    expect(statuses).toEqual(['ready', 'busy', 'ready'])
+    const { events: history } = await c.lanes.transcript(lane.id)
+    expect(history.find((e) => e.type === 'input')).toMatchObject({ text: 'hello' })
+  })
+
+  it('an approval request makes the lane waiting until it is resolved', async () => {
+    const { c, profile } = setup()
+    const lane = await c.lanes.create({ workspaceId: c.workspace.id, profileId: profile.id })
+    await c.lanes.send(lane.id, 'approve')
+    await waitFor('waiting', () => laneStatus(c, lane.id) === 'waiting')
+    await c.lanes.send(lane.id, '{"approved": true}')
+    await waitFor('ready', () => laneStatus(c, lane.id) === 'ready')
+  })
+
+  it('a malformed line fails that lane only and stops its process; the others keep working', async () => {
+    const { c, profile, events } = setup()
+    const bad = await c.lanes.create({ workspaceId: c.workspace.id, profileId: profile.id })
+    const good = await c.lanes.create({ workspaceId: c.workspace.id, profileId: profile.id })
+    await c.lanes.send(bad.id, 'garbage')
+    await waitFor('failed', () => laneStatus(c, bad.id) === 'failed')
+    expect(c.lanes.get(bad.id).record.exit?.message).toMatch(/JSON|parse|Unexpected|Unterminated/i)
+    expect(await alivePids([bad.pid!])).toEqual([])
+    await c.lanes.send(good.id, 'still fine')
+    await waitFor('good reply', () => events.find((e) => e.laneId === good.id && e.type === 'text.delta' && e.text === 'echo: still fine'))
+  })
+
+  it('a crash mid-turn fails the lane with its exit code and stderr', async () => {
+    const { c, profile } = setup()
+    const lane = await c.lanes.create({ workspaceId: c.workspace.id, profileId: profile.id })
+    await c.lanes.send(lane.id, 'crash')
+    await waitFor('failed', () => laneStatus(c, lane.id) === 'failed')
+    expect(c.lanes.get(lane.id).record.exit).toMatchObject({ exitCode: 3, lastLines: ['fatal: the model went away'] })
+  })
+
+  it('an agent that ignores SIGTERM still stops when its stdin closes', async () => {
+    const { c, profile } = setup()
+    const lane = await c.lanes.create({ workspaceId: c.workspace.id, profileId: profile.id })
+    const stopped = await c.lanes.stop(lane.id)
+    expect(stopped.status).toBe('exited')
+    expect(await alivePids([lane.pid!])).toEqual([])
+  })
+
+  it('at the process limit with every lane busy, a new lane is refused with limit_reached', async () => {
+    const { c, profile } = setup({ maxProcesses: 1 })
+    const busy = await c.lanes.create({ workspaceId: c.workspace.id, profileId: profile.id })
+    await c.lanes.send(busy.id, 'hang')
+    await waitFor('busy', () => laneStatus(c, busy.id) === 'busy')
+    await expect(c.lanes.create({ workspaceId: c.workspace.id, profileId: profile.id })).rejects.toMatchObject({
+      code: 'limit_reached',
+      message: expect.stringMatching(/1 lanes are already running/),
+    })
+    expect(c.lanes.list()).toHaveLength(1)
+    expect(laneStatus(c, busy.id)).toBe('busy')
+  })
+})
+
+describe('stopTree', () => {
+  it('SIGKILLs a process that ignores SIGTERM after the grace period', async () => {
+    const child = spawnInGroup(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], { cwd: process.cwd(), env: { PATH: process.env.PATH! } })
+    await new Promise((r) => child.once('spawn', r))
+    await new Promise((r) => setTimeout(r, 200)) // let it install its handler
+    const killed = await stopTree(child.pid!, { graceMs: 200 })
+    expect(killed).toEqual([child.pid])
+    expect(await alivePids([child.pid!])).toEqual([])
+  })
+})

@@ -1,0 +1,51 @@
+import { appendFileSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Transcript } from '../../src/main/core/lanes/transcript'
+import type { LaneEvent } from '../../src/shared/events'
+import { tempDir } from '../support/core'
+
+const dirs: string[] = []
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+function file() {
+  const d = tempDir()
+  dirs.push(d)
+  return path.join(d, 'lanes', 'lane_1.jsonl')
+}
+const ev = (seq: number, data = `out ${seq}`): LaneEvent => ({ laneId: 'lane_1', seq, at: seq, type: 'terminal.output', data })
+
+describe('transcript', () => {
+  it('pages through events after a cursor', async () => {
+    const t = new Transcript(file())
+    for (let i = 1; i <= 25; i++) t.append(ev(i))
+    const first = await t.read(0, 10)
+    expect(first.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(first).toMatchObject({ next: 10, done: false })
+    const rest = await t.read(first.next, 100)
+    expect(rest.events.map((e) => e.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 11))
+    expect(rest).toMatchObject({ next: 25, done: true })
+    expect(await t.read(25)).toEqual({ events: [], next: 25, done: true })
+  })
+
+  it('continues its seq after reopening, past a torn line left by a crash', async () => {
+    const f = file()
+    const t = new Transcript(f)
+    t.append(ev(1))
+    t.append(ev(2, 'x'.repeat(300_000))) // longer than the first tail window
+    t.close()
+    appendFileSync(f, '{"laneId":"lane_1","seq":3,"at":3,"type":"termin') // torn write
+    const again = new Transcript(f)
+    expect(again.lastSeq).toBe(2)
+    again.append(ev(3, 'after crash'))
+    const { events } = await again.read(0)
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3])
+    expect(events[2]).toMatchObject({ data: 'after crash' })
+    expect(readFileSync(f, 'utf8').split('\n').filter(Boolean)).toHaveLength(4) // the torn line stays, skipped
+  })
+
+  it('keeps U+2028 and multibyte text intact', async () => {
+    const t = new Transcript(file())
+    t.append(ev(1, 'a\u2028b\u2029c é 😀'))
+    expect((await t.read()).events[0]).toMatchObject({ data: 'a\u2028b\u2029c é 😀' })
+  })
+})
