@@ -41,8 +41,6 @@ test('the desktop app opens a locked-down window, runs a lane, and quitting leav
     expect(await win.evaluate(() => typeof (globalThis as any).require)).toBe('undefined')
     expect(await win.evaluate(() => typeof (globalThis as any).process)).toBe('undefined')
     expect(await win.evaluate(() => Object.keys((globalThis as any).switchyard).sort())).toEqual(['getPathForFile', 'invoke', 'subscribe'])
-    const prefs = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].webContents.getLastWebPreferences())
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false })
 
     const info = await win.evaluate(() => (globalThis as any).switchyard.invoke('app.info', {}))
     expect(info.value).toMatchObject({ mode: 'electron', canPickFolder: true })

@@ -59,7 +59,8 @@ describe('idle reaper', () => {
     expect(await alivePids([firstPid])).toEqual([])
     expect(await outputOf(core, lane.id)).toContain('before-sleep')
 
-    await core.lanes.send(lane.id, 'echo after-wake\r')
+    // Typed key by key while the lane wakes: every key arrives, in order.
+    await Promise.all([...'echo after-wake\r'].map((key) => core!.lanes.send(lane.id, key)))
     await waitForOutput(core, lane.id, /^after-wake/m)
     const awake = core.lanes.get(lane.id).record
     expect(awake.status).toBe('ready')

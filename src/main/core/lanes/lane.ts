@@ -59,6 +59,7 @@ export class Lane {
   private failure: string | undefined
   private exitWaiters: (() => void)[] = []
   private readonly pendingApprovals = new Set<string>()
+  private inputQueue: Promise<unknown> = Promise.resolve()
 
   constructor(
     public record: LaneRecord,
@@ -159,6 +160,13 @@ export class Lane {
       })
     }
     for (const w of this.exitWaiters.splice(0)) w()
+  }
+
+  /** Runs input steps one after another, so keystrokes typed during a wake arrive in order. */
+  enqueue<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.inputQueue.then(step)
+    this.inputQueue = result.catch(() => undefined)
+    return result
   }
 
   /** The manager starts the lane first (it owns the process limit). */

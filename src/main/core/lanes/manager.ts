@@ -99,10 +99,12 @@ export class LaneManager {
     return lane.record
   }
 
-  async send(id: string, input: string): Promise<void> {
+  send(id: string, input: string): Promise<void> {
     const lane = this.get(id)
-    if (!lane.running) await this.startLane(lane)
-    await lane.send(input, !this.opts.adapters[lane.record.kind].keystrokes)
+    return lane.enqueue(async () => {
+      if (!lane.running) await this.startLane(lane)
+      await lane.send(input, !this.opts.adapters[lane.record.kind].keystrokes)
+    })
   }
 
   async start(id: string): Promise<LaneRecord> {

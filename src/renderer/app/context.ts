@@ -1,0 +1,18 @@
+import { createContext, useContext } from 'react'
+import type { Client } from './client'
+
+export interface AppServices {
+  client: Client
+  /** Shows an error to the user (a toast); never swallow one. */
+  reportError: (error: unknown) => void
+  /** Whether shortcuts use Cmd (macOS) rather than Ctrl. */
+  mac: boolean
+}
+
+export const AppContext = createContext<AppServices | null>(null)
+
+export function useApp(): AppServices {
+  const services = useContext(AppContext)
+  if (!services) throw new Error('useApp outside <AppContext>')
+  return services
+}

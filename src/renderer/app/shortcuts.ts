@@ -1,0 +1,31 @@
+/** Window-level shortcuts. Pure: which action (if any) a key event maps to. */
+
+export type ShortcutAction = { type: 'newLane' } | { type: 'closeLane' } | { type: 'focusLane'; index: number }
+
+export interface KeyLike {
+  key: string
+  code?: string
+  ctrlKey: boolean
+  metaKey: boolean
+  altKey: boolean
+  shiftKey: boolean
+}
+
+export function isMacPlatform(platform: string): boolean {
+  return /mac|darwin|iphone|ipad/i.test(platform)
+}
+
+/**
+ * Cmd on macOS, Ctrl elsewhere (on macOS Ctrl stays the terminal's); no Alt, no Shift.
+ * Ctrl+T new lane, Ctrl+W close the focused lane, Ctrl+1…9 focus lane N (index 0…8).
+ */
+export function shortcutFor(e: KeyLike, mac: boolean): ShortcutAction | null {
+  const primary = mac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey
+  if (!primary || e.altKey || e.shiftKey) return null
+  const key = e.key.toLowerCase()
+  if (key === 't') return { type: 'newLane' }
+  if (key === 'w') return { type: 'closeLane' }
+  const digit = /^[1-9]$/.test(e.key) ? e.key : /^Digit([1-9])$/.exec(e.code ?? '')?.[1]
+  if (digit) return { type: 'focusLane', index: Number(digit) - 1 }
+  return null
+}

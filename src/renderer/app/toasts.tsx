@@ -1,0 +1,38 @@
+import { useCallback, useState } from 'react'
+
+export interface Toast {
+  id: number
+  message: string
+  kind: 'error' | 'info'
+}
+
+let nextToastId = 1
+
+/** A list of dismissable messages; the same message shown twice is not stacked. */
+export function useToasts() {
+  const [toasts, setToasts] = useState<Toast[]>([])
+  const push = useCallback((message: string, kind: Toast['kind'] = 'error') => {
+    setToasts((list) => {
+      if (list.some((t) => t.message === message && t.kind === kind)) return list
+      return [...list.slice(-4), { id: nextToastId++, message, kind }]
+    })
+  }, [])
+  const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), [])
+  return { toasts, push, dismiss }
+}
+
+export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss: (id: number) => void }) {
+  if (toasts.length === 0) return null
+  return (
+    <div className="toasts" role="region" aria-label="Notifications">
+      {toasts.map((t) => (
+        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
+          <span className="toast-message">{t.message}</span>
+          <button className="icon-button" aria-label="Dismiss" title="Dismiss" onClick={() => onDismiss(t.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  )
+}

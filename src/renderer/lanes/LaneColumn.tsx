@@ -1,0 +1,98 @@
+import type { Lane, Profile, Workspace } from '../../shared/contract'
+import { TerminalView } from '../terminal/TerminalView'
+import { StatusBadge } from './StatusBadge'
+import { exitSummary, isEnded, isRunning } from './lane-state'
+
+interface Props {
+  lane: Lane
+  index: number
+  workspace: Workspace | undefined
+  profile: Profile | undefined
+  focused: boolean
+  epoch: number
+  shortcutPrefix: string
+  onFocus(laneId: string): void
+  onStop(lane: Lane): void
+  onRestart(lane: Lane): void
+  onClose(lane: Lane): void
+  registerFocus(laneId: string, focus: (() => void) | null): void
+}
+
+export function LaneColumn(props: Props) {
+  const { lane, workspace, profile, focused } = props
+  const title = lane.title || profile?.name || 'Lane'
+  return (
+    <section
+      className={`lane${focused ? ' focused' : ''}`}
+      data-lane-id={lane.id}
+      data-status={lane.status}
+      aria-label={`Lane ${title}`}
+      onFocus={() => props.onFocus(lane.id)}
+      onMouseDown={() => props.onFocus(lane.id)}
+    >
+      <header className="lane-head">
+        <div className="lane-title-row">
+          {props.index < 9 && (
+            <span className="lane-index" title={`${props.shortcutPrefix}${props.index + 1} focuses this lane`}>
+              {props.index + 1}
+            </span>
+          )}
+          <h2 className="lane-title" title={title}>
+            {title}
+          </h2>
+          <StatusBadge status={lane.status} />
+          <div className="lane-actions">
+            {isRunning(lane.status) && (
+              <button className="button button-small button-ghost" onClick={() => props.onStop(lane)} title="Stop the lane's process">
+                Stop
+              </button>
+            )}
+            <button
+              className="icon-button lane-close"
+              aria-label={`Close lane ${title}`}
+              title={`Close lane (${props.shortcutPrefix}W)`}
+              onClick={() => props.onClose(lane)}
+            >
+              ×
+            </button>
+          </div>
+        </div>
+        <div className="lane-meta">
+          <span className="lane-workspace" title={workspace?.path}>
+            {workspace?.name ?? 'unknown workspace'}
+          </span>
+          <span className="sep">·</span>
+          <span className="lane-profile">{profile?.name ?? lane.kind}</span>
+          {lane.pid !== undefined && isRunning(lane.status) && (
+            <>
+              <span className="sep">·</span>
+              <span className="lane-pid">pid {lane.pid}</span>
+            </>
+          )}
+        </div>
+      </header>
+      <div className="lane-body">
+        <TerminalView lane={lane} epoch={props.epoch} registerFocus={props.registerFocus} />
+        {lane.status === 'sleeping' && <div className="lane-hint">sleeping — type to wake</div>}
+        {isEnded(lane.status) && <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} />}
+      </div>
+    </section>
+  )
+}
+
+function ExitPanel({ lane, onRestart }: { lane: Lane; onRestart(): void }) {
+  const failed = lane.status === 'failed'
+  const lastLines = lane.exit?.lastLines ?? []
+  return (
+    <div className={`exit-panel${failed ? ' exit-failed' : ''}`} role={failed ? 'alert' : 'status'}>
+      <div className="exit-head">
+        <strong>{failed ? 'Failed' : 'Exited'}</strong>
+        <span className="exit-message">{exitSummary(lane)}</span>
+        <button className="button button-small button-primary" onClick={onRestart}>
+          Restart
+        </button>
+      </div>
+      {failed && lastLines.length > 0 && <pre className="exit-lines">{lastLines.join('\n')}</pre>}
+    </div>
+  )
+}

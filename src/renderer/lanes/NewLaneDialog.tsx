@@ -1,0 +1,135 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import type { Profile, Workspace } from '../../shared/contract'
+
+export interface NewLaneChoice {
+  workspaceId: string
+  profileId: string
+  title?: string
+}
+
+interface Props {
+  workspaces: Workspace[]
+  profiles: Profile[]
+  defaultWorkspaceId: string | null
+  onCreate(choice: NewLaneChoice): Promise<boolean>
+  onClose(): void
+  onAddFolder(): void
+}
+
+/** The default profile: the last one used, else the built-in terminal ("Shell"), else the first. */
+export function defaultProfileId(profiles: readonly Profile[], lastUsed: string | null): string {
+  if (lastUsed && profiles.some((p) => p.id === lastUsed)) return lastUsed
+  return (profiles.find((p) => p.builtIn && p.kind === 'terminal') ?? profiles[0])?.id ?? ''
+}
+
+let lastProfileId: string | null = null
+
+export function NewLaneDialog({ workspaces, profiles, defaultWorkspaceId, onCreate, onClose, onAddFolder }: Props) {
+  const [workspaceId, setWorkspaceId] = useState(
+    defaultWorkspaceId && workspaces.some((w) => w.id === defaultWorkspaceId) ? defaultWorkspaceId : (workspaces[0]?.id ?? ''),
+  )
+  const [profileId, setProfileId] = useState(() => defaultProfileId(profiles, lastProfileId))
+  const [title, setTitle] = useState('')
+  const [busy, setBusy] = useState(false)
+  const first = useRef<HTMLSelectElement>(null)
+
+  useEffect(() => first.current?.focus(), [])
+  // Profiles may arrive after the dialog opened.
+  useEffect(() => {
+    if (!profiles.some((p) => p.id === profileId)) setProfileId(defaultProfileId(profiles, lastProfileId))
+  }, [profiles, profileId])
+  useEffect(() => {
+    if (!workspaces.some((w) => w.id === workspaceId)) setWorkspaceId(workspaces[0]?.id ?? '')
+  }, [workspaces, workspaceId])
+
+  const selectedPath = workspaces.find((w) => w.id === workspaceId)?.path ?? ''
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (!workspaceId || !profileId || busy) return
+    setBusy(true)
+    lastProfileId = profileId
+    const ok = await onCreate({ workspaceId, profileId, title: title.trim() || undefined })
+    setBusy(false)
+    if (ok) onClose()
+  }
+
+  return (
+    <div
+      className="dialog-backdrop"
+      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
+      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="new-lane-title" onSubmit={submit}>
+        <h2 id="new-lane-title">New lane</h2>
+        {workspaces.length === 0 ? (
+          <div className="dialog-empty">
+            <p>A lane runs in a workspace folder. Add one first.</p>
+            <div className="dialog-actions">
+              <button type="button" className="button button-ghost" onClick={onClose}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="button button-primary"
+                onClick={() => {
+                  onClose()
+                  onAddFolder()
+                }}
+              >
+                Add folder
+              </button>
+            </div>
+          </div>
+        ) : (
+          <>
+            <label className="field">
+              <span>Workspace</span>
+              <select ref={first} className="input" value={workspaceId} onChange={(e) => setWorkspaceId(e.target.value)}>
+                {workspaces.map((w) => (
+                  <option key={w.id} value={w.id}>
+                    {w.name}
+                  </option>
+                ))}
+              </select>
+              <small className="field-hint" title={selectedPath}>
+                <bdi dir="ltr">{selectedPath}</bdi>
+              </small>
+            </label>
+            <label className="field">
+              <span>Profile</span>
+              <select className="input" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
+                {profiles.length === 0 && <option value="">loading…</option>}
+                {profiles.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name} ({p.kind})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>
+                Title <em>optional</em>
+              </span>
+              <input
+                className="input"
+                value={title}
+                maxLength={200}
+                placeholder="e.g. tests, refactor…"
+                onChange={(e) => setTitle(e.target.value)}
+              />
+            </label>
+            <div className="dialog-actions">
+              <button type="button" className="button button-ghost" onClick={onClose}>
+                Cancel
+              </button>
+              <button type="submit" className="button button-primary" disabled={busy || !workspaceId || !profileId}>
+                {busy ? 'Creating…' : 'Create lane'}
+              </button>
+            </div>
+          </>
+        )}
+      </form>
+    </div>
+  )
+}

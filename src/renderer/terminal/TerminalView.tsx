@@ -1,0 +1,101 @@
+import { useEffect, useRef } from 'react'
+import type { Lane } from '../../shared/contract'
+import { useApp } from '../app/context'
+import { shortcutFor } from '../app/shortcuts'
+import { mountTerminal } from './xterm'
+import { TranscriptSync } from './transcript-sync'
+
+const TRANSCRIPT_PAGE = 2000
+const RESIZE_DEBOUNCE_MS = 100
+
+interface Props {
+  lane: Lane
+  /** Bumped on every reconnect: catch up with what was missed. */
+  epoch: number
+  /** Registers how to focus this terminal (null on unmount). */
+  registerFocus(laneId: string, focus: (() => void) | null): void
+}
+
+/** A terminal lane: xterm fed by transcript + live events, typing goes to `lanes.send`. */
+export function TerminalView({ lane, epoch, registerFocus }: Props) {
+  const { client, reportError, mac } = useApp()
+  const containerRef = useRef<HTMLDivElement>(null)
+  const syncRef = useRef<TranscriptSync | null>(null)
+  const laneId = lane.id
+  // The size the lane has now, read once at mount: resize only when the fitted size differs.
+  const initialSize = useRef({ cols: lane.cols, rows: lane.rows })
+
+  useEffect(() => {
+    const container = containerRef.current
+    if (!container) return
+    const mounted = mountTerminal(container, (kind) => {
+      container.dataset.renderer = kind
+    })
+    const { term, fit } = mounted
+    let disposed = false
+
+    term.attachCustomKeyEventHandler((e) => shortcutFor(e, mac) === null)
+    const dataSub = term.onData((input) => {
+      client.call('lanes.send', { laneId, input }).catch(reportError)
+    })
+    registerFocus(laneId, () => term.focus())
+
+    const sync = new TranscriptSync(
+      (after) => client.call('lanes.transcript', { laneId, after, limit: TRANSCRIPT_PAGE }),
+      (event) => {
+        if (event.type === 'terminal.output') term.write(event.data)
+      },
+      reportError,
+    )
+    syncRef.current = sync
+    // Live events first (buffered by the sync during the catch-up), then the transcript.
+    const unsubscribe = client.subscribe('lanes.events', { laneId }, (event) => sync.live(event), reportError)
+    void sync.catchUp()
+
+    // Fit to the container; tell the lane its new size once it settles.
+    let sent = { ...initialSize.current }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const sendSize = () => {
+      timer = undefined
+      if (disposed) return
+      const size = { cols: term.cols, rows: term.rows }
+      if (size.cols === sent.cols && size.rows === sent.rows) return
+      sent = size
+      client.call('lanes.resize', { laneId, ...size }).catch(reportError)
+    }
+    const refit = () => {
+      if (disposed || container.clientWidth === 0 || container.clientHeight === 0) return
+      try {
+        fit.fit()
+      } catch {
+        return
+      }
+      if (timer) clearTimeout(timer)
+      timer = setTimeout(sendSize, RESIZE_DEBOUNCE_MS)
+    }
+    const observer = new ResizeObserver(() => refit())
+    observer.observe(container)
+    refit()
+
+    return () => {
+      disposed = true
+      observer.disconnect()
+      if (timer) clearTimeout(timer)
+      unsubscribe()
+      sync.dispose()
+      syncRef.current = null
+      dataSub.dispose()
+      registerFocus(laneId, null)
+      mounted.dispose()
+    }
+  }, [client, reportError, mac, laneId, registerFocus])
+
+  // After a reconnect, fetch what the lane printed meanwhile.
+  const firstEpoch = useRef(epoch)
+  useEffect(() => {
+    if (epoch === firstEpoch.current) return
+    void syncRef.current?.catchUp()
+  }, [epoch])
+
+  return <div className="terminal" ref={containerRef} data-lane-terminal={laneId} />
+}

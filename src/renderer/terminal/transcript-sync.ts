@@ -1,0 +1,93 @@
+import type { LaneEvent } from '../../shared/events'
+
+export interface TranscriptPage {
+  events: LaneEvent[]
+  next: number
+  done: boolean
+}
+
+/**
+ * Merges a lane's transcript (paged) with its live events so each event is shown once, in seq order.
+ *
+ * Subscribe first and feed every live event to `live()`, then `catchUp()`: live events wait in a
+ * buffer while the transcript is paged through, and afterwards those newer than the last event shown
+ * are flushed. A live event that skips a seq (events lost while disconnected) starts another catch-up,
+ * as does calling `catchUp()` again (e.g. on reconnect).
+ */
+export class TranscriptSync {
+  private lastSeq = 0
+  private running: Promise<void> | null = null
+  private again = false
+  private buffer: LaneEvent[] = []
+  private disposed = false
+
+  constructor(
+    private readonly fetchPage: (after: number) => Promise<TranscriptPage>,
+    private readonly emit: (event: LaneEvent) => void,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {}
+
+  get seq(): number {
+    return this.lastSeq
+  }
+
+  live(event: LaneEvent): void {
+    if (this.disposed) return
+    if (this.running) {
+      this.buffer.push(event)
+    } else if (event.seq > this.lastSeq + 1) {
+      this.buffer.push(event)
+      void this.catchUp()
+    } else {
+      this.show(event)
+    }
+  }
+
+  /** Replays the transcript after the last event shown; resolves when caught up. */
+  catchUp(): Promise<void> {
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
+    this.running = this.run().then((ok) => {
+      this.running = null
+      // On failure the buffer waits: the next live event finds the gap and tries again.
+      if (this.disposed || !ok) return
+      const buffered = this.buffer.sort((a, b) => a.seq - b.seq)
+      this.buffer = []
+      for (const event of buffered) this.show(event)
+    })
+    return this.running
+  }
+
+  dispose(): void {
+    this.disposed = true
+    this.buffer = []
+  }
+
+  private async run(): Promise<boolean> {
+    do {
+      this.again = false
+      try {
+        let after = this.lastSeq
+        for (;;) {
+          const page = await this.fetchPage(after)
+          if (this.disposed) return false
+          for (const event of page.events) this.show(event)
+          if (page.done || page.next <= after) break
+          after = page.next
+        }
+      } catch (error) {
+        if (!this.disposed) this.onError(error)
+        return false
+      }
+    } while (this.again && !this.disposed)
+    return !this.disposed
+  }
+
+  private show(event: LaneEvent): void {
+    if (this.disposed || event.seq <= this.lastSeq) return
+    this.lastSeq = event.seq
+    this.emit(event)
+  }
+}

@@ -1,0 +1,125 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import type { Lane, MethodOutput, Workspace } from '../../shared/contract'
+
+interface Props {
+  workspaces: Workspace[]
+  lanes: Lane[]
+  info: MethodOutput<'app.info'> | null
+  selectedId: string | null
+  onSelect(workspaceId: string): void
+  /** Opens the native folder dialog (only when the host can). */
+  onPick(): void
+  onAddPath(path: string): Promise<boolean>
+  onRemove(workspace: Workspace): void
+  pathInputOpen: boolean
+  setPathInputOpen(open: boolean): void
+}
+
+export function Sidebar(props: Props) {
+  const { workspaces, lanes, info, selectedId, pathInputOpen, setPathInputOpen } = props
+  const canPick = info?.canPickFolder === true
+  return (
+    <aside className="sidebar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">Switchyard</span>
+      </div>
+      <div className="sidebar-section-head">
+        <span>Workspaces</span>
+        <button
+          className="button button-small"
+          onClick={() => (canPick ? props.onPick() : setPathInputOpen(!pathInputOpen))}
+          title={canPick ? 'Choose a folder' : 'Add a folder by its path'}
+        >
+          + Add folder
+        </button>
+      </div>
+      {pathInputOpen && <PathInput onAdd={props.onAddPath} onCancel={() => setPathInputOpen(false)} />}
+      {workspaces.length === 0 && !pathInputOpen && (
+        <p className="sidebar-hint">Add a folder, or drop one anywhere on the window.</p>
+      )}
+      <ul className="workspace-list" aria-label="Workspaces">
+        {workspaces.map((w) => {
+          const count = lanes.filter((l) => l.workspaceId === w.id).length
+          return (
+            <li
+              key={w.id}
+              className={`workspace${w.id === selectedId ? ' selected' : ''}`}
+              data-workspace-id={w.id}
+              onClick={() => props.onSelect(w.id)}
+            >
+              <div className="workspace-text">
+                <div className="workspace-name">
+                  <span className="workspace-name-text">{w.name}</span>
+                  {count > 0 && <span className="count" title={`${count} lane${count === 1 ? '' : 's'}`}>{count}</span>}
+                </div>
+                <div className="workspace-path" title={w.path}>
+                  {/* Ellipsized at the start (the end of a path says most); the path itself stays LTR. */}
+                  <bdi dir="ltr">{w.path}</bdi>
+                </div>
+              </div>
+              <button
+                className="icon-button workspace-remove"
+                aria-label={`Remove workspace ${w.name}`}
+                title="Remove workspace"
+                onClick={(e) => {
+                  e.stopPropagation()
+                  props.onRemove(w)
+                }}
+              >
+                ×
+              </button>
+            </li>
+          )
+        })}
+      </ul>
+      <div className="sidebar-foot">
+        {info ? (
+          <span title={info.dataDir}>
+            {info.mode} · v{info.version}
+          </span>
+        ) : (
+          <span>connecting…</span>
+        )}
+      </div>
+    </aside>
+  )
+}
+
+function PathInput({ onAdd, onCancel }: { onAdd(path: string): Promise<boolean>; onCancel(): void }) {
+  const [path, setPath] = useState('')
+  const [busy, setBusy] = useState(false)
+  const input = useRef<HTMLInputElement>(null)
+  useEffect(() => input.current?.focus(), [])
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    const value = path.trim()
+    if (!value || busy) return
+    setBusy(true)
+    const ok = await onAdd(value)
+    setBusy(false)
+    if (ok) setPath('')
+  }
+  return (
+    <form className="path-form" onSubmit={submit}>
+      <input
+        ref={input}
+        className="input"
+        placeholder="/path/to/folder"
+        aria-label="Folder path"
+        value={path}
+        spellCheck={false}
+        onChange={(e) => setPath(e.target.value)}
+        onKeyDown={(e) => e.key === 'Escape' && onCancel()}
+      />
+      <div className="path-form-actions">
+        <button type="button" className="button button-small button-ghost" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-small button-primary" disabled={busy || !path.trim()}>
+          Add
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,147 @@
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { MethodInput, MethodName, MethodOutput } from '../../src/shared/contract'
+import type { ServerMessage } from '../../src/shared/wire'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const SERVER = path.join(ROOT, 'out/main/server.js')
+const LISTENING = /^Switchyard server listening on (http:\/\/\S+)$/m
+
+export interface Server {
+  /** The page to open, with its `?token=`. */
+  url: string
+  dataDir: string
+  /** Stops the server now (SIGTERM, and waits for it to exit). */
+  stop(): Promise<void>
+}
+
+/** Starts `node out/main/server.js` on a free port with a fresh data dir; stops it (and waits) after. */
+async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npx electron-vite build\` first`)
+  const child = spawn(process.execPath, [SERVER, '--port', '0', '--data-dir', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 15s:\n${output}`)), 15_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = LISTENING.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`))
+    })
+  })
+  return { url, child, output: () => output }
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+  await exited
+  clearTimeout(timer)
+}
+
+export const test = base.extend<{ server: Server; workspaceDir: string }>({
+  server: async ({}, use, testInfo) => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-e2e-data-'))
+    const { url, child, output } = await startServer(dataDir)
+    try {
+      await use({ url, dataDir, stop: () => stopServer(child) })
+    } finally {
+      await stopServer(child)
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server output', { body: output() })
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  },
+  workspaceDir: async ({}, use) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-e2e-ws-'))
+    await use(dir)
+    await rm(dir, { recursive: true, force: true })
+  },
+})
+
+export { expect }
+
+// ---------- page helpers
+
+/** Adds a workspace through the sidebar's path input. */
+export async function addWorkspace(page: Page, dir: string): Promise<void> {
+  await page.getByRole('button', { name: '+ Add folder' }).first().click()
+  await page.getByLabel('Folder path').fill(dir)
+  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await expect(page.locator('.workspace-path', { hasText: path.basename(dir) })).toBeVisible()
+}
+
+/** Opens a lane with the given profile through the New lane dialog; returns its column. */
+export async function newLane(page: Page, opts: { profile?: string; title?: string } = {}): Promise<Locator> {
+  const before = await page.locator('.lane').count()
+  await page.locator('.toolbar').getByRole('button', { name: /New lane/ }).click()
+  const dialog = page.getByRole('dialog')
+  await expect(dialog).toBeVisible()
+  const profile = dialog.getByLabel('Profile')
+  await expect(profile.locator('option', { hasText: opts.profile ?? 'Shell' })).toHaveCount(1)
+  await profile.selectOption({ label: await profile.locator('option', { hasText: opts.profile ?? 'Shell' }).innerText() })
+  if (opts.title) await dialog.getByLabel(/Title/).fill(opts.title)
+  await dialog.getByRole('button', { name: 'Create lane' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.locator('.lane')).toHaveCount(before + 1)
+  return page.locator('.lane').nth(before)
+}
+
+/**
+ * The rows a lane's terminal shows. With the DOM renderer they are `.xterm-rows` children; the WebGL
+ * renderer draws into a canvas, so then the test reads xterm's buffer (what the canvas shows).
+ */
+export async function terminalLines(lane: Locator): Promise<string[]> {
+  const terminal = lane.locator('[data-lane-terminal]')
+  const renderer = await terminal.getAttribute('data-renderer')
+  // Chromium with --disable-gpu only has software WebGL (SwiftShader), which the app declines.
+  if (renderer !== 'dom') throw new Error(`expected the DOM renderer, got ${renderer}`)
+  return terminal.locator('.xterm-rows > div').evaluateAll((rows) =>
+    rows.map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()),
+  )
+}
+
+/** Waits until the lane's terminal shows a prompt-ish, non-empty first line. */
+export async function waitForOutput(lane: Locator): Promise<void> {
+  await expect.poll(async () => (await terminalLines(lane)).some((l) => l.trim().length > 0), { timeout: 15_000 }).toBe(true)
+}
+
+// ---------- talking to the server directly (setup the UI does not offer, e.g. profiles)
+
+/** One contract call over the server's WebSocket, as the browser client would make it. */
+export async function rpc<M extends MethodName>(server: Server, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const page = new URL(server.url)
+  const ws = new WebSocket(`ws://${page.host}/ws?token=${page.searchParams.get('token')}`)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve()
+      ws.onerror = () => reject(new Error('WebSocket failed'))
+    })
+    const answer = await new Promise<ServerMessage>((resolve) => {
+      ws.onmessage = (m) => resolve(JSON.parse(String(m.data)) as ServerMessage)
+      ws.send(JSON.stringify({ id: 1, method, input }))
+    })
+    if ('sub' in answer) throw new Error('unexpected event')
+    if (!answer.ok) throw new Error(`${method}: ${answer.error.code}: ${answer.error.message}`)
+    return answer.value as MethodOutput<M>
+  } finally {
+    ws.close()
+  }
+}
