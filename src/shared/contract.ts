@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LaneEvent, LaneStatus } from './events'
+import { LaneEvent, LaneStatus, Usage } from './events'
 
 /**
  * The one contract between main and renderer. Every method and stream is declared here once;
@@ -23,10 +23,14 @@ export type ErrorCode = z.infer<typeof ErrorCode>
 export const RpcError = z.object({ code: ErrorCode, message: z.string(), details: z.unknown().optional() })
 export type RpcError = z.infer<typeof RpcError>
 
-export const AgentKind = z.enum(['terminal'])
+export const AgentKind = z.enum(['terminal', 'codex', 'claude', 'pi', 'acp'])
 export type AgentKind = z.infer<typeof AgentKind>
 
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+/** Who answers an agent's permission requests: the user, or main on the user's behalf. */
+export const ApprovalPolicy = z.enum(['ask', 'auto_reads', 'auto_all'])
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>
+
 /** 0 means never reap. */
 const IdleTimeoutMs = z.number().int().min(0).max(7 * 24 * 3600_000)
 
@@ -46,6 +50,9 @@ const profileShape = {
   args: z.array(z.string().max(4096)).max(256),
   env: z.record(EnvName, z.string().max(32768)),
   idleTimeoutMs: IdleTimeoutMs,
+  approvalPolicy: ApprovalPolicy,
+  /** The known agent this profile runs (its config-dir variables, login, import); none for a custom ACP command. */
+  preset: z.string().max(64).optional(),
 }
 /** A new profile: what is left out gets the kind's defaults. */
 export const ProfileFields = z.object({
@@ -54,6 +61,7 @@ export const ProfileFields = z.object({
   args: profileShape.args.default([]),
   env: profileShape.env.default({}),
   idleTimeoutMs: profileShape.idleTimeoutMs.default(30 * 60_000),
+  approvalPolicy: profileShape.approvalPolicy.default('ask'),
 })
 /** No defaults here: a patch changes only what it names. */
 export const ProfilePatch = z.object(profileShape).omit({ kind: true }).partial()
@@ -77,6 +85,10 @@ export const Lane = z.object({
   cols: z.number().int(),
   rows: z.number().int(),
   pid: z.number().int().optional(),
+  /** Tokens and cost so far, where the agent reports them. */
+  usage: Usage.optional(),
+  /** A lane that runs an agent's own login command in a terminal, for a profile. */
+  purpose: z.enum(['work', 'login']).optional(),
   /** Why the lane is `failed` (or how it `exited`). */
   exit: z
     .object({
@@ -88,6 +100,20 @@ export const Lane = z.object({
     .optional(),
 })
 export type Lane = z.infer<typeof Lane>
+
+export const AgentInfo = z.object({
+  kind: AgentKind,
+  /** A built-in profile's agent (several profiles may share one kind: ACP serves many agents). */
+  profileId: Id,
+  name: z.string(),
+  command: z.string(),
+  installed: z.boolean(),
+  path: z.string().optional(),
+  version: z.string().optional(),
+  /** How to install it, for a missing one. */
+  install: z.string(),
+})
+export type AgentInfo = z.infer<typeof AgentInfo>
 
 export const LaneStatusEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('upsert'), lane: Lane }),
@@ -127,6 +153,13 @@ export const methods = {
     output: Profile,
   },
   'profiles.remove': { input: z.object({ profileId: Id }), output: Ok },
+  /** Opens a terminal lane running the agent's own login, with the profile's env and private dir. */
+  'profiles.login': { input: z.object({ profileId: Id, workspaceId: Id }), output: Lane },
+  /** Copies the user's existing global auth/config files of this agent into the profile's private dir. */
+  'profiles.importGlobal': { input: z.object({ profileId: Id }), output: z.object({ copied: z.array(z.string()), missing: z.array(z.string()) }) },
+
+  /** Which agent CLIs are installed on the login-shell PATH, with versions and how to get the others. */
+  'agents.detect': { input: Empty, output: z.array(AgentInfo) },
 
   'lanes.list': { input: Empty, output: z.array(Lane) },
   'lanes.create': {
@@ -144,6 +177,8 @@ export const methods = {
   /** Wakes a sleeping lane or restarts an exited or failed one, without sending anything. */
   'lanes.start': { input: LaneRef, output: Lane },
   'lanes.interrupt': { input: LaneRef, output: Ok },
+  /** Answers an `approval.requested` event with one of its options. */
+  'lanes.approve': { input: LaneRef.extend({ requestId: z.string().min(1).max(256), optionId: z.string().min(1).max(256) }), output: Ok },
   'lanes.stop': { input: LaneRef, output: Lane },
   'lanes.remove': { input: LaneRef, output: Ok },
   'lanes.resize': { input: LaneRef.extend({ cols: Cols, rows: Rows }), output: Ok },

@@ -21,8 +21,12 @@ export const ApprovalOption = z.object({
   kind: z.enum(['allow_once', 'allow_always', 'reject_once', 'reject_always', 'other']),
 })
 
+/** What a tool does, so policies and the UI can tell reading from writing. */
+export const ToolKind = z.enum(['read', 'search', 'edit', 'execute', 'fetch', 'think', 'other'])
+
 const ToolCall = z.object({
   toolCallId: z.string(),
+  toolKind: ToolKind.optional(),
   title: z.string().optional(),
   command: z.string().optional(),
   output: z.string().optional(),
@@ -63,9 +67,14 @@ export const LaneEventBody = z.discriminatedUnion('type', [
     requestId: z.string(),
     title: z.string(),
     detail: z.string().optional(),
-    options: z.array(ApprovalOption),
+    /** The tool call it is about, when there is one. */
+    toolCallId: z.string().optional(),
+    /** True when granting it only lets the agent read (the `auto_reads` policy approves these). */
+    readOnly: z.boolean().optional(),
+    options: z.array(ApprovalOption).min(1),
   }),
-  z.object({ type: z.literal('approval.resolved'), requestId: z.string(), optionId: z.string(), by: z.enum(['user', 'policy']) }),
+  /** `agent`: the agent withdrew or settled the request itself (turn interrupted, answered elsewhere). */
+  z.object({ type: z.literal('approval.resolved'), requestId: z.string(), optionId: z.string(), by: z.enum(['user', 'policy', 'agent']) }),
   z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
   z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional() }),
   /** Something went wrong that the user should see; `fatal` ones fail the lane. */

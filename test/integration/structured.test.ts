@@ -6,6 +6,7 @@ import type { AgentAdapter } from '../../src/main/core/agents/types'
 import { encodeJsonl, JsonlReader } from '../../src/main/core/transport/jsonl'
 import { spawnInGroup, stopTree } from '../../src/main/core/transport/process-tree'
 import type { LaneEvent } from '../../src/shared/events'
+import type { ApprovalPolicy } from '../../src/shared/contract'
 import { alivePids, laneStatus, testCore, waitFor, type TestCore } from '../support/core'
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-jsonl-agent.mjs')
@@ -24,7 +25,18 @@ const fakeAdapter: AgentAdapter = {
         if (v.turn === 'start') cb.emit({ type: 'turn.started' })
         if (v.turn === 'end') cb.emit({ type: 'turn.completed', outcome: 'completed' })
         if (v.text) cb.emit({ type: 'text.delta', text: v.text })
-        if (v.approval) cb.emit({ type: 'approval.requested', requestId: v.approval, title: 'Run it?', options: [{ id: 'yes', label: 'Yes', kind: 'allow_once' }] })
+        if (v.approval) {
+          cb.emit({
+            type: 'approval.requested',
+            requestId: v.approval,
+            title: 'Run it?',
+            readOnly: v.readOnly,
+            options: [
+              { id: 'yes', label: 'Yes', kind: 'allow_once' },
+              { id: 'no', label: 'No', kind: 'reject_once' },
+            ],
+          })
+        }
       },
       (err) => cb.emit({ type: 'error', message: err.message, fatal: true }),
     )
@@ -38,6 +50,9 @@ const fakeAdapter: AgentAdapter = {
         child.stdin.write(encodeJsonl(text.startsWith('{') ? JSON.parse(text) : { prompt: text }))
       },
       interrupt: () => {},
+      approve: (_requestId, optionId) => {
+        child.stdin.write(encodeJsonl({ approved: optionId === 'yes' }))
+      },
       resize: () => {},
       stop: async () => {
         const known = [child.pid!]
@@ -54,9 +69,9 @@ afterEach(async () => {
   core = undefined
 })
 
-function setup(opts: { maxProcesses?: number } = {}) {
+function setup(opts: { maxProcesses?: number; approvalPolicy?: ApprovalPolicy } = {}) {
   core = testCore({ ...opts, adapters: { ...defaultAdapters(), terminal: fakeAdapter } })
-  const profile = core.profiles.create({ kind: 'terminal', name: 'fake', idleTimeoutMs: 0 })
+  const profile = core.profiles.create({ kind: 'terminal', name: 'fake', idleTimeoutMs: 0, approvalPolicy: opts.approvalPolicy })
   const events: LaneEvent[] = []
   core.lanes.onEvent((e) => events.push(e))
   return { c: core, profile, events }
@@ -75,13 +90,36 @@ describe('structured lanes (fake JSONL agent)', () => {
     expect(history.find((e) => e.type === 'input')).toMatchObject({ text: 'hello' })
   })
 
-  it('an approval request makes the lane waiting until it is resolved', async () => {
-    const { c, profile } = setup()
+  it('an approval request makes the lane waiting until the user answers; the decision is recorded', async () => {
+    const { c, profile, events } = setup()
     const lane = await c.lanes.create({ workspaceId: c.workspace.id, profileId: profile.id })
     await c.lanes.send(lane.id, 'approve')
     await waitFor('waiting', () => laneStatus(c, lane.id) === 'waiting')
-    await c.lanes.send(lane.id, '{"approved": true}')
+    await expect(c.lanes.approve(lane.id, 'a1', 'maybe')).rejects.toMatchObject({ code: 'invalid_input' })
+    await expect(c.lanes.approve(lane.id, 'zz', 'yes')).rejects.toMatchObject({ code: 'not_found' })
+    await c.lanes.approve(lane.id, 'a1', 'no')
+    await waitFor('denied', () => events.find((e) => e.type === 'text.delta' && e.text === 'denied'))
     await waitFor('ready', () => laneStatus(c, lane.id) === 'ready')
+    const { events: history } = await c.lanes.transcript(lane.id)
+    expect(history.find((e) => e.type === 'approval.resolved')).toMatchObject({ requestId: 'a1', optionId: 'no', by: 'user' })
+    await expect(c.lanes.approve(lane.id, 'a1', 'yes')).rejects.toMatchObject({ code: 'not_found' }) // answered once
+  })
+
+  it('auto_reads approves read-only requests and asks for the rest; auto_all approves everything', async () => {
+    const reads = setup({ approvalPolicy: 'auto_reads' })
+    const lane = await reads.c.lanes.create({ workspaceId: reads.c.workspace.id, profileId: reads.profile.id })
+    await reads.c.lanes.send(lane.id, 'approve-read')
+    await waitFor('auto-approved read', () => reads.events.find((e) => e.type === 'approval.resolved' && e.by === 'policy' && e.optionId === 'yes'))
+    await waitFor('ready', () => laneStatus(reads.c, lane.id) === 'ready')
+    await reads.c.lanes.send(lane.id, 'approve')
+    await waitFor('waiting', () => laneStatus(reads.c, lane.id) === 'waiting')
+    await reads.c.close()
+
+    const all = setup({ approvalPolicy: 'auto_all' })
+    const lane2 = await all.c.lanes.create({ workspaceId: all.c.workspace.id, profileId: all.profile.id })
+    await all.c.lanes.send(lane2.id, 'approve')
+    await waitFor('approved', () => all.events.find((e) => e.type === 'text.delta' && e.text === 'approved'))
+    expect(all.events.find((e) => e.type === 'approval.resolved')).toMatchObject({ by: 'policy', optionId: 'yes' })
   })
 
   it('a malformed line fails that lane only and stops its process; the others keep working', async () => {

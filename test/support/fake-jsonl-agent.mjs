@@ -1,5 +1,5 @@
 // A tiny line-protocol agent for exercising lanes with a structured (non-pty) process.
-// In: {"prompt": text}. Out: {"turn":"start"}, {"text": …}, {"turn":"end"}; "approve" asks first;
+// In: {"prompt": text} or {"approved": bool}. Out: {"turn":"start"}, {"text": …}, {"turn":"end"}; "approve" asks first;
 // "hang" starts a turn that never ends; "garbage" writes a malformed line; "crash" exits 3.
 import readline from 'node:readline'
 
@@ -12,6 +12,7 @@ rl.on('line', (line) => {
   const p = msg.prompt
   out({ turn: 'start' })
   if (p === 'approve') return out({ approval: 'a1' })
+  if (p === 'approve-read') return out({ approval: 'r1', readOnly: true })
   if (p === 'hang') return
   if (p === 'garbage') return process.stdout.write('{"text": "unterminated\n')
   if (p === 'crash') {

@@ -1,4 +1,9 @@
+import os from 'node:os'
+import { detectAgents } from '../core/agents/registry'
 import { AppError } from '../core/errors'
+import { buildChildEnv, loginShellPath } from '../core/isolation/env'
+import { importFiles } from '../core/isolation/profile-dir'
+import { presetFor } from '../core/profiles/profiles'
 import type { LaneManager } from '../core/lanes/manager'
 import type { Profiles } from '../core/profiles/profiles'
 import type { Workspaces } from '../core/workspaces/workspaces'
@@ -56,11 +61,23 @@ export function createHandlers({ workspaces, profiles, lanes }: Services, host: 
       profiles.remove(profileId)
       return ok
     },
+    'profiles.login': ({ profileId, workspaceId }) => lanes.createLogin(profileId, workspaceId),
+    'profiles.importGlobal': ({ profileId }) => {
+      const profile = profiles.get(profileId)
+      const preset = presetFor(profile)
+      if (!preset?.globalConfig) throw new AppError('unsupported', `${profile.name} has no known global config to import`)
+      return importFiles(profile.configDir, preset.globalConfig(os.homedir()))
+    },
+    'agents.detect': async () => {
+      const PATH = await loginShellPath()
+      return detectAgents(PATH, buildChildEnv({ parent: process.env, loginPath: PATH }))
+    },
     'lanes.list': () => lanes.list(),
     'lanes.create': (input) => lanes.create(input),
     'lanes.send': async ({ laneId, input }) => (await lanes.send(laneId, input), ok),
     'lanes.start': ({ laneId }) => lanes.start(laneId),
     'lanes.interrupt': async ({ laneId }) => (await lanes.interrupt(laneId), ok),
+    'lanes.approve': async ({ laneId, requestId, optionId }) => (await lanes.approve(laneId, requestId, optionId), ok),
     'lanes.stop': ({ laneId }) => lanes.stop(laneId),
     'lanes.remove': async ({ laneId }) => (await lanes.remove(laneId), ok),
     'lanes.resize': ({ laneId, cols, rows }) => (lanes.resize(laneId, cols, rows), ok),

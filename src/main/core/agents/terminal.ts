@@ -61,6 +61,7 @@ function startTerminal(spec: LaunchSpec, cb: AdapterCallbacks, graceMs: number):
     pid: pty.pid,
     send: (input) => pty.write(input),
     interrupt: () => pty.write('\x03'),
+    approve: () => {}, // a terminal never asks
     resize: (cols, rows) => {
       if (!exited) pty.resize(cols, rows)
     },

@@ -5,30 +5,33 @@ import type { LaneEventBody } from '../../../shared/events'
 export interface LaunchSpec {
   laneId: string
   cwd: string
-  /** Resolved command (the profile's, or the kind's default) and its args. */
+  /** Resolved command (the profile's, or the kind's default); `args` are the profile's extra args. */
   command: string
   args: string[]
   env: Record<string, string>
   configDir: string
   cols: number
   rows: number
-  /** Opaque token the adapter returned earlier (`resumeToken`), to continue the same conversation. */
+  /** What the adapter passed to `setResumeToken` earlier: continue that conversation. */
   resume?: string
 }
 
 export interface AdapterCallbacks {
   emit(event: LaneEventBody): void
-  /** The process ended (by itself or after stop()). `lastLines` helps explain a failure. */
+  /** The process ended (by itself or after stop()). `lastLines` (stderr, screen) explain a failure. */
   exited(info: { exitCode: number | null; signal: string | null; lastLines: string[] }): void
+  /** The agent's conversation handle (thread, session id or file): kept so a wake continues it. */
+  setResumeToken(token: string): void
 }
 
 /** One running agent process, as the lane sees it. */
 export interface AgentSession {
   readonly pid: number | undefined
-  /** Set by adapters whose agent can continue a conversation in a new process. */
-  readonly resumeToken?: string
+  /** A prompt, or (terminal) keystrokes. While a turn runs, structured agents steer or queue it. */
   send(input: string): void | Promise<void>
   interrupt(): void | Promise<void>
+  /** Answers an `approval.requested` this session emitted. */
+  approve(requestId: string, optionId: string): void | Promise<void>
   resize(cols: number, rows: number): void
   /** Stops the whole process tree (protocol shutdown first where there is one). */
   stop(): Promise<void>
@@ -40,8 +43,7 @@ export interface AgentAdapter {
   keystrokes: boolean
   /** The command a profile with an empty `command` runs. */
   defaultCommand(): { command: string; args: string[] }
-  /** Variables the kind sets for its agent (config dir, TERM …). */
+  /** Variables the kind sets for every agent it runs (TERM …). */
   kindEnv(spec: { configDir: string; laneId: string }): Record<string, string>
   start(spec: LaunchSpec, callbacks: AdapterCallbacks): Promise<AgentSession>
 }
-

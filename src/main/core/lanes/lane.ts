@@ -1,7 +1,8 @@
-import type { Lane as LaneRecord } from '../../../shared/contract'
+import type { ApprovalPolicy, Lane as LaneRecord } from '../../../shared/contract'
 import type { LaneEvent, LaneEventBody, LaneStatus } from '../../../shared/events'
 import { AppError } from '../errors'
 import type { AgentAdapter, AgentSession, LaunchSpec } from '../agents/types'
+import { policyDecision } from './approvals'
 import { RUNNING } from './reaper'
 import type { Transcript } from './transcript'
 
@@ -47,6 +48,8 @@ export interface LaneDeps {
   launchSpec: (lane: LaneRecord, resume: string | undefined) => Promise<LaunchSpec>
   onRecord: (lane: LaneRecord) => void
   onEvent: (event: LaneEvent) => void
+  /** The profile's approval policy, read when a request arrives (the user may have changed it). */
+  policy: () => ApprovalPolicy
 }
 
 type StopTarget = 'sleeping' | 'exited' | 'failed'
@@ -58,7 +61,8 @@ export class Lane {
   private stopTarget: StopTarget | undefined
   private failure: string | undefined
   private exitWaiters: (() => void)[] = []
-  private readonly pendingApprovals = new Set<string>()
+  /** Open approval requests → the option ids they offer. */
+  private readonly pendingApprovals = new Map<string, string[]>()
   private inputQueue: Promise<unknown> = Promise.resolve()
 
   constructor(
@@ -90,9 +94,18 @@ export class Lane {
     this.deps.transcript.append(event)
     if (isActivity(body)) this.record = { ...this.record, lastActivityAt: at }
     this.deps.onEvent(event)
-    if (body.type === 'approval.requested') this.pendingApprovals.add(body.requestId)
     if (body.type === 'approval.resolved') this.pendingApprovals.delete(body.requestId)
     if (body.type === 'turn.completed') this.pendingApprovals.clear()
+    if (body.type === 'usage') this.addUsage(body)
+    if (body.type === 'approval.requested') {
+      this.pendingApprovals.set(body.requestId, body.options.map((o) => o.id))
+      const optionId = policyDecision(this.deps.policy(), body)
+      if (optionId) {
+        queueMicrotask(() =>
+          this.approve(body.requestId, optionId, 'policy').catch((err) => this.emit({ type: 'error', message: `Auto-approval failed: ${err.message}` })),
+        )
+      }
+    }
     const next = statusAfter(this.record.status, body, this.pendingApprovals.size)
     if (next !== this.record.status) this.setStatus(next)
     // A fatal error (say, a malformed line from the agent) fails this lane only.
@@ -130,9 +143,12 @@ export class Lane {
       const session = await this.deps.adapter.start(spec, {
         emit: (e) => this.emit(e),
         exited: (info) => this.onExit(info),
+        setResumeToken: (token) => {
+          this.resumeToken = token
+          this.deps.onRecord(this.record)
+        },
       })
       this.session = session
-      if (session.resumeToken) this.resumeToken = session.resumeToken
       if (this.record.status === 'starting') this.setStatus('ready', { pid: session.pid })
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
@@ -176,6 +192,30 @@ export class Lane {
     if (recordInput) this.emit({ type: 'input', text: input })
     else this.record = { ...this.record, lastActivityAt: this.deps.now() }
     await this.session.send(input)
+  }
+
+  /** Answers an open approval request with one of its options; the decision goes into the transcript. */
+  async approve(requestId: string, optionId: string, by: 'user' | 'policy' = 'user'): Promise<void> {
+    const options = this.pendingApprovals.get(requestId)
+    if (!options) throw new AppError('not_found', `No open approval request ${requestId} in lane ${this.id}`)
+    if (!options.includes(optionId)) throw new AppError('invalid_input', `Request ${requestId} has no option ${optionId}`, { options })
+    if (!this.session) throw new AppError('not_running', `Lane ${this.id} is not running`)
+    this.pendingApprovals.delete(requestId)
+    await this.session.approve(requestId, optionId)
+    this.emit({ type: 'approval.resolved', requestId, optionId, by })
+  }
+
+  private addUsage(event: Extract<LaneEventBody, { type: 'usage' }>): void {
+    let usage = event.total
+    if (!usage && event.turn) {
+      const sum = { ...this.record.usage }
+      for (const [k, v] of Object.entries(event.turn) as [keyof typeof sum, number][]) sum[k] = (sum[k] ?? 0) + v
+      usage = sum
+    }
+    if (usage) {
+      this.record = { ...this.record, usage }
+      this.deps.onRecord(this.record)
+    }
   }
 
   async interrupt(): Promise<void> {

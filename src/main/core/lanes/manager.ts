@@ -8,7 +8,7 @@ import type { LaunchSpec } from '../agents/types'
 import { AppError } from '../errors'
 import { newId } from '../ids'
 import { buildChildEnv, loginShellPath, resolveExecutable } from '../isolation/env'
-import type { Profiles } from '../profiles/profiles'
+import { presetFor, type Profiles } from '../profiles/profiles'
 import { readList, type KeyValueStore } from '../store'
 import type { Workspaces } from '../workspaces/workspaces'
 import { Lane } from './lane'
@@ -72,7 +72,7 @@ export class LaneManager {
     return this.list().filter((l) => l.profileId === filter.profileId || l.workspaceId === filter.workspaceId)
   }
 
-  async create(input: MethodArgs<'lanes.create'>): Promise<LaneRecord> {
+  async create(input: MethodArgs<'lanes.create'>, purpose: 'work' | 'login' = 'work'): Promise<LaneRecord> {
     const workspace = this.opts.workspaces.get(input.workspaceId)
     const profile = this.opts.profiles.get(input.profileId)
     const ordinal = this.list().filter((l) => l.profileId === profile.id).length + 1
@@ -81,7 +81,8 @@ export class LaneManager {
       id: newId('lane'),
       workspaceId: workspace.id,
       profileId: profile.id,
-      kind: profile.kind,
+      kind: purpose === 'login' ? 'terminal' : profile.kind,
+      ...(purpose === 'login' ? { purpose } : {}),
       title: input.title || `${profile.name} ${ordinal}`,
       status: 'starting',
       createdAt: at,
@@ -115,6 +116,18 @@ export class LaneManager {
 
   interrupt(id: string): Promise<void> {
     return this.get(id).interrupt()
+  }
+
+  approve(id: string, requestId: string, optionId: string): Promise<void> {
+    return this.get(id).approve(requestId, optionId)
+  }
+
+  /** A terminal lane running the profile's agent login, so its credentials land in the private dir. */
+  async createLogin(profileId: string, workspaceId: string): Promise<LaneRecord> {
+    const profile = this.opts.profiles.get(profileId)
+    const login = presetFor(profile)?.login
+    if (!login) throw new AppError('unsupported', `${profile.name} has no login command; set its credentials in the profile's env`)
+    return this.create({ workspaceId, profileId, title: `Log in: ${profile.name}` }, 'login')
   }
 
   async stop(id: string): Promise<LaneRecord> {
@@ -214,7 +227,7 @@ export class LaneManager {
     const r = lane.record
     let idleTimeoutMs = 0
     try {
-      idleTimeoutMs = this.opts.profiles.get(r.profileId).idleTimeoutMs
+      if (r.purpose !== 'login') idleTimeoutMs = this.opts.profiles.get(r.profileId).idleTimeoutMs
     } catch {}
     return { id: r.id, status: r.status, lastActivityAt: r.lastActivityAt, idleTimeoutMs }
   }
@@ -238,6 +251,13 @@ export class LaneManager {
         onEvent: (e) => {
           for (const l of this.eventListeners) l(e)
         },
+        policy: () => {
+          try {
+            return this.opts.profiles.get(record.profileId).approvalPolicy
+          } catch {
+            return 'ask'
+          }
+        },
       },
       resumeToken,
     )
@@ -256,14 +276,18 @@ export class LaneManager {
     const profile = this.opts.profiles.get(record.profileId)
     const workspace = this.opts.workspaces.get(record.workspaceId)
     if (!existsSync(workspace.path)) throw new AppError('not_found', `The workspace folder is gone: ${workspace.path}`)
-    const adapter = this.opts.adapters[profile.kind]
+    const adapter = this.opts.adapters[record.kind]
+    const preset = presetFor(profile)
     const fallback = adapter.defaultCommand()
-    const command = profile.command || fallback.command
-    const args = profile.command || profile.args.length ? profile.args : fallback.args
+    let { command, args } = profile.command ? profile : { command: fallback.command, args: profile.args.length ? profile.args : fallback.args }
+    if (record.purpose === 'login') {
+      if (!preset?.login) throw new AppError('unsupported', `${profile.name} has no login command`)
+      ;({ command, args } = preset.login)
+    }
     const env = buildChildEnv({
       parent: this.opts.parentEnv ?? process.env,
       loginPath: await (this.opts.loginPath ?? loginShellPath)(),
-      kind: adapter.kindEnv({ configDir: profile.configDir, laneId: record.id }),
+      kind: { ...adapter.kindEnv({ configDir: profile.configDir, laneId: record.id }), ...preset?.configEnv(profile.configDir) },
       profile: profile.env,
       secrets: this.opts.secrets?.(profile.id),
     })

@@ -3,14 +3,22 @@ import { z } from 'zod'
 import { Profile, ProfileFields, type MethodArgs } from '../../../shared/contract'
 import { AppError } from '../errors'
 import { newId } from '../ids'
+import { PRESETS, presetOf, type AgentPreset } from '../agents/registry'
 import { ensureProfileDir } from '../isolation/profile-dir'
 import { readList, type KeyValueStore } from '../store'
 
-/** Profiles that exist on first start. */
+/** Profiles that exist on first start: a shell and one per known agent. */
 const BUILT_IN: Array<{ id: string } & z.input<typeof ProfileFields>> = [
   // A shell's state (cwd, jobs, history) is the user's work: never reap it unless they ask.
   { id: 'shell', kind: 'terminal', name: 'Shell', idleTimeoutMs: 0 },
+  // An agent reaped when idle wakes with its conversation, so reaping costs little.
+  ...PRESETS.map((p) => ({ id: p.id, kind: p.kind, name: p.name, command: p.command, args: p.args, preset: p.id })),
 ]
+
+/** The preset a profile runs: its own, or the one agent of a single-agent kind. */
+export function presetFor(profile: Profile): AgentPreset | undefined {
+  return presetOf(profile.preset ?? (profile.kind === 'acp' || profile.kind === 'terminal' ? undefined : profile.kind))
+}
 
 /** Launch recipes, each with its private config directory under the data dir. */
 export class Profiles {

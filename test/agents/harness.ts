@@ -1,0 +1,86 @@
+/**
+ * The real-agent tier's harness: a core whose PATH has the pinned real CLI, a fake LLM on 127.0.0.1,
+ * and helpers to drive a lane through the LaneManager and read what it emitted.
+ */
+import path from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
+import type { LaneEvent } from '../../src/shared/events'
+import type { Profile } from '../../src/shared/contract'
+import { listProcesses, treeMembers } from '../../src/main/core/transport/process-tree'
+import { startFakeLlm, type FakeLlm } from '../support/fake-llm/server'
+import { testCore, waitFor, type TestCore } from '../support/core'
+// @ts-expect-error plain ESM script shared with CI
+import { agentBin } from '../../scripts/install-agents.mjs'
+
+/** A secret in Switchyard's own environment that no agent may see. */
+export const CANARY = 'switchyard-canary-51c0e'
+
+export interface AgentHarness {
+  core: TestCore
+  llm: FakeLlm
+  events: LaneEvent[]
+  /** The profile to create lanes with (call `profile()` in beforeAll after setting it up). */
+  profile: Profile
+}
+
+/**
+ * Sets up the tier for one agent: `agent` names its CLI in scripts/install-agents.mjs.
+ * `configure` writes whatever the agent needs into its private config dir to use the fake LLM
+ * and returns the profile fields (env with the fake key, args …).
+ */
+export function useAgentHarness(
+  agent: 'codex' | 'claude' | 'pi' | 'gemini',
+  configure: (ctx: { llm: FakeLlm; configDir: (profileId: string) => string; core: TestCore }) => Profile | Promise<Profile>,
+  opts: { reaperIntervalMs?: number } = {},
+): AgentHarness {
+  const h = {} as AgentHarness
+  beforeAll(async () => {
+    process.env.SWITCHYARD_CANARY_SECRET = CANARY
+    h.llm = await startFakeLlm()
+    const binDir = path.dirname(agentBin(agent))
+    h.core = testCore({
+      loginPath: async () => `${binDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+      reaperIntervalMs: opts.reaperIntervalMs ?? 0,
+    })
+    h.events = []
+    h.core.lanes.onEvent((e) => h.events.push(e))
+    h.profile = await configure({ llm: h.llm, core: h.core, configDir: (id) => h.core.profiles.get(id).configDir })
+  })
+  afterAll(async () => {
+    await h.core?.close()
+    await h.llm?.close()
+    delete process.env.SWITCHYARD_CANARY_SECRET
+  })
+  return h
+}
+
+export function eventsOf(h: AgentHarness, laneId: string, after = 0): LaneEvent[] {
+  return h.events.filter((e) => e.laneId === laneId && e.seq > after)
+}
+
+/** Text the agent streamed in `laneId` since `after`. */
+export function textOf(h: AgentHarness, laneId: string, after = 0): string {
+  return eventsOf(h, laneId, after)
+    .map((e) => (e.type === 'text.delta' ? e.text : e.type === 'message' && e.role === 'assistant' ? `\n${e.text}\n` : ''))
+    .join('')
+}
+
+/** Waits for the turn that follows `after` to complete; returns its turn.completed event. */
+export function turnDone(h: AgentHarness, laneId: string, after: number, timeoutMs = 60_000) {
+  return waitFor(
+    `turn completed in ${laneId}`,
+    () => eventsOf(h, laneId, after).find((e): e is Extract<LaneEvent, { type: 'turn.completed' }> => e.type === 'turn.completed'),
+    timeoutMs,
+  )
+}
+
+/** The seq of the newest event of the lane: pass it as `after` before acting. */
+export function mark(h: AgentHarness, laneId: string): number {
+  const own = h.events.filter((e) => e.laneId === laneId)
+  return own.length ? own[own.length - 1].seq : 0
+}
+
+/** Every process of the lane's tree that is still alive. */
+export async function treeOf(pid: number): Promise<number[]> {
+  return treeMembers(pid, await listProcesses())
+}
