@@ -1,5 +1,6 @@
 // `npm test`: typecheck, build, unit + integration (Vitest), end-to-end (Playwright in Chromium, and
-// Electron where its binary exists). Ends with one line counting every test of every stage.
+// Electron where its binary exists), and with SWITCHYARD_AGENT_TIER=1 (as CI sets it) the real-agent
+// tier. Ends with one line counting every test of every stage.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 
@@ -19,15 +20,19 @@ function run(stage, cmd, args, env = {}) {
 run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
 const built = run('build', 'npx', ['electron-vite', 'build'])
 
-run('unit and integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`])
-try {
-  const v = JSON.parse(readFileSync(`${results}/vitest.json`, 'utf8'))
-  totals.passed += v.numPassedTests
-  totals.failed += v.numFailedTests
-  totals.skipped += v.numPendingTests + v.numTodoTests
-} catch {
-  failedStages.push('unit and integration (no report)')
+function vitest(stage, name, extra = []) {
+  run(stage, 'npx', ['vitest', 'run', ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${results}/${name}.json`])
+  try {
+    const v = JSON.parse(readFileSync(`${results}/${name}.json`, 'utf8'))
+    totals.passed += v.numPassedTests
+    totals.failed += v.numFailedTests
+    totals.skipped += v.numPendingTests + v.numTodoTests
+  } catch {
+    failedStages.push(`${stage} (no report)`)
+  }
 }
+
+vitest('unit and integration', 'vitest')
 
 if (built) {
   run('end-to-end', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json` })
@@ -40,6 +45,8 @@ if (built) {
     failedStages.push('end-to-end (no report)')
   }
 }
+
+if (process.env.SWITCHYARD_AGENT_TIER === '1') vitest('real agents', 'agents', ['--config', 'vitest.agents.config.ts'])
 
 failedStages = [...new Set(failedStages)]
 if (failedStages.length) console.log(`\nFailed stages: ${failedStages.join(', ')}`)

@@ -21,11 +21,15 @@ export interface Server {
 }
 
 /** Starts `node out/main/server.js` on a free port with a fresh data dir; stops it (and waits) after. */
-async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+async function startServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npx electron-vite build\` first`)
   const child = spawn(process.execPath, [SERVER, '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   })
   let output = ''
   const url = await new Promise<string>((resolve, reject) => {
@@ -57,10 +61,12 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
-export const test = base.extend<{ server: Server; workspaceDir: string }>({
-  server: async ({}, use, testInfo) => {
+export const test = base.extend<{ server: Server; workspaceDir: string; serverEnv: Record<string, string> }>({
+  /** Extra environment for the server process (e.g. a fake HOME), set with `test.use`. */
+  serverEnv: [{}, { option: true }],
+  server: async ({ serverEnv }, use, testInfo) => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-e2e-data-'))
-    const { url, child, output } = await startServer(dataDir)
+    const { url, child, output } = await startServer(dataDir, serverEnv)
     try {
       await use({ url, dataDir, stop: () => stopServer(child) })
     } finally {

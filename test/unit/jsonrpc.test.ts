@@ -55,15 +55,16 @@ async function settle(times = 5) {
 describe('JsonRpcPeer over JSONL', () => {
   it('makes requests in both directions', async () => {
     const { a, b, framingErrors } = wire(
-      { onRequest: (method, params) => ({ from: 'a', method, params }) },
-      { onRequest: (method, params) => ({ from: 'b', method, params }) },
+      { onRequest: (method, params, id) => ({ from: 'a', method, params, id }) },
+      { onRequest: (method, params, id) => ({ from: 'b', method, params, id }) },
     );
     const [x, y] = await Promise.all([
       a.request('sum', { nums: [1, 2], text: 'é😀\u2028' }),
       b.request('ping'),
     ]);
-    expect(x).toEqual({ from: 'b', method: 'sum', params: { nums: [1, 2], text: 'é😀\u2028' } });
-    expect(y).toEqual({ from: 'a', method: 'ping' });
+    // The handler sees the request's own id (protocols refer back to server requests by it).
+    expect(x).toEqual({ from: 'b', method: 'sum', params: { nums: [1, 2], text: 'é😀\u2028' }, id: 1 });
+    expect(y).toEqual({ from: 'a', method: 'ping', id: 1 });
     expect(a.pendingCount).toBe(0);
     expect(b.pendingCount).toBe(0);
     expect(framingErrors).toEqual([]);

@@ -13,6 +13,8 @@ import { dropOutcome, isFileDrag } from '../workspaces/drop'
 import { LaneColumn } from '../lanes/LaneColumn'
 import { NewLaneDialog, type NewLaneChoice } from '../lanes/NewLaneDialog'
 import { estimateTerminalSize, neighbourAfterClose, upsertLane } from '../lanes/lane-state'
+import { ProfilesPanel } from '../profiles/ProfilesPanel'
+import { useAgents } from '../profiles/agents'
 
 export interface AppProps {
   /** The Electron preload's bridge, or the WebSocket one in a browser. */
@@ -36,7 +38,7 @@ export function App({ bridge, ws }: AppProps) {
     },
     [push],
   )
-  const services = useMemo<AppServices>(() => ({ client, reportError, mac }), [client, reportError, mac])
+  const services = useMemo<AppServices>(() => ({ client, reportError, notify: push, mac }), [client, reportError, push, mac])
   const connection = useConnection(ws)
   const { info, workspaces, profiles, lanes, setWorkspaces, setLanes, refreshProfiles } = useWorkbench(
     client,
@@ -46,7 +48,22 @@ export function App({ bridge, ws }: AppProps) {
 
   const [selectedWorkspaceId, setSelectedWorkspaceId] = useState<string | null>(null)
   const [focusedLaneChoice, setFocusedLaneId] = useState<string | null>(null)
-  const [dialogOpen, setDialogOpen] = useState(false)
+  const [dialogOpen, setDialogOpenState] = useState(false)
+  const [profilesOpen, setProfilesOpen] = useState(false)
+  const { agents, detecting, detect } = useAgents(client)
+  // Opening the dialog looks again for installed agents (the user may have installed one meanwhile).
+  const setDialogOpen = useCallback(
+    (open: boolean) => {
+      if (open) void detect()
+      setDialogOpenState(open)
+    },
+    [detect],
+  )
+  const openProfiles = useCallback(() => {
+    refreshProfiles()
+    void detect()
+    setProfilesOpen(true)
+  }, [refreshProfiles, detect])
   const [pathInputOpen, setPathInputOpen] = useState(false)
   const [dragging, setDragging] = useState(false)
   const lanesAreaRef = useRef<HTMLDivElement>(null)
@@ -172,13 +189,14 @@ export function App({ bridge, ws }: AppProps) {
   const onShortcut = useRef<(action: ShortcutAction) => void>(() => {})
   onShortcut.current = (action) => {
     if (action.type === 'newLane') {
+      if (profilesOpen) return
       if (!dialogOpen) {
         refreshProfiles()
         setDialogOpen(true)
       }
       return
     }
-    if (dialogOpen) return
+    if (dialogOpen || profilesOpen) return
     if (action.type === 'closeLane') {
       const lane = lanes.find((l) => l.id === focusedLaneId)
       if (lane) void closeLane(lane)
@@ -267,6 +285,7 @@ export function App({ bridge, ws }: AppProps) {
             onRemove={(w) => void removeWorkspace(w)}
             pathInputOpen={pathInputOpen}
             setPathInputOpen={setPathInputOpen}
+            onOpenProfiles={openProfiles}
           />
           <main className="main">
             <div className="toolbar">
@@ -315,10 +334,27 @@ export function App({ bridge, ws }: AppProps) {
           <NewLaneDialog
             workspaces={workspaces}
             profiles={profiles}
+            agents={agents}
+            detecting={detecting}
             defaultWorkspaceId={selectedWorkspace?.id ?? null}
             onCreate={createLane}
             onClose={() => setDialogOpen(false)}
             onAddFolder={addFolder}
+          />
+        )}
+        {profilesOpen && (
+          <ProfilesPanel
+            profiles={profiles}
+            agents={agents}
+            detecting={detecting}
+            workspace={selectedWorkspace}
+            onChanged={refreshProfiles}
+            onLoginLane={(lane) => {
+              setLanes((list) => upsertLane(list, lane))
+              setProfilesOpen(false)
+              focusLane(lane.id)
+            }}
+            onClose={() => setProfilesOpen(false)}
           />
         )}
         {dragging && (

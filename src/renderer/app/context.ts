@@ -5,6 +5,8 @@ export interface AppServices {
   client: Client
   /** Shows an error to the user (a toast); never swallow one. */
   reportError: (error: unknown) => void
+  /** Shows a message to the user (a toast). */
+  notify: (message: string, kind?: 'info' | 'error') => void
   /** Whether shortcuts use Cmd (macOS) rather than Ctrl. */
   mac: boolean
 }

@@ -1,5 +1,7 @@
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { TerminalView } from '../terminal/TerminalView'
+import { StructuredView } from '../agent/StructuredView'
+import { usageParts, usageTitle } from '../agent/format'
 import { StatusBadge } from './StatusBadge'
 import { exitSummary, isEnded, isRunning } from './lane-state'
 
@@ -21,6 +23,9 @@ interface Props {
 export function LaneColumn(props: Props) {
   const { lane, workspace, profile, focused } = props
   const title = lane.title || profile?.name || 'Lane'
+  const structured = lane.kind !== 'terminal'
+  const usage = usageParts(lane.usage)
+  const exitPanel = isEnded(lane.status) ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
   return (
     <section
       className={`lane${focused ? ' focused' : ''}`}
@@ -62,20 +67,44 @@ export function LaneColumn(props: Props) {
             {workspace?.name ?? 'unknown workspace'}
           </span>
           <span className="sep">·</span>
-          <span className="lane-profile">{profile?.name ?? lane.kind}</span>
-          {lane.pid !== undefined && isRunning(lane.status) && (
+          <span className="lane-profile" title={lane.pid !== undefined ? `pid ${lane.pid}` : undefined}>
+            {profile?.name ?? lane.kind}
+          </span>
+          {lane.purpose === 'login' && <span className="lane-tag">login</span>}
+          {lane.pid !== undefined && isRunning(lane.status) && usage.length === 0 && (
             <>
               <span className="sep">·</span>
               <span className="lane-pid">pid {lane.pid}</span>
             </>
           )}
+          {usage.length > 0 && (
+            <span className="lane-usage" title={usageTitle(lane.usage)} aria-label="Usage">
+              {usage.map((part, i) => (
+                <span key={i} className={part.startsWith('$') ? 'usage-cost' : undefined}>
+                  {part}
+                </span>
+              ))}
+            </span>
+          )}
         </div>
       </header>
-      <div className="lane-body">
-        <TerminalView lane={lane} epoch={props.epoch} registerFocus={props.registerFocus} />
-        {lane.status === 'sleeping' && <div className="lane-hint">sleeping — type to wake</div>}
-        {isEnded(lane.status) && <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} />}
-      </div>
+      {structured ? (
+        <div className="lane-body">
+          <StructuredView
+            lane={lane}
+            epoch={props.epoch}
+            registerFocus={props.registerFocus}
+            workspacePath={workspace?.path}
+            footer={exitPanel}
+          />
+        </div>
+      ) : (
+        <div className="lane-body">
+          <TerminalView lane={lane} epoch={props.epoch} registerFocus={props.registerFocus} />
+          {lane.status === 'sleeping' && <div className="lane-hint">sleeping — type to wake</div>}
+          {exitPanel}
+        </div>
+      )}
     </section>
   )
 }

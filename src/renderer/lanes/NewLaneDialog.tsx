@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
-import type { Profile, Workspace } from '../../shared/contract'
+import type { AgentInfo, Profile, Workspace } from '../../shared/contract'
+import { agentFor, groupProfiles, missingHint } from '../profiles/agents'
 
 export interface NewLaneChoice {
   workspaceId: string
@@ -10,6 +11,9 @@ export interface NewLaneChoice {
 interface Props {
   workspaces: Workspace[]
   profiles: Profile[]
+  /** Detected agent CLIs (null while unknown). */
+  agents: AgentInfo[] | null
+  detecting?: boolean
   defaultWorkspaceId: string | null
   onCreate(choice: NewLaneChoice): Promise<boolean>
   onClose(): void
@@ -24,7 +28,7 @@ export function defaultProfileId(profiles: readonly Profile[], lastUsed: string 
 
 let lastProfileId: string | null = null
 
-export function NewLaneDialog({ workspaces, profiles, defaultWorkspaceId, onCreate, onClose, onAddFolder }: Props) {
+export function NewLaneDialog({ workspaces, profiles, agents, detecting, defaultWorkspaceId, onCreate, onClose, onAddFolder }: Props) {
   const [workspaceId, setWorkspaceId] = useState(
     defaultWorkspaceId && workspaces.some((w) => w.id === defaultWorkspaceId) ? defaultWorkspaceId : (workspaces[0]?.id ?? ''),
   )
@@ -43,6 +47,9 @@ export function NewLaneDialog({ workspaces, profiles, defaultWorkspaceId, onCrea
   }, [workspaces, workspaceId])
 
   const selectedPath = workspaces.find((w) => w.id === workspaceId)?.path ?? ''
+  const selectedProfile = profiles.find((p) => p.id === profileId)
+  const missing = selectedProfile ? missingHint(selectedProfile, agents) : null
+  const found = selectedProfile ? agentFor(selectedProfile, agents) : undefined
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -100,12 +107,29 @@ export function NewLaneDialog({ workspaces, profiles, defaultWorkspaceId, onCrea
               <span>Profile</span>
               <select className="input" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
                 {profiles.length === 0 && <option value="">loading…</option>}
-                {profiles.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name} ({p.kind})
-                  </option>
+                {groupProfiles(profiles).map((group) => (
+                  <optgroup key={group.kind} label={group.label}>
+                    {group.profiles.map((p) => (
+                      <option key={p.id} value={p.id} data-missing={missingHint(p, agents) ? '' : undefined}>
+                        {p.name}
+                        {missingHint(p, agents) ? ' — not installed' : ''}
+                      </option>
+                    ))}
+                  </optgroup>
                 ))}
               </select>
+              {missing ? (
+                <small className="field-warning" role="note">
+                  {missing}
+                </small>
+              ) : found?.installed ? (
+                <small className="field-ok">
+                  Installed{found.version ? ` · v${found.version}` : ''}
+                  {found.path ? <span className="field-ok-path"> · {found.path}</span> : null}
+                </small>
+              ) : selectedProfile && selectedProfile.kind !== 'terminal' && detecting && !agents ? (
+                <small className="field-hint-plain">Looking for installed agents…</small>
+              ) : null}
             </label>
             <label className="field">
               <span>

@@ -13,6 +13,7 @@ interface Props {
   onRemove(workspace: Workspace): void
   pathInputOpen: boolean
   setPathInputOpen(open: boolean): void
+  onOpenProfiles(): void
 }
 
 export function Sidebar(props: Props) {
@@ -73,6 +74,20 @@ export function Sidebar(props: Props) {
           )
         })}
       </ul>
+      <div className="sidebar-nav">
+        <button className="sidebar-nav-button" onClick={props.onOpenProfiles} title="Agents, profiles, approval policies, logins">
+          <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
+            <path
+              d="M8 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm-5.5 6c0-2.5 2.5-4 5.5-4s5.5 1.5 5.5 4"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.4"
+              strokeLinecap="round"
+            />
+          </svg>
+          Profiles
+        </button>
+      </div>
       <div className="sidebar-foot">
         {info ? (
           <span title={info.dataDir}>

@@ -1,14 +1,518 @@
-import type { AgentAdapter } from './types'
+import { existsSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import type { LaneEventBody } from '../../../shared/events'
+import { encodeJsonl, JsonlReader } from '../transport/jsonl'
+import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
+import type { AgentAdapter, AgentSession } from './types'
 
-// Being written: the claude protocol adapter.
-export function claudeAdapter(): AgentAdapter {
+/**
+ * Claude Code in stream-json mode (the SDK control protocol): JSONL both ways.
+ *   → control_request initialize (its control_response = ready), user messages, control_request interrupt,
+ *     control_response answering can_use_tool.
+ *   ← system/init (session id, once per turn), stream_event (API SSE events), assistant / user messages
+ *     (tool_use / tool_result blocks), control_request can_use_tool, control_cancel_request, result.
+ *
+ * A user message sent while a turn runs goes straight through: the CLI itself folds it into the running
+ * turn (at the next tool boundary) or runs it as a turn of its own afterwards. So turns are delimited by
+ * what the CLI reports, not by what we sent: a turn starts at our send (when idle) or at a `system/init`
+ * (when idle), and ends at each `result`.
+ */
+
+export const PROTOCOL_ARGS = [
+  '-p',
+  '--input-format', 'stream-json',
+  '--output-format', 'stream-json',
+  '--verbose',
+  '--include-partial-messages',
+  '--permission-prompt-tool', 'stdio',
+]
+
+type Json = Record<string, any>
+type ToolKind = NonNullable<Extract<LaneEventBody, { type: 'tool.started' }>['toolKind']>
+type Option = Extract<LaneEventBody, { type: 'approval.requested' }>['options'][number]
+
+const ALLOW = 'allow'
+const ALLOW_ALWAYS = 'allow_always'
+const DENY = 'deny'
+
+const KINDS: Record<string, ToolKind> = {
+  Bash: 'execute', BashOutput: 'execute', KillShell: 'execute', KillBash: 'execute', Monitor: 'execute',
+  Read: 'read', NotebookRead: 'read', LS: 'read',
+  Glob: 'search', Grep: 'search', ToolSearch: 'search',
+  Edit: 'edit', MultiEdit: 'edit', Write: 'edit', NotebookEdit: 'edit',
+  WebFetch: 'fetch', WebSearch: 'fetch',
+  TodoWrite: 'think', EnterPlanMode: 'think', ExitPlanMode: 'think',
+}
+
+interface ToolInfo {
+  toolKind: ToolKind
+  title: string
+  command?: string
+  files?: { path: string; diff?: string }[]
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined)
+
+function lineDiff(file: string, before: string, after: string): string {
+  const side = (s: string, sign: string) => (s ? s.split('\n').map((l) => sign + l) : [])
+  return [`--- ${file}`, `+++ ${file}`, ...side(before, '-'), ...side(after, '+')].join('\n')
+}
+
+/** What a tool call is, in the lane's vocabulary. */
+export function describeTool(name: string, input: Json): ToolInfo {
+  const toolKind = KINDS[name] ?? 'other'
+  const file = str(input.file_path) ?? str(input.notebook_path) ?? str(input.path)
+  switch (name) {
+    case 'Bash': {
+      const command = str(input.command) ?? ''
+      return { toolKind, title: str(input.description) ?? command, command }
+    }
+    case 'Write':
+      return { toolKind, title: `Write ${file}`, files: file ? [{ path: file, diff: lineDiff(file, '', String(input.content ?? '')) }] : [] }
+    case 'Edit':
+      return { toolKind, title: `Edit ${file}`, files: file ? [{ path: file, diff: lineDiff(file, String(input.old_string ?? ''), String(input.new_string ?? '')) }] : [] }
+    case 'MultiEdit': {
+      const edits: Json[] = Array.isArray(input.edits) ? input.edits : []
+      const diff = edits.map((e) => lineDiff(file ?? '', String(e.old_string ?? ''), String(e.new_string ?? ''))).join('\n')
+      return { toolKind, title: `Edit ${file}`, files: file ? [{ path: file, diff }] : [] }
+    }
+    case 'NotebookEdit':
+      return { toolKind, title: `Edit ${file}`, files: file ? [{ path: file }] : [] }
+    case 'Read':
+      return { toolKind, title: `Read ${file}`, files: file ? [{ path: file }] : [] }
+    case 'Grep':
+    case 'Glob':
+      return { toolKind, title: `${name} ${str(input.pattern) ?? ''}`.trim() }
+    case 'WebFetch':
+      return { toolKind, title: `Fetch ${str(input.url) ?? ''}`.trim() }
+    case 'WebSearch':
+      return { toolKind, title: `Search the web: ${str(input.query) ?? ''}` }
+    case 'Task':
+    case 'Agent':
+      return { toolKind, title: `Agent: ${str(input.description) ?? str(input.subagent_type) ?? 'task'}` }
+    default:
+      return { toolKind, title: str(input.description) ?? name }
+  }
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (!Array.isArray(content)) return ''
+  return content.map((b: Json) => (b?.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('')
+}
+
+function usageOf(r: Json): Extract<LaneEventBody, { type: 'usage' }> {
+  const nn = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
+  // modelUsage is per model and cumulative over the session (also across --resume); the `_since_last_result`
+  // variant is this turn's share, and unlike `usage` it still counts an interrupted request.
+  const sum = (models: unknown) => {
+    if (!models || typeof models !== 'object') return undefined
+    const t = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0 }
+    for (const m of Object.values(models as Record<string, Json>)) {
+      t.inputTokens += nn(m.inputTokens) + nn(m.cacheReadInputTokens) + nn(m.cacheCreationInputTokens)
+      t.outputTokens += nn(m.outputTokens)
+      t.cachedInputTokens += nn(m.cacheReadInputTokens)
+      t.costUsd += nn(m.costUSD)
+    }
+    return t
+  }
+  const u: Json = r.usage ?? {}
+  const turn = sum(r.model_usage_since_last_result) ?? {
+    inputTokens: nn(u.input_tokens) + nn(u.cache_read_input_tokens) + nn(u.cache_creation_input_tokens),
+    outputTokens: nn(u.output_tokens),
+    cachedInputTokens: nn(u.cache_read_input_tokens),
+  }
+  const total = sum(r.modelUsage)
+  if (total && typeof r.total_cost_usd === 'number') total.costUsd = nn(r.total_cost_usd)
+  return total ? { type: 'usage', turn, total } : { type: 'usage', turn }
+}
+
+interface PendingApproval {
+  toolUseId?: string
+  input: Json
+  suggestions: unknown[]
+}
+
+export interface TranslatorSink {
+  emit(event: LaneEventBody): void
+  setResumeToken(token: string): void
+  /** Writes one protocol message to the CLI's stdin. */
+  write(message: Json): void
+}
+
+/**
+ * The protocol, without the process: feed it each JSON value the CLI printed (`onMessage`), call the
+ * commands (`userTurn`, `interrupt`, `approve`); it emits LaneEvents and writes protocol messages.
+ */
+export class ClaudeProtocol {
+  private turnOpen = false
+  private interrupting = false
+  private sessionId: string | undefined
+  private nextRequest = 1
+  private readonly replies = new Map<string, { resolve: (r: Json) => void; reject: (e: Error) => void }>()
+  private readonly approvals = new Map<string, PendingApproval>()
+  private readonly declined = new Set<string>()
+
+  constructor(private readonly sink: TranslatorSink) {}
+
+  get busy(): boolean {
+    return this.turnOpen
+  }
+
+  /** Sends a control request; resolves with its response payload. */
+  request(body: Json): Promise<Json> {
+    const request_id = `sy-${this.nextRequest++}`
+    return new Promise((resolve, reject) => {
+      this.replies.set(request_id, { resolve, reject })
+      this.sink.write({ type: 'control_request', request_id, request: body })
+    })
+  }
+
+  initialize(): Promise<Json> {
+    return this.request({ subtype: 'initialize' })
+  }
+
+  userTurn(text: string): void {
+    this.openTurn()
+    this.sink.write({ type: 'user', session_id: '', parent_tool_use_id: null, message: { role: 'user', content: [{ type: 'text', text }] } })
+  }
+
+  interrupt(): void {
+    if (!this.turnOpen || this.interrupting) return
+    this.interrupting = true
+    this.request({ subtype: 'interrupt' }).catch((err) => this.sink.emit({ type: 'error', message: `Interrupt failed: ${err.message}` }))
+  }
+
+  approve(requestId: string, optionId: string): void {
+    const pending = this.approvals.get(requestId)
+    if (!pending) return // withdrawn by the CLI meanwhile
+    this.approvals.delete(requestId)
+    let response: Json
+    if (optionId === DENY) {
+      if (pending.toolUseId) this.declined.add(pending.toolUseId)
+      response = { behavior: 'deny', message: 'The user denied this action.' }
+    } else {
+      response = { behavior: 'allow', updatedInput: pending.input }
+      if (optionId === ALLOW_ALWAYS) response.updatedPermissions = pending.suggestions
+    }
+    this.sink.write({ type: 'control_response', response: { subtype: 'success', request_id: requestId, response } })
+  }
+
+  /** The process is gone: end an open turn and fail whatever waited for an answer. */
+  ended(requested: boolean, why: string): void {
+    for (const { reject } of this.replies.values()) reject(new Error(why))
+    this.replies.clear()
+    this.approvals.clear()
+    if (this.turnOpen) this.closeTurn(requested ? 'interrupted' : 'failed', requested ? undefined : why)
+  }
+
+  onMessage(msg: unknown): void {
+    if (!msg || typeof msg !== 'object' || Array.isArray(msg)) {
+      this.sink.emit({ type: 'error', fatal: true, message: `Protocol violation: expected a JSON object, got ${JSON.stringify(msg)?.slice(0, 100)}` })
+      return
+    }
+    const m = msg as Json
+    switch (m.type) {
+      case 'control_response':
+        return this.onControlResponse(m.response ?? {})
+      case 'control_request':
+        return this.onControlRequest(m)
+      case 'control_cancel_request':
+        return this.onCancel(String(m.request_id))
+      case 'system':
+        if (m.subtype === 'init') {
+          this.noteSession(m.session_id)
+          // A turn the CLI starts on its own: a message we sent mid-turn that it queued as a new turn.
+          if (!this.turnOpen) this.openTurn()
+        }
+        return
+      case 'stream_event':
+        return this.onStreamEvent(m)
+      case 'assistant':
+        return this.onAssistant(m)
+      case 'user':
+        return this.onUser(m)
+      case 'result':
+        return this.onResult(m)
+      default:
+        return // keep_alive, tool_progress, and whatever newer versions add
+    }
+  }
+
+  private openTurn(): void {
+    if (this.turnOpen) return
+    this.turnOpen = true
+    this.sink.emit({ type: 'turn.started' })
+  }
+
+  private closeTurn(outcome: 'completed' | 'interrupted' | 'failed', message?: string): void {
+    // Requests still open when the turn ends were settled by the CLI, not the user.
+    for (const id of this.approvals.keys()) this.sink.emit({ type: 'approval.resolved', requestId: id, optionId: DENY, by: 'agent' })
+    this.approvals.clear()
+    this.declined.clear()
+    this.turnOpen = false
+    this.interrupting = false
+    this.sink.emit(message ? { type: 'turn.completed', outcome, message } : { type: 'turn.completed', outcome })
+  }
+
+  private noteSession(id: unknown): void {
+    if (typeof id !== 'string' || !id || id === this.sessionId) return
+    this.sessionId = id
+    this.sink.setResumeToken(id)
+  }
+
+  private onControlResponse(r: Json): void {
+    const waiter = this.replies.get(String(r.request_id))
+    if (!waiter) return
+    this.replies.delete(String(r.request_id))
+    if (r.subtype === 'error') waiter.reject(new Error(String(r.error ?? 'control request failed')))
+    else waiter.resolve(r.response ?? {})
+  }
+
+  private onControlRequest(m: Json): void {
+    const id = String(m.request_id)
+    const req: Json = m.request ?? {}
+    if (req.subtype !== 'can_use_tool') {
+      // Hooks, MCP over stdio …: we registered none; answer so the CLI does not wait forever.
+      this.sink.write({ type: 'control_response', response: { subtype: 'error', request_id: id, error: `Switchyard does not handle ${req.subtype}` } })
+      return
+    }
+    const name = String(req.tool_name ?? 'tool')
+    const input: Json = req.input && typeof req.input === 'object' ? req.input : {}
+    const suggestions: unknown[] = Array.isArray(req.permission_suggestions) ? req.permission_suggestions : []
+    const toolUseId = str(req.tool_use_id)
+    this.approvals.set(id, { toolUseId, input, suggestions })
+    const info = describeTool(name, input)
+    const options: Option[] = [{ id: ALLOW, label: 'Allow once', kind: 'allow_once' }]
+    if (suggestions.length > 0) options.push({ id: ALLOW_ALWAYS, label: alwaysLabel(suggestions), kind: 'allow_always' })
+    options.push({ id: DENY, label: 'Deny', kind: 'reject_once' })
+    const title = info.command !== undefined ? `Run ${info.command}` : info.title
+    const detail = [str(req.description) ?? str(req.decision_reason), str(req.blocked_path) && `Path: ${req.blocked_path}`].filter(Boolean).join('\n')
+    this.sink.emit({
+      type: 'approval.requested',
+      requestId: id,
+      title,
+      ...(detail ? { detail } : {}),
+      ...(toolUseId ? { toolCallId: toolUseId } : {}),
+      readOnly: info.toolKind === 'read' || info.toolKind === 'search',
+      options,
+    })
+  }
+
+  private onCancel(id: string): void {
+    const pending = this.approvals.get(id)
+    if (!pending) return
+    this.approvals.delete(id)
+    if (pending.toolUseId) this.declined.add(pending.toolUseId)
+    this.sink.emit({ type: 'approval.resolved', requestId: id, optionId: DENY, by: 'agent' })
+  }
+
+  private onStreamEvent(m: Json): void {
+    if (m.parent_tool_use_id) return // a subagent's stream: its tool calls still show up below
+    const e: Json = m.event ?? {}
+    if (e.type !== 'content_block_delta') return
+    const messageId = str(m.api_message_id) ?? undefined
+    const d: Json = e.delta ?? {}
+    const ids = messageId ? { messageId } : {}
+    if (d.type === 'text_delta' && typeof d.text === 'string') this.sink.emit({ type: 'text.delta', ...ids, text: d.text })
+    else if (d.type === 'thinking_delta' && typeof d.thinking === 'string') this.sink.emit({ type: 'reasoning.delta', ...ids, text: d.thinking })
+  }
+
+  private onAssistant(m: Json): void {
+    this.noteSession(m.session_id)
+    const message: Json = m.message ?? {}
+    const content: Json[] = Array.isArray(message.content) ? message.content : []
+    const ids = str(message.id) ? { messageId: message.id as string } : {}
+    for (const block of content) {
+      if (block?.type === 'text' && typeof block.text === 'string' && !m.parent_tool_use_id) {
+        this.sink.emit({ type: 'message', role: 'assistant', ...ids, text: block.text })
+      } else if (block?.type === 'tool_use') {
+        const input: Json = block.input && typeof block.input === 'object' ? block.input : {}
+        const info = describeTool(String(block.name), input)
+        this.sink.emit({ type: 'tool.started', toolCallId: String(block.id), ...info })
+        if (block.name === 'TodoWrite' && Array.isArray(input.todos)) {
+          const status = (s: unknown) => (s === 'completed' || s === 'in_progress' ? s : 'pending')
+          this.sink.emit({ type: 'plan', entries: input.todos.map((t: Json) => ({ text: String(t.content ?? ''), status: status(t.status) })) })
+        }
+      }
+    }
+  }
+
+  private onUser(m: Json): void {
+    const content: Json[] = Array.isArray(m.message?.content) ? m.message.content : []
+    const meta: Json[] = Array.isArray(m.tool_result_meta) ? m.tool_result_meta : []
+    for (const block of content) {
+      if (block?.type !== 'tool_result') continue
+      const id = String(block.tool_use_id)
+      const rejected = this.declined.has(id) || meta.some((x) => x?.id === id && x?.permission_decision?.decision === 'reject')
+      let output = textOf(block.content)
+      let exitCode: number | undefined
+      // Bash reports a failing command as "Exit code N\n<output>"; success has the structured stdout/stderr.
+      const exit = block.is_error ? /^Exit code (\d+)\n?/.exec(output) : null
+      if (exit) {
+        exitCode = Number(exit[1])
+        output = output.slice(exit[0].length)
+      } else if (!block.is_error && m.tool_use_result && typeof m.tool_use_result.stdout === 'string') {
+        const r = m.tool_use_result
+        output = [r.stdout, r.stderr].filter((s) => typeof s === 'string' && s.length > 0).join('\n')
+        exitCode = 0
+      }
+      const status = rejected ? 'declined' : block.is_error ? 'failed' : 'completed'
+      this.sink.emit({ type: 'tool.completed', toolCallId: id, status, output, ...(exitCode !== undefined ? { exitCode } : {}) })
+    }
+  }
+
+  private onResult(r: Json): void {
+    this.noteSession(r.session_id)
+    this.sink.emit(usageOf(r))
+    if (!this.turnOpen) return
+    const aborted = typeof r.terminal_reason === 'string' && r.terminal_reason.startsWith('aborted')
+    if (this.interrupting || (r.subtype === 'error_during_execution' && aborted)) return this.closeTurn('interrupted')
+    if (r.is_error || (r.subtype && r.subtype !== 'success')) {
+      const errors = Array.isArray(r.errors) ? r.errors.join('\n') : ''
+      const message = str(r.result) ?? (errors || `Claude ended the turn with ${r.subtype ?? 'an error'}`)
+      this.sink.emit({ type: 'error', message })
+      return this.closeTurn('failed', message)
+    }
+    this.closeTurn('completed')
+  }
+}
+
+function alwaysLabel(suggestions: unknown[]): string {
+  const rules = suggestions.flatMap((s: any) =>
+    s?.type === 'addRules' && Array.isArray(s.rules) ? s.rules.map((r: Json) => (r.ruleContent ? `${r.toolName}(${r.ruleContent})` : String(r.toolName))) : [],
+  )
+  return rules.length ? `Always allow ${rules.join(', ')}` : 'Always allow'
+}
+
+/** Whether `--resume id` can work: the CLI keeps each session at projects/<cwd>/<id>.jsonl. */
+function sessionExists(configDir: string, id: string): boolean {
+  const projects = path.join(configDir, 'projects')
+  try {
+    return readdirSync(projects).some((d) => existsSync(path.join(projects, d, `${id}.jsonl`)))
+  } catch {
+    return false
+  }
+}
+
+export interface ClaudeAdapterOptions {
+  /** How long stop() waits after closing stdin before signalling the tree. */
+  graceMs?: number
+  /** How long start() waits for the initialize response. */
+  readyTimeoutMs?: number
+  /** Longest accepted stdout line (JsonlReader's default: 64 MiB). */
+  maxLineBytes?: number
+}
+
+export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
+  const graceMs = opts.graceMs ?? 1500
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000
   return {
     kind: 'claude',
     keystrokes: false,
     defaultCommand: () => ({ command: 'claude', args: [] }),
     kindEnv: () => ({}),
-    start: async () => {
-      throw new Error('claude lanes are not available yet')
+    async start(spec, cb) {
+      const args = [...spec.args, ...PROTOCOL_ARGS]
+      if (spec.resume) {
+        // A session that is gone (config dir wiped) would make the CLI exit at once, on every wake.
+        if (sessionExists(spec.env.CLAUDE_CONFIG_DIR ?? spec.configDir, spec.resume)) args.push('--resume', spec.resume)
+        else cb.emit({ type: 'error', message: `The earlier Claude session ${spec.resume} is gone; starting a new conversation.` })
+      }
+      // Profile args first, so a wrapper command (`npx -y @anthropic-ai/claude-code`, `node cli.js`) still works.
+      const child = spawnInGroup(spec.command, args, { cwd: spec.cwd, env: spec.env })
+      const stderr: string[] = []
+      let partial = ''
+      child.stderr.on('data', (d: Buffer) => {
+        const lines = (partial + d.toString('utf8')).split('\n')
+        partial = lines.pop() ?? ''
+        stderr.push(...lines.filter((l) => l.trim()))
+        if (stderr.length > 200) stderr.splice(0, stderr.length - 20)
+      })
+      const lastLines = () => [...stderr, ...(partial.trim() ? [partial] : [])].slice(-20)
+
+      let ready = false
+      let failStart: (err: Error) => void = () => {}
+      let stopping = false
+      const protocol = new ClaudeProtocol({
+        emit: (e) => {
+          if (!ready && e.type === 'error' && e.fatal) return failStart(new Error(e.message))
+          cb.emit(e)
+        },
+        setResumeToken: (t) => cb.setResumeToken(t),
+        write: (v) => {
+          if (child.stdin.writable) child.stdin.write(encodeJsonl(v))
+        },
+      })
+      const reader = new JsonlReader(
+        (v) => protocol.onMessage(v),
+        (err) => (ready ? cb.emit({ type: 'error', fatal: true, message: `Claude sent ${err.message}` }) : failStart(err)),
+        { maxLineBytes: opts.maxLineBytes },
+      )
+      child.stdout.on('data', (d: Buffer) => reader.push(d))
+      child.stdin.on('error', () => {}) // EPIPE after the CLI died: the exit handler reports it
+
+      let reported = false
+      let exitInfo: { exitCode: number | null; signal: string | null } | undefined
+      const exited = new Promise<void>((resolve) => {
+        const report = () => {
+          if (reported || !exitInfo) return
+          reported = true
+          reader.end()
+          const how = exitInfo.signal ? `was killed by ${exitInfo.signal}` : `exited with code ${exitInfo.exitCode}`
+          protocol.ended(stopping, `Claude ${how}`)
+          if (ready) cb.exited({ ...exitInfo, lastLines: lastLines() })
+          resolve()
+        }
+        child.on('exit', (exitCode, signal) => {
+          exitInfo = { exitCode, signal }
+          // Let stdout/stderr drain; a grandchild holding the pipes open must not delay the report.
+          setTimeout(report, 300).unref()
+        })
+        child.on('close', report)
+      })
+
+      await new Promise<void>((resolve, reject) => (child.once('spawn', resolve), child.once('error', reject)))
+      const pid = child.pid!
+      cb.emit({ type: 'process.started', pid, command: [spec.command, ...args].join(' ') })
+      let timer: NodeJS.Timeout | undefined
+      try {
+        await new Promise<void>((resolve, reject) => {
+          failStart = reject
+          timer = setTimeout(() => reject(new Error(`Claude did not answer initialize within ${readyTimeoutMs} ms`)), readyTimeoutMs)
+          // The exit report rejects the pending initialize with how the process ended; add what it said.
+          const early = (err: Error) => reject(new Error(`${err.message} before it was ready${lastLines().length ? `: ${lastLines().join('\n')}` : ''}`))
+          protocol.initialize().then(() => resolve(), early)
+        })
+        ready = true
+      } catch (err) {
+        child.stdin.end()
+        await stopTree(pid, { graceMs: 500 })
+        throw err
+      } finally {
+        clearTimeout(timer)
+      }
+
+      const session: AgentSession = {
+        pid,
+        send: (input) => protocol.userTurn(input),
+        interrupt: () => protocol.interrupt(),
+        approve: (requestId, optionId) => protocol.approve(requestId, optionId),
+        resize: () => {},
+        async stop() {
+          if (reported) return
+          stopping = true
+          // Bash tool children may outlive the CLI: note the tree before it goes.
+          const known = treeMembers(pid, await listProcesses())
+          // The CLI finishes a running turn before it honours EOF: interrupt it first (that also ends its tools).
+          protocol.interrupt()
+          child.stdin.end() // the protocol's goodbye: the CLI exits at EOF
+          await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))])
+          await stopTree(pid, { graceMs: 1000, known })
+          await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))])
+        },
+      }
+      return session
     },
   }
 }

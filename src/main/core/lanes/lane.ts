@@ -21,7 +21,7 @@ export function canTransition(from: LaneStatus, to: LaneStatus): boolean {
 }
 
 /** How turn and approval events move a running lane between ready, busy and waiting. */
-export function statusAfter(current: LaneStatus, event: LaneEventBody, pendingApprovals: number): LaneStatus {
+export function statusAfter(current: LaneStatus, event: LaneEventBody, pendingApprovals: number, inTurn: boolean): LaneStatus {
   switch (event.type) {
     case 'turn.started':
       return current === 'ready' ? 'busy' : current
@@ -30,7 +30,8 @@ export function statusAfter(current: LaneStatus, event: LaneEventBody, pendingAp
     case 'approval.requested':
       return current === 'busy' || current === 'ready' ? 'waiting' : current
     case 'approval.resolved':
-      return current === 'waiting' && pendingApprovals === 0 ? 'busy' : current
+      // Back to work, or, for a question asked outside any turn, back to ready.
+      return current === 'waiting' && pendingApprovals === 0 ? (inTurn ? 'busy' : 'ready') : current
     default:
       return current
   }
@@ -64,6 +65,7 @@ export class Lane {
   /** Open approval requests → the option ids they offer. */
   private readonly pendingApprovals = new Map<string, string[]>()
   private inputQueue: Promise<unknown> = Promise.resolve()
+  private inTurn = false
 
   constructor(
     public record: LaneRecord,
@@ -95,7 +97,11 @@ export class Lane {
     if (isActivity(body)) this.record = { ...this.record, lastActivityAt: at }
     this.deps.onEvent(event)
     if (body.type === 'approval.resolved') this.pendingApprovals.delete(body.requestId)
-    if (body.type === 'turn.completed') this.pendingApprovals.clear()
+    if (body.type === 'turn.started') this.inTurn = true
+    if (body.type === 'turn.completed') {
+      this.inTurn = false
+      this.pendingApprovals.clear()
+    }
     if (body.type === 'usage') this.addUsage(body)
     if (body.type === 'approval.requested') {
       this.pendingApprovals.set(body.requestId, body.options.map((o) => o.id))
@@ -106,7 +112,7 @@ export class Lane {
         )
       }
     }
-    const next = statusAfter(this.record.status, body, this.pendingApprovals.size)
+    const next = statusAfter(this.record.status, body, this.pendingApprovals.size, this.inTurn)
     if (next !== this.record.status) this.setStatus(next)
     // A fatal error (say, a malformed line from the agent) fails this lane only.
     if (body.type === 'error' && body.fatal && this.session && !this.stopTarget) {
@@ -162,6 +168,7 @@ export class Lane {
     const requested = this.stopTarget !== undefined
     this.session = undefined
     this.pendingApprovals.clear()
+    this.inTurn = false
     this.emit({ type: 'process.exited', exitCode: info.exitCode, signal: info.signal, requested })
     const how = info.signal ? `killed by ${info.signal}` : `exited with code ${info.exitCode}`
     if (this.stopTarget) {

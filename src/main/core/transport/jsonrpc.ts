@@ -42,7 +42,8 @@ export interface JsonRpcPeerOptions {
   /** Codex's app-server omits the "jsonrpc":"2.0" field; default true (include it). Incoming messages are accepted with or without it either way. */
   jsonrpcField?: boolean;
   /** Requests from the other side. Throw JsonRpcError for a specific error; without a handler every request gets -32601. */
-  onRequest?: (method: string, params: unknown) => unknown | Promise<unknown>;
+  /** `id` is the request's own id, for protocols that refer back to it (Codex's serverRequest/resolved). */
+  onRequest?: (method: string, params: unknown, id: string | number | null) => unknown | Promise<unknown>;
   onNotification?: (method: string, params: unknown) => void;
   /** Malformed or unexpected input (e.g. a response with an unknown id); handle() never throws. */
   onProtocolError?: (err: Error, message?: unknown) => void;
@@ -231,7 +232,7 @@ export class JsonRpcPeer {
     }
     let result: unknown;
     try {
-      result = handler(method, params);
+      result = handler(method, params, id);
     } catch (err) {
       this.respondError(id, err);
       return;

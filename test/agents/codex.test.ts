@@ -1,0 +1,258 @@
+/**
+ * The real Codex CLI (`codex app-server`, pinned in scripts/install-agents.mjs) against the fake LLM,
+ * through the LaneManager and the codex adapter.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Profile } from '../../src/shared/contract'
+import type { LaneEvent } from '../../src/shared/events'
+import { alivePids, laneStatus, waitFor } from '../support/core'
+import { CANARY, eventsOf, mark, textOf, treeOf, turnDone, useAgentHarness, type AgentHarness } from './harness'
+
+/** The env var codex reads the (fake) key from: config.toml names it, the profile's env sets it. */
+const KEY_VAR = 'FAKE_OPENAI_API_KEY'
+
+/**
+ * A catalog entry for the fake slug, so codex knows the model (no "Model metadata not found" warning)
+ * and offers its classic function tools (exec_command …) rather than the newer code mode, which a
+ * scripted fake cannot speak. These are the fields 0.169.0 requires.
+ */
+const FAKE_MODEL = {
+  slug: 'fake-model',
+  display_name: 'Fake model',
+  visibility: 'list',
+  supported_in_api: true,
+  priority: 1,
+  shell_type: 'unified_exec',
+  tool_mode: null,
+  supported_reasoning_levels: [],
+  support_verbosity: false,
+  truncation_policy: { mode: 'tokens', limit: 10000 },
+  experimental_supported_tools: [],
+  context_window: 128000,
+  base_instructions: 'You are a coding agent working in the user’s workspace.',
+}
+
+function writeConfig(configDir: string, llmUrl: string): void {
+  mkdirSync(configDir, { recursive: true })
+  const catalog = path.join(configDir, 'fake-models.json')
+  writeFileSync(catalog, JSON.stringify({ models: [FAKE_MODEL] }))
+  writeFileSync(
+    path.join(configDir, 'config.toml'),
+    [
+      'model = "fake-model"',
+      'model_provider = "fake"',
+      `model_catalog_json = ${JSON.stringify(catalog)}`,
+      '',
+      '[model_providers.fake]',
+      'name = "Fake LLM"',
+      `base_url = "${llmUrl}/v1"`,
+      'wire_api = "responses"',
+      `env_key = "${KEY_VAR}"`,
+      // A broken fake should fail a test at once, not after codex's retries.
+      'request_max_retries = 0',
+      'stream_max_retries = 0',
+      '',
+    ].join('\n'),
+  )
+}
+
+const profileFields = (name: string, approvalPolicy: 'ask' | 'auto_all') => ({
+  kind: 'codex' as const,
+  name,
+  command: 'codex',
+  env: { [KEY_VAR]: 'fake-key-not-secret' },
+  idleTimeoutMs: 60_000,
+  approvalPolicy,
+})
+
+// Codex asks before every command (the adapter starts threads in "untrusted" mode); the lane's
+// auto_all policy answers for the user here, the `asking` profile leaves it to the test.
+const h: AgentHarness = useAgentHarness('codex', ({ llm, core }) => {
+  const profile = core.profiles.create(profileFields('Codex (fake LLM)', 'auto_all'))
+  writeConfig(profile.configDir, llm.url)
+  return profile
+})
+
+let asking: Profile
+beforeAll(() => {
+  asking = h.core.profiles.create(profileFields('Codex that asks', 'ask'))
+  writeConfig(asking.configDir, h.llm.url)
+})
+
+async function newLane(profile: Profile = h.profile) {
+  const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: profile.id })
+  expect(lane.status).toBe('ready')
+  return lane
+}
+
+/** Sends `text` and waits for that turn to end. */
+async function turn(laneId: string, text: string) {
+  const after = mark(h, laneId)
+  await h.core.lanes.send(laneId, text)
+  const done = await turnDone(h, laneId, after)
+  return { after, done, events: eventsOf(h, laneId, after), text: textOf(h, laneId, after) }
+}
+
+const find = <T extends LaneEvent['type']>(events: LaneEvent[], type: T) =>
+  events.filter((e): e is Extract<LaneEvent, { type: T }> => e.type === type)
+
+describe('codex (real CLI, fake LLM)', () => {
+  it('streams a text reply, completes the turn and reports usage', async () => {
+    const lane = await newLane()
+    const { done, events, text } = await turn(lane.id, 'hello codex, how are you')
+    expect(done.outcome).toBe('completed')
+    expect(find(events, 'text.delta').length).toBeGreaterThan(1) // streamed, not one blob
+    expect(text).toContain('ECHO: hello codex, how are you')
+    expect(find(events, 'message').at(-1)).toMatchObject({ role: 'assistant', text: 'ECHO: hello codex, how are you' })
+    expect(find(events, 'usage').at(-1)?.turn).toMatchObject({ inputTokens: 120, outputTokens: 30 })
+    expect(h.core.lanes.get(lane.id).record.usage).toMatchObject({ inputTokens: 120, outputTokens: 30 })
+    expect(laneStatus(h.core, lane.id)).toBe('ready')
+    // The catalog entry is taken: no unknown-model warning, and nothing went wrong.
+    expect(find(eventsOf(h, lane.id), 'message').filter((m) => /Model metadata/.test(m.text))).toEqual([])
+    expect(find(eventsOf(h, lane.id), 'error')).toEqual([])
+    const request = h.llm.requests.find((r) => r.protocol === 'openai-responses' && JSON.stringify(r.body.input).includes('hello codex'))
+    expect(request?.body.tools.map((t: any) => t.name)).toContain('exec_command')
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('runs a shell command: the file is on disk, the tool call has command, output and exit code', async () => {
+    const lane = await newLane()
+    const { done, events, text } = await turn(lane.id, 'RUN:echo codex-was-here > proof.txt && cat proof.txt')
+    expect(done.outcome).toBe('completed')
+    expect(readFileSync(path.join(h.core.folder, 'proof.txt'), 'utf8')).toBe('codex-was-here\n')
+    const started = find(events, 'tool.started')[0]
+    expect(started).toMatchObject({ toolKind: 'execute', command: 'echo codex-was-here > proof.txt && cat proof.txt' })
+    const completed = find(events, 'tool.completed').find((e) => e.toolCallId === started.toolCallId)
+    expect(completed).toMatchObject({ status: 'completed', exitCode: 0, output: expect.stringContaining('codex-was-here\n') })
+    // auto_all answered codex's request for the user.
+    expect(find(events, 'approval.resolved')[0]).toMatchObject({ by: 'policy' })
+    expect(text).toContain('TOOL_DONE:')
+    expect(text).toContain('codex-was-here')
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('asks before running a command; approving runs it', async () => {
+    const lane = await newLane(asking)
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'RUN:echo allowed > approved.txt')
+    const request = await waitFor('approval request', () => find(eventsOf(h, lane.id, after), 'approval.requested')[0], 30_000)
+    expect(laneStatus(h.core, lane.id)).toBe('waiting')
+    expect(request).toMatchObject({ title: 'Run: echo allowed > approved.txt', readOnly: false })
+    expect(request.toolCallId).toBe(find(eventsOf(h, lane.id, after), 'tool.started')[0].toolCallId)
+    expect(existsSync(path.join(h.core.folder, 'approved.txt'))).toBe(false)
+    const allow = request.options.find((o) => o.kind === 'allow_once')!
+    await h.core.lanes.approve(lane.id, request.requestId, allow.id)
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('completed')
+    expect(readFileSync(path.join(h.core.folder, 'approved.txt'), 'utf8')).toBe('allowed\n')
+    expect(find(eventsOf(h, lane.id, after), 'tool.completed')[0]).toMatchObject({ status: 'completed', exitCode: 0 })
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('denying blocks the command: no file, the tool call is declined, the turn goes on', async () => {
+    const lane = await newLane(asking)
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'RUN:echo nope > denied.txt')
+    const request = await waitFor('approval request', () => find(eventsOf(h, lane.id, after), 'approval.requested')[0], 30_000)
+    const reject = request.options.find((o) => o.kind === 'reject_once')!
+    expect(reject.label).toBe('Deny')
+    await h.core.lanes.approve(lane.id, request.requestId, reject.id)
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('completed')
+    expect(existsSync(path.join(h.core.folder, 'denied.txt'))).toBe(false)
+    expect(find(eventsOf(h, lane.id, after), 'tool.completed')[0]).toMatchObject({ status: 'declined' })
+    expect(textOf(h, lane.id, after)).toContain('rejected by user')
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('an interrupt mid-stream ends the turn as interrupted; the lane is ready and the next prompt works', async () => {
+    const lane = await newLane()
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'SLOW:40 count for me')
+    await waitFor('first delta', () => find(eventsOf(h, lane.id, after), 'text.delta')[0], 30_000)
+    await h.core.lanes.interrupt(lane.id)
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('interrupted')
+    // Uninterrupted, the reply would run to its 40th tick.
+    expect(textOf(h, lane.id, after)).not.toContain('tick 40')
+    await waitFor('ready', () => laneStatus(h.core, lane.id) === 'ready')
+    const next = await turn(lane.id, 'still there?')
+    expect(next.done.outcome).toBe('completed')
+    expect(next.text).toContain('ECHO: still there?')
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('a prompt sent while a turn runs is steered into that turn', async () => {
+    const lane = await newLane()
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'SLOW:12 first')
+    await waitFor('first delta', () => find(eventsOf(h, lane.id, after), 'text.delta')[0], 30_000)
+    await h.core.lanes.send(lane.id, 'and one more thing')
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('completed')
+    const events = eventsOf(h, lane.id, after)
+    expect(find(events, 'turn.started')).toHaveLength(1)
+    // Codex drops the reply it was streaming and answers again with the new input in view.
+    expect(find(events, 'message').at(-1)?.text).toBe('ECHO: and one more thing')
+    expect(textOf(h, lane.id, after)).not.toContain('tick 12')
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('reaped and woken, the new process resumes the thread with the earlier turn in context', async () => {
+    const lane = await newLane()
+    const first = await turn(lane.id, 'REMEMBER:pelican please')
+    expect(first.done.outcome).toBe('completed')
+    const pid = h.core.lanes.get(lane.id).record.pid!
+    const thread = h.core.lanes.get(lane.id).resumeToken
+    const reaped = await h.core.lanes.reapIdle(Date.now() + 10 * 3600_000)
+    expect(reaped).toContain(lane.id)
+    expect(laneStatus(h.core, lane.id)).toBe('sleeping')
+    expect(await alivePids([pid])).toEqual([])
+    const second = await turn(lane.id, 'RECALL')
+    expect(h.core.lanes.get(lane.id).record.pid).not.toBe(pid)
+    expect(second.text).toContain('RECALLED: pelican')
+    expect(h.core.lanes.get(lane.id).resumeToken).toBe(thread)
+    expect(find(second.events, 'error')).toEqual([])
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it("does not leak Switchyard's environment to the agent's shell", async () => {
+    expect(process.env.SWITCHYARD_CANARY_SECRET).toBe(CANARY)
+    const lane = await newLane()
+    const { done, events } = await turn(lane.id, 'RUN:env > env-dump.txt; cat env-dump.txt')
+    expect(done.outcome).toBe('completed')
+    const output = find(events, 'tool.completed')[0]?.output ?? ''
+    const file = readFileSync(path.join(h.core.folder, 'env-dump.txt'), 'utf8')
+    // The dump is real (it shows the lane's private config dir) and has no canary in it.
+    expect(file).toContain(`CODEX_HOME=${h.profile.configDir}`)
+    expect(output).toContain('CODEX_HOME=')
+    expect(file).not.toContain(CANARY)
+    expect(output).not.toContain(CANARY)
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('leaves no process behind after stop', async () => {
+    const lane = await newLane()
+    const after = mark(h, lane.id)
+    // A command still running when the lane stops.
+    await h.core.lanes.send(lane.id, 'RUN:sleep 30')
+    await waitFor('tool running', () => find(eventsOf(h, lane.id, after), 'tool.started')[0], 30_000)
+    const pid = h.core.lanes.get(lane.id).record.pid!
+    const tree = await waitFor('sleep in the tree', async () => {
+      const pids = await treeOf(pid)
+      const names = pids.map((p) => {
+        try {
+          return readFileSync(`/proc/${p}/comm`, 'utf8').trim()
+        } catch {
+          return ''
+        }
+      })
+      return names.includes('sleep') ? pids : undefined
+    }, 30_000)
+    const stopped = await h.core.lanes.stop(lane.id)
+    expect(stopped.status).toBe('exited')
+    expect(await alivePids(tree)).toEqual([])
+  })
+})

@@ -1,0 +1,236 @@
+/**
+ * The real pi CLI (`pi --mode rpc`, pinned in scripts/install-agents.mjs) against the fake LLM,
+ * through the LaneManager and the pi adapter.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { LaneEvent } from '../../src/shared/events'
+import type { Profile } from '../../src/shared/contract'
+import { alivePids, laneStatus, waitFor } from '../support/core'
+import { CANARY, eventsOf, mark, textOf, treeOf, turnDone, useAgentHarness, type AgentHarness } from './harness'
+
+/** The env var pi reads the (fake) key from: models.json names it, the profile's env sets it. */
+const KEY_VAR = 'FAKE_LLM_API_KEY'
+
+function writeModels(configDir: string, llmUrl: string): void {
+  mkdirSync(configDir, { recursive: true })
+  const provider = {
+    baseUrl: `${llmUrl}/v1`,
+    api: 'openai-completions',
+    apiKey: KEY_VAR,
+    models: [
+      {
+        id: 'fake-model',
+        name: 'Fake model',
+        reasoning: false,
+        input: ['text'],
+        contextWindow: 128000,
+        maxTokens: 4096,
+        // $ per million tokens, so the usage events carry a cost.
+        cost: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0 },
+      },
+    ],
+  }
+  writeFileSync(path.join(configDir, 'models.json'), JSON.stringify({ providers: { fake: provider } }, null, 2))
+}
+
+/** pi has no permission system of its own: this extension asks before every bash command, as pi's permission-gate example does. */
+const GATE_EXTENSION = `
+export default function (pi) {
+  pi.on('tool_call', async (event, ctx) => {
+    if (event.toolName !== 'bash') return undefined
+    const choice = await ctx.ui.select('Allow this command?\\n\\n  ' + event.input.command, ['Allow', 'Block'])
+    return choice === 'Allow' ? undefined : { block: true, reason: 'Blocked by the user' }
+  })
+}
+`
+
+const profileFields = (name: string) => ({
+  kind: 'pi' as const,
+  name,
+  command: 'pi',
+  args: ['--provider', 'fake', '--model', 'fake-model'],
+  env: { [KEY_VAR]: 'fake-key-not-secret' },
+  idleTimeoutMs: 60_000,
+  approvalPolicy: 'ask' as const,
+})
+
+const h: AgentHarness = useAgentHarness('pi', ({ llm, core, configDir }) => {
+  const profile = core.profiles.create(profileFields('pi (fake LLM)'))
+  writeModels(configDir(profile.id), llm.url)
+  return profile
+})
+
+let gated: Profile
+beforeAll(() => {
+  gated = h.core.profiles.create(profileFields('pi with a permission gate'))
+  writeModels(gated.configDir, h.llm.url)
+  mkdirSync(path.join(gated.configDir, 'extensions'), { recursive: true })
+  writeFileSync(path.join(gated.configDir, 'extensions', 'gate.ts'), GATE_EXTENSION)
+})
+
+async function newLane(profile: Profile = h.profile) {
+  const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: profile.id })
+  expect(lane.status).toBe('ready')
+  return lane
+}
+
+/** Sends `text` and waits for that turn to end. */
+async function turn(laneId: string, text: string) {
+  const after = mark(h, laneId)
+  await h.core.lanes.send(laneId, text)
+  const done = await turnDone(h, laneId, after)
+  return { after, done, events: eventsOf(h, laneId, after), text: textOf(h, laneId, after) }
+}
+
+const find = <T extends LaneEvent['type']>(events: LaneEvent[], type: T) =>
+  events.filter((e): e is Extract<LaneEvent, { type: T }> => e.type === type)
+
+describe('pi (real CLI, fake LLM)', () => {
+  it('streams a text reply, completes the turn and reports usage', async () => {
+    const lane = await newLane()
+    const { done, events, text } = await turn(lane.id, 'hello pi')
+    expect(done.outcome).toBe('completed')
+    expect(find(events, 'text.delta').length).toBeGreaterThan(1) // streamed, not one blob
+    expect(text).toContain('ECHO: hello pi')
+    expect(find(events, 'message').at(-1)).toMatchObject({ role: 'assistant', text: 'ECHO: hello pi' })
+    const usage = find(events, 'usage').at(-1)
+    expect(usage?.turn).toMatchObject({ inputTokens: 120, outputTokens: 30 })
+    expect(usage?.turn?.costUsd).toBeGreaterThan(0)
+    expect(h.core.lanes.get(lane.id).record.usage).toMatchObject({ inputTokens: 120, outputTokens: 30 })
+    expect(laneStatus(h.core, lane.id)).toBe('ready')
+    expect(find(eventsOf(h, lane.id), 'error')).toEqual([])
+    // It went through the fake LLM's chat completions route with pi's own tools offered.
+    expect(h.llm.requests.some((r) => r.protocol === 'openai-chat' && r.body.tools.some((t: any) => t.function.name === 'bash'))).toBe(true)
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('runs a shell command through its bash tool: the file is on disk, the tool call has command and output', async () => {
+    const lane = await newLane()
+    const { done, events, text } = await turn(lane.id, 'RUN:echo pi-was-here > proof.txt && cat proof.txt')
+    expect(done.outcome).toBe('completed')
+    expect(readFileSync(path.join(h.core.folder, 'proof.txt'), 'utf8')).toBe('pi-was-here\n')
+    const started = find(events, 'tool.started')[0]
+    expect(started).toMatchObject({ toolKind: 'execute', command: 'echo pi-was-here > proof.txt && cat proof.txt' })
+    const completed = find(events, 'tool.completed').find((e) => e.toolCallId === started.toolCallId)
+    expect(completed).toMatchObject({ status: 'completed', exitCode: 0, output: 'pi-was-here\n' })
+    expect(text).toContain('TOOL_DONE: pi-was-here')
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('with a permission-gate extension, approving runs the command', async () => {
+    const lane = await newLane(gated)
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'RUN:echo allowed > approved.txt')
+    const request = await waitFor('approval request', () => find(eventsOf(h, lane.id, after), 'approval.requested')[0], 30_000)
+    expect(laneStatus(h.core, lane.id)).toBe('waiting')
+    expect(request.title).toContain('echo allowed > approved.txt')
+    const started = find(eventsOf(h, lane.id, after), 'tool.started')[0]
+    expect(request.toolCallId).toBe(started.toolCallId)
+    const allow = request.options.find((o) => o.kind === 'allow_once')!
+    expect(allow.label).toBe('Allow')
+    await h.core.lanes.approve(lane.id, request.requestId, allow.id)
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('completed')
+    expect(readFileSync(path.join(h.core.folder, 'approved.txt'), 'utf8')).toBe('allowed\n')
+    expect(find(eventsOf(h, lane.id, after), 'tool.completed')[0]).toMatchObject({ status: 'completed', exitCode: 0 })
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('with a permission-gate extension, denying blocks the command: no file, the tool call is declined', async () => {
+    const lane = await newLane(gated)
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'RUN:echo nope > denied.txt')
+    const request = await waitFor('approval request', () => find(eventsOf(h, lane.id, after), 'approval.requested')[0], 30_000)
+    const reject = request.options.find((o) => o.kind === 'reject_once')!
+    expect(reject.label).toBe('Block')
+    await h.core.lanes.approve(lane.id, request.requestId, reject.id)
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('completed')
+    expect(existsSync(path.join(h.core.folder, 'denied.txt'))).toBe(false)
+    const completed = find(eventsOf(h, lane.id, after), 'tool.completed')[0]
+    expect(completed).toMatchObject({ status: 'declined', output: expect.stringContaining('Blocked by the user') })
+    expect(textOf(h, lane.id, after)).toContain('TOOL_DONE: Blocked by the user')
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('an interrupt mid-stream ends the turn as interrupted; the lane is ready and the next prompt works', async () => {
+    const lane = await newLane()
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'SLOW:40 count for me')
+    await waitFor('first delta', () => find(eventsOf(h, lane.id, after), 'text.delta')[0], 30_000)
+    await h.core.lanes.interrupt(lane.id)
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('interrupted')
+    // Uninterrupted, the reply would run to its 40th tick.
+    expect(textOf(h, lane.id, after)).not.toContain('tick 40')
+    await waitFor('ready', () => laneStatus(h.core, lane.id) === 'ready')
+    const next = await turn(lane.id, 'still there?')
+    expect(next.done.outcome).toBe('completed')
+    expect(next.text).toContain('ECHO: still there?')
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('a prompt sent while a turn runs is steered into that turn', async () => {
+    const lane = await newLane()
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'SLOW:8 first')
+    await waitFor('first delta', () => find(eventsOf(h, lane.id, after), 'text.delta')[0], 30_000)
+    await h.core.lanes.send(lane.id, 'and one more thing')
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('completed')
+    const events = eventsOf(h, lane.id, after)
+    expect(find(events, 'message').map((m) => m.text)).toEqual([expect.stringContaining('tick 8'), 'ECHO: and one more thing'])
+    expect(find(events, 'turn.started')).toHaveLength(1)
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('reaped and woken, the new process continues the conversation (--session)', async () => {
+    const lane = await newLane()
+    const first = await turn(lane.id, 'REMEMBER:pelican please')
+    expect(first.done.outcome).toBe('completed')
+    const pid = h.core.lanes.get(lane.id).record.pid!
+    const reaped = await h.core.lanes.reapIdle(Date.now() + 10 * 3600_000)
+    expect(reaped).toContain(lane.id)
+    expect(laneStatus(h.core, lane.id)).toBe('sleeping')
+    expect(await alivePids([pid])).toEqual([])
+    const second = await turn(lane.id, 'RECALL')
+    expect(h.core.lanes.get(lane.id).record.pid).not.toBe(pid)
+    expect(second.text).toContain('RECALLED: pelican')
+    const started = find(second.events, 'process.started')[0]
+    expect(started.command).toMatch(/--session \S+\.jsonl/)
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it("does not leak Switchyard's environment to the agent's shell", async () => {
+    expect(process.env.SWITCHYARD_CANARY_SECRET).toBe(CANARY)
+    const lane = await newLane()
+    const { done, events } = await turn(lane.id, 'RUN:env > env-dump.txt; cat env-dump.txt')
+    expect(done.outcome).toBe('completed')
+    const output = find(events, 'tool.completed')[0]?.output ?? ''
+    const file = readFileSync(path.join(h.core.folder, 'env-dump.txt'), 'utf8')
+    // The dump is real (it shows the lane's private config dir) and has no canary in it.
+    expect(file).toContain(`PI_CODING_AGENT_DIR=${h.profile.configDir}`)
+    expect(output).toContain('PI_CODING_AGENT_DIR=')
+    expect(file).not.toContain(CANARY)
+    expect(output).not.toContain(CANARY)
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('leaves no process behind after stop', async () => {
+    const lane = await newLane()
+    const after = mark(h, lane.id)
+    // A command still running when the lane stops, in a process group of its own (pi's bash tool).
+    await h.core.lanes.send(lane.id, 'RUN:sleep 30')
+    await waitFor('tool running', () => find(eventsOf(h, lane.id, after), 'tool.started')[0], 30_000)
+    const pid = h.core.lanes.get(lane.id).record.pid!
+    const tree = await waitFor('sleep in the tree', async () => {
+      const pids = await treeOf(pid)
+      return pids.length > 1 ? pids : undefined
+    })
+    const stopped = await h.core.lanes.stop(lane.id)
+    expect(stopped.status).toBe('exited')
+    expect(await alivePids(tree)).toEqual([])
+  })
+})

@@ -1,0 +1,120 @@
+import type { Page } from '@playwright/test'
+import type { AgentInfo, Lane, Profile, Workspace } from '../../src/shared/contract'
+import type { LaneEvent, LaneEventBody } from '../../src/shared/events'
+
+/**
+ * A scripted host for the renderer: `window.switchyard` (the Electron preload's place) answering
+ * from canned data, so a view can be driven event by event, deterministically, without an agent.
+ * The page is still served by the real server; only the bridge is replaced.
+ */
+export interface MockWorld {
+  workspaces: Workspace[]
+  profiles: Profile[]
+  lanes: Lane[]
+  agents?: AgentInfo[]
+  /** laneId → its transcript so far. */
+  transcripts: Record<string, LaneEvent[]>
+}
+
+export interface MockCall {
+  method: string
+  input: unknown
+}
+
+export async function installMockBridge(page: Page, world: MockWorld): Promise<void> {
+  await page.addInitScript((w: MockWorld) => {
+    const calls: MockCall[] = []
+    const subs = new Map<number, { stream: string; input: { laneId?: string } | undefined; cb: (e: unknown) => void }>()
+    let nextSub = 1
+    const ok = (value: unknown) => Promise.resolve({ ok: true, value })
+    const emit = (event: LaneEvent) => {
+      const list = (w.transcripts[event.laneId] ??= [])
+      list.push(event)
+      for (const s of subs.values()) {
+        if (s.stream === 'lanes.events' && (!s.input?.laneId || s.input.laneId === event.laneId)) s.cb(event)
+      }
+    }
+    const setLane = (lane: Lane) => {
+      w.lanes = w.lanes.map((l) => (l.id === lane.id ? lane : l))
+      for (const s of subs.values()) if (s.stream === 'lanes.status') s.cb({ type: 'upsert', lane })
+    }
+    const push = (laneId: string, body: LaneEventBody) => {
+      const list = w.transcripts[laneId] ?? []
+      const seq = (list[list.length - 1]?.seq ?? 0) + 1
+      emit({ ...body, laneId, seq, at: Date.now() } as LaneEvent)
+    }
+    const win = window as unknown as Record<string, unknown>
+    win.__mock = { calls, push, setLane, world: w }
+    win.switchyard = {
+      getPathForFile: () => '',
+      invoke(method: string, input: any) {
+        calls.push({ method, input })
+        switch (method) {
+          case 'app.info':
+            return ok({ name: 'Switchyard', version: '0.0.0-mock', mode: 'electron', platform: 'linux', dataDir: '/tmp/mock', canPickFolder: false })
+          case 'workspaces.list':
+            return ok(w.workspaces)
+          case 'profiles.list':
+            return ok(w.profiles)
+          case 'agents.detect':
+            return ok(w.agents ?? [])
+          case 'lanes.list':
+            return ok(w.lanes)
+          case 'lanes.transcript': {
+            const after = input.after ?? 0
+            const limit = input.limit ?? 1000
+            const all = (w.transcripts[input.laneId] ?? []).filter((e) => e.seq > after)
+            const events = all.slice(0, limit)
+            const next = events.length ? events[events.length - 1].seq : after
+            return ok({ events, next, done: all.length <= limit })
+          }
+          case 'lanes.approve':
+            push(input.laneId, { type: 'approval.resolved', requestId: input.requestId, optionId: input.optionId, by: 'user' })
+            return ok({ ok: true })
+          case 'lanes.send':
+            push(input.laneId, { type: 'input', text: input.input })
+            return ok({ ok: true })
+          case 'lanes.interrupt':
+          case 'lanes.resize':
+            return ok({ ok: true })
+          default:
+            return Promise.resolve({ ok: false, error: { code: 'unsupported', message: `mock: ${method}` } })
+        }
+      },
+      subscribe(stream: string, input: any, cb: (e: unknown) => void) {
+        const id = nextSub++
+        subs.set(id, { stream, input, cb })
+        return () => subs.delete(id)
+      },
+    }
+  }, world)
+}
+
+/** Appends events to a lane as the agent would, live. */
+export async function pushEvents(page: Page, laneId: string, bodies: LaneEventBody[]): Promise<void> {
+  await page.evaluate(
+    ({ laneId, bodies }) => {
+      const mock = (window as unknown as { __mock: { push(l: string, b: unknown): void } }).__mock
+      for (const b of bodies) mock.push(laneId, b)
+    },
+    { laneId, bodies },
+  )
+}
+
+export async function mockCalls(page: Page): Promise<MockCall[]> {
+  return page.evaluate(() => (window as unknown as { __mock: { calls: MockCall[] } }).__mock.calls)
+}
+
+/** Stamps bodies into a transcript: seq 1…n. */
+export function stamp(laneId: string, bodies: LaneEventBody[], start = Date.now() - 60_000): LaneEvent[] {
+  return bodies.map((b, i) => ({ ...b, laneId, seq: i + 1, at: start + i * 700 }) as LaneEvent)
+}
+
+export function mockProfile(p: Partial<Profile> & Pick<Profile, 'id' | 'name' | 'kind'>): Profile {
+  return { command: '', args: [], env: {}, idleTimeoutMs: 30 * 60_000, approvalPolicy: 'ask', configDir: `/tmp/mock/${p.id}`, builtIn: false, ...p }
+}
+
+export function mockLane(p: Partial<Lane> & Pick<Lane, 'id' | 'kind' | 'profileId'>): Lane {
+  const now = Date.now()
+  return { workspaceId: 'ws', title: '', status: 'ready', createdAt: now, lastActivityAt: now, cols: 80, rows: 24, ...p }
+}
