@@ -48,7 +48,7 @@ describe('router', () => {
     ;(router as any).handlers['profiles.create'] = (input: unknown) => ((seen = input), { id: 'x' })
     const result = await router.call('profiles.create', { kind: 'terminal', name: '  padded  ' })
     expect(result).toEqual({ ok: true, value: { id: 'x' } })
-    expect(seen).toEqual({ kind: 'terminal', name: 'padded', command: '', args: [], env: {}, idleTimeoutMs: 1_800_000 })
+    expect(seen).toEqual({ kind: 'terminal', name: 'padded', command: '', args: [], env: {}, idleTimeoutMs: 1_800_000, approvalPolicy: 'ask' })
   })
 
   it('turns handler failures into structured errors and never rejects', async () => {
