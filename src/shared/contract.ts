@@ -112,6 +112,8 @@ export const AgentInfo = z.object({
   version: z.string().optional(),
   /** How to install it, for a missing one. */
   install: z.string(),
+  /** Variables with credentials it accepts instead of a login (set them in the profile's env). */
+  secrets: z.array(z.string()),
 })
 export type AgentInfo = z.infer<typeof AgentInfo>
 

@@ -59,7 +59,7 @@ function world(status: 'ready' | 'busy' | 'waiting' | 'sleeping' = 'waiting', ev
       mockProfile({ id: 'fake', name: 'Fake ACP', kind: 'acp', command: '/usr/bin/node', args: ['/x/acp-agent.mjs'] }),
     ],
     agents: [
-      { kind: 'codex', profileId: 'codex', name: 'Codex', command: 'codex', installed: false, install: 'npm install -g @openai/codex' },
+      { kind: 'codex', profileId: 'codex', name: 'Codex', command: 'codex', installed: false, install: 'npm install -g @openai/codex', secrets: ['OPENAI_API_KEY'] },
     ],
     lanes: [
       mockLane({

@@ -37,7 +37,11 @@ describe('agent presets', () => {
     const bin = fakeBin('codex', 'echo "codex-cli 9.8.7"')
     const found = await detectAgents(`${bin}:/usr/bin:/bin`, { HOME: os.homedir() })
     expect(found.find((a) => a.profileId === 'codex')).toMatchObject({ installed: true, version: '9.8.7', path: path.join(bin, 'codex') })
-    expect(found.find((a) => a.profileId === 'claude')).toMatchObject({ installed: false, install: 'npm install -g @anthropic-ai/claude-code' })
+    expect(found.find((a) => a.profileId === 'claude')).toMatchObject({
+      installed: false,
+      install: 'npm install -g @anthropic-ai/claude-code',
+      secrets: ['ANTHROPIC_API_KEY'],
+    })
     expect(parseVersion('2.1.329 (Claude Code)')).toBe('2.1.329')
     expect(parseVersion('no digits')).toBeUndefined()
   })

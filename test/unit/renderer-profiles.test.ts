@@ -15,8 +15,8 @@ const profile = (p: Partial<Profile> & Pick<Profile, 'id' | 'name' | 'kind'>): P
   builtIn: false,
   ...p,
 })
-const codexInfo: AgentInfo = { kind: 'codex', profileId: 'codex', name: 'Codex', command: 'codex', installed: false, install: 'npm install -g @openai/codex' }
-const geminiInfo: AgentInfo = { kind: 'acp', profileId: 'gemini', name: 'Gemini CLI', command: 'gemini', installed: true, version: '0.9.0', install: 'npm install -g @google/gemini-cli' }
+const codexInfo: AgentInfo = { kind: 'codex', profileId: 'codex', name: 'Codex', command: 'codex', installed: false, install: 'npm install -g @openai/codex', secrets: ['OPENAI_API_KEY'] }
+const geminiInfo: AgentInfo = { kind: 'acp', profileId: 'gemini', name: 'Gemini CLI', command: 'gemini', installed: true, version: '0.9.0', install: 'npm install -g @google/gemini-cli', secrets: ['GEMINI_API_KEY'] }
 
 describe('profiles', () => {
   const profiles = [

@@ -168,6 +168,11 @@ function ProfileRow(props: { profile: Profile; agent: AgentInfo | undefined; wor
             </span>
           ))}
       </div>
+      {agent && agent.secrets.length > 0 && (
+        <div className="profile-secrets">
+          Credentials: log in, or set {agent.secrets.map((name, i) => <span key={name}>{i > 0 && ' or '}<code>{name}</code></span>)} in its env
+        </div>
+      )}
       <div className="profile-controls">
         {structured && (
           <label className="inline-field">

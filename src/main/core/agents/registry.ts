@@ -28,6 +28,8 @@ export interface AgentPreset {
   command: string
   args: string[]
   install: string
+  /** Environment variables holding credentials the agent can use instead of a login. */
+  secrets: string[]
   /** Points the agent at the profile's private config dir. */
   configEnv(configDir: string): Record<string, string>
   /** The agent's own interactive login, run in a terminal lane. */
@@ -46,6 +48,7 @@ export const PRESETS: readonly AgentPreset[] = [
     command: 'codex',
     args: [],
     install: 'npm install -g @openai/codex',
+    secrets: ['OPENAI_API_KEY'],
     configEnv: (dir) => ({ CODEX_HOME: dir }),
     login: { command: 'codex', args: ['login'] },
     globalConfig: (home) => files(path.join(home, '.codex'), ['auth.json', 'config.toml']),
@@ -57,6 +60,7 @@ export const PRESETS: readonly AgentPreset[] = [
     command: 'claude',
     args: [],
     install: 'npm install -g @anthropic-ai/claude-code',
+    secrets: ['ANTHROPIC_API_KEY'],
     configEnv: (dir) => ({ CLAUDE_CONFIG_DIR: dir }),
     login: { command: 'claude', args: ['/login'] },
     globalConfig: (home) => [...files(path.join(home, '.claude'), ['.credentials.json', 'settings.json']), { from: path.join(home, '.claude.json'), to: '.claude.json' }],
@@ -68,6 +72,7 @@ export const PRESETS: readonly AgentPreset[] = [
     command: 'pi',
     args: [],
     install: 'npm install -g @mariozechner/pi-coding-agent',
+    secrets: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY'],
     configEnv: (dir) => ({ PI_CODING_AGENT_DIR: dir }),
     login: { command: 'pi', args: [] },
     globalConfig: (home) => files(path.join(home, '.pi', 'agent'), ['auth.json', 'models.json', 'settings.json']),
@@ -79,6 +84,7 @@ export const PRESETS: readonly AgentPreset[] = [
     command: 'gemini',
     args: ['--acp'],
     install: 'npm install -g @google/gemini-cli',
+    secrets: ['GEMINI_API_KEY'],
     // One process instead of a relaunching wrapper that ignores SIGTERM.
     configEnv: (dir) => ({ GEMINI_CLI_HOME: dir, GEMINI_CLI_NO_RELAUNCH: 'true' }),
     login: { command: 'gemini', args: [] },
@@ -91,6 +97,7 @@ export const PRESETS: readonly AgentPreset[] = [
     command: 'claude-agent-acp',
     args: [],
     install: 'npm install -g @agentclientprotocol/claude-agent-acp',
+    secrets: ['ANTHROPIC_API_KEY'],
     configEnv: (dir) => ({ CLAUDE_CONFIG_DIR: dir }),
     login: { command: 'claude', args: ['/login'] },
     globalConfig: (home) => [...files(path.join(home, '.claude'), ['.credentials.json', 'settings.json']), { from: path.join(home, '.claude.json'), to: '.claude.json' }],
@@ -102,6 +109,7 @@ export const PRESETS: readonly AgentPreset[] = [
     command: 'codex-acp',
     args: [],
     install: 'npm install -g @zed-industries/codex-acp',
+    secrets: ['OPENAI_API_KEY'],
     configEnv: (dir) => ({ CODEX_HOME: dir }),
     login: { command: 'codex', args: ['login'] },
     globalConfig: (home) => files(path.join(home, '.codex'), ['auth.json', 'config.toml']),
@@ -122,7 +130,7 @@ export async function detectAgents(PATH: string | undefined, env: Record<string,
   return Promise.all(
     PRESETS.map(async (p) => {
       const found = resolveExecutable(p.command, PATH)
-      const base = { kind: p.kind, profileId: p.id, name: p.name, command: p.command, install: p.install }
+      const base = { kind: p.kind, profileId: p.id, name: p.name, command: p.command, install: p.install, secrets: p.secrets }
       if (!found) return { ...base, installed: false }
       const out = await new Promise<string>((resolve) =>
         execFile(found, ['--version'], { timeout: 10_000, env: { ...env, PATH: PATH ?? '' } }, (_err, stdout, stderr) => resolve(`${stdout}\n${stderr}`)),
