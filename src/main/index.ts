@@ -65,7 +65,7 @@ if (!app.requestSingleInstanceLock()) {
     app.on('before-quit', (e) => {
       if (stopped) return
       e.preventDefault()
-      void core.lanes.stopAll().finally(() => {
+      void core.close().finally(() => {
         stopped = true
         app.quit()
       })

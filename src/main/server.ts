@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     await server.close()
-    await core.lanes.stopAll()
+    await core.close()
     process.exit(0)
   }
   process.on('SIGINT', shutdown)

@@ -73,6 +73,26 @@ export const Profile = z.object(profileShape).extend({
 })
 export type Profile = z.infer<typeof Profile>
 
+/** A lane's own git worktree (under the data dir), on a branch of its own. */
+export const LaneWorktree = z.object({
+  path: z.string(),
+  branch: z.string(),
+  /** What the branch started from (a ref as the user chose it) and that commit. */
+  base: z.string(),
+  baseCommit: z.string(),
+  repoPath: z.string(),
+})
+export type LaneWorktree = z.infer<typeof LaneWorktree>
+
+/** Git state of the folder a lane works in, refreshed on file changes and turn ends (rate-limited). */
+export const GitStatus = z.object({
+  branch: z.string().nullable(),
+  ahead: z.number().int(),
+  behind: z.number().int(),
+  changedFiles: z.number().int(),
+  at: z.number(),
+})
+
 export const Lane = z.object({
   id: Id,
   workspaceId: Id,
@@ -89,6 +109,12 @@ export const Lane = z.object({
   usage: Usage.optional(),
   /** A lane that runs an agent's own login command in a terminal, for a profile. */
   purpose: z.enum(['work', 'login']).optional(),
+  /** Started from the tray: runs its prompt to completion without the window, then sleeps. */
+  background: z.boolean().optional(),
+  /** Out of the columns, process gone, history kept; `lanes.restore` brings it back. */
+  archived: z.boolean().optional(),
+  worktree: LaneWorktree.optional(),
+  git: GitStatus.optional(),
   /** Why the lane is `failed` (or how it `exited`). */
   exit: z
     .object({
@@ -116,6 +142,70 @@ export const AgentInfo = z.object({
   secrets: z.array(z.string()),
 })
 export type AgentInfo = z.infer<typeof AgentInfo>
+
+export const Theme = z.enum(['system', 'light', 'dark'])
+export const Settings = z.object({
+  theme: Theme,
+  /** Lanes with a live process at once. */
+  maxProcesses: z.number().int().min(1).max(64),
+  /** Closing the last window keeps the app in the tray while lanes are busy or waiting. */
+  keepRunningInTray: z.boolean(),
+  notifications: z.boolean(),
+})
+export type Settings = z.infer<typeof Settings>
+
+/** A file given with a prompt: by path (the agent reads it) or by content (dropped in a browser). */
+export const Attachment = z.object({
+  name: z.string().max(1024),
+  path: z.string().max(4096).optional(),
+  content: z.string().max(1 << 20).optional(),
+})
+export type Attachment = z.infer<typeof Attachment>
+
+export const ChangedFile = z.object({
+  path: z.string(),
+  /** Renamed from. */
+  oldPath: z.string().optional(),
+  status: z.enum(['added', 'modified', 'deleted', 'renamed', 'untracked']),
+  additions: z.number().int(),
+  deletions: z.number().int(),
+  /** Unified diff against the base (git's own format, hunks included). */
+  diff: z.string(),
+  binary: z.boolean(),
+})
+export type ChangedFile = z.infer<typeof ChangedFile>
+
+export const ReviewComment = z.object({
+  path: z.string().min(1),
+  startLine: z.number().int().min(1),
+  endLine: z.number().int().min(1),
+  /** Which side of the diff the lines are on: the base (old) or the lane's version (new). */
+  side: z.enum(['old', 'new']).default('new'),
+  /** The selected lines, quoted to the agent. */
+  quote: z.string().max(100_000).optional(),
+  text: z.string().min(1).max(100_000),
+})
+
+export const SearchHit = z.object({
+  laneId: Id,
+  laneTitle: z.string(),
+  archived: z.boolean(),
+  seq: z.number().int(),
+  at: z.number(),
+  type: z.string(),
+  snippet: z.string(),
+})
+
+/** Something main asks the renderer to do (menu item, tray, notification click, second launch). */
+export const AppCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('focusLane'), laneId: Id }),
+  z.object({ type: z.literal('newLane') }),
+  z.object({ type: z.literal('closeLane') }),
+  z.object({ type: z.literal('openPalette') }),
+  z.object({ type: z.literal('openSettings') }),
+  z.object({ type: z.literal('workspaceAdded'), workspace: Workspace }),
+])
+export type AppCommand = z.infer<typeof AppCommand>
 
 export const LaneStatusEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('upsert'), lane: Lane }),
@@ -171,18 +261,46 @@ export const methods = {
       title: z.string().trim().max(200).optional(),
       cols: Cols.optional(),
       rows: Rows.optional(),
+      /** Work in an own git worktree on a new branch (default on for git workspaces). */
+      worktree: z
+        .object({
+          enabled: z.boolean(),
+          /** Ref to branch from; default the workspace's current HEAD. */
+          base: z.string().max(256).optional(),
+          /** Branch name; default switchyard/<title>-<id>. */
+          branch: z.string().max(256).optional(),
+          /** Ignored files to copy into the worktree, as globs relative to the repo (e.g. `.env*`). */
+          copyIgnored: z.array(z.string().max(256)).max(64).optional(),
+        })
+        .optional(),
+      /** A first prompt to send once the agent is up. */
+      prompt: z.string().min(1).max(1 << 20).optional(),
+      /** Run the prompt without the window, then sleep (tray's "New background agent"). */
+      background: z.boolean().optional(),
     }),
     output: Lane,
   },
   /** Sends input; wakes a sleeping lane and restarts an exited or failed one first. */
-  'lanes.send': { input: LaneRef.extend({ input: z.string().min(1).max(1 << 20) }), output: Ok },
+  'lanes.send': {
+    input: LaneRef.extend({ input: z.string().max(1 << 20), attachments: z.array(Attachment).max(64).optional() }).refine(
+      (v) => v.input.length > 0 || (v.attachments?.length ?? 0) > 0,
+      { message: 'Send some input or an attachment', path: ['input'] },
+    ),
+    output: Ok,
+  },
   /** Wakes a sleeping lane or restarts an exited or failed one, without sending anything. */
   'lanes.start': { input: LaneRef, output: Lane },
   'lanes.interrupt': { input: LaneRef, output: Ok },
   /** Answers an `approval.requested` event with one of its options. */
   'lanes.approve': { input: LaneRef.extend({ requestId: z.string().min(1).max(256), optionId: z.string().min(1).max(256) }), output: Ok },
   'lanes.stop': { input: LaneRef, output: Lane },
-  'lanes.remove': { input: LaneRef, output: Ok },
+  /** Stops and deletes a lane; its worktree (and branch) are kept unless asked otherwise. */
+  'lanes.remove': {
+    input: LaneRef.extend({ worktree: z.enum(['keep', 'delete']).optional(), deleteBranch: z.boolean().optional() }),
+    output: Ok,
+  },
+  'lanes.archive': { input: LaneRef, output: Lane },
+  'lanes.restore': { input: LaneRef, output: Lane },
   'lanes.resize': { input: LaneRef.extend({ cols: Cols, rows: Rows }), output: Ok },
   'lanes.transcript': {
     input: LaneRef.extend({
@@ -191,6 +309,29 @@ export const methods = {
     }),
     output: z.object({ events: z.array(LaneEvent), next: z.number().int(), done: z.boolean() }),
   },
+
+  'settings.get': { input: Empty, output: Settings },
+  'settings.update': { input: Settings.partial().strict(), output: Settings },
+  /** Which secrets a profile has: names and set / not set, never values. */
+  'secrets.list': { input: z.object({ profileId: Id }), output: z.array(z.object({ name: z.string(), set: z.boolean() })) },
+  'secrets.set': { input: z.object({ profileId: Id, name: EnvName, value: z.string().min(1).max(65536) }), output: Ok },
+  'secrets.remove': { input: z.object({ profileId: Id, name: EnvName }), output: Ok },
+
+  /** Files the lane changed against its base (worktree lanes) or HEAD (others). */
+  'review.diff': { input: LaneRef, output: z.object({ base: z.string(), files: z.array(ChangedFile) }) },
+  /** Throws away the lane's change to a file, or one hunk of it (index into that file's diff hunks). */
+  'review.discard': { input: LaneRef.extend({ path: z.string().min(1), hunk: z.number().int().min(0).optional() }), output: Ok },
+  'review.commit': { input: LaneRef.extend({ message: z.string().trim().min(1).max(10_000) }), output: z.object({ commit: z.string() }) },
+  /** Sends review comments (file and line references, quoted lines) to the agent as its next prompt. */
+  'review.comment': { input: LaneRef.extend({ comments: z.array(ReviewComment).min(1).max(100) }), output: Ok },
+  /** Git branches of a workspace, for choosing a worktree's base. */
+  'git.branches': { input: z.object({ workspaceId: Id }), output: z.object({ current: z.string().nullable(), branches: z.array(z.string()) }) },
+  /** Worktrees under the data dir that no lane owns (after a crash, or lanes removed with "keep"). */
+  'worktrees.orphans': { input: Empty, output: z.array(z.object({ path: z.string(), branch: z.string().nullable(), repoPath: z.string() })) },
+  'worktrees.removeOrphan': { input: z.object({ path: z.string().min(1), deleteBranch: z.boolean().optional() }), output: Ok },
+
+  /** Full-text search over every lane's transcript, archived ones included. */
+  'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },
 } as const
 
 export const streams = {
@@ -198,6 +339,8 @@ export const streams = {
   'lanes.events': { input: z.object({ laneId: Id.optional() }).optional(), event: LaneEvent },
   /** Every change of a lane's record (status, pid, exit), and removals. */
   'lanes.status': { input: Empty, event: LaneStatusEvent },
+  /** Requests from main's menus, tray, notifications and second launches. */
+  'app.commands': { input: Empty, event: AppCommand },
 } as const
 
 export type Methods = typeof methods

@@ -1,20 +1,54 @@
+import { AppCommands } from './app-commands'
 import { defaultAdapters, type AdapterRegistry } from './agents/registry'
 import { LaneManager, type LaneManagerOptions } from './lanes/manager'
 import { Profiles } from './profiles/profiles'
+import { fileSecretStore, type SecretStore } from './secrets'
+import { SettingsService } from './settings'
 import type { KeyValueStore } from './store'
+import { GitStatusWatcher } from './workspaces/git-status'
+import { Worktrees } from './workspaces/worktrees'
 import { Workspaces } from './workspaces/workspaces'
 
 export interface CoreOptions extends Partial<Pick<LaneManagerOptions, 'now' | 'maxProcesses' | 'reaperIntervalMs' | 'parentEnv' | 'loginPath' | 'secrets'>> {
   dataDir: string
   store: KeyValueStore
   adapters?: AdapterRegistry
+  /** Electron passes its safeStorage store; otherwise a 0600 file under the data dir. */
+  secretStore?: SecretStore
 }
 
 /** The whole plain-Node core, wired: what Electron and server mode both host. */
 export function createCore(opts: CoreOptions) {
   const workspaces = new Workspaces(opts.store)
   const profiles = new Profiles(opts.store, opts.dataDir)
-  const lanes = new LaneManager({ ...opts, workspaces, profiles, adapters: opts.adapters ?? defaultAdapters() })
-  return { workspaces, profiles, lanes }
+  const settings = new SettingsService(opts.store)
+  const secrets = opts.secretStore ?? fileSecretStore(opts.dataDir)
+  const worktrees = new Worktrees(opts.dataDir)
+  const lanes = new LaneManager({
+    ...opts,
+    workspaces,
+    profiles,
+    worktrees,
+    adapters: opts.adapters ?? defaultAdapters(),
+    maxProcesses: opts.maxProcesses ?? settings.get().maxProcesses,
+    secrets: opts.secrets ?? ((id) => secrets.values(id)),
+  })
+  settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))
+  const gitStatus = new GitStatusWatcher(lanes)
+  const commands = new AppCommands()
+  return {
+    workspaces,
+    profiles,
+    settings,
+    secrets,
+    worktrees,
+    lanes,
+    commands,
+    /** Stops every lane and watcher (quit). */
+    async close() {
+      gitStatus.close()
+      await lanes.stopAll()
+    },
+  }
 }
 export type Core = ReturnType<typeof createCore>

@@ -4,9 +4,9 @@ import { AppError } from '../core/errors'
 import { buildChildEnv, loginShellPath } from '../core/isolation/env'
 import { importFiles } from '../core/isolation/profile-dir'
 import { presetFor } from '../core/profiles/profiles'
-import type { LaneManager } from '../core/lanes/manager'
-import type { Profiles } from '../core/profiles/profiles'
-import type { Workspaces } from '../core/workspaces/workspaces'
+import type { Core } from '../core/core'
+import { searchTranscripts } from '../core/lanes/search'
+import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/workspaces/review'
 import type { Handlers, StreamSources } from './router'
 
 export interface HostInfo {
@@ -17,16 +17,14 @@ export interface HostInfo {
   pickFolder?: () => Promise<string | null>
 }
 
-export interface Services {
-  workspaces: Workspaces
-  profiles: Profiles
-  lanes: LaneManager
-}
+export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands'>
 
 const ok = { ok: true } as const
 
 /** The contract's methods, bound to the core's services. */
-export function createHandlers({ workspaces, profiles, lanes }: Services, host: HostInfo): Handlers {
+export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees }: Services, host: HostInfo): Handlers {
+  /** What a lane's changes are measured against: its worktree's base, or HEAD. */
+  const reviewBase = (laneId: string) => lanes.get(laneId).record.worktree?.baseCommit ?? 'HEAD'
   const refuseIfUsed = (what: string, used: number) => {
     if (used > 0) throw new AppError('conflict', `${what} is used by ${used} lane${used > 1 ? 's' : ''}; close ${used > 1 ? 'them' : 'it'} first`)
   }
@@ -59,6 +57,7 @@ export function createHandlers({ workspaces, profiles, lanes }: Services, host: 
       const p = profiles.get(profileId)
       refuseIfUsed(`Profile ${p.name}`, lanes.lanesUsing({ profileId }).length)
       profiles.remove(profileId)
+      secrets.forget(profileId)
       return ok
     },
     'profiles.login': ({ profileId, workspaceId }) => lanes.createLogin(profileId, workspaceId),
@@ -74,18 +73,51 @@ export function createHandlers({ workspaces, profiles, lanes }: Services, host: 
     },
     'lanes.list': () => lanes.list(),
     'lanes.create': (input) => lanes.create(input),
-    'lanes.send': async ({ laneId, input }) => (await lanes.send(laneId, input), ok),
+    'lanes.send': async ({ laneId, input, attachments }) => (await lanes.send(laneId, input, attachments), ok),
     'lanes.start': ({ laneId }) => lanes.start(laneId),
     'lanes.interrupt': async ({ laneId }) => (await lanes.interrupt(laneId), ok),
     'lanes.approve': async ({ laneId, requestId, optionId }) => (await lanes.approve(laneId, requestId, optionId), ok),
     'lanes.stop': ({ laneId }) => lanes.stop(laneId),
-    'lanes.remove': async ({ laneId }) => (await lanes.remove(laneId), ok),
+    'lanes.remove': async ({ laneId, worktree, deleteBranch }) => (await lanes.remove(laneId, { worktree, deleteBranch }), ok),
+    'lanes.archive': ({ laneId }) => lanes.archive(laneId),
+    'lanes.restore': ({ laneId }) => lanes.restore(laneId),
     'lanes.resize': ({ laneId, cols, rows }) => (lanes.resize(laneId, cols, rows), ok),
     'lanes.transcript': ({ laneId, after, limit }) => lanes.transcript(laneId, after, limit),
+
+    'settings.get': () => settings.get(),
+    'settings.update': (patch) => settings.update(patch),
+    'secrets.list': ({ profileId }) => {
+      profiles.get(profileId)
+      return secrets.names(profileId).map((name) => ({ name, set: true }))
+    },
+    'secrets.set': ({ profileId, name, value }) => (profiles.get(profileId), secrets.set(profileId, name, value), ok),
+    'secrets.remove': ({ profileId, name }) => (secrets.remove(profileId, name), ok),
+
+    'review.diff': async ({ laneId }) => {
+      const base = reviewBase(laneId)
+      return { base, files: await changedFiles(lanes.cwdOf(laneId), base) }
+    },
+    'review.discard': async ({ laneId, path, hunk }) => (await discardChange(lanes.cwdOf(laneId), reviewBase(laneId), path, hunk), ok),
+    'review.commit': async ({ laneId, message }) => ({ commit: await commitAll(lanes.cwdOf(laneId), message) }),
+    'review.comment': async ({ laneId, comments }) => (await lanes.send(laneId, reviewPrompt(comments)), ok),
+    'git.branches': ({ workspaceId }) => worktrees.branches(workspaces.get(workspaceId).path),
+    'worktrees.orphans': () => worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))),
+    'worktrees.removeOrphan': async ({ path, deleteBranch }) => {
+      const owned = lanes.list().some((l) => l.worktree?.path === path)
+      if (owned) throw new AppError('conflict', `A lane still uses ${path}; remove the lane instead`)
+      await worktrees.removeOrphan(path, { deleteBranch: deleteBranch ?? false })
+      return ok
+    },
+    'history.search': ({ query, limit }) =>
+      searchTranscripts(
+        lanes.list().map((l) => ({ id: l.id, title: l.title, archived: l.archived ?? false, file: lanes.transcriptFile(l.id) })),
+        query,
+        limit ?? 50,
+      ),
   }
 }
 
-export function createStreamSources({ lanes }: Services): StreamSources {
+export function createStreamSources({ lanes, commands }: Services): StreamSources {
   return {
     'lanes.events': (input, emit) => {
       const laneId = input?.laneId
@@ -95,5 +127,6 @@ export function createStreamSources({ lanes }: Services): StreamSources {
       })
     },
     'lanes.status': (_input, emit) => lanes.onStatus(emit),
+    'app.commands': (_input, emit) => commands.on(emit),
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { Lane as LaneRecord, type LaneStatusEvent, type MethodArgs } from '../../../shared/contract'
+import { Lane as LaneRecord, type Attachment, type LaneStatusEvent, type MethodArgs } from '../../../shared/contract'
 import type { LaneEvent } from '../../../shared/events'
 import type { AdapterRegistry } from '../agents/registry'
 import type { LaunchSpec } from '../agents/types'
@@ -10,7 +10,9 @@ import { newId } from '../ids'
 import { buildChildEnv, loginShellPath, resolveExecutable } from '../isolation/env'
 import { presetFor, type Profiles } from '../profiles/profiles'
 import { readList, type KeyValueStore } from '../store'
+import type { Worktrees } from '../workspaces/worktrees'
 import type { Workspaces } from '../workspaces/workspaces'
+import { composePrompt } from './prompt'
 import { Lane } from './lane'
 import { evictionCandidate, idleLanes, startReaper, type IdleCandidate } from './reaper'
 import { Transcript } from './transcript'
@@ -31,6 +33,8 @@ export interface LaneManagerOptions {
   parentEnv?: NodeJS.ProcessEnv
   loginPath?: () => Promise<string | undefined>
   secrets?: (profileId: string) => Record<string, string>
+  /** Git worktrees for lanes that want their own checkout. */
+  worktrees?: Worktrees
 }
 
 type Listener<T> = (value: T) => void
@@ -41,13 +45,18 @@ export class LaneManager {
   private readonly eventListeners = new Set<Listener<LaneEvent>>()
   private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
   private readonly now: () => number
-  private readonly maxProcesses: number
+  private maxProcesses: number
   private readonly stopReaper: () => void
   private saveTimer: NodeJS.Timeout | undefined
 
   constructor(private readonly opts: LaneManagerOptions) {
     this.now = opts.now ?? Date.now
     this.maxProcesses = opts.maxProcesses ?? 12
+    // Background lanes sleep once their prompt is done.
+    this.onEvent((e) => {
+      const lane = this.lanes.get(e.laneId)
+      if (e.type === 'turn.completed' && lane?.record.background) void lane.stop('sleeping')
+    })
     for (const saved of readList(opts.store, 'lanes', PersistedLane)) {
       const { resumeToken, ...record } = saved
       // Nothing runs after a restart: what was running comes back asleep, ready to wake.
@@ -56,6 +65,10 @@ export class LaneManager {
     }
     const interval = opts.reaperIntervalMs ?? 15_000
     this.stopReaper = interval > 0 ? startReaper(() => void this.reapIdle(), interval) : () => {}
+  }
+
+  setMaxProcesses(n: number): void {
+    this.maxProcesses = n
   }
 
   list(): LaneRecord[] {
@@ -77,13 +90,25 @@ export class LaneManager {
     const profile = this.opts.profiles.get(input.profileId)
     const ordinal = this.list().filter((l) => l.profileId === profile.id).length + 1
     const at = this.now()
+    const id = newId('lane')
+    const title = input.title || `${profile.name} ${ordinal}`
+    // Own worktree: as asked, or by default for agents on a git workspace.
+    const wantsWorktree =
+      purpose === 'work' &&
+      this.opts.worktrees !== undefined &&
+      (input.worktree?.enabled ?? (profile.kind !== 'terminal' && (await this.opts.worktrees.isRepo(workspace.path))))
+    const worktree = wantsWorktree
+      ? await this.opts.worktrees!.create({ repoPath: workspace.path, laneId: id, title, ...input.worktree })
+      : undefined
     const record: LaneRecord = {
-      id: newId('lane'),
+      id,
       workspaceId: workspace.id,
       profileId: profile.id,
       kind: purpose === 'login' ? 'terminal' : profile.kind,
       ...(purpose === 'login' ? { purpose } : {}),
-      title: input.title || `${profile.name} ${ordinal}`,
+      ...(input.background ? { background: true } : {}),
+      ...(worktree ? { worktree } : {}),
+      title,
       status: 'starting',
       createdAt: at,
       lastActivityAt: at,
@@ -97,14 +122,17 @@ export class LaneManager {
     this.changed(lane.record)
     // A lane that cannot start still exists, `failed` with the reason, so the user can fix and restart it.
     await this.startLane(lane).catch(() => undefined)
+    if (input.prompt && lane.running) await this.send(lane.id, input.prompt)
     return lane.record
   }
 
-  send(id: string, input: string): Promise<void> {
+  send(id: string, input: string, attachments?: Attachment[]): Promise<void> {
     const lane = this.get(id)
+    const text = composePrompt(input, attachments)
     return lane.enqueue(async () => {
+      if (lane.record.archived) throw new AppError('conflict', `Lane ${lane.record.title} is archived; restore it first`)
       if (!lane.running) await this.startLane(lane)
-      await lane.send(input, !this.opts.adapters[lane.record.kind].keystrokes)
+      await lane.send(text, !this.opts.adapters[lane.record.kind].keystrokes)
     })
   }
 
@@ -144,14 +172,47 @@ export class LaneManager {
     return this.transcriptOf(this.get(id).id).read(after, limit)
   }
 
-  async remove(id: string): Promise<void> {
+  /** Deletes a lane and its history; its worktree stays unless `worktree: 'delete'`. */
+  async remove(id: string, opts: { worktree?: 'keep' | 'delete'; deleteBranch?: boolean } = {}): Promise<void> {
     const lane = this.get(id)
     await lane.stop('exited')
+    const wt = lane.record.worktree
+    if (wt && opts.worktree === 'delete') await this.opts.worktrees!.remove(wt, { deleteBranch: opts.deleteBranch ?? false })
     this.lanes.delete(id)
     this.transcriptOf(id).delete()
     this.transcripts.delete(id)
     this.scheduleSave()
     for (const l of this.statusListeners) l({ type: 'removed', laneId: id })
+  }
+
+  /** Out of the columns: the process goes, the history (and worktree) stay. */
+  async archive(id: string): Promise<LaneRecord> {
+    const lane = this.get(id)
+    await lane.stop('sleeping')
+    return this.patch(id, { archived: true })
+  }
+
+  restore(id: string): LaneRecord {
+    this.get(id)
+    return this.patch(id, { archived: undefined })
+  }
+
+  /** Updates record fields that are not the lane's own state (git status, archive flag). */
+  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived'>>): LaneRecord {
+    const lane = this.get(id)
+    lane.record = { ...lane.record, ...fields }
+    this.changed(lane.record)
+    return lane.record
+  }
+
+  /** Where a lane's agent works: its worktree, or the workspace folder. */
+  cwdOf(id: string): string {
+    const r = this.get(id).record
+    return r.worktree?.path ?? this.opts.workspaces.get(r.workspaceId).path
+  }
+
+  transcriptFile(id: string): string {
+    return this.transcriptOf(id).file
   }
 
   /** Puts lanes idle past their profile's timeout to sleep. */
@@ -275,7 +336,8 @@ export class LaneManager {
   private async launchSpec(record: LaneRecord, resume: string | undefined): Promise<LaunchSpec> {
     const profile = this.opts.profiles.get(record.profileId)
     const workspace = this.opts.workspaces.get(record.workspaceId)
-    if (!existsSync(workspace.path)) throw new AppError('not_found', `The workspace folder is gone: ${workspace.path}`)
+    const cwd = record.worktree?.path ?? workspace.path
+    if (!existsSync(cwd)) throw new AppError('not_found', `The lane's folder is gone: ${cwd}`)
     const adapter = this.opts.adapters[record.kind]
     const preset = presetFor(profile)
     const fallback = adapter.defaultCommand()
@@ -293,6 +355,6 @@ export class LaneManager {
     })
     const resolved = resolveExecutable(command, env.PATH)
     if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
-    return { laneId: record.id, cwd: workspace.path, command: resolved, args, env, configDir: profile.configDir, cols: record.cols, rows: record.rows, resume }
+    return { laneId: record.id, cwd, command: resolved, args, env, configDir: profile.configDir, cols: record.cols, rows: record.rows, resume }
   }
 }
