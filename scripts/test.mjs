@@ -1,6 +1,6 @@
-// `npm test`: typecheck, build, unit + integration (Vitest), end-to-end (Playwright in Chromium, and
-// Electron where its binary exists), and with SWITCHYARD_AGENT_TIER=1 (as CI sets it) the real-agent
-// tier. Ends with one line counting every test of every stage.
+// `npm test`: typecheck, build, Electron security lint (electronegativity), unit + integration (Vitest),
+// end-to-end (Playwright in Chromium, and Electron where its binary exists), and with
+// SWITCHYARD_AGENT_TIER=1 (as CI sets it) the real-agent tier. Ends with one line counting every test of every stage.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 
@@ -19,6 +19,8 @@ function run(stage, cmd, args, env = {}) {
 
 run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
 const built = run('build', 'npx', ['electron-vite', 'build'])
+// Electron security lint of the sources and the built app: fails on any HIGH or CRITICAL finding.
+run('electronegativity', process.execPath, ['scripts/electronegativity.mjs', 'src', ...(built ? ['out'] : [])])
 
 function vitest(stage, name, extra = []) {
   run(stage, 'npx', ['vitest', 'run', ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${results}/${name}.json`])

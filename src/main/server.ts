@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
   })
   process.stdout.write(`Switchyard server listening on ${server.url}\n`)
+  // stdout carries the one line above; the rest is for the person who started it.
+  process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)
 
   let closing = false
   const shutdown = async () => {

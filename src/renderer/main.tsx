@@ -1,6 +1,8 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
+import { BackgroundApp } from './background/BackgroundApp'
+import { applyStoredTheme } from './settings/theme'
 import { createWsBridge, wsUrlFor } from './app/ws-bridge'
 import './ui/app.css'
 
@@ -8,8 +10,10 @@ import './ui/app.css'
 const ws = window.switchyard ? undefined : createWsBridge({ url: wsUrlFor(window.location) })
 const bridge = window.switchyard ?? ws!
 
+applyStoredTheme()
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App bridge={bridge} ws={ws} />
+    {/* The tray's "New background agent…" window shows only its form. */}
+    {new URLSearchParams(window.location.search).get('view') === 'background' ? <BackgroundApp bridge={bridge} /> : <App bridge={bridge} ws={ws} />}
   </StrictMode>,
 )

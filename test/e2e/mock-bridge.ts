@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import type { AgentInfo, Lane, Profile, Workspace } from '../../src/shared/contract'
+import type { AgentInfo, Lane, Profile, Settings, Workspace } from '../../src/shared/contract'
 import type { LaneEvent, LaneEventBody } from '../../src/shared/events'
 
 /**
@@ -14,6 +14,9 @@ export interface MockWorld {
   agents?: AgentInfo[]
   /** laneId → its transcript so far. */
   transcripts: Record<string, LaneEvent[]>
+  /** File name → where the host says a dropped file lives (Electron's getPathForFile); '' otherwise. */
+  paths?: Record<string, string>
+  settings?: Settings
 }
 
 export interface MockCall {
@@ -44,9 +47,13 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
       emit({ ...body, laneId, seq, at: Date.now() } as LaneEvent)
     }
     const win = window as unknown as Record<string, unknown>
-    win.__mock = { calls, push, setLane, world: w }
+    /** An event on any stream (e.g. `app.commands` from main's menus and tray). */
+    const emitStream = (stream: string, event: unknown) => {
+      for (const s of subs.values()) if (s.stream === stream) s.cb(event)
+    }
+    win.__mock = { calls, push, setLane, emitStream, world: w }
     win.switchyard = {
-      getPathForFile: () => '',
+      getPathForFile: (file: File) => w.paths?.[file.name] ?? '',
       invoke(method: string, input: any) {
         calls.push({ method, input })
         switch (method) {
@@ -58,6 +65,13 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
             return ok(w.profiles)
           case 'agents.detect':
             return ok(w.agents ?? [])
+          case 'settings.get':
+            return ok((w.settings ??= { theme: 'system', maxProcesses: 12, keepRunningInTray: true, notifications: true }))
+          case 'settings.update':
+            w.settings = { ...(w.settings ?? { theme: 'system', maxProcesses: 12, keepRunningInTray: true, notifications: true }), ...input }
+            return ok(w.settings)
+          case 'secrets.list':
+            return ok([])
           case 'lanes.list':
             return ok(w.lanes)
           case 'lanes.transcript': {
@@ -73,6 +87,10 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
             return ok({ ok: true })
           case 'lanes.send':
             push(input.laneId, { type: 'input', text: input.input })
+            return ok({ ok: true })
+          case 'lanes.remove':
+            w.lanes = w.lanes.filter((l) => l.id !== input.laneId)
+            for (const s of subs.values()) if (s.stream === 'lanes.status') s.cb({ type: 'removed', laneId: input.laneId })
             return ok({ ok: true })
           case 'lanes.interrupt':
           case 'lanes.resize':
@@ -98,6 +116,14 @@ export async function pushEvents(page: Page, laneId: string, bodies: LaneEventBo
       for (const b of bodies) mock.push(laneId, b)
     },
     { laneId, bodies },
+  )
+}
+
+/** Sends an event on a stream, as main would (e.g. an `app.commands` request from a menu). */
+export async function emitStream(page: Page, stream: string, event: unknown): Promise<void> {
+  await page.evaluate(
+    ({ stream, event }) => (window as unknown as { __mock: { emitStream(s: string, e: unknown): void } }).__mock.emitStream(stream, event),
+    { stream, event },
   )
 }
 

@@ -1,30 +1,12 @@
 import { _electron as electron, expect, test } from '@playwright/test'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-
-/** Electron downloads its binary on first run; detect it without importing `electron`. */
-function electronBinary(): string | undefined {
-  const dir = path.resolve('node_modules/electron')
-  const pathTxt = path.join(dir, 'path.txt')
-  if (!existsSync(pathTxt)) return undefined
-  const exe = path.join(dir, 'dist', readFileSync(pathTxt, 'utf8').trim())
-  return existsSync(exe) ? exe : undefined
-}
+import { alive, electronBinary, noBinaryReason as reason } from './support'
 
 const exe = electronBinary()
-const reason = 'no Electron binary (node_modules/electron/path.txt and dist/<path> are missing: Electron could not be downloaded here)'
 if (!exe) console.log(`Skipping the Electron e2e tests: ${reason}`)
 test.skip(!exe, reason)
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 test('the desktop app opens a locked-down window, runs a lane, and quitting leaves no lane process', async () => {
   const userData = mkdtempSync(path.join(os.tmpdir(), 'switchyard-electron-'))

@@ -35,6 +35,8 @@ export function createCore(opts: CoreOptions) {
   })
   settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))
   const gitStatus = new GitStatusWatcher(lanes)
+  // On start: drop git's records of lane worktrees whose folders are gone (orphans are listed on request).
+  void worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))).catch(() => undefined)
   const commands = new AppCommands()
   return {
     workspaces,

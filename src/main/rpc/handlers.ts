@@ -7,6 +7,7 @@ import { presetFor } from '../core/profiles/profiles'
 import type { Core } from '../core/core'
 import { searchTranscripts } from '../core/lanes/search'
 import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/workspaces/review'
+import { isInside } from '../core/workspaces/worktrees'
 import type { Handlers, StreamSources } from './router'
 
 export interface HostInfo {
@@ -103,7 +104,8 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'git.branches': ({ workspaceId }) => worktrees.branches(workspaces.get(workspaceId).path),
     'worktrees.orphans': () => worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))),
     'worktrees.removeOrphan': async ({ path, deleteBranch }) => {
-      const owned = lanes.list().some((l) => l.worktree?.path === path)
+      // A lane on a subfolder of a repo works inside the worktree, so "uses" means "is inside".
+      const owned = lanes.list().some((l) => l.worktree && (isInside(l.worktree.path, path) || isInside(path, l.worktree.path)))
       if (owned) throw new AppError('conflict', `A lane still uses ${path}; remove the lane instead`)
       await worktrees.removeOrphan(path, { deleteBranch: deleteBranch ?? false })
       return ok

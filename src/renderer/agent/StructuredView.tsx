@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import type { Lane } from '../../shared/contract'
+import type { Attachment, Lane } from '../../shared/contract'
 import type { LaneEvent } from '../../shared/events'
 import { useApp } from '../app/context'
 import { TranscriptSync } from '../terminal/transcript-sync'
@@ -106,9 +106,9 @@ export function StructuredView({ lane, epoch, registerFocus, workspacePath, foot
     [client, reportError, laneId],
   )
   const send = useCallback(
-    async (text: string) => {
+    async (text: string, attachments: Attachment[]) => {
       try {
-        await client.call('lanes.send', { laneId, input: text })
+        await client.call('lanes.send', { laneId, input: text, ...(attachments.length > 0 ? { attachments } : {}) })
         stick.current = true
         return true
       } catch (e) {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { Lane, Workspace } from '../../shared/contract'
+import type { AppCommand, Lane, Workspace } from '../../shared/contract'
 import type { HostBridge } from '../env'
 import { ClientError, createClient, errorMessage } from './client'
 import { AppContext, type AppServices } from './context'
@@ -15,6 +15,14 @@ import { NewLaneDialog, type NewLaneChoice } from '../lanes/NewLaneDialog'
 import { estimateTerminalSize, neighbourAfterClose, upsertLane } from '../lanes/lane-state'
 import { ProfilesPanel } from '../profiles/ProfilesPanel'
 import { useAgents } from '../profiles/agents'
+import { CommandPalette } from '../palette/CommandPalette'
+import { buildActions, type PaletteCommand } from '../palette/actions'
+import { SettingsPanel } from '../settings/SettingsPanel'
+import { useAppliedTheme, useSettings } from '../settings/theme'
+import { BackgroundDialog } from '../background/BackgroundDialog'
+import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
+import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
+import { activeLanes } from '../history/history-model'
 
 export interface AppProps {
   /** The Electron preload's bridge, or the WebSocket one in a browser. */
@@ -38,18 +46,34 @@ export function App({ bridge, ws }: AppProps) {
     },
     [push],
   )
-  const services = useMemo<AppServices>(() => ({ client, reportError, notify: push, mac }), [client, reportError, push, mac])
+  // Only the Electron preload can tell where a dropped file lives.
+  const getPathForFile = useMemo(() => ('getPathForFile' in bridge ? (f: File) => bridge.getPathForFile(f) : undefined), [bridge])
+  const services = useMemo<AppServices>(
+    () => ({ client, reportError, notify: push, mac, getPathForFile }),
+    [client, reportError, push, mac, getPathForFile],
+  )
   const connection = useConnection(ws)
-  const { info, workspaces, profiles, lanes, setWorkspaces, setLanes, refreshProfiles } = useWorkbench(
+  const { info, workspaces, profiles, lanes: allLanes, setWorkspaces, setLanes, refreshProfiles } = useWorkbench(
     client,
     connection.epoch,
     reportError,
   )
+  // Archived lanes keep their records but leave the columns (the sidebar lists them).
+  const lanes = useMemo(() => activeLanes(allLanes), [allLanes])
+  /** A lane with its own worktree being closed: the keep/delete question is open. */
+  const [removing, setRemoving] = useState<Lane | null>(null)
 
   const [selectedWorkspaceId, setSelectedWorkspaceId] = useState<string | null>(null)
   const [focusedLaneChoice, setFocusedLaneId] = useState<string | null>(null)
   const [dialogOpen, setDialogOpenState] = useState(false)
   const [profilesOpen, setProfilesOpen] = useState(false)
+  // Issue 4's overlays: the command palette, the settings, the background-agent dialog.
+  const [paletteOpen, setPaletteOpen] = useState(false)
+  const [settingsOpen, setSettingsOpen] = useState(false)
+  const [backgroundOpen, setBackgroundOpen] = useState(false)
+  const shellModalOpen = paletteOpen || settingsOpen || backgroundOpen
+  const { settings, update: updateSettings } = useSettings(client, connection.epoch, reportError)
+  const resolvedTheme = useAppliedTheme(settings?.theme)
   const { agents, detecting, detect } = useAgents(client)
   // Opening the dialog looks again for installed agents (the user may have installed one meanwhile).
   const setDialogOpen = useCallback(
@@ -168,11 +192,11 @@ export function App({ bridge, ws }: AppProps) {
     },
     [client, reportError, setLanes],
   )
-  const closeLane = useCallback(
-    async (lane: Lane) => {
+  const removeLane = useCallback(
+    async (lane: Lane, options: RemoveOptions = {}) => {
       const next = neighbourAfterClose(lanes, lane.id)
       try {
-        await client.call('lanes.remove', { laneId: lane.id })
+        await client.call('lanes.remove', { laneId: lane.id, ...options })
         setLanes((list) => list.filter((l) => l.id !== lane.id))
         if (focusedLaneId === lane.id || focusedLaneId === null) {
           if (next) focusLane(next)
@@ -184,19 +208,39 @@ export function App({ bridge, ws }: AppProps) {
     },
     [client, reportError, lanes, focusedLaneId, setLanes, focusLane],
   )
+  // A lane with its own worktree asks first what to do with the worktree and branch.
+  const closeLane = useCallback(
+    async (lane: Lane) => {
+      if (lane.worktree) setRemoving(lane)
+      else await removeLane(lane)
+    },
+    [removeLane],
+  )
 
   // ---- keyboard: capture phase, before xterm (which also ignores these keys)
   const onShortcut = useRef<(action: ShortcutAction) => void>(() => {})
   onShortcut.current = (action) => {
+    if (action.type === 'openPalette') {
+      if (paletteOpen) setPaletteOpen(false)
+      else if (!dialogOpen && !profilesOpen && !settingsOpen && !backgroundOpen) setPaletteOpen(true)
+      return
+    }
+    if (action.type === 'openSettings') {
+      if (dialogOpen || profilesOpen || backgroundOpen) return
+      setPaletteOpen(false)
+      setSettingsOpen(true)
+      return
+    }
     if (action.type === 'newLane') {
-      if (profilesOpen) return
+      if (profilesOpen || settingsOpen || backgroundOpen) return
+      setPaletteOpen(false)
       if (!dialogOpen) {
         refreshProfiles()
         setDialogOpen(true)
       }
       return
     }
-    if (dialogOpen || profilesOpen) return
+    if (dialogOpen || profilesOpen || shellModalOpen || removing) return
     if (action.type === 'closeLane') {
       const lane = lanes.find((l) => l.id === focusedLaneId)
       if (lane) void closeLane(lane)
@@ -216,6 +260,78 @@ export function App({ bridge, ws }: AppProps) {
     window.addEventListener('keydown', onKeyDown, true)
     return () => window.removeEventListener('keydown', onKeyDown, true)
   }, [mac])
+
+  // ---- requests from main (menus, tray, notifications, second launch): one subscription for the app's life
+  const onAppCommand = useRef<(command: AppCommand) => void>(() => {})
+  onAppCommand.current = (command) => {
+    switch (command.type) {
+      case 'focusLane':
+        setPaletteOpen(false)
+        focusLane(command.laneId)
+        return
+      case 'newLane':
+      case 'closeLane':
+      case 'openSettings':
+        onShortcut.current({ type: command.type })
+        return
+      case 'openPalette':
+        if (!paletteOpen) onShortcut.current({ type: 'openPalette' })
+        return
+      case 'workspaceAdded':
+        setWorkspaces((list) => [...list.filter((w) => w.id !== command.workspace.id), command.workspace])
+        setSelectedWorkspaceId(command.workspace.id)
+        return
+    }
+  }
+  useEffect(() => client.subscribe('app.commands', {}, (c) => onAppCommand.current(c), reportError), [client, reportError])
+
+  // ---- the command palette's actions
+  const runCommand = (command: PaletteCommand) => {
+    const lane = 'laneId' in command ? lanes.find((l) => l.id === command.laneId) : undefined
+    switch (command.type) {
+      case 'newLane':
+        refreshProfiles()
+        setDialogOpen(true)
+        return
+      case 'newBackground':
+        refreshProfiles()
+        setBackgroundOpen(true)
+        return
+      case 'addWorkspace':
+        addFolder()
+        return
+      case 'openSettings':
+        setSettingsOpen(true)
+        return
+      case 'openProfiles':
+        openProfiles()
+        return
+      case 'setTheme':
+        void updateSettings({ theme: command.theme })
+        return
+      case 'searchHistory':
+        focusHistorySearch()
+        return
+      case 'selectWorkspace':
+        setSelectedWorkspaceId(command.workspaceId)
+        return
+      case 'focusLane':
+        focusLane(command.laneId)
+        return
+      case 'closeLane':
+        if (lane) void closeLane(lane)
+        return
+      case 'stopLane':
+        if (lane) void laneCall('lanes.stop', lane)
+        return
+      case 'restartLane':
+        if (lane) void laneCall('lanes.start', lane)
+        return
+      case 'interruptLane':
+        client.call('lanes.interrupt', { laneId: command.laneId }).catch(reportError)
+        return
+    }
+  }
 
   // ---- dropping folders anywhere on the window
   useEffect(() => {
@@ -286,14 +402,25 @@ export function App({ bridge, ws }: AppProps) {
             pathInputOpen={pathInputOpen}
             setPathInputOpen={setPathInputOpen}
             onOpenProfiles={openProfiles}
-          />
+            onOpenSettings={() => setSettingsOpen(true)}
+          >
+            <HistorySidebar
+              lanes={allLanes}
+              epoch={connection.epoch}
+              onOpenLane={focusLane}
+              onRestored={(lane) => {
+                setLanes((list) => upsertLane(list, lane))
+                focusLane(lane.id)
+              }}
+            />
+          </Sidebar>
           <main className="main">
             <div className="toolbar">
               <span className="toolbar-title">Lanes</span>
               <span className="toolbar-count">{lanes.length}</span>
               <div className="toolbar-spacer" />
               <span className="toolbar-hint">
-                <kbd>{prefix}1…9</kbd> focus · <kbd>{prefix}W</kbd> close
+                <kbd>{prefix}K</kbd> actions · <kbd>{prefix}1…9</kbd> focus · <kbd>{prefix}W</kbd> close
               </span>
               <button
                 className="button button-primary"
@@ -355,6 +482,58 @@ export function App({ bridge, ws }: AppProps) {
               focusLane(lane.id)
             }}
             onClose={() => setProfilesOpen(false)}
+          />
+        )}
+        {paletteOpen && (
+          <CommandPalette
+            actions={buildActions({
+              lanes,
+              workspaces,
+              profiles,
+              focusedLaneId,
+              selectedWorkspaceId: selectedWorkspace?.id ?? null,
+              resolvedTheme,
+              themeSetting: settings?.theme ?? 'system',
+              mac,
+              canSearchHistory: true,
+            })}
+            onRun={runCommand}
+            onClose={() => setPaletteOpen(false)}
+          />
+        )}
+        {settingsOpen && (
+          <SettingsPanel
+            settings={settings}
+            info={info}
+            onUpdate={updateSettings}
+            onOpenProfiles={() => {
+              setSettingsOpen(false)
+              openProfiles()
+            }}
+            onClose={() => setSettingsOpen(false)}
+          />
+        )}
+        {backgroundOpen && (
+          <BackgroundDialog
+            workspaces={workspaces}
+            profiles={profiles}
+            defaultWorkspaceId={selectedWorkspace?.id ?? null}
+            onCreated={(lane) => {
+              setBackgroundOpen(false)
+              setLanes((list) => upsertLane(list, lane))
+              push(`${lane.title || 'The agent'} started in the background`, 'info')
+            }}
+            onClose={() => setBackgroundOpen(false)}
+          />
+        )}
+        {removing && (
+          <RemoveLaneDialog
+            lane={removing}
+            onRemove={async (options) => {
+              await removeLane(removing, options)
+              setRemoving(null)
+            }}
+            onCancel={() => setRemoving(null)}
           />
         )}
         {dragging && (

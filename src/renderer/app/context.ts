@@ -9,6 +9,8 @@ export interface AppServices {
   notify: (message: string, kind?: 'info' | 'error') => void
   /** Whether shortcuts use Cmd (macOS) rather than Ctrl. */
   mac: boolean
+  /** Where a dropped file lives on disk: only the Electron preload can tell ('' when it cannot). */
+  getPathForFile?: (file: File) => string
 }
 
 export const AppContext = createContext<AppServices | null>(null)

@@ -1,6 +1,11 @@
 /** Window-level shortcuts. Pure: which action (if any) a key event maps to. */
 
-export type ShortcutAction = { type: 'newLane' } | { type: 'closeLane' } | { type: 'focusLane'; index: number }
+export type ShortcutAction =
+  | { type: 'newLane' }
+  | { type: 'closeLane' }
+  | { type: 'focusLane'; index: number }
+  | { type: 'openPalette' }
+  | { type: 'openSettings' }
 
 export interface KeyLike {
   key: string
@@ -17,7 +22,8 @@ export function isMacPlatform(platform: string): boolean {
 
 /**
  * Cmd on macOS, Ctrl elsewhere (on macOS Ctrl stays the terminal's); no Alt, no Shift.
- * Ctrl+T new lane, Ctrl+W close the focused lane, Ctrl+1…9 focus lane N (index 0…8).
+ * Ctrl+T new lane, Ctrl+W close the focused lane, Ctrl+1…9 focus lane N (index 0…8),
+ * Ctrl+K the command palette, Ctrl+, the settings.
  */
 export function shortcutFor(e: KeyLike, mac: boolean): ShortcutAction | null {
   const primary = mac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey
@@ -25,7 +31,24 @@ export function shortcutFor(e: KeyLike, mac: boolean): ShortcutAction | null {
   const key = e.key.toLowerCase()
   if (key === 't') return { type: 'newLane' }
   if (key === 'w') return { type: 'closeLane' }
+  if (key === 'k') return { type: 'openPalette' }
+  if (e.key === ',' || e.code === 'Comma') return { type: 'openSettings' }
   const digit = /^[1-9]$/.test(e.key) ? e.key : /^Digit([1-9])$/.exec(e.code ?? '')?.[1]
   if (digit) return { type: 'focusLane', index: Number(digit) - 1 }
   return null
+}
+
+/** How a shortcut reads in menus and the palette: ⌘K on macOS, Ctrl+K elsewhere. */
+export function shortcutLabel(action: ShortcutAction, mac: boolean): string {
+  const key =
+    action.type === 'newLane'
+      ? 'T'
+      : action.type === 'closeLane'
+        ? 'W'
+        : action.type === 'openPalette'
+          ? 'K'
+          : action.type === 'openSettings'
+            ? ','
+            : String(action.index + 1)
+  return `${mac ? '⌘' : 'Ctrl+'}${key}`
 }

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 
 export interface Toast {
   id: number
@@ -26,13 +26,27 @@ export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss: (id:
   return (
     <div className="toasts" role="region" aria-label="Notifications">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
-          <span className="toast-message">{t.message}</span>
-          <button className="icon-button" aria-label="Dismiss" title="Dismiss" onClick={() => onDismiss(t.id)}>
-            ×
-          </button>
-        </div>
+        <ToastItem key={t.id} toast={t} onDismiss={onDismiss} />
       ))}
+    </div>
+  )
+}
+
+/** Info goes away by itself (it would otherwise cover what is under it); errors stay until dismissed. */
+const INFO_MS = 6000
+
+function ToastItem({ toast: t, onDismiss }: { toast: Toast; onDismiss: (id: number) => void }) {
+  useEffect(() => {
+    if (t.kind !== 'info') return
+    const timer = setTimeout(() => onDismiss(t.id), INFO_MS)
+    return () => clearTimeout(timer)
+  }, [t.id, t.kind, onDismiss])
+  return (
+    <div className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
+      <span className="toast-message">{t.message}</span>
+      <button className="icon-button" aria-label="Dismiss" title="Dismiss" onClick={() => onDismiss(t.id)}>
+        ×
+      </button>
     </div>
   )
 }

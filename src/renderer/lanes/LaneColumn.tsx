@@ -1,9 +1,14 @@
+import { useState } from 'react'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { TerminalView } from '../terminal/TerminalView'
 import { StructuredView } from '../agent/StructuredView'
 import { usageParts, usageTitle } from '../agent/format'
 import { StatusBadge } from './StatusBadge'
 import { exitSummary, isEnded, isRunning } from './lane-state'
+import { LaneGitInfo } from '../review/LaneGit'
+import { ReviewPanel } from '../review/ReviewPanel'
+import { canReview } from '../review/review-model'
+import { ArchiveButton } from '../history/ArchiveButton'
 
 interface Props {
   lane: Lane
@@ -26,6 +31,8 @@ export function LaneColumn(props: Props) {
   const structured = lane.kind !== 'terminal'
   const usage = usageParts(lane.usage)
   const exitPanel = isEnded(lane.status) ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
+  const [reviewOpen, setReviewOpen] = useState(false)
+  const review = reviewOpen && canReview(lane) ? <ReviewPanel lane={lane} onClose={() => setReviewOpen(false)} /> : null
   return (
     <section
       className={`lane${focused ? ' focused' : ''}`}
@@ -47,11 +54,22 @@ export function LaneColumn(props: Props) {
           </h2>
           <StatusBadge status={lane.status} />
           <div className="lane-actions">
+            {canReview(lane) && (
+              <button
+                className={`button button-small button-ghost lane-review-button${reviewOpen ? ' active' : ''}`}
+                aria-pressed={reviewOpen}
+                onClick={() => setReviewOpen(!reviewOpen)}
+                title="The lane's changes: diff, discard, commit, comment"
+              >
+                Review
+              </button>
+            )}
             {isRunning(lane.status) && (
               <button className="button button-small button-ghost" onClick={() => props.onStop(lane)} title="Stop the lane's process">
                 Stop
               </button>
             )}
+            {lane.purpose !== 'login' && <ArchiveButton lane={lane} />}
             <button
               className="icon-button lane-close"
               aria-label={`Close lane ${title}`}
@@ -71,6 +89,7 @@ export function LaneColumn(props: Props) {
             {profile?.name ?? lane.kind}
           </span>
           {lane.purpose === 'login' && <span className="lane-tag">login</span>}
+          <LaneGitInfo lane={lane} />
           {lane.pid !== undefined && isRunning(lane.status) && usage.length === 0 && (
             <>
               <span className="sep">·</span>
@@ -97,12 +116,14 @@ export function LaneColumn(props: Props) {
             workspacePath={workspace?.path}
             footer={exitPanel}
           />
+          {review}
         </div>
       ) : (
         <div className="lane-body">
           <TerminalView lane={lane} epoch={props.epoch} registerFocus={props.registerFocus} />
           {lane.status === 'sleeping' && <div className="lane-hint">sleeping — type to wake</div>}
           {exitPanel}
+          {review}
         </div>
       )}
     </section>

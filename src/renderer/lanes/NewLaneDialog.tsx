@@ -1,11 +1,14 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
-import type { AgentInfo, Profile, Workspace } from '../../shared/contract'
+import type { AgentInfo, MethodInput, Profile, Workspace } from '../../shared/contract'
 import { agentFor, groupProfiles, missingHint } from '../profiles/agents'
+import { WorktreeFields, useWorktreeChoice } from '../review/WorktreeFields'
 
 export interface NewLaneChoice {
   workspaceId: string
   profileId: string
   title?: string
+  /** Own git worktree (none for a folder outside git). */
+  worktree?: MethodInput<'lanes.create'>['worktree']
 }
 
 interface Props {
@@ -50,13 +53,14 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
   const selectedProfile = profiles.find((p) => p.id === profileId)
   const missing = selectedProfile ? missingHint(selectedProfile, agents) : null
   const found = selectedProfile ? agentFor(selectedProfile, agents) : undefined
+  const worktree = useWorktreeChoice(workspaceId, selectedProfile?.kind)
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     if (!workspaceId || !profileId || busy) return
     setBusy(true)
     lastProfileId = profileId
-    const ok = await onCreate({ workspaceId, profileId, title: title.trim() || undefined })
+    const ok = await onCreate({ workspaceId, profileId, title: title.trim() || undefined, worktree: worktree.input() })
     setBusy(false)
     if (ok) onClose()
   }
@@ -143,6 +147,7 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
                 onChange={(e) => setTitle(e.target.value)}
               />
             </label>
+            <WorktreeFields choice={worktree} />
             <div className="dialog-actions">
               <button type="button" className="button button-ghost" onClick={onClose}>
                 Cancel

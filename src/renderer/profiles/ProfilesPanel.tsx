@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
-import type { AgentInfo, ApprovalPolicy, Lane, Profile, Workspace } from '../../shared/contract'
+import type { AgentInfo, ApprovalPolicy, Lane, MethodOutput, Profile, Workspace } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { IDLE_CHOICES, idleLabel, joinArgs, splitArgs } from '../agent/format'
-import { agentFor, groupProfiles, KIND_LABEL, POLICY_LABEL } from './agents'
+import { agentFor, groupProfiles, knownSecretsFor, KIND_LABEL, POLICY_LABEL } from './agents'
+import { ProfileEditor } from './ProfileEditor'
+import { ProfileSecrets } from './ProfileSecrets'
 
 interface Props {
   profiles: Profile[]
@@ -16,16 +18,34 @@ interface Props {
   onClose(): void
 }
 
-/** Lists profiles; edits approval policy and idle timeout; logs in; imports global config; adds custom ACP agents. */
+/**
+ * Lists profiles; edits command, args, env, approval policy and idle timeout; sets secrets; logs in;
+ * imports global config; adds custom ACP agents.
+ */
 export function ProfilesPanel({ profiles, agents, detecting, workspace, onChanged, onLoginLane, onClose }: Props) {
+  const { client } = useApp()
   const [creating, setCreating] = useState(false)
+  const [info, setInfo] = useState<MethodOutput<'app.info'> | null>(null)
   const panel = useRef<HTMLDivElement>(null)
   useEffect(() => panel.current?.focus(), [])
+  // Esc closes, wherever the focus went (a closed editor leaves it on the page); inner forms stop their own Esc.
+  const close = useRef(onClose)
+  close.current = onClose
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) close.current()
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [])
+  useEffect(() => {
+    // Only for the note on where secrets are kept; without it the panel works the same.
+    client.call('app.info', {}).then(setInfo, () => {})
+  }, [client])
   return (
     <div
       className="dialog-backdrop"
       onMouseDown={(e) => e.target === e.currentTarget && onClose()}
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
     >
       <div className="dialog dialog-wide profiles-panel" role="dialog" aria-modal="true" aria-labelledby="profiles-title" tabIndex={-1} ref={panel}>
         <div className="dialog-head">
@@ -36,11 +56,24 @@ export function ProfilesPanel({ profiles, agents, detecting, workspace, onChange
           </button>
         </div>
         <div className="profiles-scroll">
+          {info?.mode === 'server' && (
+            <p className="profiles-note" role="note">
+              Server mode keeps secrets in <code>{`${info.dataDir}/secrets.json`}</code> (readable only by you).
+            </p>
+          )}
           {groupProfiles(profiles).map((group) => (
             <section key={group.kind} className="profile-group" aria-label={group.label}>
               <h3 className="profile-group-title">{group.label}</h3>
               {group.profiles.map((p) => (
-                <ProfileRow key={p.id} profile={p} agent={agentFor(p, agents)} workspace={workspace} onChanged={onChanged} onLoginLane={onLoginLane} />
+                <ProfileRow
+                  key={p.id}
+                  profile={p}
+                  agent={agentFor(p, agents)}
+                  knownSecrets={knownSecretsFor(p, agents)}
+                  workspace={workspace}
+                  onChanged={onChanged}
+                  onLoginLane={onLoginLane}
+                />
               ))}
             </section>
           ))}
@@ -62,10 +95,20 @@ export function ProfilesPanel({ profiles, agents, detecting, workspace, onChange
   )
 }
 
-function ProfileRow(props: { profile: Profile; agent: AgentInfo | undefined; workspace: Workspace | null; onChanged(): void; onLoginLane(lane: Lane): void }) {
+function ProfileRow(props: {
+  profile: Profile
+  agent: AgentInfo | undefined
+  /** Credential variables its preset's agent accepts (even when the profile runs another command). */
+  knownSecrets: string[]
+  workspace: Workspace | null
+  onChanged(): void
+  onLoginLane(lane: Lane): void
+}) {
   const { profile, agent, workspace } = props
   const { client, reportError, notify } = useApp()
   const [busy, setBusy] = useState<string | null>(null)
+  const [editing, setEditing] = useState(false)
+  const editButton = useRef<HTMLButtonElement>(null)
   const structured = profile.kind !== 'terminal'
   const hasPreset = structured && profile.preset !== undefined
 
@@ -146,6 +189,16 @@ function ProfileRow(props: { profile: Profile; agent: AgentInfo | undefined; wor
             </button>
           </>
         )}
+        <button
+          ref={editButton}
+          className="button button-small button-ghost"
+          aria-expanded={editing}
+          aria-label={`Edit ${profile.name}`}
+          title="Name, command, arguments and environment"
+          onClick={() => setEditing(!editing)}
+        >
+          Edit
+        </button>
         {!profile.builtIn && (
           <button className="button button-small button-ghost button-danger" disabled={busy !== null} onClick={() => void remove()}>
             Remove
@@ -168,10 +221,16 @@ function ProfileRow(props: { profile: Profile; agent: AgentInfo | undefined; wor
             </span>
           ))}
       </div>
-      {agent && agent.secrets.length > 0 && (
-        <div className="profile-secrets">
-          Credentials: log in, or set {agent.secrets.map((name, i) => <span key={name}>{i > 0 && ' or '}<code>{name}</code></span>)} in its env
-        </div>
+      {editing && (
+        <ProfileEditor
+          profile={profile}
+          defaultCommand={agent?.command ?? (profile.kind === 'terminal' ? 'your login shell' : '')}
+          onDone={(saved) => {
+            setEditing(false)
+            editButton.current?.focus()
+            if (saved) props.onChanged()
+          }}
+        />
       )}
       <div className="profile-controls">
         {structured && (
@@ -210,6 +269,7 @@ function ProfileRow(props: { profile: Profile; agent: AgentInfo | undefined; wor
           </select>
         </label>
       </div>
+      <ProfileSecrets profile={profile} known={props.knownSecrets} />
     </div>
   )
 }

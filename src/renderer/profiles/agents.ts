@@ -41,6 +41,12 @@ export function agentFor(profile: Profile, agents: readonly AgentInfo[] | null):
   return info
 }
 
+/** The credential variables a profile's preset agent accepts (shown as secrets to fill). */
+export function knownSecretsFor(profile: Profile, agents: readonly AgentInfo[] | null): string[] {
+  if (!agents || profile.kind === 'terminal') return []
+  return agents.find((a) => a.profileId === (profile.preset ?? profile.id))?.secrets ?? []
+}
+
 /** "Not installed: npm install -g …" for a profile whose agent detection did not find. */
 export function missingHint(profile: Profile, agents: readonly AgentInfo[] | null): string | null {
   const info = agentFor(profile, agents)

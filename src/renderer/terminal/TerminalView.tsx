@@ -4,6 +4,7 @@ import { useApp } from '../app/context'
 import { shortcutFor } from '../app/shortcuts'
 import { mountTerminal } from './xterm'
 import { TranscriptSync } from './transcript-sync'
+import { quotePath, useFileDrop } from '../agent/attachments'
 
 const TRANSCRIPT_PAGE = 2000
 const RESIZE_DEBOUNCE_MS = 100
@@ -18,7 +19,7 @@ interface Props {
 
 /** A terminal lane: xterm fed by transcript + live events, typing goes to `lanes.send`. */
 export function TerminalView({ lane, epoch, registerFocus }: Props) {
-  const { client, reportError, mac } = useApp()
+  const { client, reportError, notify, mac, getPathForFile } = useApp()
   const containerRef = useRef<HTMLDivElement>(null)
   const syncRef = useRef<TranscriptSync | null>(null)
   const laneId = lane.id
@@ -97,5 +98,19 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
     void syncRef.current?.catchUp()
   }, [epoch])
 
-  return <div className="terminal" ref={containerRef} data-lane-terminal={laneId} />
+  // Files dropped on a terminal are typed in as their quoted paths, as terminals do.
+  const drop = useFileDrop((files) => {
+    const paths = files.map((f) => getPathForFile?.(f) ?? '').filter((p) => p.length > 0)
+    if (paths.length === 0) {
+      notify('A browser does not tell the page where a dropped file lives, so its path cannot be typed into the terminal.', 'info')
+      return
+    }
+    const windows = /^win/i.test(navigator.platform)
+    client.call('lanes.send', { laneId, input: `${paths.map((p) => quotePath(p, windows)).join(' ')} ` }).catch(reportError)
+    containerRef.current?.querySelector('textarea')?.focus()
+  })
+
+  return (
+    <div className={`terminal${drop.over ? ' terminal-drop' : ''}`} ref={containerRef} data-lane-terminal={laneId} {...drop.handlers} />
+  )
 }

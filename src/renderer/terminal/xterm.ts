@@ -37,6 +37,36 @@ export const terminalOptions: ITerminalOptions = {
   },
 }
 
+/** The terminal's colours in the light theme (the options above are the dark one). */
+export const lightTerminalTheme: NonNullable<ITerminalOptions['theme']> = {
+  background: '#fbfcfd',
+  foreground: '#24292f',
+  cursor: '#0969da',
+  cursorAccent: '#fbfcfd',
+  selectionBackground: '#b6d4fb',
+  black: '#24292f',
+  red: '#cf222e',
+  green: '#1a7f37',
+  yellow: '#9a6700',
+  blue: '#0969da',
+  magenta: '#8250df',
+  cyan: '#1b7c83',
+  white: '#6e7781',
+  brightBlack: '#57606a',
+  brightRed: '#a40e26',
+  brightGreen: '#116329',
+  brightYellow: '#7d4e00',
+  brightBlue: '#0550ae',
+  brightMagenta: '#6639ba',
+  brightCyan: '#136061',
+  brightWhite: '#8c959f',
+}
+
+/** The colours for the page's theme (`data-theme` on <html>, set by the settings). */
+function currentTheme(): ITerminalOptions['theme'] {
+  return document.documentElement.dataset.theme === 'light' ? lightTerminalTheme : terminalOptions.theme
+}
+
 const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render/i
 
 let hardwareWebgl: boolean | undefined
@@ -74,7 +104,13 @@ export interface MountedTerminal {
  * (falling back to the DOM renderer when it throws or loses its context). `onRenderer` reports which one draws.
  */
 export function mountTerminal(container: HTMLElement, onRenderer: (kind: RendererKind) => void): MountedTerminal {
-  const term = new Terminal(terminalOptions)
+  const term = new Terminal({ ...terminalOptions, theme: currentTheme() })
+  // Follow theme switches while open.
+  const themeObserver = new MutationObserver(() => {
+    const theme = currentTheme()
+    if (term.options.theme !== theme) term.options.theme = theme
+  })
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] })
   const fit = new FitAddon()
   term.loadAddon(fit)
   term.open(container)
@@ -102,6 +138,7 @@ export function mountTerminal(container: HTMLElement, onRenderer: (kind: Rendere
     fit,
     renderer: () => kind,
     dispose() {
+      themeObserver.disconnect()
       webgl?.dispose()
       term.dispose()
     },

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import type { Lane, MethodOutput, Workspace } from '../../shared/contract'
 
 interface Props {
@@ -14,6 +14,9 @@ interface Props {
   pathInputOpen: boolean
   setPathInputOpen(open: boolean): void
   onOpenProfiles(): void
+  onOpenSettings(): void
+  /** More sidebar sections (history search, archived lanes), above the nav. */
+  children?: ReactNode
 }
 
 export function Sidebar(props: Props) {
@@ -74,6 +77,7 @@ export function Sidebar(props: Props) {
           )
         })}
       </ul>
+      {props.children}
       <div className="sidebar-nav">
         <button className="sidebar-nav-button" onClick={props.onOpenProfiles} title="Agents, profiles, approval policies, logins">
           <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
@@ -86,6 +90,15 @@ export function Sidebar(props: Props) {
             />
           </svg>
           Profiles
+        </button>
+        <button className="sidebar-nav-button" onClick={props.onOpenSettings} title="Theme, process limit, tray, notifications">
+          <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round">
+            <path d="M2.5 4.5h6m3 0h2M2.5 8h1.5m3 0h6.5M2.5 11.5h7m3 0h1" />
+            <circle cx="10" cy="4.5" r="1.5" />
+            <circle cx="5.5" cy="8" r="1.5" />
+            <circle cx="11" cy="11.5" r="1.5" />
+          </svg>
+          Settings
         </button>
       </div>
       <div className="sidebar-foot">

@@ -1,0 +1,132 @@
+import type { Lane, Profile, Workspace } from '../../shared/contract'
+import { shortcutLabel } from '../app/shortcuts'
+import { isEnded, isRunning } from '../lanes/lane-state'
+
+/** What running a palette entry does; App carries it out (the list itself stays pure data). */
+export type PaletteCommand =
+  | { type: 'newLane' }
+  | { type: 'newBackground' }
+  | { type: 'addWorkspace' }
+  | { type: 'openSettings' }
+  | { type: 'openProfiles' }
+  | { type: 'setTheme'; theme: 'system' | 'light' | 'dark' }
+  | { type: 'searchHistory' }
+  | { type: 'focusLane'; laneId: string }
+  | { type: 'closeLane'; laneId: string }
+  | { type: 'stopLane'; laneId: string }
+  | { type: 'restartLane'; laneId: string }
+  | { type: 'interruptLane'; laneId: string }
+  | { type: 'selectWorkspace'; workspaceId: string }
+
+export interface PaletteAction {
+  id: string
+  title: string
+  /** A second line, dimmer (workspace · profile · status). */
+  hint?: string
+  /** More words that find it, not shown. */
+  keywords?: string
+  /** As the user presses it here (⌘K / Ctrl+K). */
+  shortcut?: string
+  group: 'Lanes' | 'Focused lane' | 'Go to lane' | 'Workspaces' | 'App'
+  command: PaletteCommand
+}
+
+export interface PaletteState {
+  lanes: readonly Lane[]
+  workspaces: readonly Workspace[]
+  profiles: readonly Profile[]
+  focusedLaneId: string | null
+  selectedWorkspaceId: string | null
+  /** The theme that shows now (system resolved). */
+  resolvedTheme: 'light' | 'dark'
+  themeSetting: 'system' | 'light' | 'dark'
+  mac: boolean
+  /** Offered only where the history search exists. */
+  canSearchHistory?: boolean
+}
+
+export function laneTitle(lane: Lane, profile: Profile | undefined): string {
+  return lane.title || profile?.name || 'Lane'
+}
+
+/** Every action the palette offers for this state, in the order shown for an empty query. */
+export function buildActions(s: PaletteState): PaletteAction[] {
+  const key = (type: 'newLane' | 'closeLane' | 'openSettings') => shortcutLabel({ type }, s.mac)
+  const profileById = new Map(s.profiles.map((p) => [p.id, p]))
+  const workspaceById = new Map(s.workspaces.map((w) => [w.id, w]))
+  const out: PaletteAction[] = []
+  const hasWorkspace = s.workspaces.length > 0
+
+  if (hasWorkspace) {
+    out.push({ id: 'new-lane', title: 'New lane…', keywords: 'create open agent terminal shell', shortcut: key('newLane'), group: 'Lanes', command: { type: 'newLane' } })
+    out.push({
+      id: 'new-background',
+      title: 'New background agent…',
+      keywords: 'tray prompt run headless',
+      group: 'Lanes',
+      command: { type: 'newBackground' },
+    })
+  }
+
+  const focused = s.lanes.find((l) => l.id === s.focusedLaneId && !l.archived)
+  if (focused) {
+    const name = laneTitle(focused, profileById.get(focused.profileId))
+    const laneId = focused.id
+    if (focused.kind !== 'terminal' && (focused.status === 'busy' || focused.status === 'waiting')) {
+      out.push({ id: 'interrupt', title: `Interrupt ${name}`, keywords: 'stop turn cancel esc', shortcut: 'Esc', group: 'Focused lane', command: { type: 'interruptLane', laneId } })
+    }
+    if (isRunning(focused.status)) {
+      out.push({ id: 'stop', title: `Stop ${name}`, keywords: 'kill process', group: 'Focused lane', command: { type: 'stopLane', laneId } })
+    }
+    if (isEnded(focused.status) || focused.status === 'sleeping') {
+      out.push({
+        id: 'restart',
+        title: `${focused.status === 'sleeping' ? 'Wake' : 'Restart'} ${name}`,
+        keywords: 'restart start wake',
+        group: 'Focused lane',
+        command: { type: 'restartLane', laneId },
+      })
+    }
+    out.push({ id: 'close', title: `Close ${name}`, keywords: 'remove delete lane', shortcut: key('closeLane'), group: 'Focused lane', command: { type: 'closeLane', laneId } })
+  }
+
+  // Archived lanes have no column (and no number).
+  s.lanes.filter((l) => !l.archived).forEach((lane, index) => {
+    const profile = profileById.get(lane.profileId)
+    const workspace = workspaceById.get(lane.workspaceId)
+    out.push({
+      id: `focus:${lane.id}`,
+      title: `Focus lane ${index + 1}: ${laneTitle(lane, profile)}`,
+      hint: [workspace?.name, profile?.name ?? lane.kind, lane.status].filter(Boolean).join(' · '),
+      keywords: `go switch ${workspace?.name ?? ''} ${profile?.name ?? ''} ${lane.kind}`,
+      shortcut: index < 9 ? shortcutLabel({ type: 'focusLane', index }, s.mac) : undefined,
+      group: 'Go to lane',
+      command: { type: 'focusLane', laneId: lane.id },
+    })
+  })
+
+  out.push({ id: 'add-workspace', title: 'Add workspace…', keywords: 'folder open project directory', group: 'Workspaces', command: { type: 'addWorkspace' } })
+  for (const w of s.workspaces) {
+    if (w.id === s.selectedWorkspaceId) continue
+    out.push({
+      id: `workspace:${w.id}`,
+      title: `Select workspace: ${w.name}`,
+      hint: w.path,
+      keywords: 'switch folder project',
+      group: 'Workspaces',
+      command: { type: 'selectWorkspace', workspaceId: w.id },
+    })
+  }
+
+  if (s.canSearchHistory) {
+    out.push({ id: 'search', title: 'Search history…', keywords: 'find transcript archive', group: 'App', command: { type: 'searchHistory' } })
+  }
+  out.push({ id: 'settings', title: 'Open settings', keywords: 'preferences options process limit tray notifications', shortcut: key('openSettings'), group: 'App', command: { type: 'openSettings' } })
+  out.push({ id: 'profiles', title: 'Open profiles', keywords: 'agents login secrets credentials env', group: 'App', command: { type: 'openProfiles' } })
+  const other = s.resolvedTheme === 'dark' ? 'light' : 'dark'
+  out.push({ id: 'toggle-theme', title: `Toggle theme (switch to ${other})`, keywords: 'dark light mode appearance colour color', group: 'App', command: { type: 'setTheme', theme: other } })
+  if (s.themeSetting !== 'system') {
+    out.push({ id: 'system-theme', title: 'Theme: follow the system', keywords: 'dark light mode appearance auto', group: 'App', command: { type: 'setTheme', theme: 'system' } })
+  }
+  return out
+}
