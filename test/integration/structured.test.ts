@@ -1,67 +1,12 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
-import type { AgentAdapter } from '../../src/main/core/agents/types'
-import { encodeJsonl, JsonlReader } from '../../src/main/core/transport/jsonl'
 import { spawnInGroup, stopTree } from '../../src/main/core/transport/process-tree'
 import type { LaneEvent } from '../../src/shared/events'
 import type { ApprovalPolicy } from '../../src/shared/contract'
 import { alivePids, laneStatus, testCore, waitFor, type TestCore } from '../support/core'
+import { fakeJsonlAdapter } from '../support/fake-jsonl-adapter'
 
-const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-jsonl-agent.mjs')
-
-/** An adapter for the fake line-protocol agent: the shape every structured adapter has. */
-const fakeAdapter: AgentAdapter = {
-  kind: 'terminal', // the registry slot it stands in for in these tests
-  keystrokes: false,
-  defaultCommand: () => ({ command: process.execPath, args: [FAKE] }),
-  kindEnv: () => ({}),
-  async start(spec, cb) {
-    const child = spawnInGroup(spec.command, spec.args, { cwd: spec.cwd, env: spec.env })
-    let stderr = ''
-    const reader = new JsonlReader(
-      (v: any) => {
-        if (v.turn === 'start') cb.emit({ type: 'turn.started' })
-        if (v.turn === 'end') cb.emit({ type: 'turn.completed', outcome: 'completed' })
-        if (v.text) cb.emit({ type: 'text.delta', text: v.text })
-        if (v.approval) {
-          cb.emit({
-            type: 'approval.requested',
-            requestId: v.approval,
-            title: 'Run it?',
-            readOnly: v.readOnly,
-            options: [
-              { id: 'yes', label: 'Yes', kind: 'allow_once' },
-              { id: 'no', label: 'No', kind: 'reject_once' },
-            ],
-          })
-        }
-      },
-      (err) => cb.emit({ type: 'error', message: err.message, fatal: true }),
-    )
-    child.stdout.on('data', (d) => reader.push(d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('exit', (code, signal) => cb.exited({ exitCode: code, signal, lastLines: stderr.trim().split('\n').slice(-20) }))
-    await new Promise((r, j) => (child.once('spawn', r), child.once('error', j)))
-    return {
-      pid: child.pid,
-      send: (text) => {
-        child.stdin.write(encodeJsonl(text.startsWith('{') ? JSON.parse(text) : { prompt: text }))
-      },
-      interrupt: () => {},
-      approve: (_requestId, optionId) => {
-        child.stdin.write(encodeJsonl({ approved: optionId === 'yes' }))
-      },
-      resize: () => {},
-      stop: async () => {
-        const known = [child.pid!]
-        child.stdin.end() // the protocol's goodbye
-        await stopTree(child.pid!, { graceMs: 300, known })
-      },
-    }
-  },
-}
+const fakeAdapter = fakeJsonlAdapter('terminal') // stands in the terminal slot in these tests
 
 let core: TestCore | undefined
 afterEach(async () => {

@@ -25,6 +25,18 @@ export function fakeJsonlAdapter(kind: AgentKind = 'terminal'): AgentAdapter {
           if (v.turn === 'start') cb.emit({ type: 'turn.started' })
           if (v.turn === 'end') cb.emit({ type: 'turn.completed', outcome: 'completed' })
           if (v.text) cb.emit({ type: 'text.delta', text: v.text })
+          if (v.approval) {
+            cb.emit({
+              type: 'approval.requested',
+              requestId: v.approval,
+              title: 'Run it?',
+              readOnly: v.readOnly,
+              options: [
+                { id: 'yes', label: 'Yes', kind: 'allow_once' },
+                { id: 'no', label: 'No', kind: 'reject_once' },
+              ],
+            })
+          }
         },
         (err) => cb.emit({ type: 'error', message: err.message, fatal: true }),
       )
@@ -34,9 +46,10 @@ export function fakeJsonlAdapter(kind: AgentKind = 'terminal'): AgentAdapter {
       await new Promise((r, j) => (child.once('spawn', r), child.once('error', j)))
       return {
         pid: child.pid,
-        send: (text) => void child.stdin.write(encodeJsonl({ prompt: text })),
+        // A JSON object goes as is (tests script the agent with it); text is a prompt.
+        send: (text) => void child.stdin.write(encodeJsonl(text.startsWith('{') ? JSON.parse(text) : { prompt: text })),
         interrupt: () => {},
-        approve: () => {},
+        approve: (_requestId, optionId) => void child.stdin.write(encodeJsonl({ approved: optionId === 'yes' })),
         resize: () => {},
         stop: async () => {
           child.stdin.end()

@@ -16,29 +16,35 @@ export interface SecretStore {
   forget(profileId: string): void
 }
 
-type Vault = Record<string, Record<string, string>>
+export type Vault = Record<string, Record<string, string>>
 
 /**
  * Server mode's store: plain JSON in `<dataDir>/secrets.json`, mode 0600 (readable by the user alone),
  * written atomically. Electron uses safeStorage (the OS keychain) instead; see src/main/electron.
  */
 export function fileSecretStore(dataDir: string): SecretStore {
-  const file = path.join(dataDir, 'secrets.json')
-  const read = (): Vault => {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8'))
-    } catch {
-      return {}
-    }
-  }
-  const write = (vault: Vault) => {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-    const tmp = `${file}.${process.pid}.tmp`
-    writeFileSync(tmp, JSON.stringify(vault, null, 2), { mode: 0o600 })
-    renameSync(tmp, file)
-    chmodSync(file, 0o600)
-  }
+  const { read, write } = vaultFile(path.join(dataDir, 'secrets.json'))
   return vaultStore(read, write)
+}
+
+/** A vault kept as JSON in `file`: private (0600) and replaced atomically, so a crash never leaves half of it. */
+export function vaultFile(file: string): { read: () => Vault; write: (vault: Vault) => void } {
+  return {
+    read: () => {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8'))
+      } catch {
+        return {}
+      }
+    },
+    write: (vault) => {
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+      const tmp = `${file}.${process.pid}.tmp`
+      writeFileSync(tmp, JSON.stringify(vault, null, 2), { mode: 0o600 })
+      renameSync(tmp, file)
+      chmodSync(file, 0o600)
+    },
+  }
 }
 
 /** A SecretStore over any load/save pair of the whole vault (the file here, safeStorage in Electron). */

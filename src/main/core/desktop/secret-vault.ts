@@ -1,7 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { AppError } from '../errors'
-import { vaultStore, type SecretStore } from '../secrets'
+import { vaultFile, vaultStore, type SecretStore, type Vault } from '../secrets'
 
 /** Encryption by the OS keychain (Electron's safeStorage in the app, a fake in tests). */
 export interface Cipher {
@@ -11,7 +10,6 @@ export interface Cipher {
   decrypt(data: Buffer): string
 }
 
-type Vault = Record<string, Record<string, string>>
 
 /**
  * A SecretStore whose values are each encrypted by the OS keychain, kept as base64 in `file` (0600).
@@ -20,20 +18,7 @@ type Vault = Record<string, Record<string, string>>
  * refuses to store anything rather than write a secret in plain text.
  */
 export function keychainSecretStore(file: string, cipher: Cipher): SecretStore {
-  const read = (): Vault => {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8'))
-    } catch {
-      return {}
-    }
-  }
-  const write = (vault: Vault) => {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-    const tmp = `${file}.${process.pid}.tmp`
-    writeFileSync(tmp, JSON.stringify(vault, null, 2), { mode: 0o600 })
-    renameSync(tmp, file)
-    chmodSync(file, 0o600)
-  }
+  const { read, write } = vaultFile(file)
   const sealed = vaultStore(read, write)
   return {
     ...sealed,
