@@ -6,11 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { LaneEvent } from '../../src/shared/events'
 import type { ApprovalPolicy, Profile } from '../../src/shared/contract'
 import { alivePids, laneStatus, waitFor } from '../support/core'
 import type { FakeLlm } from '../support/fake-llm/server'
-import { CANARY, eventsOf, mark, textOf, treeOf, turnDone, useAgentHarness, type AgentHarness } from './harness'
+import { type AgentHarness, CANARY, eventsOf, mark, ofType, runTurn, textOf, treeOf, turnDone, useAgentHarness } from './harness'
 
 /** Claude Code reads its endpoint and key from the environment; the config dir var comes from the preset. */
 const profileFields = (llm: FakeLlm, name: string, approvalPolicy: ApprovalPolicy) => ({
@@ -40,12 +39,7 @@ async function newLane(profile: Profile = h.profile) {
   return lane
 }
 
-async function turn(laneId: string, text: string) {
-  const after = mark(h, laneId)
-  await h.core.lanes.send(laneId, text)
-  const done = await turnDone(h, laneId, after)
-  return { after, done, events: eventsOf(h, laneId, after), text: textOf(h, laneId, after) }
-}
+const turn = (laneId: string, text: string) => runTurn(h, laneId, text)
 
 const cmdline = (pid: number) => {
   try {
@@ -55,8 +49,7 @@ const cmdline = (pid: number) => {
   }
 }
 
-const find = <T extends LaneEvent['type']>(events: LaneEvent[], type: T) =>
-  events.filter((e): e is Extract<LaneEvent, { type: T }> => e.type === type)
+const find = ofType
 
 describe('claude (real CLI, fake LLM)', () => {
   it('streams a text reply, completes the turn and reports usage and cost', async () => {

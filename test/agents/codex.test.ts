@@ -6,9 +6,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Profile } from '../../src/shared/contract'
-import type { LaneEvent } from '../../src/shared/events'
 import { alivePids, laneStatus, waitFor } from '../support/core'
-import { CANARY, eventsOf, mark, textOf, treeOf, turnDone, useAgentHarness, type AgentHarness } from './harness'
+import { type AgentHarness, CANARY, eventsOf, interruptMidStream, mark, ofType, runTurn, textOf, treeOf, turnDone, useAgentHarness } from './harness'
 
 /** The env var codex reads the (fake) key from: config.toml names it, the profile's env sets it. */
 const KEY_VAR = 'FAKE_OPENAI_API_KEY'
@@ -88,15 +87,9 @@ async function newLane(profile: Profile = h.profile) {
 }
 
 /** Sends `text` and waits for that turn to end. */
-async function turn(laneId: string, text: string) {
-  const after = mark(h, laneId)
-  await h.core.lanes.send(laneId, text)
-  const done = await turnDone(h, laneId, after)
-  return { after, done, events: eventsOf(h, laneId, after), text: textOf(h, laneId, after) }
-}
+const turn = (laneId: string, text: string) => runTurn(h, laneId, text)
 
-const find = <T extends LaneEvent['type']>(events: LaneEvent[], type: T) =>
-  events.filter((e): e is Extract<LaneEvent, { type: T }> => e.type === type)
+const find = ofType
 
 describe('codex (real CLI, fake LLM)', () => {
   it('streams a text reply, completes the turn and reports usage', async () => {
@@ -168,20 +161,7 @@ describe('codex (real CLI, fake LLM)', () => {
   })
 
   it('an interrupt mid-stream ends the turn as interrupted; the lane is ready and the next prompt works', async () => {
-    const lane = await newLane()
-    const after = mark(h, lane.id)
-    await h.core.lanes.send(lane.id, 'SLOW:40 count for me')
-    await waitFor('first delta', () => find(eventsOf(h, lane.id, after), 'text.delta')[0], 30_000)
-    await h.core.lanes.interrupt(lane.id)
-    const done = await turnDone(h, lane.id, after)
-    expect(done.outcome).toBe('interrupted')
-    // Uninterrupted, the reply would run to its 40th tick.
-    expect(textOf(h, lane.id, after)).not.toContain('tick 40')
-    await waitFor('ready', () => laneStatus(h.core, lane.id) === 'ready')
-    const next = await turn(lane.id, 'still there?')
-    expect(next.done.outcome).toBe('completed')
-    expect(next.text).toContain('ECHO: still there?')
-    await h.core.lanes.stop(lane.id)
+    await interruptMidStream(h, (await newLane()).id)
   })
 
   it('a prompt sent while a turn runs is steered into that turn', async () => {

@@ -3,12 +3,13 @@
  * and helpers to drive a lane through the LaneManager and read what it emitted.
  */
 import path from 'node:path'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
 import type { Profile } from '../../src/shared/contract'
 import { listProcesses, treeMembers } from '../../src/main/core/transport/process-tree'
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/server'
-import { testCore, waitFor, type TestCore } from '../support/core'
+import { laneStatus, testCore, waitFor, type TestCore } from '../support/core'
+import { ofType } from '../support/lane-events'
 // @ts-expect-error plain ESM script shared with CI
 import { agentBin } from '../../scripts/install-agents.mjs'
 
@@ -83,4 +84,31 @@ export function mark(h: AgentHarness, laneId: string): number {
 /** Every process of the lane's tree that is still alive. */
 export async function treeOf(pid: number): Promise<number[]> {
   return treeMembers(pid, await listProcesses())
+}
+
+export { ofType }
+
+/** Sends `text` and waits for the turn it starts to end; returns what the turn showed. */
+export async function runTurn(h: AgentHarness, laneId: string, text: string) {
+  const after = mark(h, laneId)
+  await h.core.lanes.send(laneId, text)
+  const done = await turnDone(h, laneId, after)
+  return { after, done, events: eventsOf(h, laneId, after), text: textOf(h, laneId, after) }
+}
+
+/** Interrupts a slow streamed reply after its first delta: the turn ends interrupted, the lane is ready, the next prompt works. */
+export async function interruptMidStream(h: AgentHarness, laneId: string): Promise<void> {
+  const after = mark(h, laneId)
+  await h.core.lanes.send(laneId, 'SLOW:40 count for me')
+  await waitFor('first delta', () => ofType(eventsOf(h, laneId, after), 'text.delta')[0], 30_000)
+  await h.core.lanes.interrupt(laneId)
+  const done = await turnDone(h, laneId, after)
+  expect(done.outcome).toBe('interrupted')
+  // Uninterrupted, the reply would run to its 40th tick.
+  expect(textOf(h, laneId, after)).not.toContain('tick 40')
+  await waitFor('ready', () => laneStatus(h.core, laneId) === 'ready')
+  const next = await runTurn(h, laneId, 'still there?')
+  expect(next.done.outcome).toBe('completed')
+  expect(next.text).toContain('ECHO: still there?')
+  await h.core.lanes.stop(laneId)
 }

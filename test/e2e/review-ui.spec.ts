@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test'
 import type { Lane, MethodOutput } from '../../src/shared/contract'
 import { expect, test } from './fixtures'
 import { installMockBridge, mockCalls, mockLane, mockProfile, stamp, type MockWorld } from './mock-bridge'
+import { RETRY_DIFF } from '../support/sample-diff'
 
 /**
  * The review panel, the worktree options, removing a worktree lane, archive and history search,
@@ -9,24 +10,6 @@ import { installMockBridge, mockCalls, mockLane, mockProfile, stamp, type MockWo
  * review.spec.ts drives the same against the real server and a real git repository.
  */
 
-const RETRY_DIFF = [
-  'diff --git a/src/retry.ts b/src/retry.ts',
-  'index 1111111..2222222 100644',
-  '--- a/src/retry.ts',
-  '+++ b/src/retry.ts',
-  '@@ -1,4 +1,5 @@',
-  ' import { sleep } from "./sleep"',
-  '-const RETRIES = 3',
-  '+const RETRIES = 5',
-  '+const JITTER = 0.2',
-  ' ',
-  ' export function retry() {',
-  '@@ -20,3 +21,3 @@ export function retry() {',
-  '   let attempt = 0',
-  '-  if (attempt++ >= RETRIES) throw err',
-  '+  if (++attempt > RETRIES) throw err',
-  '   await sleep(100)',
-].join('\n')
 
 const NOTES_DIFF = ['diff --git a/NOTES.md b/NOTES.md', 'new file mode 100644', '--- /dev/null', '+++ b/NOTES.md', '@@ -0,0 +1,2 @@', '+# Notes', '+retry now jitters'].join('\n')
 

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { claudeAdapter } from '../../src/main/core/agents/claude'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
 import type { ApprovalPolicy } from '../../src/shared/contract'
-import type { LaneEvent } from '../../src/shared/events'
 import { alivePids, laneStatus, testCore, waitFor, type TestCore } from '../support/core'
+import { eventLog } from '../support/lane-events'
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/claude-stream.mjs')
 
@@ -22,13 +22,7 @@ function setup(opts: { approvalPolicy?: ApprovalPolicy; env?: Record<string, str
   const profile = core.profiles.create({
     kind: 'claude', name: 'fake claude', command: process.execPath, args: [FAKE], env: opts.env, idleTimeoutMs: 60_000, approvalPolicy: opts.approvalPolicy,
   })
-  const events: LaneEvent[] = []
-  core.lanes.onEvent((e) => events.push(e))
-  const of = (laneId: string, after = 0) => events.filter((e) => e.laneId === laneId && e.seq > after)
-  const find = <T extends LaneEvent['type']>(laneId: string, type: T, after = 0) =>
-    of(laneId, after).filter((e): e is Extract<LaneEvent, { type: T }> => e.type === type)
-  const mark = (laneId: string) => of(laneId).at(-1)?.seq ?? 0
-  const text = (laneId: string, after = 0) => find(laneId, 'text.delta', after).map((e) => e.text).join('')
+  const { events, of, find, mark, text } = eventLog(core.lanes)
   const lane = async () => {
     const l = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
     expect(l.status).toBe('ready')

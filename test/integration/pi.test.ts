@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { piAdapter } from '../../src/main/core/agents/pi'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
 import type { ApprovalPolicy } from '../../src/shared/contract'
-import type { LaneEvent } from '../../src/shared/events'
 import { alivePids, laneStatus, testCore, waitFor, type TestCore } from '../support/core'
+import { eventLog } from '../support/lane-events'
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/pi-rpc.mjs')
 const MAX_LINE = 1024 * 1024
@@ -22,13 +22,7 @@ function setup(opts: { approvalPolicy?: ApprovalPolicy; dataDir?: string } = {})
   const profile =
     core.profiles.list().find((p) => p.name === 'fake pi') ??
     core.profiles.create({ kind: 'pi', name: 'fake pi', command: process.execPath, args: [FAKE], idleTimeoutMs: 60_000, approvalPolicy: opts.approvalPolicy })
-  const events: LaneEvent[] = []
-  core.lanes.onEvent((e) => events.push(e))
-  const of = (laneId: string, after = 0) => events.filter((e) => e.laneId === laneId && e.seq > after)
-  const find = <T extends LaneEvent['type']>(laneId: string, type: T, after = 0) =>
-    of(laneId, after).filter((e): e is Extract<LaneEvent, { type: T }> => e.type === type)
-  const mark = (laneId: string) => of(laneId).at(-1)?.seq ?? 0
-  const text = (laneId: string, after = 0) => find(laneId, 'text.delta', after).map((e) => e.text).join('')
+  const { events, of, find, mark, text } = eventLog(core.lanes)
   const lane = async () => {
     const l = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
     expect(l.status).toBe('ready')
