@@ -2,6 +2,8 @@
 // `npm run bench`. Compare ratios within one run: absolute timings on a shared 2-core box are noisy.
 import { readFileSync } from 'node:fs'
 import { afterAll, bench, describe } from 'vitest'
+import path from 'node:path'
+import { Transcript } from '../src/main/core/lanes/transcript'
 import { listProcesses, treeMembers } from '../src/main/core/transport/process-tree'
 import { outputOf, testCore, waitFor } from '../test/support/core'
 
@@ -46,6 +48,27 @@ describe('lanes', () => {
       off()
       await core.lanes.remove(lane.id)
       if (bytes < 8_000_000) throw new Error(`only ${bytes} bytes arrived`)
+    },
+    { iterations: 5, warmupIterations: 1 },
+  )
+})
+
+describe('transcripts', () => {
+  // What a window does when it reopens a long-lived lane: page through its whole history.
+  const big = new Transcript(path.join(core.dataDir, 'bench', 'big.jsonl'))
+  const data = 'x'.repeat(200)
+  for (let i = 1; i <= 100_000; i++) big.append({ laneId: 'bench', seq: i, at: i, type: 'terminal.output', data })
+  bench(
+    'page through 100k events (~25 MB) in pages of 2000, from a reopened file',
+    async () => {
+      const t = new Transcript(big.file)
+      let after = 0
+      for (;;) {
+        const page = await t.read(after, 2000)
+        after = page.next
+        if (page.done) break
+      }
+      if (after !== 100_000) throw new Error(`read up to ${after}`)
     },
     { iterations: 5, warmupIterations: 1 },
   )

@@ -48,4 +48,29 @@ describe('transcript', () => {
     t.append(ev(1, 'a\u2028b\u2029c é 😀'))
     expect((await t.read()).events[0]).toMatchObject({ data: 'a\u2028b\u2029c é 😀' })
   })
+
+  it('reads the same events from any cursor, before and after it has learned where lines start', async () => {
+    const f = file()
+    const writer = new Transcript(f)
+    for (let i = 1; i <= 3000; i++) writer.append(ev(i, `é ${i}`)) // multibyte: offsets are bytes, not characters
+    writer.close()
+    const reader = new Transcript(f) // a reopened transcript knows no offsets yet
+    for (const after of [1500, 1535, 512, 1023, 1024, 2999, 0]) {
+      const page = await reader.read(after, 10)
+      const expected = Array.from({ length: Math.min(10, 3000 - after) }, (_, i) => after + 1 + i)
+      expect(page.events.map((e) => e.seq)).toEqual(expected)
+      expect(page.events.map((e) => (e as any).data)).toEqual(expected.map((n) => `é ${n}`))
+    }
+    let after = 0
+    const seen: number[] = []
+    for (;;) {
+      const page = await reader.read(after, 700)
+      seen.push(...page.events.map((e) => e.seq))
+      after = page.next
+      if (page.done) break
+    }
+    expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1))
+    reader.append(ev(3001, 'appended after reopening'))
+    expect((await reader.read(3000)).events.map((e) => e.seq)).toEqual([3001])
+  })
 })
