@@ -2,13 +2,14 @@
  * The real-agent tier's harness: a core whose PATH has the pinned real CLI, a fake LLM on 127.0.0.1,
  * and helpers to drive a lane through the LaneManager and read what it emitted.
  */
+import { rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
 import type { Profile } from '../../src/shared/contract'
 import { listProcesses, treeMembers } from '../../src/main/core/transport/process-tree'
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/server'
-import { laneStatus, testCore, waitFor, type TestCore } from '../support/core'
+import { laneStatus, tempDir, testCore, waitFor, type TestCore } from '../support/core'
 import { ofType } from '../support/lane-events'
 // @ts-expect-error plain ESM script shared with CI
 import { agentBin } from '../../scripts/install-agents.mjs'
@@ -35,11 +36,16 @@ export function useAgentHarness(
   opts: { reaperIntervalMs?: number } = {},
 ): AgentHarness {
   const h = {} as AgentHarness
+  let home = ''
   beforeAll(async () => {
     process.env.SWITCHYARD_CANARY_SECRET = CANARY
     h.llm = await startFakeLlm()
     const binDir = path.dirname(agentBin(agent))
+    // The agents' login shells get an empty HOME: the tier must neither depend on this machine's dotfiles
+    // (a pyenv rc file can stall every `bash -l` for a minute) nor disturb them by killing a shell mid-rc.
+    home = tempDir('switchyard-agent-home-')
     h.core = testCore({
+      parentEnv: { ...process.env, HOME: home },
       loginPath: async () => `${binDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
       reaperIntervalMs: opts.reaperIntervalMs ?? 0,
     })
@@ -50,6 +56,7 @@ export function useAgentHarness(
   afterAll(async () => {
     await h.core?.close()
     await h.llm?.close()
+    if (home) rmSync(home, { recursive: true, force: true })
     delete process.env.SWITCHYARD_CANARY_SECRET
   })
   return h
@@ -67,12 +74,29 @@ export function textOf(h: AgentHarness, laneId: string, after = 0): string {
 }
 
 /** Waits for the turn that follows `after` to complete; returns its turn.completed event. */
-export function turnDone(h: AgentHarness, laneId: string, after: number, timeoutMs = 60_000) {
-  return waitFor(
-    `turn completed in ${laneId}`,
-    () => eventsOf(h, laneId, after).find((e): e is Extract<LaneEvent, { type: 'turn.completed' }> => e.type === 'turn.completed'),
-    timeoutMs,
-  )
+export async function turnDone(h: AgentHarness, laneId: string, after: number, timeoutMs = 60_000) {
+  try {
+    return await waitFor(
+      `turn completed in ${laneId}`,
+      () => eventsOf(h, laneId, after).find((e): e is Extract<LaneEvent, { type: 'turn.completed' }> => e.type === 'turn.completed'),
+      timeoutMs,
+    )
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${laneDiagnosis(h, laneId, after)}`)
+  }
+}
+
+/** What a stuck turn did so far, so a failure on a CI machine says where it stopped. */
+function laneDiagnosis(h: AgentHarness, laneId: string, after: number): string {
+  const record = h.core.lanes.get(laneId).record
+  const events = eventsOf(h, laneId, after).filter((e) => e.type !== 'text.delta')
+  const line = (e: LaneEvent) => JSON.stringify(e).slice(0, 300)
+  return [
+    `lane status: ${record.status}${record.exit ? `, exit: ${JSON.stringify(record.exit)}` : ''}`,
+    `its last events:`,
+    ...events.slice(-12).map(line),
+    `fake LLM requests so far: ${h.llm.requests.length}`,
+  ].join('\n')
 }
 
 /** The seq of the newest event of the lane: pass it as `after` before acting. */

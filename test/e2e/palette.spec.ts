@@ -156,6 +156,7 @@ test('requests from main (menus, tray, notifications) arrive on app.commands and
   await command({ type: 'newLane' })
   await expect(page.getByRole('dialog').getByRole('button', { name: 'Create lane' })).toBeVisible()
   await page.keyboard.press('Escape')
+  await expect(page.getByRole('dialog')).toHaveCount(0)
 
   // A folder added from the menu's dialog or a second launch: listed and selected.
   await command({ type: 'workspaceAdded', workspace: { id: 'ws2', name: 'other', path: '/home/me/other', addedAt: 2 } })

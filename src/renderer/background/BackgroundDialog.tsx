@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
+import { useDialog } from '../ui/dialog'
 import { BackgroundForm } from './BackgroundForm'
 
 /** The palette's "New background agent…": the tray's form as a dialog; the lane it makes is not focused. */
@@ -10,15 +10,11 @@ export function BackgroundDialog(props: {
   onCreated(lane: Lane): void
   onClose(): void
 }) {
-  const dialog = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    if (!dialog.current?.contains(document.activeElement)) dialog.current?.focus()
-  }, [])
+  const dialog = useDialog<HTMLDivElement>(props.onClose)
   return (
     <div
       className="dialog-backdrop"
       onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}
-      onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
     >
       <div className="dialog background-dialog" role="dialog" aria-modal="true" aria-labelledby="background-title" tabIndex={-1} ref={dialog}>
         <h2 id="background-title">New background agent</h2>

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
+import { useDialog } from '../ui/dialog'
 import type { AgentInfo, MethodInput, Profile, Workspace } from '../../shared/contract'
 import { agentFor, groupProfiles, missingHint } from '../profiles/agents'
 import { WorktreeFields, useWorktreeChoice } from '../review/WorktreeFields'
@@ -38,9 +39,7 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
   const [profileId, setProfileId] = useState(() => defaultProfileId(profiles, lastProfileId))
   const [title, setTitle] = useState('')
   const [busy, setBusy] = useState(false)
-  const first = useRef<HTMLSelectElement>(null)
-
-  useEffect(() => first.current?.focus(), [])
+  const first = useDialog<HTMLSelectElement>(onClose)
   // Profiles may arrive after the dialog opened.
   useEffect(() => {
     if (!profiles.some((p) => p.id === profileId)) setProfileId(defaultProfileId(profiles, lastProfileId))
@@ -69,7 +68,6 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
     <div
       className="dialog-backdrop"
       onMouseDown={(e) => e.target === e.currentTarget && onClose()}
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
     >
       <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="new-lane-title" onSubmit={submit}>
         <h2 id="new-lane-title">New lane</h2>

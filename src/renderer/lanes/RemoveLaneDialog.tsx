@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
+import { useDialog } from '../ui/dialog'
 import type { Lane, MethodInput } from '../../shared/contract'
 import '../review/review.css'
 
@@ -8,8 +9,7 @@ export type RemoveOptions = Omit<MethodInput<'lanes.remove'>, 'laneId'>
 export function RemoveLaneDialog({ lane, onRemove, onCancel }: { lane: Lane; onRemove(options: RemoveOptions): Promise<void>; onCancel(): void }) {
   const [deleteBranch, setDeleteBranch] = useState(false)
   const [busy, setBusy] = useState(false)
-  const keep = useRef<HTMLButtonElement>(null)
-  useEffect(() => keep.current?.focus(), [])
+  const keep = useDialog<HTMLButtonElement>(() => !busy && onCancel())
   const wt = lane.worktree
   const changed = lane.git?.changedFiles ?? 0
   const remove = async (options: RemoveOptions) => {
@@ -24,7 +24,6 @@ export function RemoveLaneDialog({ lane, onRemove, onCancel }: { lane: Lane; onR
     <div
       className="dialog-backdrop"
       onMouseDown={(e) => e.target === e.currentTarget && !busy && onCancel()}
-      onKeyDown={(e) => e.key === 'Escape' && !busy && onCancel()}
     >
       <div className="dialog remove-lane-dialog" role="dialog" aria-modal="true" aria-labelledby="remove-lane-title">
         <h2 id="remove-lane-title">Close lane “{lane.title}”</h2>

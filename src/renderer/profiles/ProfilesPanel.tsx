@@ -5,6 +5,7 @@ import { IDLE_CHOICES, idleLabel, joinArgs, splitArgs } from '../agent/format'
 import { agentFor, groupProfiles, knownSecretsFor, KIND_LABEL, POLICY_LABEL } from './agents'
 import { ProfileEditor } from './ProfileEditor'
 import { ProfileSecrets } from './ProfileSecrets'
+import { useDialog } from '../ui/dialog'
 
 interface Props {
   profiles: Profile[]
@@ -26,18 +27,7 @@ export function ProfilesPanel({ profiles, agents, detecting, workspace, onChange
   const { client } = useApp()
   const [creating, setCreating] = useState(false)
   const [info, setInfo] = useState<MethodOutput<'app.info'> | null>(null)
-  const panel = useRef<HTMLDivElement>(null)
-  useEffect(() => panel.current?.focus(), [])
-  // Esc closes, wherever the focus went (a closed editor leaves it on the page); inner forms stop their own Esc.
-  const close = useRef(onClose)
-  close.current = onClose
-  useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented) close.current()
-    }
-    window.addEventListener('keydown', onKeyDown)
-    return () => window.removeEventListener('keydown', onKeyDown)
-  }, [])
+  const panel = useDialog<HTMLDivElement>(onClose)
   useEffect(() => {
     // Only for the note on where secrets are kept; without it the panel works the same.
     client.call('app.info', {}).then(setInfo, () => {})

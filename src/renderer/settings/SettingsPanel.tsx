@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useDialog } from '../ui/dialog'
 import type { MethodOutput, Settings } from '../../shared/contract'
 import type { ThemeSetting } from './theme'
 
@@ -32,14 +33,12 @@ export function parseProcessLimit(text: string): { ok: true; value: number } | {
 
 /** App settings: theme, process limit, tray, notifications. Each change is saved as it is made. */
 export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClose }: Props) {
-  const panel = useRef<HTMLDivElement>(null)
-  useEffect(() => panel.current?.focus(), [])
+  const panel = useDialog<HTMLDivElement>(onClose)
   const desktop = info?.mode !== 'server'
   return (
     <div
       className="dialog-backdrop"
       onMouseDown={(e) => e.target === e.currentTarget && onClose()}
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
     >
       <div className="dialog dialog-wide settings-panel" role="dialog" aria-modal="true" aria-labelledby="settings-title" tabIndex={-1} ref={panel}>
         <div className="dialog-head">

@@ -65,10 +65,16 @@ export function readLoginShellPath(shell = defaultShell(), timeoutMs = 5000): Pr
       detached: true, // no controlling terminal for rc files to fight over
       env: { HOME: process.env.HOME ?? os.homedir(), USER: process.env.USER ?? '', SHELL: shell, TERM: 'dumb', PATH: process.env.PATH ?? '' },
     })
-    const timer = setTimeout(() => {
+    const signal = (sig: NodeJS.Signals) => {
       try {
-        process.kill(-child.pid!, 'SIGKILL')
+        process.kill(-child.pid!, sig)
       } catch {}
+    }
+    // A stuck rc file gets SIGTERM first: its exit traps release what it holds (pyenv's rehash lock
+    // left behind by a SIGKILL stalls every later login shell for a minute).
+    const timer = setTimeout(() => {
+      signal('SIGTERM')
+      setTimeout(() => signal('SIGKILL'), 1000).unref()
       resolve(undefined)
     }, timeoutMs)
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')))

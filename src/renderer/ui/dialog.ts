@@ -1,0 +1,25 @@
+import { useLayoutEffect, useRef } from 'react'
+
+/**
+ * What every modal dialog does: Esc closes it wherever the focus is (a click on the backdrop's edge or a
+ * late re-render can leave it on the page behind); inner forms that handle their own Esc stop it. The
+ * listener and the first focus are both set before paint, so a key pressed the moment the dialog shows
+ * reaches it. Returns the ref of the element to focus first (unless the focus is already inside).
+ */
+export function useDialog<T extends HTMLElement>(onClose: () => void) {
+  const first = useRef<T>(null)
+  const close = useRef(onClose)
+  close.current = onClose
+  useLayoutEffect(() => {
+    const el = first.current
+    if (el && !el.closest('[role="dialog"]')?.contains(document.activeElement)) el.focus()
+  }, [])
+  useLayoutEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) close.current()
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [])
+  return first
+}
