@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LaneEvent, LaneStatus, Usage } from './events'
+import { Answers, LaneEvent, LaneStatus, Usage } from './events'
 
 /**
  * The one contract between main and renderer. Every method and stream is declared here once;
@@ -291,8 +291,11 @@ export const methods = {
   /** Wakes a sleeping lane or restarts an exited or failed one, without sending anything. */
   'lanes.start': { input: LaneRef, output: Lane },
   'lanes.interrupt': { input: LaneRef, output: Ok },
-  /** Answers an `approval.requested` event with one of its options. */
-  'lanes.approve': { input: LaneRef.extend({ requestId: z.string().min(1).max(256), optionId: z.string().min(1).max(256) }), output: Ok },
+  /** Answers an `approval.requested` event with one of its options (and, for questions, the answers). */
+  'lanes.approve': {
+    input: LaneRef.extend({ requestId: z.string().min(1).max(256), optionId: z.string().min(1).max(256), answers: Answers.optional() }),
+    output: Ok,
+  },
   'lanes.stop': { input: LaneRef, output: Lane },
   /** Stops and deletes a lane; its worktree (and branch) are kept unless asked otherwise. */
   'lanes.remove': {
@@ -324,6 +327,10 @@ export const methods = {
   'review.commit': { input: LaneRef.extend({ message: z.string().trim().min(1).max(10_000) }), output: z.object({ commit: z.string() }) },
   /** Sends review comments (file and line references, quoted lines) to the agent as its next prompt. */
   'review.comment': { input: LaneRef.extend({ comments: z.array(ReviewComment).min(1).max(100) }), output: Ok },
+  /** Review comments written but not sent yet: kept in main so a reload or restart loses none. */
+  'review.drafts': { input: LaneRef, output: z.object({ comments: z.array(ReviewComment) }) },
+  /** Replaces the lane's drafts (an empty list deletes them). */
+  'review.saveDrafts': { input: LaneRef.extend({ comments: z.array(ReviewComment).max(100) }), output: Ok },
   /** Git branches of a workspace, for choosing a worktree's base. */
   'git.branches': { input: z.object({ workspaceId: Id }), output: z.object({ current: z.string().nullable(), branches: z.array(z.string()) }) },
   /** Worktrees under the data dir that no lane owns (after a crash, or lanes removed with "keep"). */

@@ -21,6 +21,31 @@ export const ApprovalOption = z.object({
   kind: z.enum(['allow_once', 'allow_always', 'reject_once', 'reject_always', 'other']),
 })
 
+/**
+ * A question an agent asks the user (Claude's AskUserQuestion, Codex's request_user_input, pi's input
+ * dialogs). Answered through `lanes.approve` with `answers[id]`: chosen option labels and/or typed text.
+ */
+export const Question = z.object({
+  id: z.string(),
+  /** A short chip ("Auth method"). */
+  header: z.string().optional(),
+  question: z.string(),
+  options: z.array(z.object({ label: z.string(), description: z.string().optional() })),
+  multiSelect: z.boolean().optional(),
+  /** The user may type an answer of their own (always so when there are no options). */
+  other: z.boolean().optional(),
+  /** The typed answer is a secret: masked while typed, never written to the transcript. */
+  secret: z.boolean().optional(),
+  /** A longer text (pi's editor); `initial` fills it to start with. */
+  multiline: z.boolean().optional(),
+  initial: z.string().optional(),
+})
+export type Question = z.infer<typeof Question>
+
+/** Answers by question id; each is the chosen labels, or the one typed text. */
+export const Answers = z.record(z.string().max(512), z.array(z.string().max(100_000)).max(64))
+export type Answers = z.infer<typeof Answers>
+
 /** What a tool does, so policies and the UI can tell reading from writing. */
 export const ToolKind = z.enum(['read', 'search', 'edit', 'execute', 'fetch', 'think', 'other'])
 
@@ -72,9 +97,18 @@ export const LaneEventBody = z.discriminatedUnion('type', [
     /** True when granting it only lets the agent read (the `auto_reads` policy approves these). */
     readOnly: z.boolean().optional(),
     options: z.array(ApprovalOption).min(1),
+    /** Questions to answer: the option of kind `other` submits the answers, a reject option declines them. */
+    questions: z.array(Question).min(1).optional(),
   }),
   /** `agent`: the agent withdrew or settled the request itself (turn interrupted, answered elsewhere). */
-  z.object({ type: z.literal('approval.resolved'), requestId: z.string(), optionId: z.string(), by: z.enum(['user', 'policy', 'agent']) }),
+  z.object({
+    type: z.literal('approval.resolved'),
+    requestId: z.string(),
+    optionId: z.string(),
+    by: z.enum(['user', 'policy', 'agent']),
+    /** The answers given (a secret question's as `•••`). */
+    answers: Answers.optional(),
+  }),
   z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
   z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional() }),
   /** Something went wrong that the user should see; `fatal` ones fail the lane. */

@@ -115,6 +115,22 @@ describe('claude (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
+  it('AskUserQuestion asks the user, even under auto-approve all; the typed answer reaches the model', async () => {
+    const lane = await newLane(auto)
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'ASK:Which database?|Postgres,SQLite')
+    const request = await waitFor('question', () => find(eventsOf(h, lane.id, after), 'approval.requested')[0], 30_000)
+    expect(request.questions).toMatchObject([{ question: 'Which database?', options: [{ label: 'Postgres' }, { label: 'SQLite' }], other: true }])
+    expect(laneStatus(h.core, lane.id)).toBe('waiting')
+    await h.core.lanes.approve(lane.id, request.requestId, 'answer', { [request.questions![0].id]: ['DuckDB'] })
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('completed')
+    const toolResult = textOf(h, lane.id, after)
+    expect(toolResult).toContain('TOOL_DONE:')
+    expect(toolResult).toContain('DuckDB')
+    await h.core.lanes.stop(lane.id)
+  })
+
   it('an interrupt mid-stream ends the turn as interrupted; the lane is ready and the next prompt works', async () => {
     const lane = await newLane()
     const after = mark(h, lane.id)

@@ -45,6 +45,17 @@ export default function (pi) {
 }
 `
 
+/** An extension that asks the user for a line of text before each bash command and hands it to the model instead. */
+const NOTE_EXTENSION = `
+export default function (pi) {
+  pi.on('tool_call', async (event, ctx) => {
+    if (event.toolName !== 'bash') return undefined
+    const note = await ctx.ui.input('A note for the model instead', 'why not?')
+    return { block: true, reason: note === undefined ? 'No note' : 'The user says: ' + note }
+  })
+}
+`
+
 const profileFields = (name: string) => ({
   kind: 'pi' as const,
   name,
@@ -62,7 +73,12 @@ const h: AgentHarness = useAgentHarness('pi', ({ llm, core, configDir }) => {
 })
 
 let gated: Profile
+let noting: Profile
 beforeAll(() => {
+  noting = h.core.profiles.create(profileFields('pi with a note extension'))
+  writeModels(noting.configDir, h.llm.url)
+  mkdirSync(path.join(noting.configDir, 'extensions'), { recursive: true })
+  writeFileSync(path.join(noting.configDir, 'extensions', 'note.ts'), NOTE_EXTENSION)
   gated = h.core.profiles.create(profileFields('pi with a permission gate'))
   writeModels(gated.configDir, h.llm.url)
   mkdirSync(path.join(gated.configDir, 'extensions'), { recursive: true })
@@ -128,6 +144,19 @@ describe('pi (real CLI, fake LLM)', () => {
     expect(done.outcome).toBe('completed')
     expect(readFileSync(path.join(h.core.folder, 'approved.txt'), 'utf8')).toBe('allowed\n')
     expect(find(eventsOf(h, lane.id, after), 'tool.completed')[0]).toMatchObject({ status: 'completed', exitCode: 0 })
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('an extension asking for text gets the typed answer', async () => {
+    const lane = await newLane(noting)
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'RUN:echo hi')
+    const request = await waitFor('question', () => find(eventsOf(h, lane.id, after), 'approval.requested')[0], 30_000)
+    expect(request.questions).toMatchObject([{ question: 'A note for the model instead', options: [], other: true }])
+    await h.core.lanes.approve(lane.id, request.requestId, 'answer', { [request.questions![0].id]: ['use printf'] })
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('completed')
+    expect(textOf(h, lane.id, after)).toContain('TOOL_DONE: The user says: use printf')
     await h.core.lanes.stop(lane.id)
   })
 

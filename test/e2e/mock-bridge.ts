@@ -83,7 +83,7 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
             return ok({ events, next, done: all.length <= limit })
           }
           case 'lanes.approve':
-            push(input.laneId, { type: 'approval.resolved', requestId: input.requestId, optionId: input.optionId, by: 'user' })
+            push(input.laneId, { type: 'approval.resolved', requestId: input.requestId, optionId: input.optionId, by: 'user', ...(input.answers ? { answers: input.answers } : {}) })
             return ok({ ok: true })
           case 'lanes.send':
             push(input.laneId, { type: 'input', text: input.input })
@@ -94,6 +94,12 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
             return ok({ ok: true })
           case 'lanes.interrupt':
           case 'lanes.resize':
+            return ok({ ok: true })
+          // Review drafts live in sessionStorage, which a reload keeps (main's store, in the real app).
+          case 'review.drafts':
+            return ok({ comments: JSON.parse(sessionStorage.getItem(`mock.reviewDrafts.${input.laneId}`) ?? '[]') })
+          case 'review.saveDrafts':
+            sessionStorage.setItem(`mock.reviewDrafts.${input.laneId}`, JSON.stringify(input.comments))
             return ok({ ok: true })
           default:
             return Promise.resolve({ ok: false, error: { code: 'unsupported', message: `mock: ${method}` } })

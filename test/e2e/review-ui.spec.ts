@@ -212,6 +212,92 @@ test('select lines (click, shift-click), comment, send: review.comment gets the 
   ])
 })
 
+test('pending comments survive a reload (kept in main); sending them clears them there too', async ({ page, server }) => {
+  const lane = await open(page, server)
+  await lane.getByRole('button', { name: 'Review' }).click()
+  const review = lane.getByRole('region', { name: /Review/ })
+  await review.locator('.diff-unified .diff-no[data-side="new"][data-no="2"]').click()
+  await review.getByRole('textbox', { name: 'Review comment' }).fill('Why five?')
+  await review.getByRole('button', { name: 'Add comment' }).click()
+  await expect(review.locator('.review-pending-ref')).toHaveText(['src/retry.ts:2'])
+  await expect.poll(async () => (await calls(page, 'review.saveDrafts')).at(-1)).toEqual({
+    laneId: 'lane1',
+    comments: [{ path: 'src/retry.ts', startLine: 2, endLine: 2, side: 'new', quote: 'const RETRIES = 5', text: 'Why five?' }],
+  })
+
+  await page.reload()
+  await expect(lane.locator('.structured')).toBeVisible()
+  await lane.getByRole('button', { name: 'Review' }).click()
+  await expect(review.locator('.review-pending-ref')).toHaveText(['src/retry.ts:2'])
+  await expect(review.locator('.review-pending-text')).toHaveText(['Why five?'])
+  await expect(review.locator('.review-inline-comment')).toContainText('Why five?')
+
+  await review.getByRole('button', { name: 'Send to agent' }).click()
+  await expect(review).toBeHidden()
+  expect(await calls(page, 'review.comment')).toEqual([
+    { laneId: 'lane1', comments: [{ path: 'src/retry.ts', startLine: 2, endLine: 2, side: 'new', quote: 'const RETRIES = 5', text: 'Why five?' }] },
+  ])
+  await page.reload()
+  await expect(lane.locator('.structured')).toBeVisible()
+  await lane.getByRole('button', { name: 'Review' }).click()
+  await expect(review.locator('.diff-add').first()).toBeVisible()
+  await expect(review.locator('.review-pending')).toHaveCount(0)
+})
+
+test('keyboard: arrows move between line numbers, Shift+arrows select, Enter comments, Esc clears before it closes', async ({ page, server }) => {
+  const lane = await open(page, server)
+  await lane.getByRole('button', { name: 'Review' }).click()
+  const review = lane.getByRole('region', { name: /Review/ })
+  const line = (no: number, side = 'new') => review.getByRole('button', { name: `Line ${no}, ${side} side`, exact: true })
+  // One tab stop among the line numbers.
+  await expect(review.locator('.diff-no[tabindex="0"]')).toHaveCount(1)
+
+  await line(1).focus()
+  await page.keyboard.press('ArrowDown')
+  await expect(line(2)).toBeFocused()
+  await page.keyboard.press('Shift+ArrowDown')
+  await page.keyboard.press('Shift+ArrowDown')
+  await expect(line(4)).toBeFocused()
+  await expect(review.locator('.diff-selected')).toHaveCount(3)
+  await expect(review.locator('.review-comment-box')).toHaveCount(0)
+  await expect(review.getByRole('status')).toHaveText('src/retry.ts:2–4 selected · Enter or C to comment · Esc to clear')
+  await expect(review.locator('.diff-no[tabindex="0"]')).toHaveCount(1)
+  await page.screenshot({ path: test.info().outputPath('review-keyboard.png') })
+  await page.keyboard.press('Enter')
+  const box = review.getByRole('textbox', { name: 'Review comment' })
+  await expect(box).toBeFocused()
+  await expect(review.locator('.review-comment-label')).toHaveText('Comment on src/retry.ts:2–4')
+  await page.keyboard.type('Three lines for one constant?')
+  await review.getByRole('button', { name: 'Add comment' }).click()
+  await expect(review.locator('.review-pending-ref')).toHaveText(['src/retry.ts:2–4'])
+  expect((await calls(page, 'review.saveDrafts')).at(-1)).toEqual({
+    laneId: 'lane1',
+    comments: [{ path: 'src/retry.ts', startLine: 2, endLine: 4, side: 'new', quote: 'const RETRIES = 5\nconst JITTER = 0.2\n', text: 'Three lines for one constant?' }],
+  })
+  // Back on the line, not lost outside the panel.
+  await expect(line(4)).toBeFocused()
+
+  // The old side (the blank line 4 was line 3 there), with its removed lines; `c` comments too.
+  await page.keyboard.press('ArrowLeft')
+  await expect(line(3, 'old')).toBeFocused()
+  await page.keyboard.press('ArrowUp')
+  await expect(line(2, 'old')).toBeFocused()
+  await page.keyboard.press('c')
+  await expect(review.locator('.review-comment-label')).toHaveText('Comment on src/retry.ts:2 (old)')
+  await page.keyboard.press('Escape')
+  await expect(review.locator('.review-comment-box')).toHaveCount(0)
+  await expect(line(2, 'old')).toBeFocused()
+
+  // Esc clears a selection and keeps the panel; with nothing selected it closes the panel.
+  await page.keyboard.press('Shift+ArrowDown')
+  await expect(review.locator('.diff-selected')).toHaveCount(2)
+  await page.keyboard.press('Escape')
+  await expect(review.locator('.diff-selected')).toHaveCount(0)
+  await expect(review).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(review).toBeHidden()
+})
+
 test('dragging over line numbers selects a range; split view selects on one side', async ({ page, server }) => {
   const lane = await open(page, server)
   await lane.getByRole('button', { name: 'Review' }).click()

@@ -161,6 +161,30 @@ describe('pi adapter (fake pi rpc)', () => {
     expect(t.find(l.id, 'tool.completed', after)).toMatchObject([{ status: 'completed' }])
   })
 
+  it('an extension asking for text gets a question; the typed answer reaches it, a cancel cancels; auto_all never answers for the user', async () => {
+    const t = setup({ approvalPolicy: 'auto_all' })
+    const l = await t.lane()
+    const after = t.mark(l.id)
+    await t.c.lanes.send(l.id, 'ask')
+    const line = await waitFor('input question', () => t.find(l.id, 'approval.requested', after)[0])
+    expect(line).toMatchObject({ options: [{ id: 'answer', kind: 'other' }, { id: 'cancel', kind: 'reject_once' }], questions: [{ id: 'text', question: 'Name the release', options: [], other: true }] })
+    expect(laneStatus(t.c, l.id)).toBe('waiting')
+    // Refused, and still open: an answer to the wrong question, or none.
+    await expect(t.c.lanes.approve(l.id, line.requestId, 'answer', { nope: ['x'] })).rejects.toMatchObject({ code: 'invalid_input' })
+    await expect(t.c.lanes.approve(l.id, line.requestId, 'answer', { text: ['  '] })).rejects.toMatchObject({ code: 'invalid_input' })
+    await t.c.lanes.approve(l.id, line.requestId, 'answer', { text: ['v2.0.0'] })
+    const editor = await waitFor('editor question', () => t.find(l.id, 'approval.requested', after)[1])
+    expect(editor.questions).toMatchObject([{ question: 'Release notes', multiline: true, initial: '- fixed\n' }])
+    await t.c.lanes.approve(l.id, editor.requestId, 'cancel')
+    const done = await waitFor('turn completed', () => t.find(l.id, 'turn.completed', after)[0])
+    expect(done.outcome).toBe('completed')
+    expect(t.text(l.id, after)).toBe('ANSWERED: "v2.0.0" (cancelled)')
+    expect(t.find(l.id, 'approval.resolved', after)).toMatchObject([
+      { requestId: line.requestId, optionId: 'answer', by: 'user', answers: { text: ['v2.0.0'] } },
+      { requestId: editor.requestId, optionId: 'cancel', by: 'user' },
+    ])
+  })
+
   it('an interrupt while a dialog is open withdraws it and ends the turn', async () => {
     const t = setup()
     const l = await t.lane()

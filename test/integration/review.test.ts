@@ -3,7 +3,9 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
 import { parseNumstatPatch, reviewPrompt, splitHunks } from '../../src/main/core/workspaces/review'
-import { createHandlers } from '../../src/main/rpc/handlers'
+import { fileStore } from '../../src/main/core/store'
+import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers'
+import { Router } from '../../src/main/rpc/router'
 import type { LaneEvent } from '../../src/shared/events'
 import { fakeJsonlAdapter } from '../support/fake-jsonl-adapter'
 import { commitFiles, gitIn, initRepo, writeFiles } from '../support/git'
@@ -186,6 +188,63 @@ describe('review of a lane’s changes (real git)', () => {
     }
     const { events: history } = await c.lanes.transcript(lane.id)
     expect(history.find((e) => e.type === 'input')).toMatchObject({ text: expect.stringContaining('src/new.ts:1-2') })
+  })
+})
+
+describe('review drafts: comments written but not sent yet', () => {
+  const routerOf = (c: TestCore) => new Router(createHandlers(c, { mode: 'server', version: 'test', dataDir: c.dataDir }), createStreamSources(c))
+  const draft = (n: number) => ({ path: 'src/a.ts', startLine: n, endLine: n + 2, side: 'new' as const, quote: `line ${n}`, text: `comment ${n}` })
+
+  it('come back from a new core on the same data dir (an app restart), per lane; removing a lane deletes its drafts', async () => {
+    const first = testCore()
+    let second: TestCore | undefined
+    try {
+      const profile = first.profile()
+      const kept = await first.lanes.create({ workspaceId: first.workspace.id, profileId: profile.id })
+      const removed = await first.lanes.create({ workspaceId: first.workspace.id, profileId: profile.id })
+      const before = routerOf(first)
+      expect(await before.call('review.drafts', { laneId: kept.id })).toEqual({ ok: true, value: { comments: [] } })
+      const oldSide = { path: 'b.txt', startLine: 1, endLine: 1, side: 'old' as const, text: 'keep this file' }
+      expect(await before.call('review.saveDrafts', { laneId: kept.id, comments: [draft(2), oldSide] })).toEqual({ ok: true, value: { ok: true } })
+      await before.call('review.saveDrafts', { laneId: removed.id, comments: [draft(7)] })
+      await first.lanes.stopAll()
+
+      second = testCore({ dataDir: first.dataDir })
+      const after = routerOf(second)
+      expect(await after.call('review.drafts', { laneId: kept.id })).toEqual({ ok: true, value: { comments: [draft(2), oldSide] } })
+      expect(await after.call('review.drafts', { laneId: removed.id })).toEqual({ ok: true, value: { comments: [draft(7)] } })
+
+      expect(await after.call('lanes.remove', { laneId: removed.id })).toMatchObject({ ok: true })
+      expect(await after.call('review.drafts', { laneId: removed.id })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+      // Gone from the file too, not only hidden behind the missing lane; the other lane's stay.
+      expect(Object.keys(fileStore(second.dataDir).get('reviewDrafts') as object)).toEqual([kept.id])
+
+      // Saving an empty list (all sent or removed) leaves nothing behind.
+      await after.call('review.saveDrafts', { laneId: kept.id, comments: [] })
+      expect(await after.call('review.drafts', { laneId: kept.id })).toEqual({ ok: true, value: { comments: [] } })
+      expect(fileStore(second.dataDir).get('reviewDrafts')).toEqual({})
+    } finally {
+      await second?.close()
+      await first.close()
+    }
+  })
+
+  it('refuses an unknown lane, too many comments or a malformed one with a structured error, and keeps what was saved', async () => {
+    core = testCore()
+    const c = core
+    const lane = await c.lanes.create({ workspaceId: c.workspace.id, profileId: c.profile().id })
+    const router = routerOf(c)
+    await router.call('review.saveDrafts', { laneId: lane.id, comments: [draft(1)] })
+
+    expect(await router.call('review.saveDrafts', { laneId: 'no-such-lane', comments: [draft(1)] })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await router.call('review.drafts', { laneId: 'no-such-lane' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    const tooMany = Array.from({ length: 101 }, (_, i) => draft(i + 1))
+    expect(await router.call('review.saveDrafts', { laneId: lane.id, comments: tooMany })).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    expect(await router.call('review.saveDrafts', { laneId: lane.id, comments: [{ ...draft(1), startLine: 0 }] })).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    expect(await router.call('review.saveDrafts', { laneId: lane.id, comments: [{ ...draft(1), text: '' }] })).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    expect(await router.call('review.drafts', { laneId: lane.id })).toEqual({ ok: true, value: { comments: [draft(1)] } })
+    // The bound itself is fine.
+    expect(await router.call('review.saveDrafts', { laneId: lane.id, comments: tooMany.slice(0, 100) })).toMatchObject({ ok: true })
   })
 })
 

@@ -147,6 +147,46 @@ describe('claude protocol details', () => {
     expect(writes.at(-1).response.response).toEqual({ behavior: 'allow', updatedInput: { command: 'npm test' }, updatedPermissions: suggestions })
   })
 
+  it('AskUserQuestion becomes questions; the answers go back in its input, keyed by question text as Claude expects', () => {
+    const { p, events, writes } = setup()
+    const input = {
+      questions: [
+        { question: 'Which database?', header: 'Database', multiSelect: false, options: [{ label: 'Postgres', description: 'relational' }, { label: 'SQLite', description: 'a file' }] },
+        { question: 'Which extras?', header: 'Extras', multiSelect: true, options: [{ label: 'Auth', description: '' }, { label: 'Admin', description: '' }] },
+      ],
+    }
+    p.onMessage({ type: 'control_request', request_id: 'a1', request: { subtype: 'can_use_tool', tool_name: 'AskUserQuestion', input, permission_suggestions: [], tool_use_id: 't9' } })
+    const ask = of(events, 'approval.requested')[0]
+    expect(ask).toMatchObject({
+      title: 'Claude asks 2 questions',
+      toolCallId: 't9',
+      options: [{ id: 'answer', kind: 'other' }, { id: 'deny', kind: 'reject_once' }],
+      questions: [
+        { id: 'q1', header: 'Database', question: 'Which database?', options: [{ label: 'Postgres', description: 'relational' }, { label: 'SQLite', description: 'a file' }], other: true },
+        { id: 'q2', header: 'Extras', question: 'Which extras?', multiSelect: true, other: true },
+      ],
+    })
+    p.approve('a1', 'answer', { q1: ['DuckDB'], q2: ['Auth', 'Admin'] })
+    expect(writes.at(-1).response.response).toEqual({
+      behavior: 'allow',
+      updatedInput: { ...input, answers: { 'Which database?': 'DuckDB', 'Which extras?': 'Auth, Admin' } },
+    })
+
+    p.onMessage({ type: 'control_request', request_id: 'a2', request: { subtype: 'can_use_tool', tool_name: 'AskUserQuestion', input, permission_suggestions: [] } })
+    p.approve('a2', 'deny')
+    expect(writes.at(-1).response.response).toEqual({ behavior: 'deny', message: 'The user declined to answer.' })
+  })
+
+  it('ExitPlanMode asks to approve the plan, showing it', () => {
+    const { p, events } = setup()
+    p.onMessage({ type: 'control_request', request_id: 'x1', request: { subtype: 'can_use_tool', tool_name: 'ExitPlanMode', input: { plan: '1. Read\n2. Write' }, permission_suggestions: [] } })
+    expect(of(events, 'approval.requested')[0]).toMatchObject({
+      title: 'Claude’s plan is ready: start on it?',
+      detail: '1. Read\n2. Write',
+      options: [{ id: 'allow', label: 'Approve plan' }, { id: 'deny', label: 'Keep planning' }],
+    })
+  })
+
   it('control requests it does not handle get an error answer instead of silence; unknown messages are ignored', () => {
     const { p, events, writes } = setup()
     p.onMessage({ type: 'control_request', request_id: 'h1', request: { subtype: 'hook_callback' } })

@@ -161,21 +161,33 @@ describe('codex protocol pieces', () => {
     expect(ofType(events, 'tool.completed')[0]).toMatchObject({ toolKind: 'edit', status: 'completed', files: [{ path: '/w/a.txt', diff: '+hello\n' }] })
   })
 
-  it('asks each question of a user-input request and answers them together', async () => {
+  it('asks the questions of a user-input request together: answered with labels or typed text, or skipped', async () => {
     const events: LaneEventBody[] = []
     const t = new CodexTranslator((e) => events.push(e), 'x')
-    const answer = t.serverRequest(5, 'item/tool/requestUserInput', {
+    const params = {
       threadId: 't', turnId: 'u', itemId: 'i', isBlocking: true, autoResolutionMs: null,
       questions: [
-        { id: 'lang', header: 'Language', question: 'Which one?', isOther: false, isSecret: false, options: [{ label: 'Rust', description: '' }, { label: 'Go', description: '' }] },
-        { id: 'tests', header: 'Tests', question: 'Add tests?', isOther: false, isSecret: false, options: [{ label: 'Yes', description: '' }] },
+        { id: 'lang', header: 'Language', question: 'Which one?', isOther: true, isSecret: false, options: [{ label: 'Rust', description: 'fast' }, { label: 'Go', description: '' }] },
+        { id: 'token', header: 'Token', question: 'Your token?', isOther: false, isSecret: true, options: null },
+      ],
+    }
+    const answer = t.serverRequest(5, 'item/tool/requestUserInput', params)
+    const ask = ofType(events, 'approval.requested')[0]
+    expect(ask).toMatchObject({
+      title: 'Codex asks 2 questions',
+      toolCallId: 'i',
+      options: [{ id: 'answer', kind: 'other' }, { id: 'skip', kind: 'reject_once' }],
+      questions: [
+        { id: 'lang', header: 'Language', question: 'Which one?', options: [{ label: 'Rust', description: 'fast' }, { label: 'Go' }], other: true },
+        { id: 'token', header: 'Token', question: 'Your token?', options: [], secret: true },
       ],
     })
-    const asks = ofType(events, 'approval.requested')
-    expect(asks.map((a) => a.title)).toEqual(['Language', 'Tests'])
-    t.approve(asks[0].requestId, 'option:1')
-    t.approve(asks[1].requestId, 'skip')
-    await expect(answer).resolves.toEqual({ answers: { lang: { answers: ['Go'] }, tests: { answers: [] } } })
+    t.approve(ask.requestId, 'answer', { lang: ['Zig'], token: ['s3cret'] })
+    await expect(answer).resolves.toEqual({ answers: { lang: { answers: ['Zig'] }, token: { answers: ['s3cret'] } } })
+
+    const skipped = t.serverRequest(6, 'item/tool/requestUserInput', params)
+    t.approve(ofType(events, 'approval.requested')[1].requestId, 'skip')
+    await expect(skipped).resolves.toEqual({ answers: {} })
   })
 
   it('reasoning and plans reach the lane; requests it does not handle are refused', async () => {

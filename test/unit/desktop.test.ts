@@ -274,6 +274,23 @@ describe('notifications', () => {
     expect(notificationFor(ev({ type: 'turn.completed', outcome: 'failed', message: 'rate limited' }), ctx(l))).toMatchObject({ kind: 'turnFailed', body: 'rate limited' })
   })
 
+  it('a question says what the agent asks, and asks even under auto-approve all', () => {
+    const l = lane({ title: 'refactor', status: 'waiting' })
+    const question = ev({
+      type: 'approval.requested',
+      requestId: 'q',
+      title: 'Claude asks 2 questions',
+      options: [{ id: 'answer', label: 'Answer', kind: 'other' }, { id: 'deny', label: 'Decline', kind: 'reject_once' }],
+      questions: [{ id: 'q1', question: 'Which database?', options: [] }, { id: 'q2', question: 'Keep the old API?', options: [] }],
+    })
+    expect(notificationFor(question, ctx(l, { policy: 'auto_all' }))).toEqual({
+      kind: 'approvalNeeded',
+      laneId: l.id,
+      title: 'refactor asks you',
+      body: 'Which database? · Keep the old API?',
+    })
+  })
+
   it('says a background lane goes to sleep after its prompt', () => {
     expect(notificationFor(completed, ctx(lane({ background: true })))?.body).toMatch(/sleep/)
   })

@@ -11,16 +11,19 @@ import {
   canReview,
   commentFor,
   defaultOwnWorktree,
+  extendSelection,
   gitSummary,
   hunkCount,
   hunkIndexes,
   inSelection,
   keepSelectedFile,
+  lineCellLabel,
   parseGlobs,
   pickLine,
   quoteLines,
   rangeLabel,
   selectLine,
+  selectionAt,
   selectionRange,
   totals,
   worktreeInput,
@@ -53,6 +56,29 @@ describe('line selection → comment ranges', () => {
     expect(selectLine(sel, 'b.ts', 'new', 7, true)).toEqual({ path: 'b.ts', side: 'new', anchor: 7, head: 7 })
     // A plain click replaces it.
     expect(selectLine(sel, 'a.ts', 'new', 9, false)).toEqual({ path: 'a.ts', side: 'new', anchor: 9, head: 9 })
+  })
+
+  test('Shift+Arrow grows and shrinks the selection from its moving end; from elsewhere it starts at the focused line', () => {
+    let sel = extendSelection(null, 'a.ts', 'new', 4, 5)
+    expect(sel).toEqual({ path: 'a.ts', side: 'new', anchor: 4, head: 5 })
+    sel = extendSelection(sel, 'a.ts', 'new', 5, 6)
+    expect(selectionRange(sel)).toEqual({ start: 4, end: 6 })
+    // Back up past the anchor: the range flips above it.
+    sel = extendSelection(extendSelection(extendSelection(sel, 'a.ts', 'new', 6, 5), 'a.ts', 'new', 5, 4), 'a.ts', 'new', 4, 3)
+    expect(selectionRange(sel)).toEqual({ start: 3, end: 4 })
+    // The focus is not at the selection's moving end (another line, side or file): a new selection there.
+    expect(extendSelection(sel, 'a.ts', 'new', 9, 10)).toEqual({ path: 'a.ts', side: 'new', anchor: 9, head: 10 })
+    expect(extendSelection(sel, 'a.ts', 'old', 3, 4)).toEqual({ path: 'a.ts', side: 'old', anchor: 3, head: 4 })
+    expect(extendSelection(sel, 'b.ts', 'new', 3, 4)).toEqual({ path: 'b.ts', side: 'new', anchor: 3, head: 4 })
+  })
+
+  test('Enter comments on the selection when the focused line is in it, else on that line alone', () => {
+    const sel = { path: 'a.ts', side: 'new' as const, anchor: 2, head: 4 }
+    expect(selectionAt(sel, 'a.ts', 'new', 3)).toBe(sel)
+    expect(selectionAt(sel, 'a.ts', 'new', 5)).toEqual({ path: 'a.ts', side: 'new', anchor: 5, head: 5 })
+    expect(selectionAt(sel, 'a.ts', 'old', 3)).toEqual({ path: 'a.ts', side: 'old', anchor: 3, head: 3 })
+    expect(selectionAt(null, 'a.ts', 'new', 3)).toEqual({ path: 'a.ts', side: 'new', anchor: 3, head: 3 })
+    expect(lineCellLabel('old', 12)).toBe('Line 12, old side')
   })
 
   test('rows inside the selection are those with a number in range on its side', () => {

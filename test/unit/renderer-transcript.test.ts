@@ -204,6 +204,38 @@ describe('transcript fold: tools, approvals, plans', () => {
     expect((s.items[1] as ItemOf<'approval'>).resolution?.label).toBeUndefined()
   })
 
+  test('a request with questions carries them; its resolution carries the answers given', () => {
+    const questions = [
+      { id: 'q1', header: 'Auth', question: 'Which auth?', options: [{ label: 'OAuth', description: 'Via the browser' }, { label: 'Token' }], other: true },
+      { id: 'q2', question: 'API key?', options: [], secret: true },
+    ]
+    const options = [
+      { id: 'answer', label: 'Answer', kind: 'other' as const },
+      { id: 'decline', label: 'Decline', kind: 'reject_once' as const },
+    ]
+    let s = fold({ type: 'approval.requested', requestId: 'r1', title: 'Claude asks', options, questions })
+    expect(s.items[0]).toMatchObject({ kind: 'approval', questions })
+    expect((s.items[0] as ItemOf<'approval'>).resolution).toBeUndefined()
+    s = reduceTranscript(s, {
+      type: 'approval.resolved',
+      requestId: 'r1',
+      optionId: 'answer',
+      by: 'user',
+      answers: { q1: ['OAuth'], q2: ['•••'] },
+      laneId: 'l',
+      seq: 2,
+      at: 2,
+    })
+    expect((s.items[0] as ItemOf<'approval'>).resolution).toEqual({ optionId: 'answer', by: 'user', label: 'Answer', answers: { q1: ['OAuth'], q2: ['•••'] } })
+    expect((s.items[0] as ItemOf<'approval'>).questions).toEqual(questions)
+
+    // Declined: resolved, with no answers.
+    s = reduceTranscript(s, { type: 'approval.requested', requestId: 'r2', title: 'pi asks', options, questions: [questions[1]], laneId: 'l', seq: 3, at: 3 })
+    s = reduceTranscript(s, { type: 'approval.resolved', requestId: 'r2', optionId: 'decline', by: 'user', laneId: 'l', seq: 4, at: 4 })
+    expect(shape(s.items)).toEqual(['approval:r1:answer/user', 'approval:r2:decline/user'])
+    expect((s.items[1] as ItemOf<'approval'>).resolution?.answers).toBeUndefined()
+  })
+
   test('an interrupted turn: running tools stop, open approvals expire, the boundary says interrupted', () => {
     const s = fold(
       { type: 'input', text: 'SLOW:50' },

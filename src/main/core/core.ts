@@ -6,6 +6,7 @@ import { fileSecretStore, type SecretStore } from './secrets'
 import { SettingsService } from './settings'
 import type { KeyValueStore } from './store'
 import { GitStatusWatcher } from './workspaces/git-status'
+import { ReviewDrafts } from './workspaces/review'
 import { Worktrees } from './workspaces/worktrees'
 import { Workspaces } from './workspaces/workspaces'
 
@@ -34,6 +35,10 @@ export function createCore(opts: CoreOptions) {
     secrets: opts.secrets ?? ((id) => secrets.values(id)),
   })
   settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))
+  const reviewDrafts = new ReviewDrafts(opts.store, lanes)
+  lanes.onStatus((e) => {
+    if (e.type === 'removed') reviewDrafts.forget(e.laneId)
+  })
   const gitStatus = new GitStatusWatcher(lanes)
   // On start: drop git's records of lane worktrees whose folders are gone (orphans are listed on request).
   void worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))).catch(() => undefined)
@@ -46,6 +51,7 @@ export function createCore(opts: CoreOptions) {
     worktrees,
     lanes,
     commands,
+    reviewDrafts,
     /** Stops every lane and watcher (quit). */
     async close() {
       gitStatus.close()

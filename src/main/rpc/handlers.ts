@@ -18,12 +18,12 @@ export interface HostInfo {
   pickFolder?: () => Promise<string | null>
 }
 
-export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands'>
+export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts'>
 
 const ok = { ok: true } as const
 
 /** The contract's methods, bound to the core's services. */
-export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees }: Services, host: HostInfo): Handlers {
+export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts }: Services, host: HostInfo): Handlers {
   /** What a lane's changes are measured against: its worktree's base, or HEAD. */
   const reviewBase = (laneId: string) => lanes.get(laneId).record.worktree?.baseCommit ?? 'HEAD'
   const refuseIfUsed = (what: string, used: number) => {
@@ -77,7 +77,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'lanes.send': async ({ laneId, input, attachments }) => (await lanes.send(laneId, input, attachments), ok),
     'lanes.start': ({ laneId }) => lanes.start(laneId),
     'lanes.interrupt': async ({ laneId }) => (await lanes.interrupt(laneId), ok),
-    'lanes.approve': async ({ laneId, requestId, optionId }) => (await lanes.approve(laneId, requestId, optionId), ok),
+    'lanes.approve': async ({ laneId, requestId, optionId, answers }) => (await lanes.approve(laneId, requestId, optionId, answers), ok),
     'lanes.stop': ({ laneId }) => lanes.stop(laneId),
     'lanes.remove': async ({ laneId, worktree, deleteBranch }) => (await lanes.remove(laneId, { worktree, deleteBranch }), ok),
     'lanes.archive': ({ laneId }) => lanes.archive(laneId),
@@ -101,6 +101,8 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'review.discard': async ({ laneId, path, hunk }) => (await discardChange(lanes.cwdOf(laneId), reviewBase(laneId), path, hunk), ok),
     'review.commit': async ({ laneId, message }) => ({ commit: await commitAll(lanes.cwdOf(laneId), message) }),
     'review.comment': async ({ laneId, comments }) => (await lanes.send(laneId, reviewPrompt(comments)), ok),
+    'review.drafts': ({ laneId }) => ({ comments: reviewDrafts.get(laneId) }),
+    'review.saveDrafts': ({ laneId, comments }) => (reviewDrafts.save(laneId, comments), ok),
     'git.branches': ({ workspaceId }) => worktrees.branches(workspaces.get(workspaceId).path),
     'worktrees.orphans': () => worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))),
     'worktrees.removeOrphan': async ({ path, deleteBranch }) => {

@@ -31,7 +31,7 @@ export function composerPlaceholder(status: LaneStatus): string {
     case 'busy':
       return 'Working… you can still send'
     case 'waiting':
-      return 'Waiting for your approval above'
+      return 'The agent waits for your answer above'
     default:
       return 'Message the agent — Enter sends, Shift+Enter adds a line'
   }

@@ -97,8 +97,8 @@ export function StructuredView({ lane, epoch, registerFocus, workspacePath, foot
   // ---- actions
   const actions = useMemo<ItemActions>(
     () => ({
-      approve: (requestId, optionId) =>
-        client.call('lanes.approve', { laneId, requestId, optionId }).then(
+      approve: (requestId, optionId, answers) =>
+        client.call('lanes.approve', { laneId, requestId, optionId, answers }).then(
           () => undefined,
           (e) => reportError(e),
         ),
@@ -243,7 +243,7 @@ function WorkingLine({ status }: { status: Lane['status'] }) {
   if (status === 'waiting') {
     return (
       <div className="working working-waiting" role="status">
-        <span className="working-dot" /> Waiting for your approval
+        <span className="working-dot" /> Waiting for your answer above
       </div>
     )
   }

@@ -1,28 +1,28 @@
-import { createContext, memo, useContext, useState, type ReactNode } from 'react'
-import type { ItemOf, ToolKind, TranscriptItem } from './transcript-model'
+import { createContext, memo, useContext, useId, useState, type FormEvent, type ReactNode } from 'react'
+import type { Answers, ItemOf, Question, ToolKind, TranscriptItem } from './transcript-model'
 import { MarkdownText } from './Markdown'
 import { DiffView, diffStats } from './DiffView'
 import { formatDuration, usageParts } from './format'
 
 /**
- * Open/closed state of collapsible rows, kept outside the rows: the virtualized list unmounts rows
- * scrolled away, and one scrolled back must come back as the user left it.
+ * View state of rows kept outside the rows (open/closed flags, half-typed answers): the virtualized
+ * list unmounts rows scrolled away, and one scrolled back must come back as the user left it.
  */
 export class ViewState {
-  private readonly flags = new Map<string, boolean>()
+  private readonly values = new Map<string, unknown>()
   /** The lane's workspace folder, for showing paths relative to it. */
   root: string | undefined
-  get(key: string, fallback: boolean): boolean {
-    return this.flags.get(key) ?? fallback
+  get<T>(key: string, fallback: T): T {
+    return this.values.has(key) ? (this.values.get(key) as T) : fallback
   }
-  set(key: string, value: boolean): void {
-    this.flags.set(key, value)
+  set(key: string, value: unknown): void {
+    this.values.set(key, value)
   }
 }
 
 export const ViewStateContext = createContext<ViewState>(new ViewState())
 
-function useFlag(key: string, fallback: boolean): [boolean, (value: boolean) => void] {
+function useViewState<T>(key: string, fallback: T): [T, (value: T) => void] {
   const store = useContext(ViewStateContext)
   const [value, setValue] = useState(() => store.get(key, fallback))
   return [
@@ -35,7 +35,8 @@ function useFlag(key: string, fallback: boolean): [boolean, (value: boolean) => 
 }
 
 export interface ItemActions {
-  approve(requestId: string, optionId: string): Promise<void>
+  /** `answers` go with the option of kind `other` on a request with questions. */
+  approve(requestId: string, optionId: string, answers?: Answers): Promise<void>
 }
 
 export const ItemView = memo(function ItemView({ item, actions }: { item: TranscriptItem; actions: ItemActions }) {
@@ -85,7 +86,7 @@ function MessageItem({ item }: { item: ItemOf<'message'> }) {
 }
 
 function ReasoningItem({ item }: { item: ItemOf<'reasoning'> }) {
-  const [open, setOpen] = useFlag(item.id, false)
+  const [open, setOpen] = useViewState(item.id, false)
   const preview = item.text.trim().split('\n').pop()?.slice(0, 140) ?? ''
   return (
     <div className={`t-reasoning${open ? ' open' : ''}`}>
@@ -119,7 +120,7 @@ const STATUS_LABEL = {
 
 function ToolItem({ item }: { item: ItemOf<'tool'> }) {
   const kind = item.toolKind ?? (item.command ? 'execute' : item.files?.length ? 'edit' : 'other')
-  const [open, setOpen] = useFlag(item.id, kind === 'execute' || kind === 'edit')
+  const [open, setOpen] = useViewState(item.id, kind === 'execute' || kind === 'edit')
   const status = item.awaitingApproval ? 'approval' : item.status
   const heading = item.title && item.title !== item.command ? item.title : undefined
   const files = item.files ?? []
@@ -164,7 +165,7 @@ export function displayPath(path: string, root: string | undefined): string {
 }
 
 function FileChange({ id, path: fullPath, diff }: { id: string; path: string; diff?: string }) {
-  const [split, setSplit] = useFlag(`${id}:split`, false)
+  const [split, setSplit] = useViewState(`${id}:split`, false)
   const path = displayPath(fullPath, useContext(ViewStateContext).root)
   const stats = diffStats(diff)
   return (
@@ -200,47 +201,232 @@ function ApprovalItem({ item, approve }: { item: ItemOf<'approval'>; approve: It
   const [sending, setSending] = useState<string | null>(null)
   const resolution = item.resolution
   const chosen = resolution ? item.options.find((o) => o.id === resolution.optionId) : undefined
+  const answered = item.questions !== undefined && chosen?.kind === 'other'
   const allowed = chosen ? chosen.kind.startsWith('allow') : false
-  const state = resolution ? (allowed ? 'allowed' : 'rejected') : item.expired ? 'expired' : 'open'
+  const state = resolution ? (answered ? 'answered' : allowed ? 'allowed' : 'rejected') : item.expired ? 'expired' : 'open'
+  const send = (optionId: string, answers?: Answers) => {
+    setSending(optionId)
+    approve(item.requestId, optionId, answers).finally(() => setSending(null))
+  }
   return (
     <div className={`t-approval t-approval-${state}`} data-request-id={item.requestId} role={state === 'open' ? 'group' : undefined} aria-label="Approval request">
       <div className="t-approval-head">
         <span className="t-approval-icon" aria-hidden="true">
-          {state === 'open' ? '?' : state === 'allowed' ? '✓' : state === 'expired' ? '–' : '✕'}
+          {state === 'open' ? '?' : state === 'allowed' || state === 'answered' ? '✓' : state === 'expired' ? '–' : '✕'}
         </span>
         <span className="t-approval-title">{withInlineCode(item.title)}</span>
         {item.readOnly && <span className="t-tag">read-only</span>}
       </div>
       {item.detail && state === 'open' && <pre className="t-approval-detail">{item.detail}</pre>}
-      {state === 'open' ? (
+      {state === 'open' && item.questions ? (
+        <QuestionForm item={item} questions={item.questions} sending={sending} send={send} />
+      ) : state === 'open' ? (
         <div className="t-approval-options">
           {item.options.map((o) => (
-            <button
-              key={o.id}
-              className={`button button-small t-option t-option-${o.kind}`}
-              disabled={sending !== null}
-              onClick={() => {
-                setSending(o.id)
-                approve(item.requestId, o.id).finally(() => setSending(null))
-              }}
-            >
+            <button key={o.id} className={`button button-small t-option t-option-${o.kind}`} disabled={sending !== null} onClick={() => send(o.id)}>
               {sending === o.id ? '…' : o.label}
             </button>
           ))}
         </div>
       ) : (
-        <div className="t-approval-outcome">
-          {resolution ? (
-            <>
-              <strong>{resolution.label ?? chosen?.label ?? (resolution.by === 'agent' ? 'Withdrawn' : resolution.optionId)}</strong>{' '}
-              <span className="t-by">{BY[resolution.by]}</span>
-            </>
+        <>
+          {item.questions && <AnswerList questions={item.questions} answers={resolution?.answers} />}
+          <div className="t-approval-outcome">
+            {resolution ? (
+              <>
+                <strong>{answered ? 'Answered' : (resolution.label ?? chosen?.label ?? (resolution.by === 'agent' ? 'Withdrawn' : resolution.optionId))}</strong>{' '}
+                <span className="t-by">{BY[resolution.by]}</span>
+              </>
+            ) : (
+              <span className="t-by">No longer pending — the turn ended before an answer</span>
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  )
+}
+
+/** One question's answer while it is being given: the options picked, and "Other" (or the free text). */
+interface Draft {
+  picked: string[]
+  other: boolean
+  text: string
+}
+
+const freeText = (q: Question) => q.options.length === 0
+const typable = (q: Question) => freeText(q) || q.other === true
+
+/** What the draft answers: the picked labels and the typed text, if "Other" is on (blank text is no answer). */
+function draftAnswer(q: Question, d: Draft): string[] {
+  const typed = (freeText(q) || d.other) && d.text.trim() !== '' ? [d.text] : []
+  return freeText(q) ? typed : [...d.picked, ...typed]
+}
+
+function QuestionForm({
+  item,
+  questions,
+  sending,
+  send,
+}: {
+  item: ItemOf<'approval'>
+  questions: Question[]
+  sending: string | null
+  send(optionId: string, answers?: Answers): void
+}) {
+  const [drafts, setDrafts] = useViewState<Record<string, Draft>>(
+    `${item.id}:answers`,
+    Object.fromEntries(questions.map((q) => [q.id, { picked: [], other: false, text: q.initial ?? '' }])),
+  )
+  const answers: Answers = Object.fromEntries(questions.map((q) => [q.id, draftAnswer(q, drafts[q.id])]))
+  const complete = questions.every((q) => answers[q.id].length > 0)
+  const submit = item.options.find((o) => o.kind === 'other')
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault()
+    if (submit && complete && sending === null) send(submit.id, answers)
+  }
+  return (
+    <form className="t-questions" onSubmit={onSubmit}>
+      {questions.map((q) => (
+        <QuestionField
+          key={q.id}
+          group={`${item.id}:${q.id}`}
+          question={q}
+          draft={drafts[q.id]}
+          disabled={sending !== null}
+          onChange={(d) => setDrafts({ ...drafts, [q.id]: d })}
+        />
+      ))}
+      <div className="t-approval-options">
+        {item.options.map((o) =>
+          o === submit ? (
+            <button
+              key={o.id}
+              type="submit"
+              className="button button-small button-primary t-option t-option-other"
+              disabled={sending !== null || !complete}
+              title={complete ? undefined : 'Answer every question first'}
+            >
+              {sending === o.id ? '…' : o.label}
+            </button>
           ) : (
-            <span className="t-by">No longer pending — the turn ended before an answer</span>
+            <button key={o.id} type="button" className={`button button-small t-option t-option-${o.kind}`} disabled={sending !== null} onClick={() => send(o.id)}>
+              {sending === o.id ? '…' : o.label}
+            </button>
+          ),
+        )}
+      </div>
+    </form>
+  )
+}
+
+function QuestionField({
+  group,
+  question: q,
+  draft,
+  disabled,
+  onChange,
+}: {
+  /** The radio group's name, unique in the page. */
+  group: string
+  question: Question
+  draft: Draft
+  disabled: boolean
+  onChange(draft: Draft): void
+}) {
+  const id = useId()
+  const multi = q.multiSelect === true
+  const pick = (label: string, on: boolean) =>
+    onChange(
+      multi
+        ? { ...draft, picked: on ? [...draft.picked, label] : draft.picked.filter((l) => l !== label) }
+        : { ...draft, picked: [label], other: false },
+    )
+  const setOther = (on: boolean) => onChange(multi ? { ...draft, other: on } : { ...draft, picked: [], other: on })
+  // Typing an answer of one's own means choosing it.
+  const type = (text: string) => onChange(freeText(q) ? { ...draft, text } : multi ? { ...draft, text, other: true } : { ...draft, text, picked: [], other: true })
+  const textProps = {
+    value: draft.text,
+    onChange: (e: { target: { value: string } }) => type(e.target.value),
+    'aria-label': freeText(q) ? q.question : 'Other answer',
+  }
+  const text = q.multiline ? (
+    <textarea
+      {...textProps}
+      className="input input-area t-question-input"
+      rows={6}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault()
+          e.currentTarget.form?.requestSubmit()
+        }
+      }}
+    />
+  ) : (
+    <input {...textProps} className="input t-question-input" type={q.secret ? 'password' : 'text'} autoComplete="off" spellCheck={!q.secret} />
+  )
+  return (
+    <fieldset className="t-question" aria-label={q.question} disabled={disabled}>
+      <div className="t-question-head">
+        {q.header && <span className="t-question-chip">{q.header}</span>}
+        <span className="t-question-text">{withInlineCode(q.question)}</span>
+      </div>
+      {freeText(q) ? (
+        text
+      ) : (
+        <div className="t-choices">
+          {q.options.map((o, i) => (
+            <label key={i} className="t-choice">
+              <input
+                type={multi ? 'checkbox' : 'radio'}
+                name={group}
+                checked={draft.picked.includes(o.label)}
+                onChange={(e) => pick(o.label, e.target.checked)}
+                aria-labelledby={`${id}-${i}`}
+                aria-describedby={o.description ? `${id}-${i}-d` : undefined}
+              />
+              <span className="t-choice-label" id={`${id}-${i}`}>
+                {o.label}
+              </span>
+              {o.description && (
+                <span className="t-choice-desc" id={`${id}-${i}-d`}>
+                  {o.description}
+                </span>
+              )}
+            </label>
+          ))}
+          {typable(q) && (
+            <div className="t-choice t-choice-other">
+              <input type={multi ? 'checkbox' : 'radio'} name={group} id={`${id}-other`} checked={draft.other} onChange={(e) => setOther(e.target.checked)} />
+              <label className="t-choice-label" htmlFor={`${id}-other`}>
+                Other
+              </label>
+              {text}
+            </div>
           )}
         </div>
       )}
-    </div>
+    </fieldset>
+  )
+}
+
+/** A settled request's questions, each with what was answered (if anything). */
+function AnswerList({ questions, answers }: { questions: Question[]; answers?: Answers }) {
+  return (
+    <dl className="t-answers">
+      {questions.map((q) => {
+        const given = answers?.[q.id]
+        return (
+          <div key={q.id} className="t-answer">
+            <dt>
+              {q.header && <span className="t-question-chip">{q.header}</span>}
+              {withInlineCode(q.question)}
+            </dt>
+            {given && given.length > 0 && <dd className={q.multiline ? 't-answer-long' : undefined}>{given.join(', ')}</dd>}
+          </div>
+        )
+      })}
+    </dl>
   )
 }
 
@@ -315,7 +501,7 @@ export function estimateItemHeight(item: TranscriptItem): number {
     case 'tool':
       return 40
     case 'approval':
-      return 96
+      return 96 + (item.questions ?? []).reduce((h, q) => h + 48 + 30 * q.options.length + (q.multiline ? 110 : 0), 0)
     case 'plan':
       return 40 + 22 * item.entries.length
     default:

@@ -10,6 +10,8 @@ import type { LaneEvent, LaneEventBody } from '../../shared/events'
 
 type Body<T extends LaneEventBody['type']> = Extract<LaneEventBody, { type: T }>
 export type ApprovalOption = Body<'approval.requested'>['options'][number]
+export type Question = NonNullable<Body<'approval.requested'>['questions']>[number]
+export type Answers = NonNullable<Body<'approval.resolved'>['answers']>
 export type ToolKind = NonNullable<Body<'tool.started'>['toolKind']>
 export type Usage = NonNullable<Body<'usage'>['turn']>
 export type PlanEntry = Body<'plan'>['entries'][number]
@@ -55,7 +57,10 @@ export type TranscriptItem =
       toolCallId?: string
       readOnly?: boolean
       options: ApprovalOption[]
-      resolution?: { optionId: string; by: 'user' | 'policy' | 'agent'; label?: string }
+      /** What the agent asks; the option of kind `other` submits the answers. */
+      questions?: Question[]
+      /** `answers`: what was answered (a secret question's as `•••`). */
+      resolution?: { optionId: string; by: 'user' | 'policy' | 'agent'; label?: string; answers?: Answers }
       /** The turn or the process ended while it was open: nothing answers it any more. */
       expired?: boolean
     })
@@ -281,6 +286,7 @@ function fold(s: TranscriptState, event: LaneEvent): void {
         toolCallId: event.toolCallId,
         readOnly: event.readOnly,
         options: event.options,
+        questions: event.questions,
       })
       const tool = event.toolCallId !== undefined ? s.tools[event.toolCallId] : undefined
       if (tool !== undefined) update<'tool'>(s, tool, { awaitingApproval: event.requestId })
@@ -291,7 +297,7 @@ function fold(s: TranscriptState, event: LaneEvent): void {
       if (index === undefined) return
       const item = s.items[index] as ItemOf<'approval'>
       const label = item.options.find((o) => o.id === event.optionId)?.label
-      update<'approval'>(s, index, { resolution: { optionId: event.optionId, by: event.by, label }, expired: false })
+      update<'approval'>(s, index, { resolution: { optionId: event.optionId, by: event.by, label, answers: event.answers }, expired: false })
       const tool = item.toolCallId !== undefined ? s.tools[item.toolCallId] : undefined
       if (tool !== undefined) {
         const t = s.items[tool] as ItemOf<'tool'>

@@ -1,15 +1,19 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react'
 import type { ChangedFile, Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { DiffView, diffBodyLines, type DiffAnnotations, type RowNumbers } from '../agent/DiffView'
 import { usePendingComments, type PendingComment } from './pending-comments'
 import {
   commentFor,
+  extendSelection,
   inSelection,
   keepSelectedFile,
+  lineCellLabel,
+  MAX_PENDING_COMMENTS,
   pickLine,
   rangeLabel,
   selectLine,
+  selectionAt,
   selectionRange,
   statusLetter,
   totals,
@@ -34,7 +38,7 @@ interface DiffState {
  * Drawn over the lane's body; refreshes when a turn ends or the lane's git status changes.
  */
 export function ReviewPanel({ lane, onClose }: Props) {
-  const { client, reportError, notify } = useApp()
+  const { client, reportError, notify, mac } = useApp()
   const laneId = lane.id
   const [data, setData] = useState<DiffState | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
@@ -42,6 +46,8 @@ export function ReviewPanel({ lane, onClose }: Props) {
   const [selectedPath, setSelectedPath] = useState<string | null>(null)
   const [split, setSplit] = useState(false)
   const [selection, setSelection] = useState<LineSelection | null>(null)
+  // Whether the comment box shows for the selection: at once for the mouse; on Enter for the keyboard.
+  const [boxOpen, setBoxOpen] = useState(false)
   const [draft, setDraft] = useState('')
   const [message, setMessage] = useState('')
   const [busy, setBusy] = useState<null | 'commit' | 'send' | 'discard'>(null)
@@ -87,6 +93,71 @@ export function ReviewPanel({ lane, onClose }: Props) {
   // A selection belongs to one file's diff; it goes when that diff changes.
   useEffect(() => setSelection((s) => (s && file && s.path === file.path ? s : null)), [file])
 
+  // ---- the line number cells: one tab stop among them (roving tabindex), arrows move it
+  const diffRef = useRef<HTMLDivElement>(null)
+  const cursor = useRef<{ side: Side; no: number } | null>(null)
+  const cellAt = (side: Side, no: number) => diffRef.current?.querySelector<HTMLElement>(`.diff-no[data-side="${side}"][data-no="${no}"]`) ?? null
+  const moveCursor = (cell: HTMLElement, focus: boolean) => {
+    for (const c of diffRef.current?.querySelectorAll<HTMLElement>('.diff-no[tabindex="0"]') ?? []) c.tabIndex = -1
+    cell.tabIndex = 0
+    cursor.current = { side: cell.dataset.side as Side, no: Number(cell.dataset.no) }
+    if (focus) cell.focus()
+  }
+  /** Back to the line the user was on when the comment box closes (else focus would fall out of the panel). */
+  const focusCursor = () => ((cursor.current && cellAt(cursor.current.side, cursor.current.no)) || root.current)?.focus()
+  // DiffView draws the cells; they become focusable and named here, after each new diff or layout.
+  useLayoutEffect(() => {
+    const cells = [...(diffRef.current?.querySelectorAll<HTMLElement>('.diff-no') ?? [])]
+    for (const cell of cells) {
+      if (cell.dataset.no === undefined) {
+        // A row reused for a line without a number on this side.
+        cell.removeAttribute('tabindex')
+        cell.removeAttribute('role')
+        cell.removeAttribute('aria-label')
+      } else {
+        cell.tabIndex = -1
+        cell.setAttribute('role', 'button')
+        cell.setAttribute('aria-label', lineCellLabel(cell.dataset.side as Side, Number(cell.dataset.no)))
+      }
+    }
+    const numbered = cells.filter((c) => c.dataset.no !== undefined)
+    const stop = (cursor.current && cellAt(cursor.current.side, cursor.current.no)) || numbered.find((c) => c.dataset.side === 'new') || numbered[0]
+    if (stop) moveCursor(stop, false)
+  }, [file, split])
+
+  const onDiffKeyDown = (e: KeyboardEvent) => {
+    const cell = (e.target as HTMLElement).closest<HTMLElement>('.diff-no[data-no]')
+    if (!file || !cell || e.altKey || e.ctrlKey || e.metaKey) return
+    const side = cell.dataset.side as Side
+    const no = Number(cell.dataset.no)
+    if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+      e.preventDefault()
+      const column = [...diffRef.current!.querySelectorAll<HTMLElement>(`.diff-no[data-side="${side}"][data-no]`)]
+      const next = column[column.indexOf(cell) + (e.key === 'ArrowDown' ? 1 : -1)]
+      if (!next) return
+      moveCursor(next, true)
+      if (e.shiftKey) {
+        setSelection((current) => extendSelection(current, file.path, side, no, Number(next.dataset.no)))
+        setBoxOpen(false)
+      } else {
+        // Like a caret: moving without Shift lets go of the selection.
+        setSelection(null)
+      }
+    } else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && !e.shiftKey) {
+      e.preventDefault()
+      const other = cell.closest('.diff-row')?.querySelector<HTMLElement>(`.diff-no[data-side="${e.key === 'ArrowLeft' ? 'old' : 'new'}"][data-no]`)
+      if (other) moveCursor(other, true)
+    } else if ((e.key === 'Enter' || e.key === ' ' || e.key === 'c') && !e.shiftKey) {
+      e.preventDefault()
+      setSelection((current) => selectionAt(current, file.path, side, no))
+      setBoxOpen(true)
+    } else if (e.key === 'Escape' && selection) {
+      // Handled: the panel closes on Escape only when there is nothing selected.
+      e.preventDefault()
+      setSelection(null)
+    }
+  }
+
   // ---- selecting lines: press a line number, shift-click or drag to extend
   const dragging = useRef(false)
   useEffect(() => {
@@ -103,20 +174,35 @@ export function ReviewPanel({ lane, onClose }: Props) {
     e.preventDefault()
     dragging.current = true
     setSelection((current) => selectLine(current, file.path, picked.side, picked.no, e.shiftKey))
+    setBoxOpen(true)
+    const pickedCell = cellAt(picked.side, picked.no)
+    if (pickedCell) moveCursor(pickedCell, false)
   }
   const onDiffMouseOver = (e: ReactMouseEvent) => {
     if (!dragging.current || !file || !selection) return
     const no = rowNumbers(e.target as HTMLElement)[selection.side]
-    if (no !== undefined && no !== selection.head) setSelection(selectLine(selection, file.path, selection.side, no, true))
+    if (no === undefined || no === selection.head) return
+    setSelection(selectLine(selection, file.path, selection.side, no, true))
+    const headCell = cellAt(selection.side, no)
+    if (headCell) moveCursor(headCell, false)
   }
 
   const addComment = () => {
     if (!selection) return
     const comment = commentFor(selection, lines, draft)
     if (!comment) return
+    if (comments.length >= MAX_PENDING_COMMENTS) {
+      notify(`A review holds at most ${MAX_PENDING_COMMENTS} comments: send these to the agent first`, 'error')
+      return
+    }
     add(comment)
     setDraft('')
     setSelection(null)
+    focusCursor()
+  }
+  const cancelComment = () => {
+    setSelection(null)
+    focusCursor()
   }
 
   // ---- actions
@@ -162,7 +248,7 @@ export function ReviewPanel({ lane, onClose }: Props) {
         ),
         after: (n) => {
           const here = fileComments.filter((c) => atLine(n, c.side, c.endLine))
-          const box = selection && range && atLine(n, selection.side, range.end)
+          const box = selection && boxOpen && range && atLine(n, selection.side, range.end)
           if (!here.length && !box) return null
           return (
             <>
@@ -175,7 +261,7 @@ export function ReviewPanel({ lane, onClose }: Props) {
                   value={draft}
                   onChange={setDraft}
                   onAdd={addComment}
-                  onCancel={() => setSelection(null)}
+                  onCancel={cancelComment}
                 />
               )}
             </>
@@ -300,7 +386,7 @@ export function ReviewPanel({ lane, onClose }: Props) {
               onConfirm={() => void discard(file.path)}
             />
           </div>
-          <div className="review-diff" onMouseDown={onDiffMouseDown} onMouseOver={onDiffMouseOver}>
+          <div className="review-diff" ref={diffRef} onMouseDown={onDiffMouseDown} onMouseOver={onDiffMouseOver} onKeyDown={onDiffKeyDown}>
             {file.binary ? (
               <div className="review-empty">Binary file — no text diff.</div>
             ) : file.diff.trim() ? (
@@ -309,8 +395,14 @@ export function ReviewPanel({ lane, onClose }: Props) {
               <div className="review-empty">No textual change (mode or rename only).</div>
             )}
           </div>
-          {!selection && !file.binary && lines.length > 0 && (
-            <div className="review-hint">Click a line number to comment · shift-click or drag to select lines</div>
+          {!file.binary && lines.length > 0 && (
+            <div className="review-hint" role="status">
+              {!selection || !range
+                ? 'Click a line number to comment · shift-click, drag or Shift+↑↓ to select lines'
+                : boxOpen
+                  ? `${mac ? '⌘' : 'Ctrl'}+Enter adds the comment · Esc cancels`
+                  : `${rangeLabel({ path: file.path, startLine: range.start, endLine: range.end, side: selection.side })} selected · Enter or C to comment · Esc to clear`}
+            </div>
           )}
         </div>
       )}

@@ -6,6 +6,9 @@ import type { DiffLine } from '../agent/diff'
 export type Side = 'old' | 'new'
 export type ReviewCommentInput = MethodInput<'review.comment'>['comments'][number]
 
+/** The most comments one review holds (`review.comment` and `review.saveDrafts` take no more). */
+export const MAX_PENDING_COMMENTS = 100
+
 /** Lines picked in one file's diff, on one side: `anchor` where it started, `head` where it ends now. */
 export interface LineSelection {
   path: string
@@ -38,6 +41,25 @@ export function pickLine(column: Side | undefined, numbers: { old?: number; new?
 export function selectLine(current: LineSelection | null, path: string, side: Side, no: number, extend: boolean): LineSelection {
   if (extend && current && current.path === path && current.side === side) return { ...current, head: no }
   return { path, side, anchor: no, head: no }
+}
+
+/**
+ * Shift+Arrow from line `from` to line `to` on `side`: the selection grows or shrinks when `from` is
+ * its moving end; otherwise a new one starts at `from`.
+ */
+export function extendSelection(current: LineSelection | null, path: string, side: Side, from: number, to: number): LineSelection {
+  const start = current && current.path === path && current.side === side && current.head === from ? current : { path, side, anchor: from, head: from }
+  return { ...start, head: to }
+}
+
+/** What Enter on line `no` comments on: the selection when the line is in it, else that line alone. */
+export function selectionAt(current: LineSelection | null, path: string, side: Side, no: number): LineSelection {
+  return current && current.side === side && inSelection(current, path, { [side]: no }) ? current : { path, side, anchor: no, head: no }
+}
+
+/** A line number cell's accessible name. */
+export function lineCellLabel(side: Side, no: number): string {
+  return `Line ${no}, ${side} side`
 }
 
 export function selectionRange(sel: Pick<LineSelection, 'anchor' | 'head'>): { start: number; end: number } {

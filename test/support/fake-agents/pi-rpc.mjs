@@ -7,6 +7,7 @@
 //   approve    announce a bash tool call and ask through an extension `select` dialog (Allow/Block)
 //   confirm    the same with a `confirm` dialog
 //   approve-exit  ask, then exit 1 while the dialog is pending
+//   ask        an extension asks for a line (`input`), then a text (`editor`); reply with both answers
 //   fail-tool  a bash tool call that exits with code 2
 //   error      the run ends with stopReason "error"
 //   retry      a retryable error, pi's auto-retry, then success (one lane turn)
@@ -169,6 +170,18 @@ async function respond(text) {
       return tool('touch approved.txt', { ask: 'select', result: ['ran\n', false] })
     case 'confirm':
       return tool('touch confirmed.txt', { ask: 'confirm', result: ['ran\n', false] })
+    case 'ask': {
+      // As extensions call ctx.ui.input / ctx.ui.editor: pi waits for each answer before going on.
+      const dialog = (request) => {
+        const id = `ui-${request.method}-${Date.now()}`
+        out({ type: 'extension_ui_request', id, ...request })
+        return new Promise((r) => dialogs.set(id, r))
+      }
+      const name = await dialog({ method: 'input', title: 'Name the release', placeholder: 'v1.2.3' })
+      const notes = await dialog({ method: 'editor', title: 'Release notes', prefill: '- fixed\n' })
+      const shown = (r) => (r.cancelled ? '(cancelled)' : JSON.stringify(r.value))
+      return say([`ANSWERED: ${shown(name)} ${shown(notes)}`])
+    }
     case 'approve-exit':
       return tool('touch never.txt', { ask: 'exit', result: ['', false] })
     case 'fail-tool':

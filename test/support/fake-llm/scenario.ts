@@ -1,6 +1,9 @@
 /**
  * What the fake LLM answers, decided from markers in the user's prompt, the same for every wire API:
  *   RUN:<cmd>         call the agent's own shell tool with <cmd>; after the result, answer TOOL_DONE: <output>
+ *   ASK:<q>|<a>,<b>   ask the user <q> with options a, b through the agent's question tool (Claude's
+ *                     AskUserQuestion; Codex's request_user_input, which it runs in Plan mode only);
+ *                     after the answer, TOOL_DONE: <tool result>
  *   SLOW:<n>          stream n chunks ("tick 1 " …), 150 ms apart (for interrupting mid-stream)
  *   REMEMBER:<word>   (plain text) … and later RECALL: answer RECALLED: <word> if an earlier message of the
  *                     request holds REMEMBER:<word>, else RECALLED: nothing (proves the agent kept context)
@@ -32,6 +35,16 @@ const SHELL_TOOLS: Record<string, (cmd: string) => Record<string, unknown>> = {
   run_shell_command: (cmd) => ({ command: cmd, description: 'fake-llm scripted command' }), // gemini
 }
 
+/** The argument shape of each agent's tool for asking the user, by tool name. */
+const QUESTION_TOOLS: Record<string, (question: string, labels: string[]) => Record<string, unknown>> = {
+  AskUserQuestion: (question, labels) => ({
+    questions: [{ question, header: 'Choice', multiSelect: false, options: labels.map((label) => ({ label, description: `pick ${label}` })) }],
+  }),
+  request_user_input: (question, labels) => ({
+    questions: [{ id: 'choice', header: 'Choice', question, options: labels.map((label) => ({ label, description: `pick ${label}` })) }],
+  }),
+}
+
 let calls = 0
 
 export function decide(c: Conversation): Decision {
@@ -42,6 +55,13 @@ export function decide(c: Conversation): Decision {
     const name = Object.keys(SHELL_TOOLS).find((t) => c.tools.includes(t))
     if (!name) return text(`NO_SHELL_TOOL among: ${c.tools.join(', ')}`)
     return { type: 'tool', name, args: SHELL_TOOLS[name](run[1].trim()), callId: `call_fake_${++calls}` }
+  }
+  const ask = /ASK:([^|\n]+)\|(.+)$/m.exec(c.lastUser)
+  if (ask) {
+    const name = Object.keys(QUESTION_TOOLS).find((t) => c.tools.includes(t))
+    if (!name) return text(`NO_QUESTION_TOOL among: ${c.tools.join(', ')}`)
+    const args = QUESTION_TOOLS[name](ask[1].trim(), ask[2].split(',').map((l) => l.trim()))
+    return { type: 'tool', name, args, callId: `call_fake_${++calls}` }
   }
   const slow = /SLOW:(\d+)/.exec(c.lastUser)
   if (slow) return { type: 'text', chunks: Array.from({ length: Number(slow[1]) }, (_, i) => `tick ${i + 1} `), delayMs: 150 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import type { LaneEventBody } from '../../../shared/events'
+import type { Answers, LaneEventBody, Question } from '../../../shared/events'
 import { encodeJsonl, JsonlReader } from '../transport/jsonl'
 import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
 import type { AgentAdapter, AgentSession } from './types'
@@ -34,6 +34,7 @@ type Option = Extract<LaneEventBody, { type: 'approval.requested' }>['options'][
 const ALLOW = 'allow'
 const ALLOW_ALWAYS = 'allow_always'
 const DENY = 'deny'
+const ANSWER = 'answer'
 
 const KINDS: Record<string, ToolKind> = {
   Bash: 'execute', BashOutput: 'execute', KillShell: 'execute', KillBash: 'execute', Monitor: 'execute',
@@ -51,6 +52,7 @@ interface ToolInfo {
   files?: { path: string; diff?: string }[]
 }
 
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined)
 
 function lineDiff(file: string, before: string, after: string): string {
@@ -131,6 +133,8 @@ interface PendingApproval {
   toolUseId?: string
   input: Json
   suggestions: unknown[]
+  /** AskUserQuestion: the question texts, by the ids the lane's questions carry. */
+  questions?: Map<string, string>
 }
 
 export interface TranslatorSink {
@@ -183,14 +187,19 @@ export class ClaudeProtocol {
     this.request({ subtype: 'interrupt' }).catch((err) => this.sink.emit({ type: 'error', message: `Interrupt failed: ${err.message}` }))
   }
 
-  approve(requestId: string, optionId: string): void {
+  approve(requestId: string, optionId: string, answers?: Answers): void {
     const pending = this.approvals.get(requestId)
     if (!pending) return // withdrawn by the CLI meanwhile
     this.approvals.delete(requestId)
     let response: Json
     if (optionId === DENY) {
       if (pending.toolUseId) this.declined.add(pending.toolUseId)
-      response = { behavior: 'deny', message: 'The user denied this action.' }
+      response = { behavior: 'deny', message: pending.questions ? 'The user declined to answer.' : 'The user denied this action.' }
+    } else if (optionId === ANSWER && pending.questions) {
+      // As Claude's own dialog answers: by question text, several choices joined by ", ".
+      const byText: Record<string, string> = {}
+      for (const [id, text] of pending.questions) byText[text] = (answers?.[id] ?? []).join(', ')
+      response = { behavior: 'allow', updatedInput: { ...pending.input, answers: byText } }
     } else {
       response = { behavior: 'allow', updatedInput: pending.input }
       if (optionId === ALLOW_ALWAYS) response.updatedPermissions = pending.suggestions
@@ -281,13 +290,22 @@ export class ClaudeProtocol {
     const input: Json = req.input && typeof req.input === 'object' ? req.input : {}
     const suggestions: unknown[] = Array.isArray(req.permission_suggestions) ? req.permission_suggestions : []
     const toolUseId = str(req.tool_use_id)
+    if (name === 'AskUserQuestion' && Array.isArray(input.questions) && input.questions.length > 0) {
+      this.askQuestions(id, toolUseId, input)
+      return
+    }
     this.approvals.set(id, { toolUseId, input, suggestions })
     const info = describeTool(name, input)
     const options: Option[] = [{ id: ALLOW, label: 'Allow once', kind: 'allow_once' }]
     if (suggestions.length > 0) options.push({ id: ALLOW_ALWAYS, label: alwaysLabel(suggestions), kind: 'allow_always' })
     options.push({ id: DENY, label: 'Deny', kind: 'reject_once' })
-    const title = info.command !== undefined ? `Run ${info.command}` : info.title
-    const detail = [str(req.description) ?? str(req.decision_reason), str(req.blocked_path) && `Path: ${req.blocked_path}`].filter(Boolean).join('\n')
+    if (name === 'ExitPlanMode') {
+      options[0].label = 'Approve plan'
+      options[options.length - 1].label = 'Keep planning'
+    }
+    const title = name === 'ExitPlanMode' ? 'Claude’s plan is ready: start on it?' : info.command !== undefined ? `Run ${info.command}` : info.title
+    const reason = name === 'ExitPlanMode' ? str(input.plan) : (str(req.description) ?? str(req.decision_reason))
+    const detail = [reason, str(req.blocked_path) && `Path: ${req.blocked_path}`].filter(Boolean).join('\n')
     this.sink.emit({
       type: 'approval.requested',
       requestId: id,
@@ -296,6 +314,33 @@ export class ClaudeProtocol {
       ...(toolUseId ? { toolCallId: toolUseId } : {}),
       readOnly: info.toolKind === 'read' || info.toolKind === 'search',
       options,
+    })
+  }
+
+  /** AskUserQuestion arrives as a permission request; the user's answers go back in its input. */
+  private askQuestions(id: string, toolUseId: string | undefined, input: Json): void {
+    const questions: Question[] = input.questions.filter(isObject).map((q: Json, i: number) => ({
+      id: `q${i + 1}`,
+      ...(str(q.header) ? { header: q.header } : {}),
+      question: str(q.question) ?? `Question ${i + 1}`,
+      options: (Array.isArray(q.options) ? q.options.filter(isObject) : []).map((o: Json) => ({
+        label: String(o.label ?? ''),
+        ...(str(o.description) ? { description: o.description } : {}),
+      })),
+      ...(q.multiSelect === true ? { multiSelect: true } : {}),
+      other: true, // Claude always lets the user type an answer of their own
+    }))
+    this.approvals.set(id, { toolUseId, input, suggestions: [], questions: new Map(questions.map((q) => [q.id, q.question])) })
+    this.sink.emit({
+      type: 'approval.requested',
+      requestId: id,
+      title: questions.length === 1 ? 'Claude asks' : `Claude asks ${questions.length} questions`,
+      ...(toolUseId ? { toolCallId: toolUseId } : {}),
+      options: [
+        { id: ANSWER, label: 'Answer', kind: 'other' },
+        { id: DENY, label: 'Decline', kind: 'reject_once' },
+      ],
+      questions,
     })
   }
 
@@ -497,7 +542,7 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
         pid,
         send: (input) => protocol.userTurn(input),
         interrupt: () => protocol.interrupt(),
-        approve: (requestId, optionId) => protocol.approve(requestId, optionId),
+        approve: (requestId, optionId, answers) => protocol.approve(requestId, optionId, answers),
         resize: () => {},
         async stop() {
           if (reported) return

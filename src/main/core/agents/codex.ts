@@ -1,5 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import type { LaneEventBody } from '../../../shared/events'
+import type { Answers, LaneEventBody, Question } from '../../../shared/events'
 import { encodeJsonl, JsonlReader } from '../transport/jsonl'
 import { JsonRpcError, JsonRpcPeer, RpcErrorCode } from '../transport/jsonrpc'
 import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
@@ -139,8 +139,8 @@ export function decisionChoices(available: unknown): Choice[] {
 interface Pending {
   rpcId: string
   choices: Map<string, unknown>
-  /** Answers the server request with the chosen value. */
-  answer: (value: unknown) => void
+  /** Answers the server request with the chosen value (and a question's answers). */
+  answer: (value: unknown, answers?: Answers) => void
   /** What to report when the agent settles it on its own. */
   withdrawnOption: string
 }
@@ -446,50 +446,54 @@ export class CodexTranslator {
     })
   }
 
-  /** request_user_input: one approval per question; the request is answered once all are. */
+  /** request_user_input: its questions in one request; Skip answers none of them. */
   private questions(requestId: string, rpcId: string, p: Json): Promise<unknown> {
-    const questions: Json[] = Array.isArray(p.questions) ? p.questions.filter(isObj) : []
-    if (questions.length === 0) return Promise.resolve({ answers: {} })
+    const asked: Json[] = Array.isArray(p.questions) ? p.questions.filter(isObj) : []
+    if (asked.length === 0) return Promise.resolve({ answers: {} })
+    const questions: Question[] = asked.map((q, i) => {
+      const options: Json[] = Array.isArray(q.options) ? q.options.filter(isObj) : []
+      return {
+        id: str(q.id) ?? `q${i + 1}`,
+        ...(str(q.header) ? { header: q.header } : {}),
+        question: str(q.question) ?? str(q.header) ?? `Question ${i + 1}`,
+        options: options.map((o, j) => ({ label: str(o.label) ?? `Option ${j + 1}`, ...(str(o.description) ? { description: o.description } : {}) })),
+        ...(q.isOther === true ? { other: true } : {}),
+        ...(q.isSecret === true ? { secret: true } : {}),
+      }
+    })
     return new Promise((resolve) => {
-      const answers: Record<string, { answers: string[] }> = {}
-      let open = questions.length
-      questions.forEach((q, i) => {
-        const options: Json[] = Array.isArray(q.options) ? q.options.filter(isObj) : []
-        const choices: Choice[] = [
-          ...options.map((o, j) => ({ option: { id: `option:${j}`, label: String(o.label ?? `Option ${j + 1}`), kind: 'other' as const }, value: [String(o.label ?? '')] })),
-          { option: { id: 'skip', label: 'Skip', kind: 'reject_once' as const }, value: [] },
-        ]
-        const id = questions.length === 1 ? requestId : `${requestId}.${i}`
-        this.pending.set(id, {
-          rpcId,
-          choices: new Map(choices.map((c) => [c.option.id, c.value])),
-          answer: (v) => {
-            answers[String(q.id)] = { answers: v as string[] }
-            if (--open === 0) resolve({ answers })
-          },
-          withdrawnOption: 'skip',
-        })
-        const detail = [str(q.question), ...options.map((o) => (o.description ? `${o.label}: ${o.description}` : ''))].filter(Boolean).join('\n')
-        this.emit({
-          type: 'approval.requested',
-          requestId: id,
-          title: str(q.header) || 'Codex asks',
-          ...(detail ? { detail } : {}),
-          ...(p.itemId ? { toolCallId: String(p.itemId) } : {}),
-          readOnly: false,
-          options: choices.map((c) => c.option),
-        })
+      this.pending.set(requestId, {
+        rpcId,
+        choices: new Map([['answer', 'answer'], ['skip', 'skip']]),
+        answer: (choice, answers) => {
+          const out: Record<string, { answers: string[] }> = {}
+          if (choice === 'answer') for (const q of questions) out[q.id] = { answers: answers?.[q.id] ?? [] }
+          resolve({ answers: out })
+        },
+        withdrawnOption: 'skip',
+      })
+      this.emit({
+        type: 'approval.requested',
+        requestId,
+        title: questions.length === 1 ? (questions[0].header ?? 'Codex asks') : `Codex asks ${questions.length} questions`,
+        ...(p.itemId ? { toolCallId: String(p.itemId) } : {}),
+        readOnly: false,
+        options: [
+          { id: 'answer', label: 'Answer', kind: 'other' },
+          { id: 'skip', label: 'Skip', kind: 'reject_once' },
+        ],
+        questions,
       })
     })
   }
 
   /** The user's (or policy's) answer to one of our approval.requested events. */
-  approve(requestId: string, optionId: string): void {
+  approve(requestId: string, optionId: string, answers?: Answers): void {
     const pending = this.pending.get(requestId)
     if (!pending) throw new Error(`Codex is no longer waiting on request ${requestId}`)
     if (!pending.choices.has(optionId)) throw new Error(`Request ${requestId} has no option ${optionId}`)
     this.pending.delete(requestId)
-    pending.answer(pending.choices.get(optionId))
+    pending.answer(pending.choices.get(optionId), answers)
   }
 
   /** The agent settled a request itself (interrupt, timeout, answered elsewhere). */
@@ -714,8 +718,8 @@ class CodexSession implements AgentSession {
     }
   }
 
-  approve(requestId: string, optionId: string): void {
-    this.translator.approve(requestId, optionId)
+  approve(requestId: string, optionId: string, answers?: Answers): void {
+    this.translator.approve(requestId, optionId, answers)
   }
 
   resize(): void {}

@@ -1,4 +1,4 @@
-import type { LaneEventBody } from '../../../shared/events'
+import type { Answers, LaneEventBody, Question } from '../../../shared/events'
 import { encodeJsonl, JsonlReader } from '../transport/jsonl'
 import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
@@ -24,8 +24,12 @@ type Sink = {
 }
 type ToolKind = 'read' | 'search' | 'edit' | 'execute' | 'other'
 type Option = { id: string; label: string; kind: 'allow_once' | 'allow_always' | 'reject_once' | 'reject_always' | 'other' }
-type Dialog = { method: 'confirm' | 'select'; options: Option[]; toolCallId?: string; timer?: NodeJS.Timeout }
+type Dialog = { method: 'confirm' | 'select' | 'input' | 'editor'; options: Option[]; toolCallId?: string; timer?: NodeJS.Timeout }
 type Outcome = 'completed' | 'interrupted' | 'failed'
+
+/** The option that submits a text dialog's answer, and the id of its one question. */
+const ANSWER = 'answer'
+const TEXT = 'text'
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -126,9 +130,14 @@ export class PiProtocol {
     this.sink.write({ type: 'abort', id: `sy-${++this.nextId}` })
   }
 
-  approve(requestId: string, optionId: string): void {
+  approve(requestId: string, optionId: string, answers?: Answers): void {
     const dialog = this.dialogs.get(requestId)
     if (!dialog) return // timed out or withdrawn meanwhile
+    if (dialog.method === 'input' || dialog.method === 'editor') {
+      const text = answers?.[TEXT]?.[0]
+      this.settleDialog(requestId, optionId === ANSWER && text !== undefined ? { value: text } : { cancelled: true })
+      return
+    }
     const option = dialog.options.find((o) => o.id === optionId)
     const allowed = option?.kind === 'allow_once' || option?.kind === 'allow_always'
     if (!allowed && dialog.toolCallId) this.declined.add(dialog.toolCallId)
@@ -323,15 +332,19 @@ export class PiProtocol {
       if (text) this.sink.emit(v.notifyType === 'error' || v.notifyType === 'warning' ? { type: 'error', message: text } : { type: 'message', role: 'system', text })
       return
     }
-    if (method === 'input' || method === 'editor') {
-      // Free-form answers have no place in an approval: decline rather than leave pi blocked.
-      this.sink.write({ type: 'extension_ui_response', id, cancelled: true })
-      this.sink.emit({ type: 'error', message: `pi asked for text ("${title}"), which Switchyard cannot answer; declined` })
-      return
-    }
-    if (method !== 'confirm' && method !== 'select') return // setStatus, setWidget, setTitle, set_editor_text
+    if (method !== 'confirm' && method !== 'select' && method !== 'input' && method !== 'editor') return // setStatus, setWidget, setTitle, set_editor_text
     let options: Option[]
-    if (method === 'confirm') {
+    let questions: Question[] | undefined
+    if (method === 'input' || method === 'editor') {
+      // A text to type: one question without options.
+      options = [
+        { id: ANSWER, label: 'Send', kind: 'other' },
+        { id: 'cancel', label: 'Cancel', kind: 'reject_once' },
+      ]
+      const question: Question = { id: TEXT, question: title, options: [], other: true }
+      if (method === 'editor') Object.assign(question, { multiline: true }, str(v.prefill) ? { initial: v.prefill } : {})
+      questions = [question]
+    } else if (method === 'confirm') {
       options = [
         { id: 'yes', label: 'Yes', kind: 'allow_once' },
         { id: 'no', label: 'No', kind: 'reject_once' },
@@ -364,11 +377,12 @@ export class PiProtocol {
     this.sink.emit({
       type: 'approval.requested',
       requestId: id,
-      title,
+      title: questions ? 'pi asks' : title,
       ...(str(v.message) ? { detail: v.message } : {}),
       ...(toolCallId ? { toolCallId } : {}),
       readOnly: tool ? tool.kind === 'read' || tool.kind === 'search' : false,
       options,
+      ...(questions ? { questions } : {}),
     })
   }
 
@@ -519,7 +533,7 @@ async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOp
       if (res?.success === false) cb.emit({ type: 'error', message: `pi refused the prompt: ${str(res.error) ?? 'unknown error'}` })
     },
     interrupt: () => protocol.interrupt(),
-    approve: (requestId, optionId) => protocol.approve(requestId, optionId),
+    approve: (requestId, optionId, answers) => protocol.approve(requestId, optionId, answers),
     resize: () => {},
     stop() {
       stopping ??= (async () => {

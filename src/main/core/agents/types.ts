@@ -1,5 +1,5 @@
 import type { AgentKind } from '../../../shared/contract'
-import type { LaneEventBody } from '../../../shared/events'
+import type { Answers, LaneEventBody } from '../../../shared/events'
 
 /** Everything an adapter needs to start its agent; the lane manager has already built env and dirs. */
 export interface LaunchSpec {
@@ -30,8 +30,8 @@ export interface AgentSession {
   /** A prompt, or (terminal) keystrokes. While a turn runs, structured agents steer or queue it. */
   send(input: string): void | Promise<void>
   interrupt(): void | Promise<void>
-  /** Answers an `approval.requested` this session emitted. */
-  approve(requestId: string, optionId: string): void | Promise<void>
+  /** Answers an `approval.requested` this session emitted; `answers` (checked by the lane) come with a request's questions. */
+  approve(requestId: string, optionId: string, answers?: Answers): void | Promise<void>
   resize(cols: number, rows: number): void
   /** Stops the whole process tree (protocol shutdown first where there is one). */
   stop(): Promise<void>

@@ -47,6 +47,8 @@ export function notificationFor(event: LaneEvent, ctx: NotifyContext): DesktopNo
       return null
     case 'approval.requested':
       if (policyDecision(ctx.policy, event)) return null
+      // A question says what it asks; an approval what it would do.
+      if (event.questions) return { kind: 'approvalNeeded', laneId, title: `${lane.title} asks you`, body: clip(event.questions.map((q) => q.question).join(' · ')) }
       return { kind: 'approvalNeeded', laneId, title: `${lane.title} needs your approval`, body: clip(event.title) }
     case 'status':
       if (event.status !== 'failed') return null

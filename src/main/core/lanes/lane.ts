@@ -1,8 +1,8 @@
 import type { ApprovalPolicy, Lane as LaneRecord } from '../../../shared/contract'
-import type { LaneEvent, LaneEventBody, LaneStatus } from '../../../shared/events'
+import type { Answers, LaneEvent, LaneEventBody, LaneStatus } from '../../../shared/events'
 import { AppError } from '../errors'
 import type { AgentAdapter, AgentSession, LaunchSpec } from '../agents/types'
-import { policyDecision } from './approvals'
+import { checkAnswers, policyDecision, recordedAnswers, type ApprovalRequest } from './approvals'
 import { RUNNING } from './reaper'
 import type { Transcript } from './transcript'
 
@@ -62,8 +62,8 @@ export class Lane {
   private stopTarget: StopTarget | undefined
   private failure: string | undefined
   private exitWaiters: (() => void)[] = []
-  /** Open approval requests → the option ids they offer. */
-  private readonly pendingApprovals = new Map<string, string[]>()
+  /** Open approval requests, by id. */
+  private readonly pendingApprovals = new Map<string, ApprovalRequest>()
   private inputQueue: Promise<unknown> = Promise.resolve()
   private inTurn = false
 
@@ -104,7 +104,7 @@ export class Lane {
     }
     if (body.type === 'usage') this.addUsage(body)
     if (body.type === 'approval.requested') {
-      this.pendingApprovals.set(body.requestId, body.options.map((o) => o.id))
+      this.pendingApprovals.set(body.requestId, body)
       const optionId = policyDecision(this.deps.policy(), body)
       if (optionId) {
         queueMicrotask(() =>
@@ -201,15 +201,18 @@ export class Lane {
     await this.session.send(input)
   }
 
-  /** Answers an open approval request with one of its options; the decision goes into the transcript. */
-  async approve(requestId: string, optionId: string, by: 'user' | 'policy' = 'user'): Promise<void> {
-    const options = this.pendingApprovals.get(requestId)
-    if (!options) throw new AppError('not_found', `No open approval request ${requestId} in lane ${this.id}`)
+  /** Answers an open approval request with one of its options (and answers to its questions); the decision goes into the transcript. */
+  async approve(requestId: string, optionId: string, by: 'user' | 'policy' = 'user', answers?: Answers): Promise<void> {
+    const request = this.pendingApprovals.get(requestId)
+    if (!request) throw new AppError('not_found', `No open approval request ${requestId} in lane ${this.id}`)
+    const options = request.options.map((o) => o.id)
     if (!options.includes(optionId)) throw new AppError('invalid_input', `Request ${requestId} has no option ${optionId}`, { options })
+    const checked = checkAnswers(request, optionId, answers)
+    if (!checked.ok) throw new AppError('invalid_input', checked.message)
     if (!this.session) throw new AppError('not_running', `Lane ${this.id} is not running`)
     this.pendingApprovals.delete(requestId)
-    await this.session.approve(requestId, optionId)
-    this.emit({ type: 'approval.resolved', requestId, optionId, by })
+    await this.session.approve(requestId, optionId, checked.answers)
+    this.emit({ type: 'approval.resolved', requestId, optionId, by, ...(checked.answers ? { answers: recordedAnswers(request, checked.answers) } : {}) })
   }
 
   private addUsage(event: Extract<LaneEventBody, { type: 'usage' }>): void {

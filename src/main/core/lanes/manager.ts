@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { Lane as LaneRecord, type Attachment, type LaneStatusEvent, type MethodArgs } from '../../../shared/contract'
-import type { LaneEvent } from '../../../shared/events'
+import type { Answers, LaneEvent } from '../../../shared/events'
 import type { AdapterRegistry } from '../agents/registry'
 import type { LaunchSpec } from '../agents/types'
 import { AppError } from '../errors'
@@ -146,8 +146,8 @@ export class LaneManager {
     return this.get(id).interrupt()
   }
 
-  approve(id: string, requestId: string, optionId: string): Promise<void> {
-    return this.get(id).approve(requestId, optionId)
+  approve(id: string, requestId: string, optionId: string, answers?: Answers): Promise<void> {
+    return this.get(id).approve(requestId, optionId, 'user', answers)
   }
 
   /** A terminal lane running the profile's agent login, so its credentials land in the private dir. */

@@ -1,7 +1,8 @@
 import { lstatSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import type { ChangedFile, MethodArgs } from '../../../shared/contract'
+import { ReviewComment, type ChangedFile, type MethodArgs } from '../../../shared/contract'
 import { AppError } from '../errors'
+import type { KeyValueStore } from '../store'
 import { git, GIT_MISSING, gitMessage, gitOk, repoRoot, splitZ } from './git'
 
 /**
@@ -246,4 +247,55 @@ export async function commitAll(cwd: string, message: string): Promise<string> {
     throw new AppError('conflict', `The commit was refused: ${gitMessage(r)}`, { stderr: r.stderr })
   }
   return (await gitOk(cwd, ['rev-parse', 'HEAD'])).trim()
+}
+
+// ---- Drafts -------------------------------------------------------------------------------------
+
+type Draft = MethodArgs<'review.saveDrafts'>['comments'][number]
+
+/** The store key: one record, lane id → that lane's drafts. */
+const DRAFTS_KEY = 'reviewDrafts'
+
+/**
+ * Review comments written but not sent yet, per lane, in the app's store: a reload or a restart of
+ * the app keeps them; removing the lane deletes them.
+ */
+export class ReviewDrafts {
+  constructor(
+    private readonly store: KeyValueStore,
+    /** Throws `not_found` for a lane that does not exist. */
+    private readonly lanes: { get(laneId: string): unknown },
+  ) {}
+
+  get(laneId: string): Draft[] {
+    this.lanes.get(laneId)
+    const raw = this.all()[laneId]
+    if (!Array.isArray(raw)) return []
+    // Entry by entry, like the store's lists: one unreadable draft does not cost the others.
+    return raw.flatMap((c) => {
+      const parsed = ReviewComment.safeParse(c)
+      return parsed.success ? [parsed.data] : []
+    })
+  }
+
+  save(laneId: string, comments: readonly Draft[]): void {
+    this.lanes.get(laneId)
+    const all = this.all()
+    if (comments.length) all[laneId] = comments
+    else delete all[laneId]
+    this.store.set(DRAFTS_KEY, all)
+  }
+
+  /** Deletes a lane's drafts (the lane is gone: no lane check). */
+  forget(laneId: string): void {
+    const all = this.all()
+    if (!(laneId in all)) return
+    delete all[laneId]
+    this.store.set(DRAFTS_KEY, all)
+  }
+
+  private all(): Record<string, unknown> {
+    const raw = this.store.get(DRAFTS_KEY)
+    return raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {}
+  }
 }
