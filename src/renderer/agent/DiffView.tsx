@@ -1,4 +1,4 @@
-import { Fragment, memo, useMemo, type ReactNode } from 'react'
+import { Fragment, memo, useMemo, type HTMLAttributes, type ReactNode } from 'react'
 import { parseDiff, splitRows, type DiffLine, type ParsedDiff } from './diff'
 
 const MARK = { add: '+', del: '-', ctx: ' ', hunk: '', meta: '' } as const
@@ -17,6 +17,8 @@ export interface DiffAnnotations {
   hunkAction?(hunk: number): ReactNode
   /** Shown right under a row (comment box, comments on that line). */
   after?(numbers: RowNumbers): ReactNode
+  /** Extra attributes of a numbered line-number cell (focus, role, name), by side and number. */
+  cell?(side: 'old' | 'new', no: number): HTMLAttributes<HTMLSpanElement>
 }
 
 /** The diff's lines without the file header (diff --git, index, ---, +++), which the file row already says. */
@@ -60,8 +62,8 @@ export const DiffView = memo(function DiffView({ diff, split, annotations }: { d
           return (
             <Fragment key={i}>
               <div className="diff-row diff-pair">
-                <Half line={row.left} side="old" selected={!!row.left && !!annotations?.selected?.({ old: row.left.oldNo })} />
-                <Half line={row.right} side="new" selected={!!row.right && !!annotations?.selected?.({ new: row.right.newNo })} />
+                <Half line={row.left} side="old" selected={!!row.left && !!annotations?.selected?.({ old: row.left.oldNo })} cell={annotations?.cell} />
+                <Half line={row.right} side="new" selected={!!row.right && !!annotations?.selected?.({ new: row.right.newNo })} cell={annotations?.cell} />
               </div>
               {after(numbers, 'after')}
             </Fragment>
@@ -79,12 +81,8 @@ export const DiffView = memo(function DiffView({ diff, split, annotations }: { d
         return (
           <Fragment key={i}>
             <div className={`diff-row diff-${line.kind}${selected ? ' diff-selected' : ''}`} data-old={line.oldNo} data-new={line.newNo}>
-              <span className="diff-no" data-side="old" data-no={line.oldNo}>
-                {line.oldNo ?? ''}
-              </span>
-              <span className="diff-no" data-side="new" data-no={line.newNo}>
-                {line.newNo ?? ''}
-              </span>
+              <NumberCell side="old" no={line.oldNo} cell={annotations?.cell} />
+              <NumberCell side="new" no={line.newNo} cell={annotations?.cell} />
               <span className="diff-mark">{MARK[line.kind]}</span>
               <span className="diff-text">{line.text}</span>
             </div>
@@ -96,15 +94,21 @@ export const DiffView = memo(function DiffView({ diff, split, annotations }: { d
   )
 })
 
-function Half({ line, side, selected }: { line: DiffLine | null; side: 'old' | 'new'; selected: boolean }) {
+function NumberCell({ side, no, cell }: { side: 'old' | 'new'; no: number | undefined; cell: DiffAnnotations['cell'] }) {
+  return (
+    <span className="diff-no" data-side={side} data-no={no} {...(no !== undefined ? cell?.(side, no) : undefined)}>
+      {no ?? ''}
+    </span>
+  )
+}
+
+function Half({ line, side, selected, cell }: { line: DiffLine | null; side: 'old' | 'new'; selected: boolean; cell: DiffAnnotations['cell'] }) {
   if (!line) return <div className="diff-half diff-empty" />
   const kind = line.kind === 'ctx' ? 'ctx' : line.kind
   const no = side === 'old' ? line.oldNo : line.newNo
   return (
     <div className={`diff-half diff-${kind}${selected ? ' diff-selected' : ''}`} data-side={side} data-old={side === 'old' ? no : undefined} data-new={side === 'new' ? no : undefined}>
-      <span className="diff-no" data-side={side} data-no={no}>
-        {no ?? ''}
-      </span>
+      <NumberCell side={side} no={no} cell={cell} />
       <span className="diff-mark">{MARK[line.kind as 'add' | 'del' | 'ctx']}</span>
       <span className="diff-text">{line.text}</span>
     </div>

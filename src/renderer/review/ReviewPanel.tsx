@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react'
 import type { ChangedFile, Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { DiffView, diffBodyLines, type DiffAnnotations, type RowNumbers } from '../agent/DiffView'
@@ -95,35 +95,22 @@ export function ReviewPanel({ lane, onClose }: Props) {
 
   // ---- the line number cells: one tab stop among them (roving tabindex), arrows move it
   const diffRef = useRef<HTMLDivElement>(null)
-  const cursor = useRef<{ side: Side; no: number } | null>(null)
+  const [cursor, setCursor] = useState<{ side: Side; no: number } | null>(null)
   const cellAt = (side: Side, no: number) => diffRef.current?.querySelector<HTMLElement>(`.diff-no[data-side="${side}"][data-no="${no}"]`) ?? null
   const moveCursor = (cell: HTMLElement, focus: boolean) => {
-    for (const c of diffRef.current?.querySelectorAll<HTMLElement>('.diff-no[tabindex="0"]') ?? []) c.tabIndex = -1
-    cell.tabIndex = 0
-    cursor.current = { side: cell.dataset.side as Side, no: Number(cell.dataset.no) }
+    setCursor({ side: cell.dataset.side as Side, no: Number(cell.dataset.no) })
     if (focus) cell.focus()
   }
+  // The cursor's line while this diff has it, else the first new-side line (or old-side, for a deletion).
+  const tabStop = useMemo(() => {
+    const has = (side: Side, no: number) => lines.some((l) => (side === 'old' ? l.oldNo : l.newNo) === no)
+    if (cursor && has(cursor.side, cursor.no)) return cursor
+    const first = lines.find((l) => l.newNo !== undefined) ?? lines.find((l) => l.oldNo !== undefined)
+    if (!first) return null
+    return first.newNo !== undefined ? { side: 'new' as const, no: first.newNo } : { side: 'old' as const, no: first.oldNo! }
+  }, [cursor, lines])
   /** Back to the line the user was on when the comment box closes (else focus would fall out of the panel). */
-  const focusCursor = () => ((cursor.current && cellAt(cursor.current.side, cursor.current.no)) || root.current)?.focus()
-  // DiffView draws the cells; they become focusable and named here, after each new diff or layout.
-  useLayoutEffect(() => {
-    const cells = [...(diffRef.current?.querySelectorAll<HTMLElement>('.diff-no') ?? [])]
-    for (const cell of cells) {
-      if (cell.dataset.no === undefined) {
-        // A row reused for a line without a number on this side.
-        cell.removeAttribute('tabindex')
-        cell.removeAttribute('role')
-        cell.removeAttribute('aria-label')
-      } else {
-        cell.tabIndex = -1
-        cell.setAttribute('role', 'button')
-        cell.setAttribute('aria-label', lineCellLabel(cell.dataset.side as Side, Number(cell.dataset.no)))
-      }
-    }
-    const numbered = cells.filter((c) => c.dataset.no !== undefined)
-    const stop = (cursor.current && cellAt(cursor.current.side, cursor.current.no)) || numbered.find((c) => c.dataset.side === 'new') || numbered[0]
-    if (stop) moveCursor(stop, false)
-  }, [file, split])
+  const focusCursor = () => ((tabStop && cellAt(tabStop.side, tabStop.no)) || root.current)?.focus()
 
   const onDiffKeyDown = (e: KeyboardEvent) => {
     const cell = (e.target as HTMLElement).closest<HTMLElement>('.diff-no[data-no]')
@@ -243,6 +230,11 @@ export function ReviewPanel({ lane, onClose }: Props) {
   const annotations: DiffAnnotations | undefined = file
     ? {
         selected: (n) => inSelection(selection, file.path, n),
+        cell: (side, no) => ({
+          tabIndex: tabStop?.side === side && tabStop.no === no ? 0 : -1,
+          role: 'button',
+          'aria-label': lineCellLabel(side, no),
+        }),
         hunkAction: (hunk) => (
           <ConfirmButton label="Discard hunk" question="Discard this hunk?" confirm="Discard" disabled={busy !== null} onConfirm={() => void discard(file.path, hunk)} />
         ),
