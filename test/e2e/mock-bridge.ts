@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import type { AgentInfo, Lane, Profile, Settings, Workspace } from '../../src/shared/contract'
 import type { LaneEvent, LaneEventBody } from '../../src/shared/events'
 
@@ -115,6 +115,15 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
 }
 
 /** Appends events to a lane as the agent would, live. */
+/** Opens the app on `world` and waits for its first lane's structured view. */
+export async function openStructuredLane(page: Page, url: string, world: MockWorld) {
+  await installMockBridge(page, world)
+  await page.goto(url)
+  const lane = page.locator('.lane').first()
+  await expect(lane.locator('.structured')).toBeVisible()
+  return lane
+}
+
 export async function pushEvents(page: Page, laneId: string, bodies: LaneEventBody[]): Promise<void> {
   await page.evaluate(
     ({ laneId, bodies }) => {

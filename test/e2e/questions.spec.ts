@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import type { LaneEventBody } from '../../src/shared/events'
 import { expect, test } from './fixtures'
-import { installMockBridge, mockCalls, mockLane, mockProfile, pushEvents, stamp, type MockWorld } from './mock-bridge'
+import { openStructuredLane, mockCalls, mockLane, mockProfile, pushEvents, stamp, type MockWorld } from './mock-bridge'
 
 /**
  * Questions an agent asks (Claude's AskUserQuestion, Codex's request_user_input, pi's dialogs), against
@@ -50,13 +50,7 @@ function world(events: LaneEventBody[]): MockWorld {
   }
 }
 
-async function open(page: Page, server: { url: string }, w: MockWorld) {
-  await installMockBridge(page, w)
-  await page.goto(server.url)
-  const lane = page.locator('.lane').first()
-  await expect(lane.locator('.structured')).toBeVisible()
-  return lane
-}
+const open = (page: Page, server: { url: string }, w: MockWorld) => openStructuredLane(page, server.url, w)
 
 const approvals = async (page: Page) => (await mockCalls(page)).filter((c) => c.method === 'lanes.approve').map((c) => c.input)
 

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import type { LaneEventBody } from '../../src/shared/events'
 import { expect, test } from './fixtures'
-import { installMockBridge, mockCalls, mockLane, mockProfile, pushEvents, stamp, type MockWorld } from './mock-bridge'
+import { installMockBridge, mockCalls, openStructuredLane, mockLane, mockProfile, pushEvents, stamp, type MockWorld } from './mock-bridge'
 
 /**
  * The structured lane view driven by a scripted host (see mock-bridge.ts): every kind of
@@ -76,13 +76,7 @@ function world(status: 'ready' | 'busy' | 'waiting' | 'sleeping' = 'waiting', ev
   }
 }
 
-async function open(page: Page, server: { url: string }, w: MockWorld) {
-  await installMockBridge(page, w)
-  await page.goto(server.url)
-  const lane = page.locator('.lane').first()
-  await expect(lane.locator('.structured')).toBeVisible()
-  return lane
-}
+const open = (page: Page, server: { url: string }, w: MockWorld) => openStructuredLane(page, server.url, w)
 
 test('every kind of item renders; approving sends lanes.approve and the card says who chose what', async ({ page, server }) => {
   const lane = await open(page, server, world())
