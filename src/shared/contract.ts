@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Answers, LaneEvent, LaneStatus, Usage } from './events'
+import { Answers, LaneEvent, LaneModes, LaneStatus, Usage } from './events'
 
 /**
  * The one contract between main and renderer. Every method and stream is declared here once;
@@ -107,6 +107,8 @@ export const Lane = z.object({
   pid: z.number().int().optional(),
   /** Tokens and cost so far, where the agent reports them. */
   usage: Usage.optional(),
+  /** The agent's modes (plan, accept edits …) where it has them; `current` is also what a wake restores. */
+  modes: LaneModes.optional(),
   /** A lane that runs an agent's own login command in a terminal, for a profile. */
   purpose: z.enum(['work', 'login']).optional(),
   /** Started from the tray: runs its prompt to completion without the window, then sleeps. */
@@ -291,6 +293,8 @@ export const methods = {
   /** Wakes a sleeping lane or restarts an exited or failed one, without sending anything. */
   'lanes.start': { input: LaneRef, output: Lane },
   'lanes.interrupt': { input: LaneRef, output: Ok },
+  /** Switches the agent to one of its modes (`lane.modes.available`); a sleeping lane wakes in it. */
+  'lanes.setMode': { input: LaneRef.extend({ modeId: z.string().min(1).max(128) }), output: Lane },
   /** Answers an `approval.requested` event with one of its options (and, for questions, the answers). */
   'lanes.approve': {
     input: LaneRef.extend({ requestId: z.string().min(1).max(256), optionId: z.string().min(1).max(256), answers: Answers.optional() }),

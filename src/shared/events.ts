@@ -46,6 +46,12 @@ export type Question = z.infer<typeof Question>
 export const Answers = z.record(z.string().max(512), z.array(z.string().max(100_000)).max(64))
 export type Answers = z.infer<typeof Answers>
 
+/** A way of working an agent offers (Claude's permission modes, an ACP session mode such as Gemini's "Plan"). */
+export const AgentMode = z.object({ id: z.string(), name: z.string(), description: z.string().optional() })
+/** The modes an agent offers and the one it is in. */
+export const LaneModes = z.object({ current: z.string(), available: z.array(AgentMode) })
+export type LaneModes = z.infer<typeof LaneModes>
+
 /** What a tool does, so policies and the UI can tell reading from writing. */
 export const ToolKind = z.enum(['read', 'search', 'edit', 'execute', 'fetch', 'think', 'other'])
 
@@ -109,6 +115,8 @@ export const LaneEventBody = z.discriminatedUnion('type', [
     /** The answers given (a secret question's as `•••`). */
     answers: Answers.optional(),
   }),
+  /** The agent's modes, or a change of its current one. */
+  z.object({ type: z.literal('modes'), ...LaneModes.shape }),
   z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
   z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional() }),
   /** Something went wrong that the user should see; `fatal` ones fail the lane. */

@@ -131,6 +131,28 @@ describe('claude (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
+  it('in plan mode it changes nothing; the mode is switched live and kept across a wake', async () => {
+    const lane = await newLane(auto)
+    expect(h.core.lanes.get(lane.id).record.modes).toMatchObject({ current: 'default', available: [{ id: 'default' }, { id: 'acceptEdits' }, { id: 'plan' }] })
+    await h.core.lanes.setMode(lane.id, 'plan')
+    const planned = await turn(lane.id, 'RUN:echo planned > plan-mode.txt')
+    expect(planned.done.outcome).toBe('completed')
+    expect(existsSync(path.join(h.core.folder, 'plan-mode.txt'))).toBe(false)
+    expect(h.core.lanes.get(lane.id).record.modes?.current).toBe('plan')
+
+    // Reaped and woken: the new process starts in plan mode (--permission-mode plan) and still writes nothing.
+    await h.core.lanes.reapIdle(Date.now() + 10 * 3600_000)
+    const woken = await turn(lane.id, 'RUN:echo woken > plan-mode.txt')
+    expect(find(woken.events, 'process.started')[0].command).toContain('--permission-mode plan')
+    expect(existsSync(path.join(h.core.folder, 'plan-mode.txt'))).toBe(false)
+
+    await h.core.lanes.setMode(lane.id, 'default')
+    const ran = await turn(lane.id, 'RUN:echo ran > plan-mode.txt')
+    expect(ran.done.outcome).toBe('completed')
+    expect(readFileSync(path.join(h.core.folder, 'plan-mode.txt'), 'utf8')).toBe('ran\n')
+    await h.core.lanes.stop(lane.id)
+  })
+
   it('an interrupt mid-stream ends the turn as interrupted; the lane is ready and the next prompt works', async () => {
     const lane = await newLane()
     const after = mark(h, lane.id)

@@ -99,6 +99,22 @@ describe('Gemini CLI over ACP (real agent, fake LLM)', () => {
     expect(deltas(laneId, after)).toMatch(/canceled by the user/)
   })
 
+  it('its modes reach the lane; plan mode is switched to, privileged modes are refused with Gemini’s reason', async () => {
+    const modes = h.core.lanes.get(laneId).record.modes
+    expect(modes?.current).toBe('default')
+    expect(modes?.available.map((m) => m.id)).toEqual(expect.arrayContaining(['default', 'autoEdit', 'yolo', 'plan']))
+    // Gemini allows YOLO only in a folder the user trusted in Gemini itself; Switchyard does not trust for them.
+    await expect(h.core.lanes.setMode(laneId, 'yolo')).rejects.toMatchObject({ code: 'unsupported', message: expect.stringContaining('untrusted folder') })
+    expect(h.core.lanes.get(laneId).record.modes?.current).toBe('default')
+    await h.core.lanes.setMode(laneId, 'plan')
+    expect(h.core.lanes.get(laneId).record.modes?.current).toBe('plan')
+    const after = await prompt(laneId, 'RUN:echo planned > planned.txt')
+    const done = await turnDone(h, laneId, after)
+    expect(done.outcome).toBe('completed')
+    expect(existsSync(path.join(h.core.folder, 'planned.txt'))).toBe(false)
+    await h.core.lanes.setMode(laneId, 'default')
+  })
+
   it('interrupt mid-stream ends the turn at once; the next prompt works', async () => {
     const after = await prompt(laneId, 'SLOW:40')
     await waitEvent(laneId, 'text.delta', after)

@@ -92,6 +92,17 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
             w.lanes = w.lanes.filter((l) => l.id !== input.laneId)
             for (const s of subs.values()) if (s.stream === 'lanes.status') s.cb({ type: 'removed', laneId: input.laneId })
             return ok({ ok: true })
+          // As Gemini in a folder it does not trust: privileged modes are refused.
+          case 'lanes.setMode': {
+            const lane = w.lanes.find((l) => l.id === input.laneId)
+            if (!lane?.modes) return Promise.resolve({ ok: false, error: { code: 'unsupported', message: 'mock: no modes' } })
+            if (input.modeId === 'yolo') {
+              return Promise.resolve({ ok: false, error: { code: 'unsupported', message: 'The agent did not switch to YOLO: Cannot enable privileged approval modes in an untrusted folder.' } })
+            }
+            lane.modes = { ...lane.modes, current: input.modeId }
+            for (const s of subs.values()) if (s.stream === 'lanes.status') s.cb({ type: 'upsert', lane })
+            return ok(lane)
+          }
           case 'lanes.interrupt':
           case 'lanes.resize':
             return ok({ ok: true })
@@ -114,7 +125,6 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
   }, world)
 }
 
-/** Appends events to a lane as the agent would, live. */
 /** Opens the app on `world` and waits for its first lane's structured view. */
 export async function openStructuredLane(page: Page, url: string, world: MockWorld) {
   await installMockBridge(page, world)
@@ -124,6 +134,7 @@ export async function openStructuredLane(page: Page, url: string, world: MockWor
   return lane
 }
 
+/** Appends events to a lane as the agent would, live. */
 export async function pushEvents(page: Page, laneId: string, bodies: LaneEventBody[]): Promise<void> {
   await page.evaluate(
     ({ laneId, bodies }) => {

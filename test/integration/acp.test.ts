@@ -239,6 +239,40 @@ describe('ACP lanes (fake ACP agent on the SDK)', () => {
     expect(readdirSync(t.sessions)).toHaveLength(1)
   })
 
+  it('the agent’s modes reach the lane; switching one takes effect, survives a wake, and bad ids are refused', async () => {
+    const t = setup()
+    const lane = await t.lane()
+    expect(t.c.lanes.get(lane.id).record.modes).toMatchObject({ current: 'default', available: [{ id: 'default' }, { id: 'autoEdit' }, { id: 'yolo' }, { id: 'plan', name: 'Plan', description: 'Read-only mode' }] })
+    const switched = await t.c.lanes.setMode(lane.id, 'plan')
+    expect(switched.modes?.current).toBe('plan')
+    expect((await t.turn(lane.id, 'MODE')).text).toBe('MODE: plan')
+    await expect(t.c.lanes.setMode(lane.id, 'turbo')).rejects.toMatchObject({ code: 'invalid_input' })
+
+    // Reaped, the choice is kept; woken, the new process is put back in it.
+    await t.c.lanes.reapIdle(Date.now() + 10 * 3600_000)
+    expect(laneStatus(t.c, lane.id)).toBe('sleeping')
+    expect(t.c.lanes.get(lane.id).record.modes?.current).toBe('plan')
+    expect((await t.turn(lane.id, 'MODE')).text).toBe('MODE: plan')
+
+    // Chosen while asleep: the wake starts in it.
+    await t.c.lanes.reapIdle(Date.now() + 20 * 3600_000)
+    await t.c.lanes.setMode(lane.id, 'autoEdit')
+    expect(laneStatus(t.c, lane.id)).toBe('sleeping')
+    expect((await t.turn(lane.id, 'MODE')).text).toBe('MODE: autoEdit')
+
+    // The agent changing mode on its own is reported too.
+    const { after } = await t.turn(lane.id, 'GO_PLAN')
+    expect(t.find(lane.id, 'modes', after)).toMatchObject({ current: 'plan' })
+    expect(t.c.lanes.get(lane.id).record.modes?.current).toBe('plan')
+  })
+
+  it('a lane whose agent has no modes refuses a mode switch', async () => {
+    core = testCore()
+    const shell = core.profile()
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: shell.id })
+    await expect(core.lanes.setMode(lane.id, 'plan')).rejects.toMatchObject({ code: 'unsupported' })
+  })
+
   it('a resume token the agent no longer knows starts a new conversation and says so', async () => {
     const t = setup()
     const lane = await t.lane()

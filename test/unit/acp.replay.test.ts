@@ -173,8 +173,10 @@ describe('ACP adapter on recorded Gemini CLI traffic', () => {
   it('gemini-acp-2-load: session/load, its replayed history kept out of the lane, then a new turn', async () => {
     const p = play('gemini-acp-2-load.io.log', '33bcacd0-018d-4895-a2ff-d23be688f989')
     const session = await p.start()
-    // Gemini replays the whole conversation as updates, most of them after answering session/load.
-    expect(p.events.map((e) => e.type)).toEqual(['process.started'])
+    // Gemini replays the whole conversation as updates, most of them after answering session/load:
+    // the lane gets none of it, only the session's modes from the answer.
+    expect(p.events.map((e) => e.type)).toEqual(['process.started', 'modes'])
+    expect(one(p.events, 'modes')[0]).toMatchObject({ current: 'default', available: expect.arrayContaining([{ id: 'plan', name: 'Plan', description: 'Read-only mode' }]) })
     const t = await p.turn(session, 'after resume')
     expect(textOf(t)).toBe('MOCK_TEXT_OK: after resume')
     expect(one(t, 'message').map((m) => m.text)).toEqual(['MOCK_TEXT_OK: after resume'])

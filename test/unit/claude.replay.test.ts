@@ -177,6 +177,22 @@ describe('claude protocol details', () => {
     expect(writes.at(-1).response.response).toEqual({ behavior: 'deny', message: 'The user declined to answer.' })
   })
 
+  it('reports its permission modes; a switch is a set_permission_mode request, and the CLI’s own switches are followed', async () => {
+    const { p, events, writes } = setup()
+    p.startedIn('plan')
+    expect(of(events, 'modes')).toEqual([{ type: 'modes', current: 'plan', available: expect.arrayContaining([expect.objectContaining({ id: 'acceptEdits' })]) }])
+    const switched = p.setMode('acceptEdits')
+    expect(writes.at(-1)).toEqual({ type: 'control_request', request_id: expect.any(String), request: { subtype: 'set_permission_mode', mode: 'acceptEdits' } })
+    p.onMessage({ type: 'control_response', response: { subtype: 'success', request_id: writes.at(-1).request_id, response: {} } })
+    await switched
+    expect(of(events, 'modes').at(-1)).toMatchObject({ current: 'acceptEdits' })
+    // Approving a plan takes the CLI out of plan mode by itself: the next turn's init says so.
+    p.onMessage({ type: 'system', subtype: 'init', session_id: 's1', permissionMode: 'default' })
+    expect(of(events, 'modes').at(-1)).toMatchObject({ current: 'default' })
+    p.onMessage({ type: 'system', subtype: 'init', session_id: 's1', permissionMode: 'default' })
+    expect(of(events, 'modes')).toHaveLength(3)
+  })
+
   it('ExitPlanMode asks to approve the plan, showing it', () => {
     const { p, events } = setup()
     p.onMessage({ type: 'control_request', request_id: 'x1', request: { subtype: 'can_use_tool', tool_name: 'ExitPlanMode', input: { plan: '1. Read\n2. Write' }, permission_suggestions: [] } })

@@ -330,6 +330,9 @@ export function App({ bridge, ws }: AppProps) {
       case 'interruptLane':
         client.call('lanes.interrupt', { laneId: command.laneId }).catch(reportError)
         return
+      case 'setMode':
+        client.call('lanes.setMode', { laneId: command.laneId, modeId: command.modeId }).catch(reportError)
+        return
     }
   }
 

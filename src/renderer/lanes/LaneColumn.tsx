@@ -3,6 +3,7 @@ import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { TerminalView } from '../terminal/TerminalView'
 import { StructuredView } from '../agent/StructuredView'
 import { usageParts, usageTitle } from '../agent/format'
+import { ModeSelect } from './ModeSelect'
 import { StatusBadge } from './StatusBadge'
 import { exitSummary, isEnded, isRunning } from './lane-state'
 import { LaneGitInfo } from '../review/LaneGit'
@@ -89,6 +90,7 @@ export function LaneColumn(props: Props) {
             {profile?.name ?? lane.kind}
           </span>
           {lane.purpose === 'login' && <span className="lane-tag">login</span>}
+          <ModeSelect lane={lane} />
           <LaneGitInfo lane={lane} />
           {lane.pid !== undefined && isRunning(lane.status) && usage.length === 0 && (
             <>

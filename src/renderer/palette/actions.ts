@@ -16,6 +16,7 @@ export type PaletteCommand =
   | { type: 'stopLane'; laneId: string }
   | { type: 'restartLane'; laneId: string }
   | { type: 'interruptLane'; laneId: string }
+  | { type: 'setMode'; laneId: string; modeId: string }
   | { type: 'selectWorkspace'; workspaceId: string }
 
 export interface PaletteAction {
@@ -85,6 +86,17 @@ export function buildActions(s: PaletteState): PaletteAction[] {
         keywords: 'restart start wake',
         group: 'Focused lane',
         command: { type: 'restartLane', laneId },
+      })
+    }
+    for (const mode of focused.modes?.available ?? []) {
+      if (mode.id === focused.modes?.current) continue
+      out.push({
+        id: `mode:${mode.id}`,
+        title: `Switch ${name} to ${mode.name} mode`,
+        hint: mode.description,
+        keywords: `mode plan permission ${mode.id}`,
+        group: 'Focused lane',
+        command: { type: 'setMode', laneId, modeId: mode.id },
       })
     }
     out.push({ id: 'close', title: `Close ${name}`, keywords: 'remove delete lane', shortcut: key('closeLane'), group: 'Focused lane', command: { type: 'closeLane', laneId } })

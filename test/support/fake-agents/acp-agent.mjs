@@ -16,6 +16,8 @@
 //   MALFORMED          a line that is not JSON
 //   HUGE:<bytes>       one update line longer than <bytes>
 //   EXIT_IN_APPROVAL   asks permission, then exits 2 without waiting for the answer
+//   MODE               MODE: <the session's current mode> (modes as Gemini's: default, autoEdit, yolo, plan)
+//   GO_PLAN            the agent switches itself to plan mode (current_mode_update), then MODE: plan
 // Env: FAKE_ACP_HOME (where sessions are kept; default a temp dir); FAKE_ACP_NEEDS_AUTH=1: the agent
 // advertises an auth method satisfied by the env var FAKE_ACP_KEY and refuses session/new until authenticated.
 import { randomUUID } from 'node:crypto'
@@ -29,6 +31,14 @@ const HOME = process.env.FAKE_ACP_HOME ?? path.join(os.tmpdir(), 'switchyard-fak
 mkdirSync(HOME, { recursive: true })
 const NEEDS_AUTH = process.env.FAKE_ACP_NEEDS_AUTH === '1'
 let authenticated = !NEEDS_AUTH
+
+const MODES = [
+  { id: 'default', name: 'Default', description: 'Prompts for approval' },
+  { id: 'autoEdit', name: 'Auto Edit', description: 'Auto-approves edit tools' },
+  { id: 'yolo', name: 'YOLO', description: 'Auto-approves all tools' },
+  { id: 'plan', name: 'Plan', description: 'Read-only mode' },
+]
+const modeState = (s) => ({ currentModeId: s.mode ?? 'default', availableModes: MODES })
 
 const file = (id) => path.join(HOME, `${id.replace(/[^\w-]/g, '')}.json`)
 const load = (id) => {
@@ -66,8 +76,15 @@ const app = acp
   .onRequest(acp.methods.agent.session.new, ({ params }) => {
     if (!authenticated) throw acp.RequestError.authRequired()
     const sessionId = randomUUID()
-    save(sessionId, { cwd: params.cwd, history: [] })
-    return { sessionId }
+    save(sessionId, { cwd: params.cwd, history: [], mode: 'default' })
+    return { sessionId, modes: modeState({}) }
+  })
+  .onRequest(acp.methods.agent.session.setMode, async ({ params, client }) => {
+    const s = load(params.sessionId)
+    if (!s) throw acp.RequestError.resourceNotFound(params.sessionId)
+    if (!MODES.some((m) => m.id === params.modeId)) throw acp.RequestError.invalidParams(undefined, `no mode ${params.modeId}`)
+    save(params.sessionId, { ...s, mode: params.modeId })
+    return {}
   })
   .onRequest(acp.methods.agent.session.load, ({ params, client }) => {
     const s = load(params.sessionId)
@@ -79,7 +96,9 @@ const app = acp
         await client.notify(acp.methods.client.session.update, { sessionId: params.sessionId, update: { sessionUpdate, content: { type: 'text', text: h.text } } })
       }
     })
-    return {}
+    // A loaded session starts in the default mode again: the client restores its own.
+    save(params.sessionId, { ...s, mode: 'default' })
+    return { modes: modeState({}) }
   })
   .onNotification(acp.methods.agent.session.cancel, ({ params }) => running.get(params.sessionId)?.abort())
   .onRequest(acp.methods.agent.session.prompt, async ({ params, client }) => {
@@ -117,6 +136,12 @@ const OPTIONS = [
 
 async function respond(client, sessionId, s, text, signal) {
   let m
+  if (/GO_PLAN/.test(text)) {
+    s.mode = 'plan'
+    save(sessionId, s)
+    await update(client, sessionId, { sessionUpdate: 'current_mode_update', currentModeId: 'plan' })
+  }
+  if (/MODE/.test(text)) return say(client, sessionId, `MODE: ${load(sessionId)?.mode ?? 'default'}`, signal)
   if ((m = /SLOW:(\d+)/.exec(text))) {
     let out = ''
     for (let i = 1; i <= Number(m[1]) && !signal.aborted; i++) {

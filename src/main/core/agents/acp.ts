@@ -289,6 +289,7 @@ class AcpSession implements AgentSession {
   private replaying = false
   private lastUpdateAt = 0
   private lastCostUsd: number | undefined
+  private modes: acp.SessionModeState | undefined
 
   static async start(spec: LaunchSpec, cb: AdapterCallbacks, opts: AcpAdapterOptions): Promise<AgentSession> {
     const child = spawnInGroup(spec.command, spec.args, { cwd: spec.cwd, env: spec.env })
@@ -483,16 +484,18 @@ class AcpSession implements AgentSession {
     if (resume && (caps.sessionCapabilities?.resume || caps.loadSession)) {
       try {
         if (caps.sessionCapabilities?.resume) {
-          await agent.request(acp.methods.agent.session.resume, { sessionId: resume, cwd, mcpServers: [] })
+          const resumed = await agent.request(acp.methods.agent.session.resume, { sessionId: resume, cwd, mcpServers: [] })
           this.sessionId = resume
+          await this.adoptModes(resumed?.modes)
         } else {
           if (init.agentInfo?.name === 'gemini-cli') {
             sidestepGeminiSameMinuteBug(this.spec.env.GEMINI_CLI_HOME || this.spec.env.HOME || os.homedir(), resume)
           }
           this.sessionId = resume
           this.replaying = true
-          await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: [] })
+          const loaded = await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: [] })
           await this.replayDrained()
+          await this.adoptModes(loaded?.modes)
         }
         return
       } catch (err) {
@@ -506,6 +509,7 @@ class AcpSession implements AgentSession {
     try {
       const created = await agent.request(acp.methods.agent.session.new, { cwd, mcpServers: [] })
       this.sessionId = created.sessionId
+      await this.adoptModes(created.modes)
     } catch (err) {
       if (err instanceof acp.RequestError && err.code === -32000) {
         throw new Error(`The agent needs you to log in (${describe(err)}): use the profile's login, or set its API key in the profile's env`)
@@ -513,6 +517,40 @@ class AcpSession implements AgentSession {
       throw err
     }
     this.cb.setResumeToken(this.sessionId)
+  }
+
+  /** The session's modes, as the agent reports them; a woken lane goes back to the mode it was in. */
+  private async adoptModes(state: acp.SessionModeState | null | undefined): Promise<void> {
+    if (!state?.availableModes?.length) return
+    this.modes = state
+    const wanted = this.spec.mode
+    if (wanted && wanted !== state.currentModeId && state.availableModes.some((m) => m.id === wanted)) {
+      try {
+        await this.setMode(wanted)
+        return
+      } catch (err) {
+        this.cb.emit({ type: 'error', message: `Could not switch the agent back to mode ${wanted}: ${describe(err)}` })
+      }
+    }
+    this.emitModes()
+  }
+
+  async setMode(modeId: string): Promise<void> {
+    try {
+      await this.conn.agent.request(acp.methods.agent.session.setMode, { sessionId: this.sessionId, modeId })
+    } catch (err) {
+      // The agent's reason ("Cannot enable privileged approval modes in an untrusted folder"), not just "Internal error".
+      throw new Error(describe(err))
+    }
+    if (this.modes) this.modes = { ...this.modes, currentModeId: modeId }
+    this.emitModes()
+  }
+
+  private emitModes(): void {
+    const m = this.modes
+    if (!m) return
+    const available = m.availableModes.map((a) => ({ id: a.id, name: a.name, ...(a.description ? { description: a.description } : {}) }))
+    this.cb.emit({ type: 'modes', current: m.currentModeId, available })
   }
 
   /** An auth method the profile can satisfy from its env, e.g. Gemini's API key. */
@@ -687,13 +725,19 @@ class AcpSession implements AgentSession {
         if (delta > 0) this.cb.emit({ type: 'usage', turn: { costUsd: delta } })
         return
       }
+      case 'current_mode_update':
+        if (this.modes && u.currentModeId !== this.modes.currentModeId) {
+          this.modes = { ...this.modes, currentModeId: u.currentModeId }
+          this.emitModes()
+        }
+        return
       case 'notice':
         if (u.severity === 'error' || u.severity === 'warning') {
           this.cb.emit({ type: 'error', message: [u.title, u.description].filter(Boolean).join(': ') })
         }
         return
       default:
-        // user_message_chunk (our own prompt echoed), commands, modes, config, session info: nothing new to show.
+        // user_message_chunk (our own prompt echoed), commands, config, session info: nothing new to show.
         return
     }
   }

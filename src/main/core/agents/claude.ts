@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import type { Answers, LaneEventBody, Question } from '../../../shared/events'
+import type { Answers, LaneEventBody, LaneModes, Question } from '../../../shared/events'
 import { encodeJsonl, JsonlReader } from '../transport/jsonl'
 import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
 import type { AgentAdapter, AgentSession } from './types'
@@ -35,6 +35,13 @@ const ALLOW = 'allow'
 const ALLOW_ALWAYS = 'allow_always'
 const DENY = 'deny'
 const ANSWER = 'answer'
+
+/** Claude's permission modes a lane offers (bypassPermissions is left out: no approvals at all, and refused for root). */
+export const CLAUDE_MODES: LaneModes['available'] = [
+  { id: 'default', name: 'Ask', description: 'Asks before edits and commands' },
+  { id: 'acceptEdits', name: 'Accept edits', description: 'Edits files without asking; asks before commands' },
+  { id: 'plan', name: 'Plan', description: 'Reads and plans; changes nothing until you approve the plan' },
+]
 
 const KINDS: Record<string, ToolKind> = {
   Bash: 'execute', BashOutput: 'execute', KillShell: 'execute', KillBash: 'execute', Monitor: 'execute',
@@ -156,8 +163,27 @@ export class ClaudeProtocol {
   private readonly replies = new Map<string, { resolve: (r: Json) => void; reject: (e: Error) => void }>()
   private readonly approvals = new Map<string, PendingApproval>()
   private readonly declined = new Set<string>()
+  private mode = 'default'
 
   constructor(private readonly sink: TranslatorSink) {}
+
+  /** The mode the CLI was started in (`--permission-mode`): reported as the lane's modes. */
+  startedIn(mode: string): void {
+    this.mode = mode
+    this.sink.emit({ type: 'modes', current: mode, available: CLAUDE_MODES })
+  }
+
+  async setMode(mode: string): Promise<void> {
+    await this.request({ subtype: 'set_permission_mode', mode })
+    this.noteMode(mode)
+  }
+
+  /** The CLI changes mode on its own too (approving a plan leaves plan mode): each turn's init says which. */
+  private noteMode(mode: unknown): void {
+    if (typeof mode !== 'string' || mode === this.mode || !CLAUDE_MODES.some((m) => m.id === mode)) return
+    this.mode = mode
+    this.sink.emit({ type: 'modes', current: mode, available: CLAUDE_MODES })
+  }
 
   get busy(): boolean {
     return this.turnOpen
@@ -231,6 +257,7 @@ export class ClaudeProtocol {
       case 'system':
         if (m.subtype === 'init') {
           this.noteSession(m.session_id)
+          this.noteMode(m.permissionMode)
           // A turn the CLI starts on its own: a message we sent mid-turn that it queued as a new turn.
           if (!this.turnOpen) this.openTurn()
         }
@@ -459,6 +486,8 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
     kindEnv: () => ({}),
     async start(spec, cb) {
       const args = [...spec.args, ...PROTOCOL_ARGS]
+      const mode = CLAUDE_MODES.some((m) => m.id === spec.mode) ? spec.mode! : 'default'
+      if (mode !== 'default') args.push('--permission-mode', mode)
       if (spec.resume) {
         // A session that is gone (config dir wiped) would make the CLI exit at once, on every wake.
         if (sessionExists(spec.env.CLAUDE_CONFIG_DIR ?? spec.configDir, spec.resume)) args.push('--resume', spec.resume)
@@ -530,6 +559,7 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
           protocol.initialize().then(() => resolve(), early)
         })
         ready = true
+        protocol.startedIn(mode)
       } catch (err) {
         child.stdin.end()
         await stopTree(pid, { graceMs: 500 })
@@ -544,6 +574,7 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
         interrupt: () => protocol.interrupt(),
         approve: (requestId, optionId, answers) => protocol.approve(requestId, optionId, answers),
         resize: () => {},
+        setMode: (modeId) => protocol.setMode(modeId),
         async stop() {
           if (reported) return
           stopping = true

@@ -14,6 +14,8 @@ export interface LaunchSpec {
   rows: number
   /** What the adapter passed to `setResumeToken` earlier: continue that conversation. */
   resume?: string
+  /** The mode the lane was in (a wake restores it), if the agent has modes. */
+  mode?: string
 }
 
 export interface AdapterCallbacks {
@@ -33,6 +35,8 @@ export interface AgentSession {
   /** Answers an `approval.requested` this session emitted; `answers` (checked by the lane) come with a request's questions. */
   approve(requestId: string, optionId: string, answers?: Answers): void | Promise<void>
   resize(cols: number, rows: number): void
+  /** Switches the agent's mode; resolves once it took it (and emitted `modes`). Absent: no modes. */
+  setMode?(modeId: string): Promise<void>
   /** Stops the whole process tree (protocol shutdown first where there is one). */
   stop(): Promise<void>
 }

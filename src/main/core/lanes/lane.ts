@@ -103,6 +103,10 @@ export class Lane {
       this.pendingApprovals.clear()
     }
     if (body.type === 'usage') this.addUsage(body)
+    if (body.type === 'modes') {
+      this.record = { ...this.record, modes: { current: body.current, available: body.available } }
+      this.deps.onRecord(this.record)
+    }
     if (body.type === 'approval.requested') {
       this.pendingApprovals.set(body.requestId, body)
       const optionId = policyDecision(this.deps.policy(), body)
@@ -199,6 +203,30 @@ export class Lane {
     if (recordInput) this.emit({ type: 'input', text: input })
     else this.record = { ...this.record, lastActivityAt: this.deps.now() }
     await this.session.send(input)
+  }
+
+  /**
+   * Switches the agent's mode. A running agent switches now (it reports the change with a `modes`
+   * event); a sleeping or stopped one keeps the choice for its next start.
+   */
+  async setMode(modeId: string): Promise<void> {
+    const modes = this.record.modes
+    if (!modes) throw new AppError('unsupported', `Lane ${this.id}'s agent has no modes`)
+    if (!modes.available.some((m) => m.id === modeId)) {
+      throw new AppError('invalid_input', `Lane ${this.id}'s agent has no mode ${modeId}`, { modes: modes.available.map((m) => m.id) })
+    }
+    if (this.starting) await this.starting
+    if (this.session?.setMode) {
+      try {
+        await this.session.setMode(modeId)
+      } catch (err) {
+        const name = modes.available.find((m) => m.id === modeId)?.name ?? modeId
+        throw new AppError('unsupported', `The agent did not switch to ${name}: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    } else {
+      this.record = { ...this.record, modes: { ...modes, current: modeId } }
+      this.deps.onRecord(this.record)
+    }
   }
 
   /** Answers an open approval request with one of its options (and answers to its questions); the decision goes into the transcript. */

@@ -146,6 +146,12 @@ export class LaneManager {
     return this.get(id).interrupt()
   }
 
+  async setMode(id: string, modeId: string): Promise<LaneRecord> {
+    const lane = this.get(id)
+    await lane.setMode(modeId)
+    return lane.record
+  }
+
   approve(id: string, requestId: string, optionId: string, answers?: Answers): Promise<void> {
     return this.get(id).approve(requestId, optionId, 'user', answers)
   }
@@ -355,6 +361,17 @@ export class LaneManager {
     })
     const resolved = resolveExecutable(command, env.PATH)
     if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
-    return { laneId: record.id, cwd, command: resolved, args, env, configDir: profile.configDir, cols: record.cols, rows: record.rows, resume }
+    return {
+      laneId: record.id,
+      cwd,
+      command: resolved,
+      args,
+      env,
+      configDir: profile.configDir,
+      cols: record.cols,
+      rows: record.rows,
+      resume,
+      ...(record.modes ? { mode: record.modes.current } : {}),
+    }
   }
 }
