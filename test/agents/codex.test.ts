@@ -126,6 +126,28 @@ describe('codex (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
+  it('in Plan mode it asks the user through request_user_input, even under auto-approve all; the answer reaches the model', async () => {
+    const lane = await newLane()
+    expect(h.core.lanes.get(lane.id).record.modes).toMatchObject({ current: 'default', available: [{ id: 'default' }, { id: 'plan', name: 'Plan' }] })
+    await h.core.lanes.setMode(lane.id, 'plan')
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'ASK:Which database?|Postgres,SQLite')
+    const request = await waitFor('question', () => find(eventsOf(h, lane.id, after), 'approval.requested')[0], 30_000)
+    expect(request.questions).toMatchObject([{ id: 'choice', header: 'Choice', question: 'Which database?', options: [{ label: 'Postgres' }, { label: 'SQLite' }] }])
+    expect(laneStatus(h.core, lane.id)).toBe('waiting')
+    await h.core.lanes.approve(lane.id, request.requestId, 'answer', { choice: ['SQLite'] })
+    const done = await turnDone(h, lane.id, after)
+    expect(done.outcome).toBe('completed')
+    expect(textOf(h, lane.id, after)).toContain('TOOL_DONE:')
+    expect(textOf(h, lane.id, after)).toContain('SQLite')
+
+    // Back in Default mode the tool is gone again, and the lane says so by the model's reply.
+    await h.core.lanes.setMode(lane.id, 'default')
+    const { text } = await turn(lane.id, 'ASK:Again?|Yes,No')
+    expect(text).toContain('unavailable in Default mode')
+    await h.core.lanes.stop(lane.id)
+  })
+
   it('asks before running a command; approving runs it', async () => {
     const lane = await newLane(asking)
     const after = mark(h, lane.id)

@@ -64,10 +64,25 @@ describe('codex adapter (fake app-server)', () => {
     await waitFor('ready', () => laneStatus(t.c, lane.id) === 'ready')
 
     const sent = t.received()
-    expect(sent.map((m) => m.method).slice(0, 4)).toEqual(['initialize', 'initialized', 'thread/start', 'turn/start'])
+    expect(sent.map((m) => m.method).slice(0, 5)).toEqual(['initialize', 'initialized', 'thread/start', 'collaborationMode/list', 'turn/start'])
     expect(sent[0].params.clientInfo.name).toBe('switchyard')
     expect(sent[2].params).toMatchObject({ cwd: t.c.folder, approvalPolicy: 'untrusted', sandbox: 'workspace-write', approvalsReviewer: 'user' })
     expect(sent.some((m) => 'jsonrpc' in m)).toBe(false)
+  })
+
+  it('collaboration modes: the lane gets Default and Plan; each turn/start carries the chosen one, a wake keeps it', async () => {
+    const t = setup()
+    const lane = await t.lane()
+    expect(t.c.lanes.get(lane.id).record.modes).toMatchObject({ current: 'default', available: [{ id: 'default', name: 'Default' }, { id: 'plan', name: 'Plan' }] })
+    await t.c.lanes.setMode(lane.id, 'plan')
+    await t.turn(lane.id, 'plan it')
+    const turnStarts = () => t.received().filter((m) => m.method === 'turn/start')
+    expect(turnStarts().at(-1)?.params.collaborationMode).toEqual({ mode: 'plan', settings: { model: 'fake-model', reasoning_effort: 'medium', developer_instructions: null } })
+    await t.c.lanes.reapIdle(Date.now() + 10 * 3600_000)
+    await t.turn(lane.id, 'still planning')
+    expect(turnStarts().at(-1)?.params.collaborationMode).toMatchObject({ mode: 'plan' })
+    expect(t.c.lanes.get(lane.id).record.modes?.current).toBe('plan')
+    await expect(t.c.lanes.setMode(lane.id, 'yolo')).rejects.toMatchObject({ code: 'invalid_input' })
   })
 
   it('ignores notifications and item types it does not know', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { listProcesses, treeMembers } from '../../src/main/core/transport/process-tree'
 import { alivePids, laneStatus, outputOf, testCore, waitFor, waitForOutput, type TestCore } from '../support/core'
@@ -7,6 +8,17 @@ afterEach(async () => {
   await core?.close()
   core = undefined
 })
+
+/** Whether `pid` runs `sleep` as its terminal's foreground process group (/proc/<pid>/stat: pgrp, tpgid). */
+function isForegroundSleep(pid: number): boolean {
+  try {
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\0')) return false
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return fields[2] === fields[5] // pgrp === tpgid
+  } catch {
+    return false
+  }
+}
 
 async function treeOf(pid: number): Promise<number[]> {
   return treeMembers(pid, await listProcesses())
@@ -37,7 +49,9 @@ describe('terminal lanes', () => {
     core = testCore()
     const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile().id })
     await core.lanes.send(lane.id, 'sleep 100\r')
-    const sleeper = await waitFor('sleep running', async () => (await treeOf(lane.pid!)).find((p) => p !== lane.pid))
+    // Not just forked: exec'd, and the terminal's foreground job (a Ctrl-C before bash hands it the
+    // terminal goes to bash itself, as it would for a user that fast).
+    const sleeper = await waitFor('sleep in the foreground', async () => (await treeOf(lane.pid!)).find((p) => p !== lane.pid && isForegroundSleep(p)))
     await core.lanes.interrupt(lane.id)
     await waitFor('sleep interrupted', async () => (await alivePids([sleeper])).length === 0)
     await core.lanes.send(lane.id, 'echo "status=$?"\r')

@@ -25,6 +25,7 @@ const notify = (method, params) => out({ method, params, emittedAtMs: Date.now()
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 let initialized = false
+let experimental = false
 let stubborn = false
 let nextServerId = 0
 const waiting = new Map() // server request id → resolve
@@ -68,6 +69,7 @@ function receive(line) {
     case 'initialize':
       if (!p.clientInfo?.name) return fail('Invalid request: missing field `clientInfo`')
       initialized = true
+      experimental = p.capabilities?.experimentalApi === true
       return ok({ userAgent: `${p.clientInfo.name}/0.169.0 (fake)`, codexHome: home, platformFamily: 'unix', platformOs: 'linux' })
     case 'thread/start': {
       const id = randomUUID()
@@ -93,6 +95,10 @@ function receive(line) {
       void runTurn(id, p.threadId, text)
       return
     }
+    // As codex 0.169: behind the experimental API; turn/start then takes a `collaborationMode`.
+    case 'collaborationMode/list':
+      if (!experimental) return fail('collaborationMode/list requires the experimentalApi capability')
+      return ok({ data: [{ name: 'Plan', mode: 'plan', model: null, reasoning_effort: 'medium' }, { name: 'Default', mode: 'default', model: null, reasoning_effort: null }] })
     case 'turn/steer': {
       if (!turn || turn.id !== p.expectedTurnId) return fail('no active turn to steer')
       ok({ turnId: turn.id })

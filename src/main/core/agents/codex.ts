@@ -41,6 +41,12 @@ const LIVE_OUTPUT_CHARS = 64 * 1024
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 
+/** What codex's collaboration modes do, for the mode picker (codex lists names only). */
+const MODE_NOTES: Record<string, string> = {
+  default: 'Works on the task',
+  plan: 'Plans with you first, asking questions; changes nothing',
+}
+
 /** `/bin/bash -lc 'cmd'` → `cmd`: what the model asked for, as the user would type it. */
 export function unwrapShell(command: string): string {
   const m = /^\S*\/(?:ba|z)?sh -l?c '((?:[^']|'\\'')*)'$/s.exec(command)
@@ -547,6 +553,8 @@ class CodexSession implements AgentSession {
   private failure: string | undefined
   /** A turn/start on its way: sends and interrupts in the meantime wait for its turn id. */
   private starting: Promise<string | undefined> | undefined
+  /** Codex's collaboration modes (collaborationMode/list) and the thread's model: each turn/start names both. */
+  private collaboration: { masks: Json[]; mode: string; model: string } | undefined
 
   static async start(spec: LaunchSpec, cb: AdapterCallbacks, opts: CodexAdapterOptions): Promise<CodexSession> {
     const child = spawnInGroup(spec.command, ['app-server', ...spec.args], { cwd: spec.cwd, env: spec.env })
@@ -648,15 +656,18 @@ class CodexSession implements AgentSession {
   private async handshake(spec: LaunchSpec, timeoutMs: number): Promise<void> {
     const failed = new Promise<never>((_, reject) => (this.startFailure = reject))
     const steps = (async () => {
-      await this.peer.request('initialize', { clientInfo: CLIENT_INFO, capabilities: { experimentalApi: false } }, { timeoutMs })
+      // Collaboration modes (Plan) are behind codex's experimental API.
+      await this.peer.request('initialize', { clientInfo: CLIENT_INFO, capabilities: { experimentalApi: true } }, { timeoutMs })
       this.peer.notify('initialized')
       // Approvals go to us (not codex's auto-reviewer), whatever the profile's config.toml says.
       const settings = { cwd: spec.cwd, approvalPolicy: APPROVAL_POLICY, approvalsReviewer: 'user', sandbox: SANDBOX }
       let threadId: string | undefined
+      let model: string | undefined
       if (spec.resume) {
         try {
           const resumed = await this.peer.request<Json>('thread/resume', { threadId: spec.resume, ...settings, excludeTurns: true }, { timeoutMs })
           threadId = str(resumed?.thread?.id)
+          model = str(resumed?.thread?.model) ?? str(resumed?.model)
         } catch (err) {
           if (this.exitInfo) throw err
           this.cb.emit({ type: 'error', message: `Could not resume the earlier Codex conversation (${(err as Error).message}); starting a new one`, fatal: false })
@@ -665,13 +676,55 @@ class CodexSession implements AgentSession {
       if (!threadId) {
         const started = await this.peer.request<Json>('thread/start', settings, { timeoutMs })
         threadId = str(started?.thread?.id)
+        model = str(started?.thread?.model) ?? str(started?.model)
       }
       if (!threadId) throw new Error('Codex did not say which thread it opened')
       this.translator.threadId = threadId
       this.cb.setResumeToken(threadId)
+      if (model) await this.loadModes(model, spec.mode, timeoutMs)
     })()
     await Promise.race([steps, failed])
     if (this.exitInfo) throw new Error('Codex exited right after starting')
+  }
+
+  /** Codex's collaboration modes, if it lists them (an older codex does not: then the lane has no modes). */
+  private async loadModes(model: string, wanted: string | undefined, timeoutMs: number): Promise<void> {
+    let masks: Json[]
+    try {
+      const listed = await this.peer.request<Json>('collaborationMode/list', {}, { timeoutMs })
+      masks = Array.isArray(listed?.data) ? listed.data.filter((m: unknown) => isObj(m) && str((m as Json).mode)) : []
+    } catch {
+      return
+    }
+    if (masks.length < 2) return
+    // Default first, as in codex's own picker.
+    masks.sort((a, b) => Number(b.mode === 'default') - Number(a.mode === 'default'))
+    const mode = masks.some((m) => m.mode === wanted) ? wanted! : masks.some((m) => m.mode === 'default') ? 'default' : String(masks[0].mode)
+    this.collaboration = { masks, mode, model }
+    this.emitModes()
+  }
+
+  private emitModes(): void {
+    const c = this.collaboration
+    if (!c) return
+    const available = c.masks.map((m) => ({ id: String(m.mode), name: str(m.name) ?? String(m.mode), ...(MODE_NOTES[String(m.mode)] ? { description: MODE_NOTES[String(m.mode)] } : {}) }))
+    this.cb.emit({ type: 'modes', current: c.mode, available })
+  }
+
+  /** Codex takes the mode with each turn: a switch applies from the next one. */
+  async setMode(modeId: string): Promise<void> {
+    const c = this.collaboration
+    if (!c || !c.masks.some((m) => m.mode === modeId)) throw new Error(`Codex has no mode ${modeId}`)
+    c.mode = modeId
+    this.emitModes()
+  }
+
+  /** turn/start's collaborationMode: the chosen mode's preset on the thread's model. */
+  private collaborationMode(): Json | undefined {
+    const c = this.collaboration
+    const mask = c?.masks.find((m) => m.mode === c.mode)
+    if (!c || !mask) return undefined
+    return { mode: c.mode, settings: { model: str(mask.model) ?? c.model, reasoning_effort: mask.reasoning_effort ?? null, developer_instructions: null } }
   }
 
   /** The running turn's id, waiting for a turn/start on its way. */
@@ -694,7 +747,8 @@ class CodexSession implements AgentSession {
         if (this.exitInfo || this.translator.activeTurnId === running) throw err
       }
     }
-    const request = this.peer.request<Json>('turn/start', { threadId, input: items }).then((r) => {
+    const collaborationMode = this.collaborationMode()
+    const request = this.peer.request<Json>('turn/start', { threadId, input: items, ...(collaborationMode ? { collaborationMode } : {}) }).then((r) => {
       const id = str(r?.turn?.id)
       if (id) this.translator.turnStarted(id)
       return id
