@@ -179,6 +179,19 @@ test('composer: Enter sends, Shift+Enter adds a line, Esc interrupts a busy lane
   expect((await mockCalls(page)).filter((c) => c.method === 'lanes.interrupt')).toHaveLength(1)
 })
 
+test('an unsent message survives a reload; a sent one is not brought back', async ({ page, server }) => {
+  await open(page, server, world('ready', SCENE.slice(0, 3)))
+  const box = () => page.locator('.lane').first().getByRole('textbox', { name: 'Message' })
+  await box().fill('half a thought\nabout retries')
+  await page.reload()
+  await expect(box()).toHaveValue('half a thought\nabout retries')
+  await box().press('Enter')
+  await expect(box()).toHaveValue('')
+  await page.reload()
+  await expect(page.locator('.lane').first().locator('.structured')).toBeVisible()
+  await expect(box()).toHaveValue('')
+})
+
 test('a long transcript is virtualized and stuck to the bottom; scrolling up stops the following and offers a jump', async ({ page, server }) => {
   const many: LaneEventBody[] = []
   for (let i = 0; i < 1500; i++) {

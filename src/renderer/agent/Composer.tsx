@@ -2,6 +2,7 @@ import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState, typ
 import type { Attachment } from '../../shared/contract'
 import type { LaneStatus } from '../../shared/events'
 import { useApp } from '../app/context'
+import { useComposerDraft } from './composer-draft'
 import { addAttachments, fileToAttachment, formatBytes, useFileDrop } from './attachments'
 
 export interface ComposerHandle {
@@ -48,7 +49,7 @@ export function canInterrupt(status: LaneStatus): boolean {
  */
 export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ laneId, status, onSend, onInterrupt }, ref) {
   const { notify, getPathForFile } = useApp()
-  const [text, setText] = useState('')
+  const [text, setText] = useComposerDraft(laneId)
   const [attachments, setAttachments] = useState<Attachment[]>([])
   const [sending, setSending] = useState(false)
   const area = useRef<HTMLTextAreaElement>(null)
