@@ -87,11 +87,21 @@ test('an ACP agent lane: streamed reply, an approval card that runs a command, E
   expect(ticks).not.toContain('tick 50')
   await page.screenshot({ path: test.info().outputPath('agent-lane.png') })
 
+  // The agent's modes, in the header: switched through the server, the agent works in Plan now.
+  const mode = lane.getByRole('combobox', { name: 'Mode' })
+  await expect(mode).toHaveValue('default')
+  await mode.selectOption('plan')
+  await expect(mode).toHaveValue('plan')
+  await box.fill('MODE')
+  await box.press('Enter')
+  await expect(lane.locator('.t-message').last()).toHaveText('MODE: plan')
+
   // A reload replays the transcript into the same items, each once.
   await page.reload()
   const again = page.locator('.lane').first()
   await expect(again.locator('.t-message', { hasText: 'TOOL_DONE: ran: echo hello' })).toHaveCount(1)
   await expect(again.locator('.t-message', { hasText: 'ECHO: hello there' })).toHaveCount(1)
   await expect(again.locator('.t-approval-outcome')).toHaveText(['Allow by you'])
-  await expect(again.locator('.t-turn').last()).toHaveAttribute('data-outcome', 'interrupted')
+  await expect(again.locator('.t-turn').last()).toHaveAttribute('data-outcome', 'completed')
+  await expect(again.getByRole('combobox', { name: 'Mode' })).toHaveValue('plan')
 })
