@@ -51,6 +51,21 @@ const allow = [
 ]
 
 describe('transcript fold: messages', () => {
+  test('a change of the agent’s mode is a line; the report at each start is not', () => {
+    const available = [
+      { id: 'default', name: 'Ask' },
+      { id: 'plan', name: 'Plan' },
+    ]
+    const s = fold(
+      { type: 'modes', current: 'default', available },
+      { type: 'modes', current: 'plan', available },
+      { type: 'process.exited', exitCode: 0, signal: null, requested: true },
+      { type: 'modes', current: 'plan', available },
+      { type: 'modes', current: 'default', available },
+    )
+    expect(shape(s.items)).toEqual(['system:Mode: Plan', 'system:Mode: Ask'])
+  })
+
   test('input, streamed deltas into one message, turn end closes it', () => {
     const s = fold(
       { type: 'input', text: 'hi there' },

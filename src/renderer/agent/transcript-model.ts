@@ -96,10 +96,12 @@ export interface TranscriptState {
   plan: number | null
   /** Assistant messages built from deltas, not yet confirmed by a `message` event. */
   streamed: number[]
+  /** The agent's mode as last reported: a change shows as a line in the transcript. */
+  mode: string | null
 }
 
 export function emptyTranscript(): TranscriptState {
-  return { items: [], seq: 0, openMessage: null, openReasoning: null, tools: {}, approvals: {}, turn: null, plan: null, streamed: [] }
+  return { items: [], seq: 0, openMessage: null, openReasoning: null, tools: {}, approvals: {}, turn: null, plan: null, streamed: [], mode: null }
 }
 
 /** Folds one event in. */
@@ -318,6 +320,17 @@ function fold(s: TranscriptState, event: LaneEvent): void {
     }
     case 'usage': {
       if (s.turn && event.turn) s.turn.usage = addUsage(s.turn.usage, event.turn)
+      return
+    }
+    case 'modes': {
+      // Every start reports the mode; only a change is worth a line (why the agent stopped writing files).
+      const changed = s.mode !== null && s.mode !== event.current
+      s.mode = event.current
+      if (changed) {
+        const name = event.available.find((m) => m.id === event.current)?.name ?? event.current
+        closeStreams(s)
+        push(s, { ...base(event), kind: 'message', role: 'system', text: `Mode: ${name}`, streaming: false, fromDeltas: false })
+      }
       return
     }
     case 'error': {
