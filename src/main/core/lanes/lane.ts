@@ -37,9 +37,9 @@ export function statusAfter(current: LaneStatus, event: LaneEventBody, pendingAp
   }
 }
 
-/** Events that show the agent (or the user) did something: they keep a lane from being reaped. */
-const ACTIVITY: ReadonlySet<LaneEventBody['type']> = new Set(['status', 'process.exited'])
-const isActivity = (e: LaneEventBody) => !ACTIVITY.has(e.type)
+/** Events that say how the lane is, not that anyone did something: they do not keep it from being reaped. */
+const PASSIVE: ReadonlySet<LaneEventBody['type']> = new Set(['status', 'process.exited', 'modes'])
+const isActivity = (e: LaneEventBody) => !PASSIVE.has(e.type)
 
 export interface LaneDeps {
   adapter: AgentAdapter
