@@ -1,4 +1,4 @@
-import { memo, type ReactNode } from 'react'
+import { memo, useState, type ReactNode } from 'react'
 import Markdown, { type Components } from 'react-markdown'
 import remarkGfm from 'remark-gfm'
 
@@ -42,13 +42,134 @@ const components: Components = {
   ),
 }
 
-/** An agent's markdown (GitHub flavoured), safely: no raw HTML, no script URLs (react-markdown strips them). */
-export const MarkdownText = memo(function MarkdownText({ text, className }: { text: string; className?: string }): ReactNode {
+/**
+ * Markdown text parsed whole, as one piece: the text of a `MarkdownText` is made of such pieces. Memo
+ * skips a finished piece while the text after it grows.
+ */
+export const MarkdownBlocks = memo(function MarkdownBlocks({ text }: { text: string }) {
   return (
-    <div className={`md${className ? ` ${className}` : ''}`}>
-      <Markdown remarkPlugins={remarkPlugins} components={components}>
-        {text}
-      </Markdown>
-    </div>
+    <Markdown remarkPlugins={remarkPlugins} components={components}>
+      {text}
+    </Markdown>
   )
+})
+
+/** The tail's top-level blocks, as the parser saw them (reported by `remarkBlocks`). */
+interface TailParse {
+  /** Offset of the tail in the text. */
+  from: number
+  source: string
+  blocks: Block[]
+}
+
+interface Block {
+  type: string
+  /** Offset in the source of the line the block starts on. */
+  line: number
+  startLine: number
+  endLine: number
+}
+
+interface MdastBlock {
+  type: string
+  position?: { start: { line: number; offset?: number }; end: { line: number } }
+}
+
+function remarkBlocks({ onParse }: { onParse(blocks: Block[]): void }) {
+  return (tree: { children: MdastBlock[] }, file: { value: unknown }) => {
+    const source = String(file.value)
+    onParse(
+      tree.children.map(({ type, position: p }) => ({
+        type,
+        line: source.lastIndexOf('\n', (p?.start.offset ?? 0) - 1) + 1,
+        startLine: p?.start.line ?? 0,
+        endLine: p?.end.line ?? 0,
+      })),
+    )
+  }
+}
+
+/** Blocks that a blank line ends for good (a list or an indented code block may go on after one). */
+const ENDED_BY_BLANK_LINE = new Set(['paragraph', 'heading', 'thematicBreak'])
+
+/** Whether the line starting at `at` begins, after its indentation, with a letter (no block marker is one). */
+function startsWithLetter(source: string, at: number): boolean {
+  LETTER_FIRST.lastIndex = at
+  return LETTER_FIRST.test(source)
+}
+const LETTER_FIRST = /[ \t]*\p{L}/uy
+
+/**
+ * Where the finished part of a text ends, given the last parse of its tail. A top-level block is final
+ * once the next block starts on a complete line; or on a line whose indentation and first character
+ * are there and a letter (no block marker starts so, and a line that continues the block before would
+ * not have started a block); or when it is paragraph-like with a blank line after it: nothing appended
+ * can reopen it then. The cut moves to the start of the last block if the block before it is final,
+ * else to the start of the block before it; never to the tail's first block (what it cut off would
+ * hold no block).
+ */
+function nextCut(text: string, cut: number, parse: TailParse | null): number {
+  if (!parse || parse.from !== cut || !text.startsWith(parse.source, cut)) return cut
+  const { blocks, source } = parse
+  const last = blocks.length - 1
+  if (last < 1) return cut
+  const before = blocks[last - 1]
+  const line = blocks[last].line
+  const beforeIsFinal =
+    source.includes('\n', line) ||
+    startsWithLetter(source, line) ||
+    (ENDED_BY_BLANK_LINE.has(before.type) && blocks[last].startLine > before.endLine + 1)
+  const i = beforeIsFinal ? last : last - 1
+  return i >= 1 ? cut + blocks[i].line : cut
+}
+
+/**
+ * A text's markdown, rendered as parsing it whole renders it (the same elements), in pieces: a text
+ * that only grows at its end (a streaming message) keeps its finished top-level blocks as pieces that
+ * render once (`MarkdownBlocks`), and each render parses only the tail, not the whole text on every
+ * delta. Text with link or footnote definitions (which reach across blocks) is parsed whole.
+ */
+export class MarkdownStream {
+  /** Offsets where the finished pieces start; the last one starts the tail. */
+  private cuts = [0]
+  /** The text up to the tail: a text that does not start with it was rewritten. */
+  private prefix = ''
+  private parse: TailParse | null = null
+
+  render(text: string, className?: string): ReactNode {
+    // Rewritten rather than grown, or maybe with definitions: start over, as one piece.
+    if (!text.startsWith(this.prefix) || text.includes(']:')) {
+      this.cuts = [0]
+      this.prefix = ''
+      this.parse = null
+    }
+    const last = this.cuts[this.cuts.length - 1]
+    const cut = nextCut(text, last, this.parse)
+    if (cut > last) {
+      this.cuts = [...this.cuts, cut]
+      this.prefix = text.slice(0, cut)
+    }
+    const tail = text.slice(cut)
+    const onParse = (blocks: Block[]) => (this.parse = { from: cut, source: tail, blocks })
+    const pieces: ReactNode[] = []
+    // Between top-level blocks the whole text's rendering has a newline text node: so do the pieces.
+    this.cuts.slice(0, -1).forEach((from, i) => pieces.push(<MarkdownBlocks key={from} text={text.slice(from, this.cuts[i + 1])} />, '\n'))
+    return (
+      <div className={`md${className ? ` ${className}` : ''}`}>
+        {pieces}
+        <Markdown remarkPlugins={[...remarkPlugins, [remarkBlocks, { onParse }]]} components={components}>
+          {tail}
+        </Markdown>
+      </div>
+    )
+  }
+}
+
+/**
+ * An agent's markdown (GitHub flavoured), safely: no raw HTML, no script URLs (react-markdown strips
+ * them). While the text grows (streaming), each change parses only its end (`MarkdownStream`).
+ */
+export const MarkdownText = memo(function MarkdownText({ text, className }: { text: string; className?: string }): ReactNode {
+  const [stream] = useState(() => new MarkdownStream())
+  return stream.render(text, className)
 })

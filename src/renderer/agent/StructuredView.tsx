@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Attachment, Lane } from '../../shared/contract'
 import type { LaneEvent } from '../../shared/events'
@@ -14,6 +14,8 @@ const BOTTOM_SLACK = 32
 
 interface Props {
   lane: Lane
+  /** The lane's column is in view (not scrolled out of the lanes area). */
+  inView: boolean
   /** Bumped on every reconnect: catch up with what was missed. */
   epoch: number
   registerFocus(laneId: string, focus: (() => void) | null): void
@@ -25,15 +27,18 @@ interface Props {
 
 /**
  * A structured agent lane: its transcript (transcript page + live events, folded into view items),
- * virtualized and stuck to the bottom while it streams, and a composer.
+ * virtualized and stuck to the bottom while it streams, and a composer. Memo: a status change of one
+ * lane re-renders the app's columns, and the other lanes' views need not follow.
  */
-export function StructuredView({ lane, epoch, registerFocus, workspacePath, footer }: Props) {
+export const StructuredView = memo(function StructuredView({ lane, inView: inViewProp, epoch, registerFocus, workspacePath, footer }: Props) {
   const { client, reportError } = useApp()
   const laneId = lane.id
   const [transcript, setTranscript] = useState<TranscriptState>(emptyTranscript)
   const [loaded, setLoaded] = useState(false)
   const syncRef = useRef<TranscriptSync | null>(null)
   const composer = useRef<ComposerHandle>(null)
+  const inView = useRef(inViewProp)
+  const flushNow = useRef(() => {})
   const viewState = useMemo(() => new ViewState(), [])
   viewState.root = workspacePath
   /** Follow new content to the bottom (false once the user scrolled up). */
@@ -54,9 +59,12 @@ export function StructuredView({ lane, epoch, registerFocus, workspacePath, foot
       pending = []
       setTranscript((state) => applyEvents(state, batch))
     }
+    flushNow.current = flush
     const schedule = () => {
       if (frame || timer) return
-      frame = requestAnimationFrame(flush)
+      // Out of view, the slow timer only: with many lanes open, rendering every one of them each frame
+      // starves the ones in view.
+      if (inView.current) frame = requestAnimationFrame(flush)
       // A hidden window gets no frames: flush anyway, less often.
       timer = setTimeout(flush, 250)
     }
@@ -82,6 +90,12 @@ export function StructuredView({ lane, epoch, registerFocus, workspacePath, foot
       clearTimeout(timer)
     }
   }, [client, reportError, laneId])
+
+  // Back in view: show what came meanwhile at once.
+  useEffect(() => {
+    inView.current = inViewProp
+    if (inViewProp) flushNow.current()
+  }, [inViewProp])
 
   const firstEpoch = useRef(epoch)
   useEffect(() => {
@@ -237,7 +251,7 @@ export function StructuredView({ lane, epoch, registerFocus, workspacePath, foot
       </div>
     </ViewStateContext.Provider>
   )
-}
+})
 
 function WorkingLine({ status }: { status: Lane['status'] }) {
   if (status === 'waiting') {

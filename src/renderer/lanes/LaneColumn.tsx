@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { TerminalView } from '../terminal/TerminalView'
 import { StructuredView } from '../agent/StructuredView'
@@ -34,11 +34,22 @@ export function LaneColumn(props: Props) {
   const exitPanel = isEnded(lane.status) ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
   const [reviewOpen, setReviewOpen] = useState(false)
   const review = reviewOpen && canReview(lane) ? <ReviewPanel lane={lane} onClose={() => setReviewOpen(false)} /> : null
+  // Whether the column is in view: the lanes area scrolls sideways, and with many lanes most are out of
+  // it. Out of view, a lane renders its stream less often and stops its pulses (see app.css).
+  const section = useRef<HTMLElement>(null)
+  const [inView, setInView] = useState(true)
+  useEffect(() => {
+    const observer = new IntersectionObserver((entries) => setInView(entries[entries.length - 1].isIntersecting))
+    if (section.current) observer.observe(section.current)
+    return () => observer.disconnect()
+  }, [])
   return (
     <section
+      ref={section}
       className={`lane${focused ? ' focused' : ''}`}
       data-lane-id={lane.id}
       data-status={lane.status}
+      data-offscreen={inView ? undefined : ''}
       aria-label={`Lane ${title}`}
       onFocus={() => props.onFocus(lane.id)}
       onMouseDown={() => props.onFocus(lane.id)}
@@ -113,6 +124,7 @@ export function LaneColumn(props: Props) {
         <div className="lane-body">
           <StructuredView
             lane={lane}
+            inView={inView}
             epoch={props.epoch}
             registerFocus={props.registerFocus}
             workspacePath={workspace?.path}

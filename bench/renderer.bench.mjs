@@ -1,0 +1,473 @@
+// Figures for the renderer with many busy lanes: the built page (out/renderer) in Debian's Chromium,
+// fed by the e2e mock bridge, every lane streaming at once. Prints a table; there is no pass/fail.
+//
+//   npm run bench:renderer                      (builds first; then: node bench/renderer.bench.mjs)
+//   node bench/renderer.bench.mjs --lanes 12 --seconds 8 --terminals 0 --profile /tmp/prof
+//
+// Compare ratios within one run: absolute timings on a shared 2-core box are noisy.
+// Node 24 runs this file as is (it imports the TypeScript mock bridge with type stripping).
+import { chromium } from '@playwright/test'
+import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { installMockBridge, mockLane, mockProfile, stamp } from '../test/e2e/mock-bridge.ts'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const { values: opts } = parseArgs({
+  options: {
+    /** Agent-lane counts, one scenario each. */
+    lanes: { type: 'string', default: '1,4,12' },
+    /** Terminal lanes for the terminal scenario (0: none). */
+    terminals: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '8' },
+    /** Text deltas per second per agent lane. */
+    rate: { type: 'string', default: '30' },
+    /** Write a CPU profile per scenario into this folder and print the top functions. */
+    profile: { type: 'string' },
+    /** Write a Chrome trace per scenario into this folder and print where the main thread's time went. */
+    trace: { type: 'string' },
+    /** Save a screenshot of each scenario's end into this folder. */
+    shots: { type: 'string' },
+    /** The built renderer to serve (e.g. an unminified build, for readable profiles). */
+    dir: { type: 'string', default: path.join(ROOT, 'out/renderer') },
+  },
+})
+const SECONDS = Number(opts.seconds)
+const RATE = Number(opts.rate)
+const WINDOW = { width: 1600, height: 1000 }
+
+if (!existsSync(path.join(opts.dir, 'index.html'))) {
+  console.error(`${opts.dir}/index.html is missing: run \`npm run build\` first`)
+  process.exit(1)
+}
+
+// ---------- the page: out/renderer as static files (the mock bridge stands in for the server)
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' }
+const server = http.createServer((req, res) => {
+  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html'
+  const file = path.join(opts.dir, rel)
+  if (!file.startsWith(opts.dir) || !existsSync(file)) {
+    res.writeHead(404).end()
+    return
+  }
+  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' })
+  createReadStream(file).pipe(res)
+})
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const URL_ = `http://127.0.0.1:${server.address().port}/`
+
+// ---------- the world: lanes with some history, mid-turn
+
+const WORDS =
+  'the retry helper gives up one attempt too early because the loop compares before it increments so with three retries only three calls happen in total and the tests never notice since they mock the clock'.split(
+    ' ',
+  )
+
+/** Three finished turns and a fourth under way: every transcript starts with items of each kind. */
+function history(i) {
+  const body = []
+  for (let t = 0; t < 3; t++) {
+    body.push({ type: 'input', text: `Turn ${t} of lane ${i}: look at the retry helper and explain it.` })
+    body.push({ type: 'turn.started' })
+    body.push({ type: 'tool.started', toolCallId: `h${t}`, toolKind: 'read', title: 'Read src/retry.ts' })
+    body.push({ type: 'tool.completed', toolCallId: `h${t}`, status: 'completed', output: 'export async function retry<T>(…)\n'.repeat(8) })
+    body.push({
+      type: 'message',
+      role: 'assistant',
+      text: `It retries with **backoff**:\n\n- \`attempt++\` before the check\n- sleeps \`backoff(attempt)\`\n\n${WORDS.join(' ')}`,
+    })
+    body.push({ type: 'turn.completed', outcome: 'completed' })
+  }
+  body.push({ type: 'input', text: 'Now fix it and run the tests.' })
+  body.push({ type: 'turn.started' })
+  return body
+}
+
+function world(agents, terminals) {
+  const lanes = []
+  const transcripts = {}
+  for (let i = 0; i < agents; i++) {
+    const id = `agent${i}`
+    lanes.push(mockLane({ id, kind: 'codex', profileId: 'codex', title: `agent ${i}`, status: 'busy', createdAt: 1000 + i }))
+    transcripts[id] = stamp(id, history(i))
+  }
+  for (let i = 0; i < terminals; i++) {
+    const id = `term${i}`
+    lanes.push(mockLane({ id, kind: 'terminal', profileId: 'shell', title: `build ${i}`, status: 'busy', createdAt: 2000 + i }))
+    transcripts[id] = stamp(id, [{ type: 'terminal.output', data: `$ npm run build\r\n` }])
+  }
+  return {
+    workspaces: [{ id: 'ws', name: 'switchyard', path: '/home/dev/src/switchyard', addedAt: 1 }],
+    profiles: [
+      mockProfile({ id: 'shell', name: 'Shell', kind: 'terminal', builtIn: true }),
+      mockProfile({ id: 'codex', name: 'Codex', kind: 'codex', preset: 'codex', builtIn: true }),
+    ],
+    lanes,
+    transcripts,
+  }
+}
+
+// ---------- in the page: long-task observer and frame counter, from before the app starts
+
+function probes() {
+  const b = (window.__bench = { longTasks: [], frames: 0, counting: false })
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) b.longTasks.push({ start: e.startTime, duration: e.duration })
+  }).observe({ type: 'longtask', buffered: true })
+  const frame = () => {
+    if (b.counting) b.frames++
+    b.onFrame?.()
+    requestAnimationFrame(frame)
+  }
+  requestAnimationFrame(frame)
+}
+
+/**
+ * The agents at work, as the host would deliver them: each agent lane gets `rate` text deltas a
+ * second, each its own task (like one IPC message), with a tool call every ~3 s; each terminal lane
+ * gets a chunk of coloured build output every 16 ms. A delta ends with `(n)`, its number in the lane,
+ * so the page can tell which delta the screen shows. A late timer catches up (the agent does not wait
+ * for the renderer), so a slow page gets the same load as a fast one.
+ */
+function drive({ agents, terminals, rate, seconds, words }) {
+  const b = window.__bench
+  const mock = window.__mock
+  const t0 = performance.now()
+  const end = t0 + seconds * 1000
+  b.pushed = {}
+  b.pushedAt = {}
+  b.latency = []
+  b.counting = true
+  b.frames = 0
+  b.t0 = t0
+  let rnd = 42
+  const random = () => ((rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  const word = () => words[Math.floor(random() * words.length)]
+
+  const deltaText = (n) => {
+    let text = ''
+    const count = 2 + Math.floor(random() * 4)
+    for (let w = 0; w < count; w++) text += ` ${word()}`
+    if (n % 7 === 0) text += ` \`${word()}()\``
+    if (n % 11 === 0) text += ` **${word()}**`
+    text += ` (${n})`
+    if (n % 23 === 0) text += '\n\n'
+    else if (n % 17 === 0) text += '\n- '
+    return text
+  }
+
+  for (let i = 0; i < agents; i++) {
+    const laneId = `agent${i}`
+    const period = 1000 / rate
+    const phase = (period * i) / agents
+    let n = 0
+    let usage = 0
+    b.pushedAt[laneId] = []
+    const tick = () => {
+      const now = performance.now()
+      const due = Math.min(Math.floor((Math.min(now, end) - t0 - phase) / period) + 1, Math.floor((seconds * 1000) / period))
+      while (n < due) {
+        n++
+        if (n % 90 === 40) {
+          mock.push(laneId, { type: 'tool.started', toolCallId: `t${n}`, toolKind: 'execute', title: 'npm test -- retry', command: 'npm test -- retry' })
+        } else if (n % 90 === 46) {
+          const output = Array.from({ length: 20 }, (_, l) => ` ✓ retry › case ${l} (${l + 2} ms)`).join('\n')
+          mock.push(laneId, { type: 'tool.completed', toolCallId: `t${n - 6}`, status: 'completed', output, exitCode: 0 })
+          // The lane's usage changes now and then: a `lanes.status` upsert, as main sends one.
+          usage += 1200
+          const lane = mock.world.lanes.find((l) => l.id === laneId)
+          mock.setLane({ ...lane, usage: { inputTokens: 18_000 + usage, outputTokens: usage / 4, costUsd: usage / 1e5 } })
+        }
+        mock.push(laneId, { type: 'text.delta', text: deltaText(n) })
+        b.pushed[laneId] = n
+        b.pushedAt[laneId][n] = performance.now()
+      }
+      if (now < end) setTimeout(tick, Math.max(0, t0 + phase + n * period - performance.now()))
+    }
+    setTimeout(tick, phase)
+  }
+
+  for (let i = 0; i < terminals; i++) {
+    const laneId = `term${i}`
+    const period = 16
+    let n = 0
+    const tick = () => {
+      const now = performance.now()
+      const due = Math.floor((Math.min(now, end) - t0) / period) + 1
+      while (n < due) {
+        n++
+        let data = ''
+        for (let l = 0; l < 12; l++) {
+          data += `\x1b[32m✓\x1b[0m \x1b[2m[${n}:${l}]\x1b[0m src/module-${(n * 12 + l) % 997}.ts \x1b[33m${(n + l) % 90} ms\x1b[0m ${word()} ${word()} ${word()} ${word()}\r\n`
+        }
+        mock.push(laneId, { type: 'terminal.output', data })
+      }
+      if (now < end) setTimeout(tick, Math.max(0, t0 + n * period - performance.now()))
+      else {
+        mock.push(laneId, { type: 'terminal.output', data: `END-${laneId}\r\n` })
+        b.pushed[laneId] = `END-${laneId}`
+      }
+    }
+    setTimeout(tick, (period * i) / terminals)
+  }
+
+  // Delta → screen latency, sampled on the first agent lane: the newest delta its DOM shows, each frame.
+  const shownIn = (laneId) => {
+    const lane = document.querySelector(`[data-lane-id="${laneId}"]`)
+    const messages = lane?.querySelectorAll('.t-message')
+    const text = messages?.[messages.length - 1]?.textContent ?? ''
+    const m = /.*\((\d+)\)/s.exec(text)
+    return m ? Number(m[1]) : 0
+  }
+  b.shownIn = shownIn
+  let lastShown = 0
+  if (agents > 0) {
+    b.onFrame = () => {
+      const shown = shownIn('agent0')
+      if (shown > lastShown) {
+        const at = b.pushedAt.agent0[shown]
+        if (at !== undefined && at >= t0) b.latency.push(performance.now() - at)
+        lastShown = shown
+      }
+    }
+  }
+}
+
+/**
+ * After the stream: how far behind each lane's screen is, and how long until it shows the last of it,
+ * for the lanes in view and for all (lanes scrolled out of view may render less often).
+ */
+function settle({ agents, terminals }) {
+  const b = window.__bench
+  b.counting = false
+  b.onFrame = undefined
+  const stop = performance.now()
+  const area = document.querySelector('.lanes').getBoundingClientRect()
+  const lanes = [
+    ...Array.from({ length: agents }, (_, i) => ({ id: `agent${i}`, agent: true })),
+    ...Array.from({ length: terminals }, (_, i) => ({ id: `term${i}`, agent: false })),
+  ].map((lane) => {
+    const rect = document.querySelector(`[data-lane-id="${lane.id}"]`).getBoundingClientRect()
+    return { ...lane, inView: rect.right > area.left && rect.left < area.right }
+  })
+  const shows = (lane) =>
+    lane.agent
+      ? b.shownIn(lane.id) === b.pushed[lane.id]
+      : (document.querySelector(`[data-lane-id="${lane.id}"] .xterm-rows`)?.textContent ?? '').includes(`END-${lane.id}`)
+  const behind = (inView) => Math.max(0, ...lanes.filter((l) => l.agent && l.inView === inView).map((l) => b.pushed[l.id] - b.shownIn(l.id)))
+  const result = { behindInView: behind(true), behindOut: behind(false), inView: null, all: null }
+  return new Promise((resolve) => {
+    const check = () => {
+      const waited = performance.now() - stop
+      if (result.inView === null && lanes.filter((l) => l.inView).every(shows)) result.inView = waited
+      if (result.all === null && lanes.every(shows)) result.all = waited
+      if (result.all === null && waited < 10_000) return requestAnimationFrame(check)
+      // Stuck to the bottom: the end of the transcript is inside its scroller.
+      result.atBottom = lanes.filter((l) => {
+        const scroller = l.agent && document.querySelector(`[data-lane-id="${l.id}"] .transcript`)
+        return scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 32
+      }).length
+      resolve(result)
+    }
+    requestAnimationFrame(check)
+  })
+}
+
+// ---------- one scenario
+
+const fmt = (v, digits = 0) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits))
+
+async function scenario(browser, name, agents, terminals) {
+  const context = await browser.newContext({ viewport: WINDOW })
+  const page = await context.newPage()
+  const errors = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.addInitScript(probes)
+  await installMockBridge(page, world(agents, terminals))
+  await page.goto(URL_)
+  await page.waitForFunction(
+    ({ agents, terminals }) =>
+      document.querySelectorAll('.lane .structured .t-message').length >= agents * 3 &&
+      document.querySelectorAll('.lane .xterm-rows').length === terminals,
+    { agents, terminals },
+    { timeout: 30_000 },
+  )
+  await page.waitForTimeout(1000)
+
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' })
+  if (opts.profile) {
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
+    await cdp.send('Profiler.start')
+  }
+  if (opts.trace) {
+    await cdp.send('Tracing.start', {
+      transferMode: 'ReturnAsStream',
+      traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] },
+    })
+  }
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
+  const before = await metrics()
+  const longBefore = await page.evaluate(() => window.__bench.longTasks.length)
+  const t0 = Date.now()
+  await page.evaluate(drive, { agents, terminals, rate: RATE, seconds: SECONDS, words: WORDS })
+  await page.waitForTimeout(SECONDS * 1000)
+  const after = await metrics()
+  const wall = (Date.now() - t0) / 1000
+  const end = await page.evaluate(settle, { agents, terminals })
+  const probe = await page.evaluate(
+    ({ from }) => ({
+      frames: window.__bench.frames,
+      elapsed: (performance.now() - window.__bench.t0) / 1000,
+      longTasks: window.__bench.longTasks.slice(from).filter((t) => t.start >= window.__bench.t0),
+      latency: window.__bench.latency,
+      pushed: window.__bench.pushed,
+    }),
+    { from: longBefore },
+  )
+  if (opts.profile) {
+    const { profile } = await cdp.send('Profiler.stop')
+    mkdirSync(opts.profile, { recursive: true })
+    const file = path.join(opts.profile, `${name.replace(/\W+/g, '-')}.cpuprofile`)
+    writeFileSync(file, JSON.stringify(profile))
+    printProfile(name, profile, file)
+  }
+  if (opts.trace) {
+    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve))
+    await cdp.send('Tracing.end')
+    const { stream } = await done
+    let json = ''
+    for (;;) {
+      const chunk = await cdp.send('IO.read', { handle: stream, size: 1 << 20 })
+      json += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString() : chunk.data
+      if (chunk.eof) break
+    }
+    await cdp.send('IO.close', { handle: stream })
+    mkdirSync(opts.trace, { recursive: true })
+    const file = path.join(opts.trace, `${name.replace(/\W+/g, '-')}.trace.json`)
+    writeFileSync(file, json)
+    printTrace(name, JSON.parse(json), file)
+  }
+  if (opts.shots) {
+    mkdirSync(opts.shots, { recursive: true })
+    await page.screenshot({ path: path.join(opts.shots, `${name.replace(/\W+/g, '-')}.png`) })
+  }
+  const heap = (await metrics()).JSHeapUsedSize
+  await context.close()
+
+  const perSecond = (key) => ((after[key] - before[key]) * 1000) / wall
+  const latency = probe.latency.slice().sort((a, b) => a - b)
+  const pct = (p) => (latency.length ? latency[Math.min(latency.length - 1, Math.floor((latency.length * p) / 100))] : NaN)
+  const deltas = Object.entries(probe.pushed).filter(([k]) => k.startsWith('agent')).reduce((s, [, n]) => s + n, 0)
+  return {
+    name,
+    deltas: deltas / SECONDS,
+    script: perSecond('ScriptDuration'),
+    layout: perSecond('LayoutDuration'),
+    style: perSecond('RecalcStyleDuration'),
+    task: perSecond('TaskDuration'),
+    longCount: probe.longTasks.length,
+    longWorst: Math.max(0, ...probe.longTasks.map((t) => t.duration)),
+    fps: probe.frames / Math.min(probe.elapsed, SECONDS),
+    heap: heap / 2 ** 20,
+    p50: pct(50),
+    p95: pct(95),
+    behind: `${end.behindInView}/${end.behindOut}`,
+    caughtUp: `${fmt(end.inView)}/${fmt(end.all)}`,
+    atBottom: `${end.atBottom}/${agents}`,
+    errors,
+  }
+}
+
+/** The functions with the most self time, and what calls the hottest leaves (by name, for a quick read). */
+function printProfile(name, profile, file) {
+  const self = new Map()
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const dt = new Map()
+  profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  let total = 0
+  for (const [id, us] of dt) {
+    const n = byId.get(id)
+    const f = n.callFrame
+    const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url || '')}:${f.lineNumber + 1}`
+    self.set(key, (self.get(key) ?? 0) + us)
+    total += us
+  }
+  console.log(`\n${name}: CPU profile ${file} (${(total / 1000).toFixed(0)} ms sampled); top self time:`)
+  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`)
+  }
+}
+
+/** Self time of the renderer main thread's trace events, by name (Paint, Layout, FunctionCall, …). */
+function printTrace(name, trace, file) {
+  const events = Array.isArray(trace) ? trace : trace.traceEvents
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+  const spans = events
+    .filter((e) => e.ph === 'X' && main && e.pid === main.pid && e.tid === main.tid && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur)
+  const self = new Map()
+  const stack = []
+  for (const e of spans) {
+    while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop()
+    const parent = stack[stack.length - 1]
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - Math.min(e.dur, parent.ts + parent.dur - e.ts))
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur)
+    stack.push(e)
+  }
+  const top = [...self].filter(([n]) => n !== 'ThreadControllerImpl::RunTask' && n !== 'RunTask').sort((a, b) => b[1] - a[1])
+  console.log(`\n${name}: trace ${file}; main-thread self time by event:`)
+  for (const [n, us] of top.slice(0, 20)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${n}`)
+}
+
+// ---------- run and print
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+})
+const rows = []
+try {
+  for (const n of opts.lanes.split(',').map(Number).filter((n) => n > 0)) {
+    rows.push(await scenario(browser, `${n} agent lane${n === 1 ? '' : 's'}`, n, 0))
+    console.error(`done: ${rows[rows.length - 1].name}`)
+  }
+  const terminals = Number(opts.terminals)
+  if (terminals > 0) {
+    rows.push(await scenario(browser, `${terminals} terminal lane${terminals === 1 ? '' : 's'}`, 0, terminals))
+    console.error(`done: ${rows[rows.length - 1].name}`)
+  }
+} finally {
+  await browser.close()
+  server.close()
+}
+
+const table = [
+  ['scenario', 'deltas/s', 'script ms/s', 'layout ms/s', 'style ms/s', 'task ms/s', 'long tasks', 'worst ms', 'fps', 'heap MB', 'shown p50/p95 ms', 'behind at stop', 'caught up ms', 'at bottom'],
+  ...rows.map((r) => [
+    r.name,
+    fmt(r.deltas),
+    fmt(r.script),
+    fmt(r.layout),
+    fmt(r.style),
+    fmt(r.task),
+    String(r.longCount),
+    fmt(r.longWorst),
+    fmt(r.fps, 1),
+    fmt(r.heap, 1),
+    r.name.includes('terminal') ? '—' : `${fmt(r.p50)}/${fmt(r.p95)}`,
+    r.name.includes('terminal') ? '—' : r.behind,
+    r.caughtUp,
+    r.name.includes('terminal') ? '—' : r.atBottom,
+  ]),
+]
+const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
+console.log(`\nRenderer, ${WINDOW.width}×${WINDOW.height}, ${SECONDS} s of streaming, ${RATE} deltas/s per agent lane`)
+console.log('ms/s: main-thread time per second of wall time; shown: delta → on screen, first lane; behind at stop: deltas')
+console.log('not shown yet, lanes in view/out of view; caught up: ms until the last output shows, lanes in view/all')
+for (const row of table) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+for (const r of rows) if (r.errors.length) console.log(`${r.name}: page errors: ${r.errors.slice(0, 3).join(' | ')}`)
