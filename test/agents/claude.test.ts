@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ApprovalPolicy, Profile } from '../../src/shared/contract'
 import { alivePids, laneStatus, waitFor } from '../support/core'
 import type { FakeLlm } from '../support/fake-llm/server'
-import { type AgentHarness, CANARY, eventsOf, mark, ofType, runTurn, textOf, treeOf, turnDone, useAgentHarness } from './harness'
+import { type AgentHarness, cmdline, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
 
 /** Claude Code reads its endpoint and key from the environment; the config dir var comes from the preset. */
 const profileFields = (llm: FakeLlm, name: string, approvalPolicy: ApprovalPolicy) => ({
@@ -40,14 +40,6 @@ async function newLane(profile: Profile = h.profile) {
 }
 
 const turn = (laneId: string, text: string) => runTurn(h, laneId, text)
-
-const cmdline = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-  } catch {
-    return ''
-  }
-}
 
 const find = ofType
 
@@ -198,34 +190,9 @@ describe('claude (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
-  it("does not leak Switchyard's environment to the agent's shell", async () => {
-    expect(process.env.SWITCHYARD_CANARY_SECRET).toBe(CANARY)
-    const lane = await newLane(auto)
-    const { done, events } = await turn(lane.id, 'RUN:env > env-dump.txt; cat env-dump.txt')
-    expect(done.outcome).toBe('completed')
-    const output = find(events, 'tool.completed')[0]?.output ?? ''
-    const file = readFileSync(path.join(h.core.folder, 'env-dump.txt'), 'utf8')
-    // The dump is real (it shows the lane's private config dir) and has no canary in it.
-    expect(file).toContain(`CLAUDE_CONFIG_DIR=${auto.configDir}`)
-    expect(output).toContain('CLAUDE_CONFIG_DIR=')
-    expect(file).not.toContain(CANARY)
-    expect(output).not.toContain(CANARY)
-    await h.core.lanes.stop(lane.id)
-  })
+  it("does not leak Switchyard's environment to the agent's shell", () => expectNoCanaryInShell(h, auto, 'CLAUDE_CONFIG_DIR'))
 
-  it('leaves no process behind after stop', async () => {
-    const lane = await newLane(auto)
-    const after = mark(h, lane.id)
-    // A command still running when the lane stops (Claude refuses a standalone `sleep`).
-    await h.core.lanes.send(lane.id, 'RUN:tail -f /dev/null')
-    await waitFor('tool running', () => find(eventsOf(h, lane.id, after), 'tool.started')[0], 30_000)
-    const pid = h.core.lanes.get(lane.id).record.pid!
-    const tree = await waitFor('the command in the tree', async () => {
-      const pids = await treeOf(pid)
-      return pids.some((p) => cmdline(p).startsWith('tail\0')) ? pids : undefined
-    })
-    const stopped = await h.core.lanes.stop(lane.id)
-    expect(stopped.status).toBe('exited')
-    expect(await alivePids(tree)).toEqual([])
-  })
+  // A command still running when the lane stops (Claude refuses a standalone `sleep`).
+  it('leaves no process behind after stop', () =>
+    expectStopLeavesNothing(h, auto, 'tail -f /dev/null', (pids) => pids.some((p) => cmdline(p).startsWith('tail\0'))))
 })

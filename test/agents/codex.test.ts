@@ -7,7 +7,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Profile } from '../../src/shared/contract'
 import { alivePids, laneStatus, waitFor } from '../support/core'
-import { type AgentHarness, CANARY, eventsOf, interruptMidStream, mark, ofType, runTurn, textOf, treeOf, turnDone, useAgentHarness } from './harness'
+import { type AgentHarness, cmdline, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptMidStream, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
 
 /** The env var codex reads the (fake) key from: config.toml names it, the profile's env sets it. */
 const KEY_VAR = 'FAKE_OPENAI_API_KEY'
@@ -220,41 +220,9 @@ describe('codex (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
-  it("does not leak Switchyard's environment to the agent's shell", async () => {
-    expect(process.env.SWITCHYARD_CANARY_SECRET).toBe(CANARY)
-    const lane = await newLane()
-    const { done, events } = await turn(lane.id, 'RUN:env > env-dump.txt; cat env-dump.txt')
-    expect(done.outcome).toBe('completed')
-    const output = find(events, 'tool.completed')[0]?.output ?? ''
-    const file = readFileSync(path.join(h.core.folder, 'env-dump.txt'), 'utf8')
-    // The dump is real (it shows the lane's private config dir) and has no canary in it.
-    expect(file).toContain(`CODEX_HOME=${h.profile.configDir}`)
-    expect(output).toContain('CODEX_HOME=')
-    expect(file).not.toContain(CANARY)
-    expect(output).not.toContain(CANARY)
-    await h.core.lanes.stop(lane.id)
-  })
+  it("does not leak Switchyard's environment to the agent's shell", () => expectNoCanaryInShell(h, h.profile, 'CODEX_HOME'))
 
-  it('leaves no process behind after stop', async () => {
-    const lane = await newLane()
-    const after = mark(h, lane.id)
-    // A command still running when the lane stops.
-    await h.core.lanes.send(lane.id, 'RUN:sleep 30')
-    await waitFor('tool running', () => find(eventsOf(h, lane.id, after), 'tool.started')[0], 30_000)
-    const pid = h.core.lanes.get(lane.id).record.pid!
-    const tree = await waitFor('sleep in the tree', async () => {
-      const pids = await treeOf(pid)
-      const names = pids.map((p) => {
-        try {
-          return readFileSync(`/proc/${p}/comm`, 'utf8').trim()
-        } catch {
-          return ''
-        }
-      })
-      return names.includes('sleep') ? pids : undefined
-    }, 30_000)
-    const stopped = await h.core.lanes.stop(lane.id)
-    expect(stopped.status).toBe('exited')
-    expect(await alivePids(tree)).toEqual([])
-  })
+  // A command still running when the lane stops.
+  it('leaves no process behind after stop', () =>
+    expectStopLeavesNothing(h, h.profile, 'sleep 30', (pids) => pids.some((p) => cmdline(p).startsWith('sleep\0'))))
 })

@@ -2,14 +2,14 @@
  * The real-agent tier's harness: a core whose PATH has the pinned real CLI, a fake LLM on 127.0.0.1,
  * and helpers to drive a lane through the LaneManager and read what it emitted.
  */
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
 import type { Profile } from '../../src/shared/contract'
 import { listProcesses, treeMembers } from '../../src/main/core/transport/process-tree'
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/server'
-import { laneStatus, tempDir, testCore, waitFor, type TestCore } from '../support/core'
+import { alivePids, laneStatus, tempDir, testCore, waitFor, type TestCore } from '../support/core'
 import { ofType } from '../support/lane-events'
 // @ts-expect-error plain ESM script shared with CI
 import { agentBin } from '../../scripts/install-agents.mjs'
@@ -135,4 +135,47 @@ export async function interruptMidStream(h: AgentHarness, laneId: string): Promi
   expect(next.done.outcome).toBe('completed')
   expect(next.text).toContain('ECHO: still there?')
   await h.core.lanes.stop(laneId)
+}
+
+/**
+ * The agent's shell dumps its environment into the workspace: the dump is real (it names the lane's
+ * private config dir, `configVar`) and holds no canary, in the file or in the tool's output.
+ */
+export async function expectNoCanaryInShell(h: AgentHarness, profile: Profile, configVar: string): Promise<void> {
+  expect(process.env.SWITCHYARD_CANARY_SECRET).toBe(CANARY)
+  const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: profile.id })
+  const { done, events } = await runTurn(h, lane.id, 'RUN:env > env-dump.txt; cat env-dump.txt')
+  expect(done.outcome).toBe('completed')
+  const output = ofType(events, 'tool.completed')[0]?.output ?? ''
+  const file = readFileSync(path.join(h.core.folder, 'env-dump.txt'), 'utf8')
+  expect(file).toContain(`${configVar}=${profile.configDir}`)
+  expect(output).toContain(`${configVar}=`)
+  expect(file).not.toContain(CANARY)
+  expect(output).not.toContain(CANARY)
+  await h.core.lanes.stop(lane.id)
+}
+
+/** Stops a lane while the agent runs `command` (which `running` recognises in its tree): none of the tree is left. */
+export async function expectStopLeavesNothing(h: AgentHarness, profile: Profile, command: string, running: (pids: number[]) => boolean): Promise<void> {
+  const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: profile.id })
+  const after = mark(h, lane.id)
+  await h.core.lanes.send(lane.id, `RUN:${command}`)
+  await waitFor('tool running', () => ofType(eventsOf(h, lane.id, after), 'tool.started')[0], 30_000)
+  const pid = h.core.lanes.get(lane.id).record.pid!
+  const tree = await waitFor('the command in the tree', async () => {
+    const pids = await treeOf(pid)
+    return running(pids) ? pids : undefined
+  }, 30_000)
+  const stopped = await h.core.lanes.stop(lane.id)
+  expect(stopped.status).toBe('exited')
+  expect(await alivePids(tree)).toEqual([])
+}
+
+/** What a process runs (`/proc/<pid>/cmdline`, NUL-separated), or '' once it is gone. */
+export function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+  } catch {
+    return ''
+  }
 }

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Profile } from '../../src/shared/contract'
 import { alivePids, laneStatus, waitFor } from '../support/core'
-import { type AgentHarness, CANARY, eventsOf, interruptMidStream, mark, ofType, runTurn, textOf, treeOf, turnDone, useAgentHarness } from './harness'
+import { type AgentHarness, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptMidStream, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
 
 /** The env var pi reads the (fake) key from: models.json names it, the profile's env sets it. */
 const KEY_VAR = 'FAKE_LLM_API_KEY'
@@ -212,34 +212,8 @@ describe('pi (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
-  it("does not leak Switchyard's environment to the agent's shell", async () => {
-    expect(process.env.SWITCHYARD_CANARY_SECRET).toBe(CANARY)
-    const lane = await newLane()
-    const { done, events } = await turn(lane.id, 'RUN:env > env-dump.txt; cat env-dump.txt')
-    expect(done.outcome).toBe('completed')
-    const output = find(events, 'tool.completed')[0]?.output ?? ''
-    const file = readFileSync(path.join(h.core.folder, 'env-dump.txt'), 'utf8')
-    // The dump is real (it shows the lane's private config dir) and has no canary in it.
-    expect(file).toContain(`PI_CODING_AGENT_DIR=${h.profile.configDir}`)
-    expect(output).toContain('PI_CODING_AGENT_DIR=')
-    expect(file).not.toContain(CANARY)
-    expect(output).not.toContain(CANARY)
-    await h.core.lanes.stop(lane.id)
-  })
+  it("does not leak Switchyard's environment to the agent's shell", () => expectNoCanaryInShell(h, h.profile, 'PI_CODING_AGENT_DIR'))
 
-  it('leaves no process behind after stop', async () => {
-    const lane = await newLane()
-    const after = mark(h, lane.id)
-    // A command still running when the lane stops, in a process group of its own (pi's bash tool).
-    await h.core.lanes.send(lane.id, 'RUN:sleep 30')
-    await waitFor('tool running', () => find(eventsOf(h, lane.id, after), 'tool.started')[0], 30_000)
-    const pid = h.core.lanes.get(lane.id).record.pid!
-    const tree = await waitFor('sleep in the tree', async () => {
-      const pids = await treeOf(pid)
-      return pids.length > 1 ? pids : undefined
-    })
-    const stopped = await h.core.lanes.stop(lane.id)
-    expect(stopped.status).toBe('exited')
-    expect(await alivePids(tree)).toEqual([])
-  })
+  // A command still running when the lane stops, in a process group of its own (pi's bash tool).
+  it('leaves no process behind after stop', () => expectStopLeavesNothing(h, h.profile, 'sleep 30', (pids) => pids.length > 1))
 })
