@@ -7,7 +7,7 @@ import { claudeAdapter } from '../../src/main/core/agents/claude'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
 import type { ApprovalPolicy } from '../../src/shared/contract'
 import { alivePids, laneStatus, testCore, waitFor, type TestCore } from '../support/core'
-import { eventLog } from '../support/lane-events'
+import { laneDriver } from '../support/lane-events'
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/claude-stream.mjs')
 
@@ -22,19 +22,7 @@ function setup(opts: { approvalPolicy?: ApprovalPolicy; env?: Record<string, str
   const profile = core.profiles.create({
     kind: 'claude', name: 'fake claude', command: process.execPath, args: [FAKE], env: opts.env, idleTimeoutMs: 60_000, approvalPolicy: opts.approvalPolicy,
   })
-  const { events, of, find, mark, text } = eventLog(core.lanes)
-  const lane = async () => {
-    const l = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
-    expect(l.status).toBe('ready')
-    return l
-  }
-  const turn = async (laneId: string, input: string) => {
-    const after = mark(laneId)
-    await core.lanes.send(laneId, input)
-    const done = await waitFor('turn completed', () => find(laneId, 'turn.completed', after)[0])
-    return { after, done }
-  }
-  return { c: core, profile, events, of, find, mark, text, lane, turn }
+  return laneDriver(core, profile)
 }
 
 describe('claude adapter (fake stream-json CLI)', () => {

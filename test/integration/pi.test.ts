@@ -6,7 +6,7 @@ import { piAdapter } from '../../src/main/core/agents/pi'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
 import type { ApprovalPolicy } from '../../src/shared/contract'
 import { alivePids, laneStatus, testCore, waitFor, type TestCore } from '../support/core'
-import { eventLog } from '../support/lane-events'
+import { laneDriver } from '../support/lane-events'
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/pi-rpc.mjs')
 const MAX_LINE = 1024 * 1024
@@ -22,20 +22,7 @@ function setup(opts: { approvalPolicy?: ApprovalPolicy; dataDir?: string } = {})
   const profile =
     core.profiles.list().find((p) => p.name === 'fake pi') ??
     core.profiles.create({ kind: 'pi', name: 'fake pi', command: process.execPath, args: [FAKE], idleTimeoutMs: 60_000, approvalPolicy: opts.approvalPolicy })
-  const { events, of, find, mark, text } = eventLog(core.lanes)
-  const lane = async () => {
-    const l = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
-    expect(l.status).toBe('ready')
-    return l
-  }
-  /** Sends and waits for the turn after `after` to end. */
-  const turn = async (laneId: string, input: string) => {
-    const after = mark(laneId)
-    await core.lanes.send(laneId, input)
-    const done = await waitFor('turn completed', () => find(laneId, 'turn.completed', after)[0])
-    return { after, done }
-  }
-  return { c: core, profile, events, of, find, mark, text, lane, turn }
+  return laneDriver(core, profile)
 }
 
 describe('pi adapter (fake pi rpc)', () => {

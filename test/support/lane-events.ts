@@ -1,4 +1,7 @@
+import { expect } from 'vitest'
+import type { Profile } from '../../src/shared/contract'
 import type { LaneEvent } from '../../src/shared/events'
+import { waitFor, type TestCore } from './core'
 
 export type EventOf<T extends LaneEvent['type']> = Extract<LaneEvent, { type: T }>
 
@@ -22,4 +25,22 @@ export function eventLog(lanes: { onEvent(listener: (e: LaneEvent) => void): unk
     /** The text the lane streamed after `after`. */
     text: (laneId: string, after = 0) => ofType(of(laneId, after), 'text.delta').map((e) => e.text).join(''),
   }
+}
+
+/** Drives lanes of `profile` on `core`: its event log, plus a lane that must start ready and a turn that waits for its end. */
+export function laneDriver(core: TestCore, profile: Profile) {
+  const log = eventLog(core.lanes)
+  const lane = async () => {
+    const l = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
+    expect(l.status).toBe('ready')
+    return l
+  }
+  /** Sends and waits for the turn after the lane's newest event to end. */
+  const turn = async (laneId: string, input: string) => {
+    const after = log.mark(laneId)
+    await core.lanes.send(laneId, input)
+    const done = await waitFor('turn completed', () => log.find(laneId, 'turn.completed', after)[0])
+    return { after, done }
+  }
+  return { c: core, profile, ...log, lane, turn }
 }
