@@ -6,8 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { claudeAdapter } from '../../src/main/core/agents/claude'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
 import type { ApprovalPolicy } from '../../src/shared/contract'
-import { alivePids, laneStatus, testCore, waitFor, type TestCore } from '../support/core'
-import { laneDriver } from '../support/lane-events'
+import { alivePids, laneStatus, testCore, waitFor, type TestCore, laneDriver } from '../support/core'
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/claude-stream.mjs')
 

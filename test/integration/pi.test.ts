@@ -5,8 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { piAdapter } from '../../src/main/core/agents/pi'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
 import type { ApprovalPolicy } from '../../src/shared/contract'
-import { alivePids, laneStatus, testCore, waitFor, type TestCore } from '../support/core'
-import { laneDriver } from '../support/lane-events'
+import { alivePids, laneStatus, testCore, waitFor, type TestCore, laneDriver } from '../support/core'
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/pi-rpc.mjs')
 const MAX_LINE = 1024 * 1024

@@ -1,11 +1,13 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { expect } from 'vitest'
 import { createCore, type CoreOptions } from '../../src/main/core/core'
 import { fileStore } from '../../src/main/core/store'
 import type { LaneEvent } from '../../src/shared/events'
-import type { Lane } from '../../src/shared/contract'
+import type { Lane, Profile } from '../../src/shared/contract'
 import { listProcesses } from '../../src/main/core/transport/process-tree'
+import { eventLog } from './lane-events'
 
 export function tempDir(prefix = 'switchyard-test-'): string {
   return realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)))
@@ -78,4 +80,22 @@ export function laneStatus(core: TestCore, laneId: string): Lane['status'] {
 export async function alivePids(pids: number[]): Promise<number[]> {
   const living = new Set((await listProcesses()).filter((p) => !p.zombie).map((p) => p.pid))
   return pids.filter((p) => living.has(p))
+}
+
+/** Drives lanes of `profile` on `core`: its event log, plus a lane that must start ready and a turn that waits for its end. */
+export function laneDriver(core: TestCore, profile: Profile) {
+  const log = eventLog(core.lanes)
+  const lane = async () => {
+    const l = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
+    expect(l.status).toBe('ready')
+    return l
+  }
+  /** Sends and waits for the turn after the lane's newest event to end. */
+  const turn = async (laneId: string, input: string) => {
+    const after = log.mark(laneId)
+    await core.lanes.send(laneId, input)
+    const done = await waitFor('turn completed', () => log.find(laneId, 'turn.completed', after)[0])
+    return { after, done }
+  }
+  return { c: core, profile, ...log, lane, turn }
 }

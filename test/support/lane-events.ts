@@ -1,13 +1,20 @@
-import { expect } from 'vitest'
-import type { Profile } from '../../src/shared/contract'
 import type { LaneEvent } from '../../src/shared/events'
-import { waitFor, type TestCore } from './core'
 
 export type EventOf<T extends LaneEvent['type']> = Extract<LaneEvent, { type: T }>
 
-/** The events of one type, in order. */
-export function ofType<T extends LaneEvent['type']>(events: readonly LaneEvent[], type: T): EventOf<T>[] {
-  return events.filter((e): e is EventOf<T> => e.type === type)
+/** The events (or adapters' event bodies) of one type, in order. */
+export function ofType<E extends { type: string }, T extends E['type']>(events: readonly E[], type: T): Extract<E, { type: T }>[] {
+  return events.filter((e): e is Extract<E, { type: T }> => e.type === type)
+}
+
+/** Events split by turn: each from a turn.started on (what comes before the first is dropped). */
+export function turns<E extends { type: string }>(events: readonly E[]): E[][] {
+  const out: E[][] = []
+  for (const e of events) {
+    if (e.type === 'turn.started') out.push([])
+    out.at(-1)?.push(e)
+  }
+  return out
 }
 
 /** Records every LaneEvent a core emits, with the questions tests ask of them. */
@@ -27,20 +34,3 @@ export function eventLog(lanes: { onEvent(listener: (e: LaneEvent) => void): unk
   }
 }
 
-/** Drives lanes of `profile` on `core`: its event log, plus a lane that must start ready and a turn that waits for its end. */
-export function laneDriver(core: TestCore, profile: Profile) {
-  const log = eventLog(core.lanes)
-  const lane = async () => {
-    const l = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
-    expect(l.status).toBe('ready')
-    return l
-  }
-  /** Sends and waits for the turn after the lane's newest event to end. */
-  const turn = async (laneId: string, input: string) => {
-    const after = log.mark(laneId)
-    await core.lanes.send(laneId, input)
-    const done = await waitFor('turn completed', () => log.find(laneId, 'turn.completed', after)[0])
-    return { after, done }
-  }
-  return { c: core, profile, ...log, lane, turn }
-}

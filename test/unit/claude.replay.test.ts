@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { ClaudeProtocol } from '../../src/main/core/agents/claude'
 import type { LaneEventBody } from '../../src/shared/events'
+import { ofType } from '../support/lane-events'
 
 /** The recorded real traffic (a copy of the shared protocols/transcripts). */
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/transcripts')
@@ -37,7 +38,7 @@ function turn(events: LaneEventBody[], n: number): LaneEventBody[] {
   return events.slice(from, to + 1)
 }
 const text = (evs: LaneEventBody[]) => evs.map((e) => (e.type === 'text.delta' ? e.text : '')).join('')
-const of = <T extends LaneEventBody['type']>(evs: LaneEventBody[], type: T) => evs.filter((e): e is Extract<LaneEventBody, { type: T }> => e.type === type)
+const of = ofType
 
 describe('claude stream-json, replayed from the real CLI', () => {
   const { events, writes, tokens } = replay('claude-sdk-1.io.log')

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { CodexTranslator, decisionChoices, unwrapShell } from '../../src/main/core/agents/codex'
 import type { LaneEventBody } from '../../src/shared/events'
+import { ofType, turns } from '../support/lane-events'
 
 /** The recorded real traffic (a copy of the shared protocols/transcripts). */
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/transcripts')
@@ -38,19 +39,7 @@ function replay(name: string) {
   return { events, answers, t }
 }
 
-/** Events split by turn: each from a turn.started to its turn.completed. */
-function turns(events: LaneEventBody[]): LaneEventBody[][] {
-  const out: LaneEventBody[][] = []
-  for (const e of events) {
-    if (e.type === 'turn.started') out.push([])
-    out.at(-1)?.push(e)
-  }
-  return out
-}
-
 const text = (events: LaneEventBody[]) => events.map((e) => (e.type === 'text.delta' ? e.text : '')).join('')
-const ofType = <T extends LaneEventBody['type']>(events: LaneEventBody[], type: T) => events.filter((e): e is Extract<LaneEventBody, { type: T }> => e.type === type)
-
 describe('codex app-server, replayed from the recorded traffic', () => {
   const { events, answers } = replay('codex-app-server-1.io.log')
   const [hello, tool, approved, declined, interrupted] = turns(events)

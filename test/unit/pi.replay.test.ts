@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { translatePi } from '../../src/main/core/agents/pi'
 import type { LaneEventBody } from '../../src/shared/events'
+import { ofType, turns } from '../support/lane-events'
 
 const TRANSCRIPTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/transcripts')
 
@@ -15,19 +16,6 @@ function recorded(name: string): unknown[] {
     .map((line) => /^\[\s*\d+ms\] << (.*)$/.exec(line)?.[1])
     .filter((json): json is string => json !== undefined)
     .map((json) => JSON.parse(json))
-}
-
-const ofType = <T extends LaneEventBody['type']>(events: LaneEventBody[], type: T) =>
-  events.filter((e): e is Extract<LaneEventBody, { type: T }> => e.type === type)
-
-/** The events split per turn (turn.started … turn.completed). */
-function turns(events: LaneEventBody[]): LaneEventBody[][] {
-  const out: LaneEventBody[][] = []
-  for (const e of events) {
-    if (e.type === 'turn.started') out.push([])
-    out.at(-1)?.push(e)
-  }
-  return out
 }
 
 const text = (events: LaneEventBody[]) => ofType(events, 'text.delta').map((e) => e.text).join('')

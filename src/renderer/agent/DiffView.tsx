@@ -115,6 +115,20 @@ function Half({ line, side, selected, cell }: { line: DiffLine | null; side: 'ol
   )
 }
 
+/** Unified or side by side. */
+export function DiffLayoutToggle({ split, onChange }: { split: boolean; onChange(split: boolean): void }) {
+  return (
+    <span className="segmented" role="group" aria-label="Diff layout">
+      <button className={!split ? 'active' : ''} aria-pressed={!split} onClick={() => onChange(false)}>
+        Unified
+      </button>
+      <button className={split ? 'active' : ''} aria-pressed={split} onClick={() => onChange(true)}>
+        Split
+      </button>
+    </span>
+  )
+}
+
 /** "+3 −1" for a diff, or null when there is none. */
 export function diffStats(diff: string | undefined): { added: number; removed: number } | null {
   if (!diff) return null

@@ -1,7 +1,7 @@
 import { createContext, memo, useContext, useId, useState, type FormEvent, type ReactNode } from 'react'
 import type { Answers, ItemOf, Question, ToolKind, TranscriptItem } from './transcript-model'
 import { MarkdownText } from './Markdown'
-import { DiffView, diffStats } from './DiffView'
+import { DiffLayoutToggle, DiffView, diffStats } from './DiffView'
 import { formatDuration, usageParts } from './format'
 
 /**
@@ -179,16 +179,7 @@ function FileChange({ id, path: fullPath, diff }: { id: string; path: string; di
             <span className="plus">+{stats.added}</span> <span className="minus">−{stats.removed}</span>
           </span>
         )}
-        {diff && (
-          <span className="segmented" role="group" aria-label="Diff layout">
-            <button className={!split ? 'active' : ''} aria-pressed={!split} onClick={() => setSplit(false)}>
-              Unified
-            </button>
-            <button className={split ? 'active' : ''} aria-pressed={split} onClick={() => setSplit(true)}>
-              Split
-            </button>
-          </span>
-        )}
+        {diff && <DiffLayoutToggle split={split} onChange={setSplit} />}
       </div>
       {diff && <DiffView diff={diff} split={split} />}
     </div>

@@ -5,7 +5,7 @@ import { IDLE_CHOICES, idleLabel, joinArgs, splitArgs } from '../agent/format'
 import { agentFor, groupProfiles, knownSecretsFor, KIND_LABEL, POLICY_LABEL } from './agents'
 import { ProfileEditor } from './ProfileEditor'
 import { ProfileSecrets } from './ProfileSecrets'
-import { useDialog } from '../ui/dialog'
+import { PanelDialog } from '../ui/dialog'
 
 interface Props {
   profiles: Profile[]
@@ -27,61 +27,55 @@ export function ProfilesPanel({ profiles, agents, detecting, workspace, onChange
   const { client } = useApp()
   const [creating, setCreating] = useState(false)
   const [info, setInfo] = useState<MethodOutput<'app.info'> | null>(null)
-  const panel = useDialog<HTMLDivElement>(onClose)
   useEffect(() => {
     // Only for the note on where secrets are kept; without it the panel works the same.
     client.call('app.info', {}).then(setInfo, () => {})
   }, [client])
   return (
-    <div
-      className="dialog-backdrop"
-      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
+    <PanelDialog
+      id="profiles-title"
+      title="Profiles"
+      sub={detecting ? 'Looking for installed agents…' : 'Launch recipes for agents and shells'}
+      className="profiles-panel"
+      closeLabel="Close profiles"
+      onClose={onClose}
     >
-      <div className="dialog dialog-wide profiles-panel" role="dialog" aria-modal="true" aria-labelledby="profiles-title" tabIndex={-1} ref={panel}>
-        <div className="dialog-head">
-          <h2 id="profiles-title">Profiles</h2>
-          <span className="dialog-sub">{detecting ? 'Looking for installed agents…' : 'Launch recipes for agents and shells'}</span>
-          <button className="icon-button" aria-label="Close profiles" title="Close (Esc)" onClick={onClose}>
-            ×
+      <div className="profiles-scroll">
+        {info?.mode === 'server' && (
+          <p className="profiles-note" role="note">
+            Server mode keeps secrets in <code>{`${info.dataDir}/secrets.json`}</code> (readable only by you).
+          </p>
+        )}
+        {groupProfiles(profiles).map((group) => (
+          <section key={group.kind} className="profile-group" aria-label={group.label}>
+            <h3 className="profile-group-title">{group.label}</h3>
+            {group.profiles.map((p) => (
+              <ProfileRow
+                key={p.id}
+                profile={p}
+                agent={agentFor(p, agents)}
+                knownSecrets={knownSecretsFor(p, agents)}
+                workspace={workspace}
+                onChanged={onChanged}
+                onLoginLane={onLoginLane}
+              />
+            ))}
+          </section>
+        ))}
+        {creating ? (
+          <NewAcpProfile
+            onDone={(created) => {
+              setCreating(false)
+              if (created) onChanged()
+            }}
+          />
+        ) : (
+          <button className="button button-small new-profile-button" onClick={() => setCreating(true)}>
+            + New custom ACP profile
           </button>
-        </div>
-        <div className="profiles-scroll">
-          {info?.mode === 'server' && (
-            <p className="profiles-note" role="note">
-              Server mode keeps secrets in <code>{`${info.dataDir}/secrets.json`}</code> (readable only by you).
-            </p>
-          )}
-          {groupProfiles(profiles).map((group) => (
-            <section key={group.kind} className="profile-group" aria-label={group.label}>
-              <h3 className="profile-group-title">{group.label}</h3>
-              {group.profiles.map((p) => (
-                <ProfileRow
-                  key={p.id}
-                  profile={p}
-                  agent={agentFor(p, agents)}
-                  knownSecrets={knownSecretsFor(p, agents)}
-                  workspace={workspace}
-                  onChanged={onChanged}
-                  onLoginLane={onLoginLane}
-                />
-              ))}
-            </section>
-          ))}
-          {creating ? (
-            <NewAcpProfile
-              onDone={(created) => {
-                setCreating(false)
-                if (created) onChanged()
-              }}
-            />
-          ) : (
-            <button className="button button-small new-profile-button" onClick={() => setCreating(true)}>
-              + New custom ACP profile
-            </button>
-          )}
-        </div>
+        )}
       </div>
-    </div>
+    </PanelDialog>
   )
 }
 

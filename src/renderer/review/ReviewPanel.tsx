@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react'
 import type { ChangedFile, Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
-import { DiffView, diffBodyLines, type DiffAnnotations, type RowNumbers } from '../agent/DiffView'
+import { DiffLayoutToggle, DiffView, diffBodyLines, type DiffAnnotations, type RowNumbers } from '../agent/DiffView'
 import { usePendingComments, type PendingComment } from './pending-comments'
 import {
   commentFor,
@@ -303,14 +303,7 @@ export function ReviewPanel({ lane, onClose }: Props) {
           ) : null}
         </span>
         <div className="review-head-actions">
-          <span className="segmented" role="group" aria-label="Diff layout">
-            <button className={!split ? 'active' : ''} aria-pressed={!split} onClick={() => setSplit(false)}>
-              Unified
-            </button>
-            <button className={split ? 'active' : ''} aria-pressed={split} onClick={() => setSplit(true)}>
-              Split
-            </button>
-          </span>
+          <DiffLayoutToggle split={split} onChange={setSplit} />
           <button className="icon-button" aria-label="Refresh" title="Refresh" onClick={() => void load()} disabled={loading}>
             ↻
           </button>

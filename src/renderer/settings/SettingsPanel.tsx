@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
-import { useDialog } from '../ui/dialog'
+import { PanelDialog } from '../ui/dialog'
 import type { MethodOutput, Settings } from '../../shared/contract'
 import type { ThemeSetting } from './theme'
 
@@ -33,94 +33,81 @@ export function parseProcessLimit(text: string): { ok: true; value: number } | {
 
 /** App settings: theme, process limit, tray, notifications. Each change is saved as it is made. */
 export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClose }: Props) {
-  const panel = useDialog<HTMLDivElement>(onClose)
   const desktop = info?.mode !== 'server'
   return (
-    <div
-      className="dialog-backdrop"
-      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
-    >
-      <div className="dialog dialog-wide settings-panel" role="dialog" aria-modal="true" aria-labelledby="settings-title" tabIndex={-1} ref={panel}>
-        <div className="dialog-head">
-          <h2 id="settings-title">Settings</h2>
-          <span className="dialog-sub">Saved as you change them</span>
-          <button className="icon-button" aria-label="Close settings" title="Close (Esc)" onClick={onClose}>
-            ×
-          </button>
+    <PanelDialog id="settings-title" title="Settings" sub="Saved as you change them" className="settings-panel" closeLabel="Close settings" onClose={onClose}>
+      {!settings ? (
+        <div className="settings-body">
+          <p className="settings-loading">Loading…</p>
         </div>
-        {!settings ? (
-          <div className="settings-body">
-            <p className="settings-loading">Loading…</p>
-          </div>
-        ) : (
-          <div className="settings-body">
-            <section className="settings-section" aria-labelledby="settings-appearance">
-              <h3 className="profile-group-title" id="settings-appearance">
-                Appearance
-              </h3>
-              <div className="settings-row">
-                <div className="settings-label">
-                  <span id="theme-label">Theme</span>
-                  <small>System follows your OS's light or dark mode.</small>
-                </div>
-                <div className="theme-choice" role="radiogroup" aria-labelledby="theme-label">
-                  {THEMES.map((t) => (
-                    <button
-                      key={t.value}
-                      role="radio"
-                      aria-checked={settings.theme === t.value}
-                      className={`theme-option${settings.theme === t.value ? ' active' : ''}`}
-                      onClick={() => void onUpdate({ theme: t.value })}
-                    >
-                      <span className={`theme-swatch theme-swatch-${t.value}`} aria-hidden="true" />
-                      {t.label}
-                    </button>
-                  ))}
-                </div>
+      ) : (
+        <div className="settings-body">
+          <section className="settings-section" aria-labelledby="settings-appearance">
+            <h3 className="profile-group-title" id="settings-appearance">
+              Appearance
+            </h3>
+            <div className="settings-row">
+              <div className="settings-label">
+                <span id="theme-label">Theme</span>
+                <small>System follows your OS's light or dark mode.</small>
               </div>
-            </section>
-
-            <section className="settings-section" aria-labelledby="settings-lanes">
-              <h3 className="profile-group-title" id="settings-lanes">
-                Lanes
-              </h3>
-              <ProcessLimit value={settings.maxProcesses} onSave={(maxProcesses) => onUpdate({ maxProcesses })} />
-              <div className="settings-row">
-                <div className="settings-label">
-                  <span>Agents and shells</span>
-                  <small>Commands, environment, secrets, approval policy and idle timeout live in the profiles.</small>
-                </div>
-                <button className="button button-small" onClick={onOpenProfiles}>
-                  Open profiles
-                </button>
+              <div className="theme-choice" role="radiogroup" aria-labelledby="theme-label">
+                {THEMES.map((t) => (
+                  <button
+                    key={t.value}
+                    role="radio"
+                    aria-checked={settings.theme === t.value}
+                    className={`theme-option${settings.theme === t.value ? ' active' : ''}`}
+                    onClick={() => void onUpdate({ theme: t.value })}
+                  >
+                    <span className={`theme-swatch theme-swatch-${t.value}`} aria-hidden="true" />
+                    {t.label}
+                  </button>
+                ))}
               </div>
-            </section>
+            </div>
+          </section>
 
-            <section className="settings-section" aria-labelledby="settings-desktop">
-              <h3 className="profile-group-title" id="settings-desktop">
-                Desktop
-              </h3>
-              <Toggle
-                label="Keep running in the tray"
-                detail={
-                  desktop
-                    ? 'Closing the window keeps busy and waiting lanes running; the tray icon brings it back.'
-                    : 'Applies to the desktop app; in server mode lanes run as long as the server does.'
-                }
-                checked={settings.keepRunningInTray}
-                onChange={(keepRunningInTray) => void onUpdate({ keepRunningInTray })}
-              />
-              <Toggle
-                label="Notifications"
-                detail={desktop ? 'When a lane finishes a turn or asks for approval while the window is in the background.' : 'Applies to the desktop app.'}
-                checked={settings.notifications}
-                onChange={(notifications) => void onUpdate({ notifications })}
-              />
-            </section>
-          </div>
-        )}
-      </div>
-    </div>
+          <section className="settings-section" aria-labelledby="settings-lanes">
+            <h3 className="profile-group-title" id="settings-lanes">
+              Lanes
+            </h3>
+            <ProcessLimit value={settings.maxProcesses} onSave={(maxProcesses) => onUpdate({ maxProcesses })} />
+            <div className="settings-row">
+              <div className="settings-label">
+                <span>Agents and shells</span>
+                <small>Commands, environment, secrets, approval policy and idle timeout live in the profiles.</small>
+              </div>
+              <button className="button button-small" onClick={onOpenProfiles}>
+                Open profiles
+              </button>
+            </div>
+          </section>
+
+          <section className="settings-section" aria-labelledby="settings-desktop">
+            <h3 className="profile-group-title" id="settings-desktop">
+              Desktop
+            </h3>
+            <Toggle
+              label="Keep running in the tray"
+              detail={
+                desktop
+                  ? 'Closing the window keeps busy and waiting lanes running; the tray icon brings it back.'
+                  : 'Applies to the desktop app; in server mode lanes run as long as the server does.'
+              }
+              checked={settings.keepRunningInTray}
+              onChange={(keepRunningInTray) => void onUpdate({ keepRunningInTray })}
+            />
+            <Toggle
+              label="Notifications"
+              detail={desktop ? 'When a lane finishes a turn or asks for approval while the window is in the background.' : 'Applies to the desktop app.'}
+              checked={settings.notifications}
+              onChange={(notifications) => void onUpdate({ notifications })}
+            />
+          </section>
+        </div>
+      )}
+    </PanelDialog>
   )
 }
 

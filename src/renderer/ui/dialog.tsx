@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'react'
+import { useLayoutEffect, useRef, type ReactNode } from 'react'
 
 /**
  * What every modal dialog does: Esc closes it wherever the focus is (a click on the backdrop's edge or a
@@ -22,4 +22,23 @@ export function useDialog<T extends HTMLElement>(onClose: () => void) {
     return () => window.removeEventListener('keydown', onKeyDown)
   }, [])
   return first
+}
+
+/** A wide modal panel (settings, profiles): a head with its title, a line under it and a close button. */
+export function PanelDialog(props: { id: string; title: string; sub: ReactNode; className: string; closeLabel: string; onClose(): void; children: ReactNode }) {
+  const panel = useDialog<HTMLDivElement>(props.onClose)
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
+      <div className={`dialog dialog-wide ${props.className}`} role="dialog" aria-modal="true" aria-labelledby={props.id} tabIndex={-1} ref={panel}>
+        <div className="dialog-head">
+          <h2 id={props.id}>{props.title}</h2>
+          <span className="dialog-sub">{props.sub}</span>
+          <button className="icon-button" aria-label={props.closeLabel} title="Close (Esc)" onClick={props.onClose}>
+            ×
+          </button>
+        </div>
+        {props.children}
+      </div>
+    </div>
+  )
 }
