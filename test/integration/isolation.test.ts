@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildChildEnv, readLoginShellPath, resolveExecutable } from '../../src/main/core/isolation/env'
-import { testCore, waitFor, type TestCore } from '../support/core'
+import { tempDir, testCore, waitFor, type TestCore } from '../support/core'
 
 let core: TestCore | undefined
 afterEach(async () => {
@@ -68,6 +68,21 @@ describe('child environment', () => {
     const p = await readLoginShellPath('/bin/bash')
     expect(p).toBeTruthy()
     expect(p!.split(':')).toContain('/usr/bin')
+  })
+
+  it('gives up on a login shell whose rc files hang, stopping it with SIGTERM first so its exit traps run', async () => {
+    const dir = tempDir('switchyard-shell-')
+    const shell = path.join(dir, 'stuck-shell')
+    // Like an rc file stuck on a lock: it holds something its EXIT trap gives back.
+    writeFileSync(shell, `#!/bin/bash\ntouch '${dir}/lock'\ntrap "rm -f '${dir}/lock'" EXIT\nsleep 30 & wait\n`, { mode: 0o755 })
+    try {
+      const started = Date.now()
+      expect(await readLoginShellPath(shell, 300)).toBeUndefined()
+      expect(Date.now() - started).toBeLessThan(5000)
+      await waitFor('the trap released the lock', () => !existsSync(path.join(dir, 'lock')))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('resolves commands on PATH and refuses missing ones', () => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { stopTree } from '../transport/process-tree'
 
 /**
  * A lane's environment is built up from an allowlist, never copied from process.env and pruned:
@@ -65,16 +66,10 @@ export function readLoginShellPath(shell = defaultShell(), timeoutMs = 5000): Pr
       detached: true, // no controlling terminal for rc files to fight over
       env: { HOME: process.env.HOME ?? os.homedir(), USER: process.env.USER ?? '', SHELL: shell, TERM: 'dumb', PATH: process.env.PATH ?? '' },
     })
-    const signal = (sig: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, sig)
-      } catch {}
-    }
-    // A stuck rc file gets SIGTERM first: its exit traps release what it holds (pyenv's rehash lock
-    // left behind by a SIGKILL stalls every later login shell for a minute).
+    // A stuck rc file is stopped like any tree, SIGTERM first: its exit traps release what it holds
+    // (pyenv's rehash lock, left behind by a SIGKILL, stalls every later login shell for a minute).
     const timer = setTimeout(() => {
-      signal('SIGTERM')
-      setTimeout(() => signal('SIGKILL'), 1000).unref()
+      if (child.pid !== undefined) void stopTree(child.pid, { graceMs: 1000 })
       resolve(undefined)
     }, timeoutMs)
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')))
