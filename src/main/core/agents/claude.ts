@@ -323,15 +323,13 @@ export class ClaudeProtocol {
     }
     this.approvals.set(id, { toolUseId, input, suggestions })
     const info = describeTool(name, input)
-    const options: Option[] = [{ id: ALLOW, label: 'Allow once', kind: 'allow_once' }]
+    // ExitPlanMode asks to approve the plan it carries, not to run a tool.
+    const plan = name === 'ExitPlanMode'
+    const options: Option[] = [{ id: ALLOW, label: plan ? 'Approve plan' : 'Allow once', kind: 'allow_once' }]
     if (suggestions.length > 0) options.push({ id: ALLOW_ALWAYS, label: alwaysLabel(suggestions), kind: 'allow_always' })
-    options.push({ id: DENY, label: 'Deny', kind: 'reject_once' })
-    if (name === 'ExitPlanMode') {
-      options[0].label = 'Approve plan'
-      options[options.length - 1].label = 'Keep planning'
-    }
-    const title = name === 'ExitPlanMode' ? 'Claude’s plan is ready: start on it?' : info.command !== undefined ? `Run ${info.command}` : info.title
-    const reason = name === 'ExitPlanMode' ? str(input.plan) : (str(req.description) ?? str(req.decision_reason))
+    options.push({ id: DENY, label: plan ? 'Keep planning' : 'Deny', kind: 'reject_once' })
+    const title = plan ? 'Claude’s plan is ready: start on it?' : info.command !== undefined ? `Run ${info.command}` : info.title
+    const reason = plan ? str(input.plan) : (str(req.description) ?? str(req.decision_reason))
     const detail = [reason, str(req.blocked_path) && `Path: ${req.blocked_path}`].filter(Boolean).join('\n')
     this.sink.emit({
       type: 'approval.requested',
