@@ -116,16 +116,18 @@ function progressPrinter(label, out) {
 /**
  * Makes sure Electron's binary is installed: downloads the zip into @electron/get's cache (the same
  * call install.js makes, plus progress and a stall bound), then runs electron's install.js, which
- * finds it there and extracts it. Never throws.
+ * finds it there and extracts it. Reads its settings from process.env, as @electron/get does. Never throws.
  * @returns {Promise<{ ok: true, exe: string } | { ok: false, reason: string, url?: string, cachePath?: string, file?: string }>}
  */
-export async function ensureElectron({ dir = electronPackageDir(), env = process.env, out = process.stderr } = {}) {
+export async function ensureElectron({ dir = electronPackageDir(), out = process.stderr, stallMs = STALL_MS } = {}) {
+  // @electron/get reads its mirror settings from process.env itself, so this does too.
+  const env = process.env
   const have = installedElectron(dir, env)
   if (have) return { ok: true, exe: have }
   const version = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version
   const where = target(env)
   const loc = artifactLocation(version, where, env)
-  if (env.ELECTRON_SKIP_BINARY_DOWNLOAD) return { ok: false, reason: 'ELECTRON_SKIP_BINARY_DOWNLOAD is set', file: loc.file, cachePath: loc.cachePath }
+  if (env.ELECTRON_SKIP_BINARY_DOWNLOAD) return { ok: false, reason: 'ELECTRON_SKIP_BINARY_DOWNLOAD is set (unset it to download)', file: loc.file, cachePath: loc.cachePath }
 
   // force_no_cache: install.js downloads again anyway, so leave the whole job to it.
   if (env.force_no_cache !== 'true' && !existsSync(loc.cachePath)) {
@@ -135,7 +137,7 @@ export async function ensureElectron({ dir = electronPackageDir(), env = process
     let stall
     const watchdog = () => {
       clearTimeout(stall)
-      stall = setTimeout(() => abort.abort(new Error(`nothing received for ${STALL_MS / 1000} s`)), STALL_MS)
+      stall = setTimeout(() => abort.abort(new Error(`nothing received for ${stallMs / 1000} s`)), stallMs)
     }
     const show = progressPrinter(`Downloading Electron ${version} (${where.platform}-${where.arch})`, out)
     out.write(`Downloading Electron ${version} for ${where.platform}-${where.arch} from ${loc.url}\n`)

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer, type Server } from 'node:net'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { ensureElectron } from '../../scripts/electron-binary.mjs'
+import { tempDir, waitFor } from '../support/core'
+
+/** A 127.0.0.1 port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const port = (s.address() as { port: number }).port
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+const groupAlive = (pgid: number) => {
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Electron's download made to fail even where the binary is installed: an empty override dist
+ * (electron's own variable) so it counts as missing, an empty cache, and a mirror nothing listens on.
+ */
+async function electronUnobtainable(): Promise<NodeJS.ProcessEnv> {
+  return {
+    ELECTRON_OVERRIDE_DIST_PATH: tempDir('switchyard-no-electron-'),
+    electron_config_cache: tempDir('switchyard-electron-cache-'),
+    ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/`,
+  }
+}
+
+/** Sets variables of this process's environment (where @electron/get reads them) until the test ends. */
+let savedEnv: NodeJS.ProcessEnv | undefined
+function withEnv(vars: NodeJS.ProcessEnv): void {
+  savedEnv ??= { ...process.env }
+  Object.assign(process.env, vars)
+}
+
+let started: ChildProcess | undefined
+let hanging: Server | undefined
+afterEach(() => {
+  if (savedEnv) {
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
+    Object.assign(process.env, savedEnv)
+    savedEnv = undefined
+  }
+  if (started?.pid && groupAlive(started.pid)) process.kill(-started.pid, 'SIGKILL')
+  started = undefined
+  hanging?.close()
+  hanging = undefined
+})
+
+describe('npm start without an obtainable Electron', () => {
+  it('says why, serves Switchyard in server mode on the printed URL, and Ctrl+C leaves no process', async () => {
+    const dataDir = tempDir('switchyard-start-data-')
+    // Its own process group, like a terminal's foreground job: Ctrl+C signals the whole group.
+    const child = spawn('npm', ['start', '--', '--data-dir', dataDir], {
+      cwd: path.resolve('.'),
+      env: { ...process.env, ...(await electronUnobtainable()), CI: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
+    started = child
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.on('data', (d) => (stdout += d))
+    child.stderr!.on('data', (d) => (stderr += d))
+    let exitCode: number | null | undefined
+    const exited = new Promise((r) => child.on('exit', (code) => r((exitCode = code))))
+
+    // Generous: npm start builds first when out/ is older than the sources.
+    const url = await waitFor(
+      'the server URL on stdout',
+      () => {
+        if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before printing a URL:\n${stderr}`)
+        // The last thing said, after the URL.
+        return stderr.includes('Ctrl+C') && /Switchyard server listening on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(stdout)?.[1]
+      },
+      150_000,
+    )
+
+    expect(stderr).toMatch(/Electron \d+\.\d+\.\d+ could not be obtained: .*ECONNREFUSED/)
+    expect(stderr).toContain('ELECTRON_MIRROR')
+    expect(stderr).toContain('server mode instead')
+    expect(stderr).toContain('not opened here: CI is set')
+
+    const page = await fetch(url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="root">')
+    // The token in the printed URL opens the WebSocket the page uses.
+    const { origin, searchParams } = new URL(url)
+    const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws?token=${searchParams.get('token')}`, { headers: { Origin: origin } })
+    await new Promise((resolve, reject) => (ws.on('open', resolve), ws.on('error', reject)))
+    ws.close()
+
+    process.kill(-child.pid!, 'SIGINT')
+    await exited
+    await waitFor('every process of npm start to exit', () => !groupAlive(child.pid!), 15_000)
+    await expect(fetch(url)).rejects.toThrow()
+  }, 200_000)
+})
+
+describe('obtaining Electron', () => {
+  it('gives up on a mirror that accepts and never answers, within its stall bound', async () => {
+    hanging = createServer(() => {}) // holds every connection open, says nothing
+    await new Promise<void>((r) => hanging!.listen(0, '127.0.0.1', r))
+    withEnv({ ...(await electronUnobtainable()), ELECTRON_MIRROR: `http://127.0.0.1:${(hanging.address() as { port: number }).port}/` })
+    const t0 = Date.now()
+    const result = await ensureElectron({ out: { write: () => true }, stallMs: 1500 })
+    expect(result).toMatchObject({ ok: false, reason: 'nothing received for 1.5 s' })
+    expect(Date.now() - t0).toBeLessThan(10_000)
+  })
+
+  it('does not try a download when ELECTRON_SKIP_BINARY_DOWNLOAD is set', async () => {
+    withEnv({ ...(await electronUnobtainable()), ELECTRON_SKIP_BINARY_DOWNLOAD: '1' })
+    expect(await ensureElectron({ out: { write: () => true } })).toMatchObject({ ok: false, reason: 'ELECTRON_SKIP_BINARY_DOWNLOAD is set (unset it to download)' })
+  })
+})
