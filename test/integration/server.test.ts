@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { get } from 'node:http'
 import path from 'node:path'
 import WebSocket from 'ws'
 import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers'
@@ -53,6 +54,18 @@ describe('server mode', () => {
     expect(await upgradeStatus(wsUrl('wrong'))).toBe(401)
     expect(await upgradeStatus(wsUrl(token.slice(0, -1)))).toBe(401)
     expect(await upgradeStatus(wsUrl(token))).toBe(101)
+  })
+
+  it('tells a plain GET of the socket URL whether its token is good, since a browser cannot see a refused upgrade', async () => {
+    // node:http, not fetch: fetch will not send a Host header of our choosing.
+    const check = (t?: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        get(wsUrl(t).replace('ws:', 'http:'), { headers }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject)
+      })
+    expect(await check(token)).toBe(204)
+    expect(await check()).toBe(401)
+    expect(await check('wrong')).toBe(401)
+    expect(await check(token, { Host: `evil.example:${server.port}` })).toBe(403)
   })
 
   it('refuses a foreign Origin and a foreign Host even with the token', async () => {

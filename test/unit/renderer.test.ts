@@ -8,7 +8,7 @@ import type { LaneEvent } from '../../src/shared/events'
 import { shortcutFor, type KeyLike } from '../../src/renderer/app/shortcuts'
 import { applyStatusEvent, estimateTerminalSize, neighbourAfterClose, sortLanes } from '../../src/renderer/lanes/lane-state'
 import { TranscriptSync, type TranscriptPage } from '../../src/renderer/terminal/transcript-sync'
-import { createWsBridge, wsUrlFor } from '../../src/renderer/app/ws-bridge'
+import { createWsBridge, DISCONNECTED, wsUrlFor } from '../../src/renderer/app/ws-bridge'
 import { createClient, ClientError } from '../../src/renderer/app/client'
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
@@ -192,6 +192,30 @@ describe('ws-bridge', () => {
   test('the URL carries the page token', () => {
     expect(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:5000', search: '?token=a+b/c' })).toBe('ws://127.0.0.1:5000/ws?token=a%20b%2Fc')
     expect(wsUrlFor({ protocol: 'https:', host: 'h', search: '' })).toBe('wss://h/ws?token=')
+  })
+
+  test('a refused token ends in `unauthorized` with no more attempts; a server that is down keeps being retried', async () => {
+    let refused = true
+    const states: string[] = []
+    const bridge = createWsBridge({ url: 'ws://x/ws?token=old', WebSocket: FakeSocket as never, backoff: () => 5, tokenRefused: async () => refused })
+    bridge.onState((s) => states.push(s))
+    FakeSocket.all[0].drop()
+    await tick(30)
+    expect(bridge.state).toBe('unauthorized')
+    expect(states.at(-1)).toBe('unauthorized')
+    const attempts = FakeSocket.all.length
+    await tick(30)
+    expect(FakeSocket.all.length).toBe(attempts)
+    expect(await bridge.invoke('lanes.list', {})).toEqual({ ok: false, error: DISCONNECTED })
+
+    refused = false
+    FakeSocket.all = []
+    const down = createWsBridge({ url: 'ws://x/ws?token=t', WebSocket: FakeSocket as never, backoff: () => 5, tokenRefused: async () => refused })
+    FakeSocket.all[0].drop()
+    await tick(30)
+    expect(down.state).toBe('reconnecting')
+    expect(FakeSocket.all.length).toBeGreaterThan(1)
+    down.close()
   })
 
   test('queues until open; answers resolve calls; errors reject with code, message, details', async () => {

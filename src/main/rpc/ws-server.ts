@@ -45,6 +45,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
 export async function startWsServer(opts: WsServerOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const http = createServer((req, res) => {
     try {
+      if (new URL(req.url ?? '/', 'http://placeholder').pathname === '/ws') return answerTokenCheck(req, res)
       serveStatic(opts.staticDir, req, res)
     } catch {
       res.writeHead(400).end() // e.g. a malformed %-escape in the path
@@ -59,6 +60,14 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
     if (!LOOPBACK.has(opts.host)) return true
     const name = host.replace(/:\d+$/, '')
     return LOOPBACK.has(name) && host.endsWith(`:${port}`)
+  }
+
+  // A browser cannot see why an upgrade was refused: a plain GET of the same URL tells the page
+  // whether its token is the problem (401) or the server is (no answer). It reveals no more than the upgrade.
+  const answerTokenCheck = (req: IncomingMessage, res: ServerResponse) => {
+    const token = new URL(req.url ?? '/', 'http://placeholder').searchParams.get('token') ?? ''
+    const status = !hostAllowed(req.headers.host) ? 403 : sameSecret(token, opts.token) ? 204 : 401
+    res.writeHead(status, { 'Cache-Control': 'no-store', 'Content-Length': 0 }).end()
   }
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -4,6 +4,7 @@ import type { HostBridge } from '../env'
 import { ClientError, createClient, errorMessage } from './client'
 import { AppContext, type AppServices } from './context'
 import { useConnection } from './connection'
+import { ConnectionBanner } from './ConnectionBanner'
 import { isMacPlatform, shortcutFor, type ShortcutAction } from './shortcuts'
 import { Toasts, useToasts } from './toasts'
 import { useWorkbench } from './workbench'
@@ -387,11 +388,7 @@ export function App({ bridge, ws }: AppProps) {
   return (
     <AppContext.Provider value={services}>
       <div className="app">
-        {connection.state === 'reconnecting' && (
-          <div className="banner" role="status">
-            Disconnected — reconnecting…
-          </div>
-        )}
+        <ConnectionBanner state={connection.state} />
         <div className="app-body">
           <Sidebar
             workspaces={workspaces}

@@ -12,9 +12,14 @@ import type { ClientMessage, ServerMessage } from '../../shared/wire'
  * Messages wait in a queue until the socket is open. When it closes, calls in flight fail with
  * `internal`/`disconnected`, the bridge reconnects with backoff and re-subscribes every live
  * subscription (events emitted while disconnected are lost: listen to `onState` to catch up).
+ *
+ * A browser is not told why an upgrade was refused, so after each failed connection the bridge asks
+ * the server over plain HTTP whether its token is good (`GET /ws?token=…`: 204, or 401). A refused
+ * token (none in the link, or one from an earlier run of the server) ends in `unauthorized` and no
+ * more attempts; a server that does not answer is just down, and the bridge keeps trying.
  */
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting'
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthorized'
 
 export interface WsBridge extends Bridge {
   readonly state: ConnectionState
@@ -29,6 +34,8 @@ export interface WsBridgeOptions {
   WebSocket?: new (url: string) => WebSocket
   /** Reconnect delay after the n-th consecutive failure (n ≥ 1). */
   backoff?: (attempt: number) => number
+  /** Whether the server refuses our token; by default `GET` on the http(s) form of `url`. */
+  tokenRefused?: () => Promise<boolean>
 }
 
 /** WebSocket.OPEN (a constant of the standard; test doubles need not define it). */
@@ -47,6 +54,16 @@ export function wsUrlFor(location: { protocol: string; host: string; search: str
   return `${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`
 }
 
+/** The server's answer to `GET /ws?token=…`: 401 means the token is wrong, anything else (or nothing) does not. */
+export async function tokenRefusedAt(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url.replace(/^ws/, 'http'), { cache: 'no-store' })
+    return res.status === 401
+  } catch {
+    return false
+  }
+}
+
 interface Subscription {
   stream: string
   input: unknown
@@ -59,6 +76,7 @@ interface Subscription {
 export function createWsBridge(options: WsBridgeOptions): WsBridge {
   const WS = options.WebSocket ?? WebSocket
   const backoff = options.backoff ?? defaultBackoff
+  const tokenRefused = options.tokenRefused ?? (() => tokenRefusedAt(options.url))
 
   let state: ConnectionState = 'connecting'
   let socket: WebSocket | undefined
@@ -129,6 +147,9 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
       socket = undefined
       dropConnection()
       scheduleReconnect()
+      void tokenRefused().then((refused) => {
+        if (refused && !closed) giveUp()
+      })
     }
     ws.onerror = () => {
       // onclose follows and does the work.
@@ -167,6 +188,18 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     const calls = [...pending.values()]
     pending.clear()
     for (const call of calls) call({ ok: false, error: DISCONNECTED })
+  }
+
+  /** The token is refused: retrying cannot help, only the server's printed URL can. */
+  function giveUp(): void {
+    closed = true
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    const ws = socket
+    socket = undefined
+    dropConnection()
+    ws?.close()
+    setState('unauthorized')
   }
 
   function scheduleReconnect(): void {
