@@ -45,7 +45,6 @@ createInterface({ input: server.child.stdout }).on('line', (line) => {
   if (!url) return
   announced = true
   openBrowser(url)
-  process.stderr.write('Stop it with Ctrl+C.\n')
 })
 const code = await server.exited
 if (!announced) process.stderr.write('Server mode did not start (see the message above).\n')

@@ -21,14 +21,34 @@ function defaultDataDir(): string {
   return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'switchyard-server')
 }
 
+const USAGE = `Usage: npm run serve -- [options]   (or: node out/main/server.js [options])
+
+Runs Switchyard's core in plain Node and serves its UI to a browser. Prints one line on stdout,
+"Switchyard server listening on http://HOST:PORT/?token=TOKEN" (npm prints its own "> switchyard…"
+header above it; \`npm run -s serve\` does not): open that URL. The token is new on every start and
+guards the connection. Ctrl+C (or SIGTERM) stops the server and every lane it runs.
+
+Options:
+  --host HOST      address to bind (default 127.0.0.1; anything else exposes it to your network)
+  --port PORT      port to listen on, 0 for any free one (default 0)
+  --data-dir DIR   where workspaces, profiles, lanes and transcripts live
+                   (default ${defaultDataDir()})
+  -h, --help       print this and exit
+`
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return
+  }
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${values.port}`)
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir())
@@ -45,6 +65,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Switchyard server listening on ${server.url}\n`)
   // stdout carries the one line above; the rest is for the person who started it.
   process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)
+  process.stderr.write('Stop it with Ctrl+C.\n')
 
   let closing = false
   const shutdown = async () => {
@@ -60,6 +81,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`switchyard: ${err instanceof Error ? err.message : err}`)
+  console.error(`switchyard: ${err instanceof Error ? err.message : err} (--help lists the options)`)
   process.exit(1)
 })

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -81,7 +81,7 @@ describe('npm start without an obtainable Electron', () => {
       () => {
         if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before printing a URL:\n${stderr}`)
         // The last thing said, after the URL.
-        return stderr.includes('Ctrl+C') && /Switchyard server listening on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(stdout)?.[1]
+        return stderr.includes('Ctrl+C') && stderr.includes('not opened here') && /Switchyard server listening on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(stdout)?.[1]
       },
       150_000,
     )
@@ -105,6 +105,18 @@ describe('npm start without an obtainable Electron', () => {
     await waitFor('every process of npm start to exit', () => !groupAlive(child.pid!), 15_000)
     await expect(fetch(url)).rejects.toThrow()
   }, 200_000)
+})
+
+describe('server mode for newcomers', () => {
+  // After the test above, which builds out/ when it is stale.
+  it('prints its options and how to stop it with --help, and names --help on a wrong option', () => {
+    const help = spawnSync(process.execPath, ['out/main/server.js', '--help'], { encoding: 'utf8', timeout: 20_000 })
+    expect(help.status).toBe(0)
+    for (const option of ['--host', '--port', '--data-dir', '--help', 'Ctrl+C']) expect(help.stdout).toContain(option)
+    const wrong = spawnSync(process.execPath, ['out/main/server.js', '--prot', '80'], { encoding: 'utf8', timeout: 20_000 })
+    expect(wrong.status).toBe(1)
+    expect(wrong.stderr).toContain("Unknown option '--prot' (--help lists the options)")
+  })
 })
 
 describe('obtaining Electron', () => {
