@@ -1,17 +1,16 @@
 import { _electron as electron, type ElectronApplication } from '@playwright/test'
-import { existsSync, readFileSync } from 'node:fs'
-import path from 'node:path'
+import { ensureElectron, explainFailure } from '../../scripts/electron-binary.mjs'
 
-/** Electron downloads its binary on first run; detect it without importing `electron`. */
+// Obtained exactly as `npm start` does it (electron's install.js through @electron/get, its cache and
+// mirror variables), once per test process; the tests skip only when that fails, saying why.
+const obtained = await ensureElectron()
+
+/** The Electron executable, or undefined when it could not be had (see `noBinaryReason`). */
 export function electronBinary(): string | undefined {
-  const dir = path.resolve('node_modules/electron')
-  const pathTxt = path.join(dir, 'path.txt')
-  if (!existsSync(pathTxt)) return undefined
-  const exe = path.join(dir, 'dist', readFileSync(pathTxt, 'utf8').trim())
-  return existsSync(exe) ? exe : undefined
+  return obtained.ok ? obtained.exe : undefined
 }
 
-export const noBinaryReason = 'no Electron binary (node_modules/electron/path.txt and dist/<path> are missing: Electron could not be downloaded here)'
+export const noBinaryReason = obtained.ok ? '' : `no Electron binary. ${explainFailure(obtained)}`
 
 /** The built app (run `electron-vite build` first) on its own data dir, with the desktop test hooks on. */
 export function launchApp(exe: string, userData: string, extraArgs: string[] = []): Promise<ElectronApplication> {
