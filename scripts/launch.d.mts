@@ -7,3 +7,4 @@ export function browserCommand(
 ): { skip: string } | { cmd: string; args: string[]; verbatim?: boolean }
 export function serverUrlFrom(line: string): string | undefined
 export function binScript(pkg: string, name?: string): string
+export function builderLine(line: string, failure: string | undefined): { print: string | undefined; failure: string | undefined }

@@ -80,3 +80,17 @@ export function runChild(cmd, args, options = {}) {
   })
   return { child, exited }
 }
+
+const NETWORK_ERROR = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|socket hang up)\b/
+
+/**
+ * Filters one line of electron-builder's output: once a download has failed for want of a network,
+ * its stack trace says nothing a person can act on, so it is left out (the sentence after says it all).
+ * Returns the line to print (or undefined) and the network failure seen so far.
+ */
+export function builderLine(line, failure) {
+  const m = /⨯\s*(.*?)(\s+failedTask=.*)?$/.exec(line)
+  if (m && NETWORK_ERROR.test(m[1])) return { print: `  ⨯ ${m[1]}`, failure: m[1] }
+  if (failure && /^\s+at\s/.test(line)) return { print: undefined, failure }
+  return { print: line, failure }
+}

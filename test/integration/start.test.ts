@@ -119,6 +119,18 @@ describe('server mode for newcomers', () => {
   })
 })
 
+describe('npm run dist without a network', () => {
+  it('stops before building, with a sentence and no stack trace', () => {
+    return electronUnobtainable().then((env) => {
+      const r = spawnSync('npm', ['run', 'dist'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } })
+      expect(r.status).not.toBe(0)
+      expect(r.stderr).toMatch(/npm run dist: cannot package without Electron\. Electron \S+ could not be obtained: .*ECONNREFUSED/)
+      expect(r.stdout + r.stderr).not.toMatch(/^\s+at /m)
+      expect(r.stdout).not.toContain('electron-builder')
+    })
+  }, 90_000)
+})
+
 describe('obtaining Electron', () => {
   it('gives up on a mirror that accepts and never answers, within its stall bound', async () => {
     hanging = createServer(() => {}) // holds every connection open, says nothing

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { artifactLocation, describeError } from '../../scripts/electron-binary.mjs'
-import { browserCommand, buildIsFresh, serverUrlFrom } from '../../scripts/launch.mjs'
+import { browserCommand, builderLine, buildIsFresh, serverUrlFrom } from '../../scripts/launch.mjs'
 import { tempDir } from '../support/core'
 
 const url = 'http://127.0.0.1:4000/?token=abc_-1'
@@ -76,5 +76,34 @@ describe("Electron's download location", () => {
     expect(describeError(err)).toBe('getaddrinfo ENOTFOUND github.com')
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) })
     expect(describeError(refused)).toBe('connect ECONNREFUSED 127.0.0.1:9')
+  })
+})
+
+describe("electron-builder's output in npm run dist", () => {
+  const filter = (lines: string[]) => {
+    let failure: string | undefined
+    const printed: string[] = []
+    for (const line of lines) {
+      const r = builderLine(line, failure)
+      failure = r.failure
+      if (r.print !== undefined) printed.push(r.print)
+    }
+    return { printed, failure }
+  }
+
+  it('keeps the error of a failed download and drops its stack trace', () => {
+    const { printed, failure } = filter([
+      '  • packaging       platform=linux arch=x64 electron=45.4.1 appOutDir=dist/linux-unpacked',
+      '  ⨯ getaddrinfo ENOTFOUND github.com  failedTask=build stackTrace=RequestError: getaddrinfo ENOTFOUND github.com',
+      '    at ClientRequest.<anonymous> (/x/node_modules/got/dist/source/core/index.js:970:111)',
+      '    at GetAddrInfoReqWrap.onlookupall [as oncomplete] (node:dns:123:26)',
+    ])
+    expect(failure).toBe('getaddrinfo ENOTFOUND github.com')
+    expect(printed).toEqual(['  • packaging       platform=linux arch=x64 electron=45.4.1 appOutDir=dist/linux-unpacked', '  ⨯ getaddrinfo ENOTFOUND github.com'])
+  })
+
+  it('leaves every other failure, stack included, as it was', () => {
+    const lines = ['  ⨯ Cannot find module x  failedTask=build stackTrace=Error: Cannot find module x', '    at Module._resolveFilename (node:internal)']
+    expect(filter(lines)).toEqual({ printed: lines, failure: undefined })
   })
 })

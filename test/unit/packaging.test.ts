@@ -104,7 +104,10 @@ describe('electron-builder configuration', () => {
   })
 
   it('has `npm run dist` build the app and then the installers', () => {
-    expect(pkg.scripts.dist).toBe('electron-vite build && electron-builder')
+    expect(pkg.scripts.dist).toBe('node scripts/dist.mjs')
+    const script = readFileSync('scripts/dist.mjs', 'utf8')
+    expect(script.indexOf("binScript('electron-vite'), 'build'")).toBeGreaterThan(0)
+    expect(script.indexOf("binScript('electron-builder')")).toBeGreaterThan(script.indexOf("binScript('electron-vite'), 'build'"))
     expect(config.directories.output).toBe('dist')
   })
 })
