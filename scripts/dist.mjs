@@ -15,7 +15,7 @@ const { binScript, builderLine, runChild } = await import('./launch.mjs')
 
 const electron = await ensureElectron()
 if (!electron.ok) {
-  process.stderr.write(`\nnpm run dist: cannot package without Electron. ${explainFailure(electron)}\n`)
+  process.stderr.write(`\nnpm run dist: cannot package without Electron. ${explainFailure(electron, 'The installers are built around that binary.')}\n`)
   process.exit(1)
 }
 

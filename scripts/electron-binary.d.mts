@@ -16,4 +16,4 @@ export function ensureElectron(options?: {
   out?: { write(text: string): unknown; isTTY?: boolean }
   stallMs?: number
 }): Promise<ElectronResult>
-export function explainFailure(result: ElectronResult, version?: string): string
+export function explainFailure(result: ElectronResult, needs?: string): string

@@ -180,13 +180,14 @@ export async function ensureElectron({ dir = electronPackageDir(), out = process
 }
 
 /** The paragraph a person reads when the binary could not be had: what failed and the three ways out. */
-export function explainFailure(result, version = JSON.parse(readFileSync(path.join(electronPackageDir(), 'package.json'), 'utf8')).version) {
+export function explainFailure(result, needs = 'The desktop window needs that binary.') {
+  const version = JSON.parse(readFileSync(path.join(electronPackageDir(), 'package.json'), 'utf8')).version
   if (result.ok) return ''
   const zip = result.file ? ` (${result.file})` : ''
   return (
     `Electron ${version} could not be obtained: ${result.reason}` +
     (result.url ? ` while downloading ${result.url}` : '') +
-    `. The desktop window needs that binary. To get it: allow this machine to reach the download` +
+    `. ${needs} To get it: allow this machine to reach the download` +
     ` (github.com, or a proxy via ELECTRON_GET_USE_PROXY=1 and HTTPS_PROXY), or set ELECTRON_MIRROR to a mirror` +
     ` (e.g. ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/), or copy the zip${zip} downloaded elsewhere to` +
     ` ${result.cachePath ?? "@electron/get's cache"}; then run the command again.`
