@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test'
+import { existsSync } from 'node:fs'
 
 /**
  * End-to-end tests.
@@ -21,7 +22,8 @@ export default defineConfig({
       use: {
         viewport: { width: 1400, height: 820 },
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
+          // Debian's Chromium here; where there is none (hosted CI on macOS/Windows), Playwright's own.
+          executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
           args: [
             '--no-sandbox',
             '--headless',

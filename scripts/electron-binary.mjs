@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -192,4 +192,13 @@ export function explainFailure(result, needs = 'The desktop window needs that bi
     ` (e.g. ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/), or copy the zip${zip} downloaded elsewhere to` +
     ` ${result.cachePath ?? "@electron/get's cache"}; then run the command again.`
   )
+}
+
+// `node scripts/electron-binary.mjs`: obtain it now (CI does, so a failed download fails loudly there
+// instead of the Electron tests skipping).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await ensureElectron()
+  if (result.ok) process.stdout.write(`Electron: ${result.exe}\n`)
+  else process.stderr.write(`${explainFailure(result)}\n`)
+  process.exit(result.ok ? 0 : 1)
 }

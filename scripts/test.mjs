@@ -12,7 +12,8 @@ let failedStages = []
 
 function run(stage, cmd, args, env = {}) {
   console.log(`\n=== ${stage}: ${cmd} ${args.join(' ')}`)
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  // npx is npx.cmd on Windows, which only a shell runs.
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env }, shell: process.platform === 'win32' })
   if (r.status !== 0) failedStages.push(stage)
   return r.status === 0
 }

@@ -57,8 +57,11 @@ afterEach(() => {
   hanging = undefined
 })
 
+const windows = process.platform === 'win32'
+
 describe('npm start without an obtainable Electron', () => {
-  it('says why, serves Switchyard in server mode on the printed URL, and Ctrl+C leaves no process', async () => {
+  // Ctrl+C as a terminal sends it: SIGINT to the whole foreground process group, which Windows has not.
+  it.skipIf(windows)(`says why, serves Switchyard in server mode on the printed URL, and Ctrl+C leaves no process${windows ? ' (skipped: POSIX process groups)' : ''}`, async () => {
     const dataDir = tempDir('switchyard-start-data-')
     // Its own process group, like a terminal's foreground job: Ctrl+C signals the whole group.
     const child = spawn('npm', ['start', '--', '--data-dir', dataDir], {
@@ -122,7 +125,7 @@ describe('server mode for newcomers', () => {
 describe('npm run dist without a network', () => {
   it('stops before building, with a sentence and no stack trace', () => {
     return electronUnobtainable().then((env) => {
-      const r = spawnSync('npm', ['run', 'dist'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } })
+      const r = spawnSync('npm', ['run', 'dist'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env }, shell: windows })
       expect(r.status).not.toBe(0)
       expect(r.stderr).toMatch(/npm run dist: cannot package without Electron\. Electron \S+ could not be obtained: .*ECONNREFUSED/)
       expect(r.stdout + r.stderr).not.toMatch(/^\s+at /m)
