@@ -29,7 +29,10 @@ if (electron.ok) {
 }
 
 process.stderr.write(`\n${explainFailure(electron)}\n\n`)
-process.stderr.write(`Starting Switchyard in server mode instead: the same app, in your browser (${command} without Electron).\n`)
+process.stderr.write(
+  `So ${command} starts Switchyard in server mode instead: the same app in your browser, without the desktop window` +
+    `${dev ? ' (and without hot reload: run it again after a change)' : ''}.\n`,
+)
 if (!buildIsFresh()) {
   // Build output goes to stderr: stdout carries only the server's URL line.
   const build = runChild(process.execPath, [electronVite, 'build', '--logLevel', 'warn'], { stdio: ['ignore', 2, 2] })
