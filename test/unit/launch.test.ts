@@ -107,3 +107,17 @@ describe("electron-builder's output in npm run dist", () => {
     expect(filter(lines)).toEqual({ printed: lines, failure: undefined })
   })
 })
+
+describe('the Node check', () => {
+  it("agrees with package.json's engines and refuses in one line naming both versions", async () => {
+    const { supported, refusal } = (await import('../../scripts/check-node.cjs')).default as {
+      supported: (v: string) => boolean
+      refusal: (v: string) => string
+    }
+    const { readFileSync } = await import('node:fs')
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).engines.node).toBe('>=22.12')
+    for (const v of ['22.12.0', 'v22.13.1', '23.0.0', '24.21.0', '100.0.0']) expect(supported(v), v).toBe(true)
+    for (const v of ['22.11.9', 'v20.20.2', '18.0.0', '8.17.0']) expect(supported(v), v).toBe(false)
+    expect(refusal('v20.20.2')).toMatch(/^Switchyard needs Node >= 22\.12, but this is Node 20\.20\.2: [^\n]+$/)
+  })
+})

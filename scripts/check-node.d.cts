@@ -1,0 +1,2 @@
+export function supported(version: string): boolean
+export function refusal(version: string): string
