@@ -8,3 +8,4 @@ export function browserCommand(
 export function serverUrlFrom(line: string): string | undefined
 export function binScript(pkg: string, name?: string): string
 export function builderLine(line: string, failure: string | undefined): { print: string | undefined; failure: string | undefined }
+export function noDisplayReason(platform?: NodeJS.Platform, env?: NodeJS.ProcessEnv): string | undefined

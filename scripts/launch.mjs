@@ -30,17 +30,20 @@ export function buildIsFresh(dir = root) {
   return changedAt < builtAt
 }
 
-/**
- * How to open `url` in the default browser on `platform`, or why not: never under CI, nor without a
- * display on Linux/BSD (an ssh session, a container).
- */
+/** Why no window can open here (Linux/BSD without X11 or Wayland: an ssh session, a container), or undefined. */
+export function noDisplayReason(platform = process.platform, env = process.env) {
+  if (platform === 'darwin' || platform === 'win32') return undefined
+  return env.DISPLAY || env.WAYLAND_DISPLAY ? undefined : 'no display (DISPLAY and WAYLAND_DISPLAY are unset)'
+}
+
+/** How to open `url` in the default browser on `platform`, or why not: never under CI, nor without a display. */
 export function browserCommand(url, platform = process.platform, env = process.env) {
   if (env.CI) return { skip: 'CI is set' }
   if (platform === 'darwin') return { cmd: 'open', args: [url] }
   // `start` is a cmd built-in; its first quoted argument is a window title. The token is base64url (no & or ^).
   if (platform === 'win32') return { cmd: 'cmd', args: ['/d', '/s', '/c', `start "" "${url}"`], verbatim: true }
-  if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return { skip: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' }
-  return { cmd: 'xdg-open', args: [url] }
+  const noDisplay = noDisplayReason(platform, env)
+  return noDisplay ? { skip: noDisplay } : { cmd: 'xdg-open', args: [url] }
 }
 
 /** The URL in the server's "Switchyard server listening on URL" line. */

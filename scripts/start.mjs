@@ -1,6 +1,7 @@
 // `npm start` (built app) and `npm run dev` (`--dev`: hot reload): make sure Electron's binary is
-// there, then launch the desktop app. When the binary cannot be had, say why in one paragraph and run
-// Switchyard in server mode instead, opened in the default browser; Ctrl+C stops it.
+// there, then launch the desktop app. When the binary cannot be had (or there is no display to open a
+// window on), say why in one paragraph and run Switchyard in server mode instead, opened in the
+// default browser; Ctrl+C stops it.
 // Arguments after `--` go to server mode (`npm start -- --port 8080`).
 import { createRequire } from 'node:module'
 import { createInterface } from 'node:readline'
@@ -12,7 +13,7 @@ if (!supported(process.versions.node)) {
 }
 
 const { ensureElectron, explainFailure } = await import('./electron-binary.mjs')
-const { binScript, browserCommand, buildIsFresh, runChild, serverUrlFrom } = await import('./launch.mjs')
+const { binScript, browserCommand, buildIsFresh, noDisplayReason, runChild, serverUrlFrom } = await import('./launch.mjs')
 const { spawn } = await import('node:child_process')
 
 const dev = process.argv[2] === '--dev'
@@ -21,14 +22,15 @@ const command = dev ? 'npm run dev' : 'npm start'
 const electronVite = binScript('electron-vite')
 
 const electron = await ensureElectron()
-if (electron.ok) {
+const noDisplay = electron.ok ? noDisplayReason() : undefined
+if (electron.ok && !noDisplay) {
   // `preview` builds first unless told not to; skip it when out/ is already current.
   const args = dev ? ['dev'] : ['preview', ...(buildIsFresh() ? ['--skipBuild'] : [])]
   const { exited } = runChild(process.execPath, [electronVite, ...args], { stdio: 'inherit' })
   process.exit(await exited)
 }
 
-process.stderr.write(`\n${explainFailure(electron)}\n\n`)
+process.stderr.write(noDisplay ? `\nThe desktop window cannot open here: ${noDisplay}.\n` : `\n${explainFailure(electron)}\n\n`)
 process.stderr.write(
   `So ${command} starts Switchyard in server mode instead: the same app in your browser, without the desktop window` +
     `${dev ? ' (and without hot reload: run it again after a change)' : ''}.\n`,

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { artifactLocation, describeError } from '../../scripts/electron-binary.mjs'
-import { browserCommand, builderLine, buildIsFresh, serverUrlFrom } from '../../scripts/launch.mjs'
+import { browserCommand, builderLine, buildIsFresh, noDisplayReason, serverUrlFrom } from '../../scripts/launch.mjs'
 import { tempDir } from '../support/core'
 
 const url = 'http://127.0.0.1:4000/?token=abc_-1'
@@ -13,6 +13,15 @@ describe('opening the browser', () => {
     expect(browserCommand(url, 'linux', { WAYLAND_DISPLAY: 'wayland-0' })).toEqual({ cmd: 'xdg-open', args: [url] })
     expect(browserCommand(url, 'darwin', {})).toEqual({ cmd: 'open', args: [url] })
     expect(browserCommand(url, 'win32', {})).toMatchObject({ cmd: 'cmd', args: ['/d', '/s', '/c', `start "" "${url}"`] })
+  })
+
+  it('knows where no window can open: Linux or BSD without X11 or Wayland', () => {
+    expect(noDisplayReason('linux', {})).toContain('no display')
+    expect(noDisplayReason('freebsd', {})).toContain('no display')
+    expect(noDisplayReason('linux', { DISPLAY: ':99' })).toBeUndefined()
+    expect(noDisplayReason('linux', { WAYLAND_DISPLAY: 'wayland-0' })).toBeUndefined()
+    expect(noDisplayReason('darwin', {})).toBeUndefined()
+    expect(noDisplayReason('win32', {})).toBeUndefined()
   })
 
   it('opens nothing under CI or without a display, and says which', () => {
