@@ -97,15 +97,26 @@ describe('npm start without an obtainable Electron', () => {
     const page = await fetch(url)
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('<div id="root">')
-    // The token in the printed URL opens the WebSocket the page uses.
+    // The token in the printed URL opens the WebSocket the page uses; a shell lane runs in its own group.
     const { origin, searchParams } = new URL(url)
     const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws?token=${searchParams.get('token')}`, { headers: { Origin: origin } })
+    const replies: any[] = []
+    ws.on('message', (d) => replies.push(JSON.parse(d.toString())))
     await new Promise((resolve, reject) => (ws.on('open', resolve), ws.on('error', reject)))
-    ws.close()
+    const call = async (id: number, method: string, input: unknown) => {
+      ws.send(JSON.stringify({ id, method, input }))
+      const reply = await waitFor(`reply ${id}`, () => replies.find((m) => m.id === id), 15_000)
+      expect(reply.ok, JSON.stringify(reply)).toBe(true)
+      return reply.value
+    }
+    const workspace = await call(1, 'workspaces.add', { path: tempDir('switchyard-start-ws-') })
+    const lane = await call(2, 'lanes.create', { workspaceId: workspace.id, profileId: 'shell' })
+    expect(groupAlive(lane.pid)).toBe(true)
 
     process.kill(-child.pid!, 'SIGINT')
     await exited
     await waitFor('every process of npm start to exit', () => !groupAlive(child.pid!), 15_000)
+    await waitFor("the lane's process group to exit", () => !groupAlive(lane.pid), 15_000)
     await expect(fetch(url)).rejects.toThrow()
   }, 200_000)
 })
