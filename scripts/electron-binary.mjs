@@ -122,6 +122,8 @@ function progressPrinter(label, out) {
 export async function ensureElectron({ dir = electronPackageDir(), out = process.stderr, stallMs = STALL_MS } = {}) {
   // @electron/get reads its mirror settings from process.env itself, so this does too.
   const env = process.env
+  // electron-vite's own variable for an Electron of your choosing (it runs that one, so we use it too).
+  if (env.ELECTRON_EXEC_PATH && existsSync(env.ELECTRON_EXEC_PATH)) return { ok: true, exe: env.ELECTRON_EXEC_PATH }
   const have = installedElectron(dir, env)
   if (have) return { ok: true, exe: have }
   const version = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:net'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -119,6 +120,18 @@ describe('npm start without an obtainable Electron', () => {
     await waitFor("the lane's process group to exit", () => !groupAlive(lane.pid), 15_000)
     await expect(fetch(url)).rejects.toThrow()
   }, 200_000)
+})
+
+describe('npm start with an Electron at hand', () => {
+  it.skipIf(windows)(`launches it on the built app, not server mode${windows ? ' (skipped: the stand-in Electron is a shell script)' : ''}`, () => {
+    // A stand-in, through electron-vite's own ELECTRON_EXEC_PATH: the real one may not be downloadable here.
+    const fake = path.join(tempDir('switchyard-fake-electron-'), 'electron')
+    writeFileSync(fake, '#!/bin/sh\necho "stand-in Electron ran with: $*"\n', { mode: 0o755 })
+    const r = spawnSync('npm', ['start'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ELECTRON_EXEC_PATH: fake, DISPLAY: ':99', CI: '1' } })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toContain('stand-in Electron ran with: .')
+    expect(r.stderr).not.toContain('server mode')
+  }, 150_000)
 })
 
 describe('server mode for newcomers', () => {
