@@ -6,6 +6,42 @@ import { Answers, LaneEvent, LaneModes, LaneStatus, Usage } from './events'
  * the router validates inputs against it and both sides infer their types from it.
  */
 
+const KiB = 1024
+const MiB = 1024 * KiB
+
+/**
+ * The largest message between a client and main: the WebSocket's frame limit. Every input limit below
+ * derives from it, so whatever the contract accepts fits in one frame (and IPC refuses the same).
+ */
+export const MAX_MESSAGE_BYTES = 4 * MiB
+/** An input's size as JSON, leaving room for its envelope (`{"id":…,"method":…,"input":…}`). */
+export const MAX_INPUT_BYTES = MAX_MESSAGE_BYTES - 16 * KiB
+
+/** UTF-8 bytes of a string, without encoding it (works in Node and the browser alike). */
+export function utf8Bytes(s: string): number {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4 // a surrogate pair is one 4-byte character
+      i++
+    } else n += 3
+  }
+  return n
+}
+
+/** An input's size on the wire (JSON, UTF-8), or Infinity for what JSON cannot carry. */
+export function encodedBytes(input: unknown): number {
+  try {
+    const text = JSON.stringify(input)
+    return text === undefined ? 0 : utf8Bytes(text)
+  } catch {
+    return Infinity
+  }
+}
+
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
 
 export const ErrorCode = z.enum([

@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { MAX_MESSAGE_BYTES } from '../../shared/contract'
 import { CSP } from '../../shared/csp'
 import { ClientMessage, type ServerMessage } from '../../shared/wire'
 import type { Router } from './router'
+import { judgeLag, SLOW_CLIENT, type Lag, type SlowClientRule } from './slow-client'
 
 export interface WsServerOptions {
   router: Router
@@ -16,10 +18,11 @@ export interface WsServerOptions {
   token: string
   /** The built renderer, served at `/`. */
   staticDir: string
+  /** Where a client's faults are reported (stderr by default). */
+  log?: (line: string) => void
+  /** When a client that does not keep up is cut off (tests shorten it). */
+  slowClient?: SlowClientRule
 }
-
-/** A client this far behind is cut off; it reconnects and catches up from the transcript. */
-const MAX_BUFFERED_BYTES = 32 * 1024 * 1024
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -50,7 +53,10 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
       res.writeHead(400).end() // e.g. a malformed %-escape in the path
     }
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 })
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const slowClient = opts.slowClient ?? SLOW_CLIENT
+  // The contract's limits derive from the same constant: every valid input fits in one frame.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
   let port = opts.port
 
   // Loopback binds accept only loopback Host names: a rebound DNS name is someone else's page.
@@ -62,6 +68,8 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
   }
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A reset during or after the handshake is that client's problem, never the server's.
+    socket.on('error', () => socket.destroy())
     const url = new URL(req.url ?? '/', 'http://placeholder')
     const refuse = (status: number, reason: string) => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
@@ -73,7 +81,8 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
     if (!hostAllowed(req.headers.host) || (origin !== undefined && origin !== `http://${req.headers.host}`)) {
       return refuse(403, 'Forbidden')
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, opts.router))
+    const who = `client ${req.socket.remoteAddress}:${req.socket.remotePort}`
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, opts.router, { who, log, slowClient }))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -92,17 +101,61 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
   }
 }
 
-function serveClient(ws: WebSocket, router: Router): void {
+interface ClientContext {
+  /** The client as the log names it. */
+  who: string
+  log: (line: string) => void
+  slowClient: SlowClientRule
+}
+
+/** The close code `ws` sent for a protocol error (kept on the error under a symbol), or its error code. */
+function closeCodeOf(err: Error): string {
+  const status = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code')
+  return String(status ? (err as unknown as Record<symbol, unknown>)[status] : ((err as NodeJS.ErrnoException).code ?? 'error'))
+}
+
+/**
+ * One client's calls and subscriptions. Whatever it sends, it can at worst close its own connection:
+ * a frame `ws` refuses (too large: 1009, not UTF-8: 1007, unmasked or reserved bits/opcodes: 1002) is
+ * closed with that code and logged.
+ */
+function serveClient(ws: WebSocket, router: Router, ctx: ClientContext): void {
   const subs = new Map<number, () => void>()
+  let lag: Lag = {}
+  let lagTimer: NodeJS.Timeout | undefined
+
+  const checkLag = () => {
+    const verdict = judgeLag(ctx.slowClient, lag, ws.bufferedAmount, Date.now())
+    lag = verdict.lag
+    if (verdict.cutOff) {
+      ctx.log(`switchyard: ${ctx.who} cut off: ${ws.bufferedAmount} bytes behind (${ctx.slowClient.bytes} allowed for ${ctx.slowClient.forMs} ms)`)
+      ws.terminate()
+    } else if (lag.behindSince !== undefined) {
+      // Behind: look again even if nothing more is sent, so catching up (or not) is seen.
+      lagTimer ??= setInterval(checkLag, Math.max(10, Math.min(1000, ctx.slowClient.forMs / 4))).unref()
+    } else if (lagTimer) {
+      clearInterval(lagTimer)
+      lagTimer = undefined
+    }
+  }
   const send = (msg: ServerMessage) => {
     if (ws.readyState !== ws.OPEN) return
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return ws.terminate()
-    ws.send(JSON.stringify(msg))
+    let text: string
+    try {
+      text = JSON.stringify(msg)
+    } catch (err) {
+      // A value JSON cannot carry is a bug of ours; the client hears about it, the server goes on.
+      ctx.log(`switchyard: ${ctx.who}: could not encode a message: ${(err as Error).message}`)
+      if ('id' in msg) text = JSON.stringify({ id: msg.id, ok: false, error: { code: 'internal', message: 'The answer could not be encoded' } })
+      else return
+    }
+    ws.send(text)
+    checkLag()
   }
-  ws.on('message', async (data, isBinary) => {
+  const receive = async (data: unknown, isBinary: boolean) => {
     let raw: unknown
     try {
-      raw = JSON.parse(isBinary ? '' : data.toString())
+      raw = JSON.parse(isBinary ? '' : String(data))
     } catch {
       return send({ id: null, ok: false, error: { code: 'invalid_input', message: 'Messages must be JSON text' } })
     }
@@ -117,15 +170,26 @@ function serveClient(ws: WebSocket, router: Router): void {
     } else if ('subscribe' in msg) {
       if (subs.has(msg.id)) return send({ id: msg.id, ok: false, error: { code: 'conflict', message: `Subscription ${msg.id} exists` } })
       const result = router.subscribe(msg.subscribe, msg.input, (event) => send({ sub: msg.id, event }))
-      if (result.ok) subs.set(msg.id, result.value)
+      if (result.ok) {
+        // A subscription that arrives as the socket closes would never be ended by 'close'.
+        if (ws.readyState !== ws.OPEN) return result.value()
+        subs.set(msg.id, result.value)
+      }
       send(result.ok ? { id: msg.id, ok: true, value: null } : { id: msg.id, ok: false, error: result.error })
     } else {
       subs.get(msg.unsubscribe)?.()
       subs.delete(msg.unsubscribe)
       send({ id: msg.id, ok: true, value: null })
     }
+  }
+  ws.on('message', (data, isBinary) => {
+    receive(data, isBinary).catch((err: unknown) => ctx.log(`switchyard: ${ctx.who}: ${(err as Error)?.stack ?? err}`))
   })
+  // Without this listener a bad frame is an uncaught 'error' and ends the whole process.
+  // `ws` has already sent the close frame; the socket may linger until the client answers it.
+  ws.on('error', (err) => ctx.log(`switchyard: ${ctx.who} closed (${closeCodeOf(err)}): ${err.message}`))
   ws.on('close', () => {
+    clearInterval(lagTimer)
     for (const end of subs.values()) end()
     subs.clear()
   })
