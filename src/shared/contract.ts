@@ -42,7 +42,16 @@ export function encodedBytes(input: unknown): number {
   }
 }
 
-export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+/** Names a plain JS object already answers to: never an id or a key, whatever stores it. */
+export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype']
+const notReserved = (name: string) => !RESERVED_KEYS.includes(name)
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+  .refine(notReserved, 'not __proto__, constructor or prototype')
 
 export const ErrorCode = z.enum([
   'invalid_input',
@@ -62,7 +71,11 @@ export type RpcError = z.infer<typeof RpcError>
 export const AgentKind = z.enum(['terminal', 'codex', 'claude', 'pi', 'acp'])
 export type AgentKind = z.infer<typeof AgentKind>
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+export const EnvName = z
+  .string()
+  .max(256)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+  .refine(notReserved, 'not __proto__, constructor or prototype')
 /** Who answers an agent's permission requests: the user, or main on the user's behalf. */
 export const ApprovalPolicy = z.enum(['ask', 'auto_reads', 'auto_all'])
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>

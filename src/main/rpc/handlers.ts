@@ -93,7 +93,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       return secrets.names(profileId).map((name) => ({ name, set: true }))
     },
     'secrets.set': ({ profileId, name, value }) => (profiles.get(profileId), secrets.set(profileId, name, value), ok),
-    'secrets.remove': ({ profileId, name }) => (secrets.remove(profileId, name), ok),
+    'secrets.remove': ({ profileId, name }) => (profiles.get(profileId), secrets.remove(profileId, name), ok),
 
     'review.diff': async ({ laneId }) => {
       const base = reviewBase(laneId)
