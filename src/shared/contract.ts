@@ -46,6 +46,9 @@ export function encodedBytes(input: unknown): number {
 export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype']
 const notReserved = (name: string) => !RESERVED_KEYS.includes(name)
 
+/** A path on this machine, as the OS bounds one. */
+const FilePath = z.string().min(1).max(4096)
+
 export const Id = z
   .string()
   .min(1)
@@ -227,7 +230,7 @@ export const ChangedFile = z.object({
 export type ChangedFile = z.infer<typeof ChangedFile>
 
 export const ReviewComment = z.object({
-  path: z.string().min(1),
+  path: FilePath,
   startLine: z.number().int().min(1),
   endLine: z.number().int().min(1),
   /** Which side of the diff the lines are on: the base (old) or the lane's version (new). */
@@ -284,7 +287,7 @@ export const methods = {
     }),
   },
   'workspaces.list': { input: Empty, output: z.array(Workspace) },
-  'workspaces.add': { input: z.object({ path: z.string().min(1).max(4096) }), output: Workspace },
+  'workspaces.add': { input: z.object({ path: FilePath }), output: Workspace },
   /** Opens the host's folder dialog and adds what the user picked (null when cancelled). */
   'workspaces.pick': { input: Empty, output: Workspace.nullable() },
   'workspaces.remove': { input: z.object({ workspaceId: Id }), output: Ok },
@@ -376,7 +379,7 @@ export const methods = {
   /** Files the lane changed against its base (worktree lanes) or HEAD (others). */
   'review.diff': { input: LaneRef, output: z.object({ base: z.string(), files: z.array(ChangedFile) }) },
   /** Throws away the lane's change to a file, or one hunk of it (index into that file's diff hunks). */
-  'review.discard': { input: LaneRef.extend({ path: z.string().min(1), hunk: z.number().int().min(0).optional() }), output: Ok },
+  'review.discard': { input: LaneRef.extend({ path: FilePath, hunk: z.number().int().min(0).optional() }), output: Ok },
   'review.commit': { input: LaneRef.extend({ message: z.string().trim().min(1).max(10_000) }), output: z.object({ commit: z.string() }) },
   /** Sends review comments (file and line references, quoted lines) to the agent as its next prompt. */
   'review.comment': { input: LaneRef.extend({ comments: z.array(ReviewComment).min(1).max(100) }), output: Ok },
@@ -388,7 +391,7 @@ export const methods = {
   'git.branches': { input: z.object({ workspaceId: Id }), output: z.object({ current: z.string().nullable(), branches: z.array(z.string()) }) },
   /** Worktrees under the data dir that no lane owns (after a crash, or lanes removed with "keep"). */
   'worktrees.orphans': { input: Empty, output: z.array(z.object({ path: z.string(), branch: z.string().nullable(), repoPath: z.string() })) },
-  'worktrees.removeOrphan': { input: z.object({ path: z.string().min(1), deleteBranch: z.boolean().optional() }), output: Ok },
+  'worktrees.removeOrphan': { input: z.object({ path: FilePath, deleteBranch: z.boolean().optional() }), output: Ok },
 
   /** Full-text search over every lane's transcript, archived ones included. */
   'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },
