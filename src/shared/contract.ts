@@ -208,11 +208,23 @@ export const Settings = z.object({
 })
 export type Settings = z.infer<typeof Settings>
 
-/** A file given with a prompt: by path (the agent reads it) or by content (dropped in a browser). */
+/**
+ * One piece of an upload, in characters: even a piece of control characters (6 bytes each as JSON)
+ * fits in one message, so a file of any size crosses the WebSocket in frames it accepts.
+ */
+export const UPLOAD_CHUNK_CHARS = Math.floor((MAX_INPUT_BYTES - 4 * KiB) / 6)
+/** All pieces of one upload together (UTF-8 bytes on disk). */
+export const MAX_UPLOAD_BYTES = 64 * MiB
+
+/**
+ * A file given with a prompt: by path (the agent reads it), by content (small, dropped in a browser),
+ * or uploaded in pieces first (`attachments.upload`), after which the agent gets the stored file's path.
+ */
 export const Attachment = z.object({
   name: z.string().max(1024),
-  path: z.string().max(4096).optional(),
+  path: FilePath.optional(),
   content: z.string().max(1 << 20).optional(),
+  uploadId: Id.optional(),
 })
 export type Attachment = z.infer<typeof Attachment>
 
@@ -341,6 +353,14 @@ export const methods = {
       { message: 'Send some input or an attachment', path: ['input'] },
     ),
     output: Ok,
+  },
+  /**
+   * Stores a file for a later `lanes.send`, one piece per call: the first call (no uploadId) starts it,
+   * each next one appends. A browser sends large dropped files this way; Electron sends their paths.
+   */
+  'attachments.upload': {
+    input: z.object({ uploadId: Id.optional(), name: z.string().trim().min(1).max(255), chunk: z.string().max(UPLOAD_CHUNK_CHARS) }),
+    output: z.object({ uploadId: Id, bytes: z.number().int() }),
   },
   /** Wakes a sleeping lane or restarts an exited or failed one, without sending anything. */
   'lanes.start': { input: LaneRef, output: Lane },

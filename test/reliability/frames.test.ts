@@ -1,12 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
+import path from 'node:path'
 import WebSocket from 'ws'
 import { MAX_INPUT_BYTES, MAX_MESSAGE_BYTES } from '../../src/shared/contract'
 import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers'
 import { Router } from '../../src/main/rpc/router'
 import { startWsServer } from '../../src/main/rpc/ws-server'
-import { testCore, waitFor, type TestCore } from '../support/core'
+import { withUploads } from '../../src/renderer/agent/attachments'
+import { testCore, waitFor, waitForOutput, type TestCore } from '../support/core'
 
 /**
  * A hostile or broken client sends frames the server cannot take. Each closes that client with a close
@@ -170,6 +173,32 @@ describe('bad frames close only the client that sent them', () => {
     bad.ws.send(JSON.stringify({ id: 1, method: 'lanes.send', input }))
     expect(await bad.closed).toBe(1009)
     await bystanderStillServed()
+  })
+
+  it('the same five files sent as the browser does: uploaded in pieces, the agent gets their paths', async () => {
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile({ command: '/bin/cat' }).id })
+    const contents = Array.from({ length: 5 }, (_, i) => String(i).repeat(1 << 20))
+    const c = client()
+    await c.opened
+    const call = async (method: string, input: unknown) => {
+      const reply = await c.call(method, input)
+      if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`)
+      return reply.value
+    }
+    const attachments = await withUploads('read these', contents.map((content, i) => ({ name: `../f${i}.txt`, content })), (piece) => call('attachments.upload', piece))
+    expect(attachments.filter((a) => a.uploadId).length).toBeGreaterThan(0)
+    await call('lanes.send', { laneId: lane.id, input: 'read these', attachments })
+    const output = await waitForOutput(core, lane.id, /Attached files:[\s\S]*f4\.txt/)
+    // The pty echoes the prompt and cat prints it again: each path shows twice.
+    const paths = [...new Set([...output.matchAll(/- (\/\S+uploads\/\S+)/g)].map((m) => m[1]!.trim()))]
+    expect(paths.length).toBe(attachments.filter((a) => a.uploadId).length)
+    for (const p of paths) {
+      expect(p.startsWith(path.join(core.dataDir, 'uploads') + path.sep)).toBe(true) // `../` stayed in the name
+      const i = Number(path.basename(p).match(/f(\d)\.txt/)![1])
+      expect(readFileSync(p, 'utf8')).toBe(contents[i])
+    }
+    await bystanderStillServed()
+    c.ws.close()
   })
 
   it('what the contract accepts fits in one frame, and it refuses more before the transport would', async () => {
