@@ -7,7 +7,7 @@ import WebSocket from 'ws'
 import { MAX_INPUT_BYTES, MAX_MESSAGE_BYTES } from '../../src/shared/contract'
 import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers'
 import { Router } from '../../src/main/rpc/router'
-import { startWsServer } from '../../src/main/rpc/ws-server'
+import { MAX_SUBSCRIPTIONS, startWsServer } from '../../src/main/rpc/ws-server'
 import { withUploads } from '../../src/renderer/agent/attachments'
 import { testCore, waitFor, waitForOutput, type TestCore } from '../support/core'
 
@@ -51,6 +51,7 @@ function client() {
   const opened = new Promise((r) => ws.on('open', r))
   return {
     ws,
+    inbox,
     opened,
     closed,
     async call(method: string, input?: unknown) {
@@ -298,5 +299,18 @@ describe('a client that does not keep up', () => {
     await waitFor('the reader still served', () => readerGot > before)
     reader.close()
     await s.close()
+  })
+})
+
+describe('a client that asks for too much', () => {
+  it('subscriptions per connection are bounded; the connection stays', async () => {
+    const c = client()
+    await c.opened
+    for (let id = 1; id <= MAX_SUBSCRIPTIONS + 1; id++) c.ws.send(JSON.stringify({ id: 1000 + id, subscribe: 'app.commands' }))
+    const reply = (id: number) => waitFor(`reply ${id}`, () => c.inbox.find((m) => m.id === id))
+    expect((await reply(1000 + MAX_SUBSCRIPTIONS)).ok).toBe(true)
+    expect((await reply(1000 + MAX_SUBSCRIPTIONS + 1)).error.code).toBe('limit_reached')
+    expect((await c.call('app.info')).ok).toBe(true)
+    c.ws.close()
   })
 })

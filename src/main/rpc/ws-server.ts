@@ -90,6 +90,9 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
     http.listen(opts.port, opts.host, () => resolve())
   })
   port = (http.address() as AddressInfo).port
+  // After listen, an accept error (EMFILE under a flood, say) is logged; the server keeps serving.
+  http.on('error', (err) => log(`switchyard: http server: ${err.message}`))
+  wss.on('error', (err) => log(`switchyard: websocket server: ${err.message}`))
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host
   return {
     url: `http://${shownHost}:${port}/?token=${opts.token}`,
@@ -108,6 +111,10 @@ interface ClientContext {
   slowClient: SlowClientRule
 }
 
+/** Per client: open subscriptions and calls not yet answered. A client needs a handful of each. */
+export const MAX_SUBSCRIPTIONS = 256
+export const MAX_CALLS_IN_FLIGHT = 1024
+
 /** The close code `ws` sent for a protocol error (kept on the error under a symbol), or its error code. */
 function closeCodeOf(err: Error): string {
   const status = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code')
@@ -122,6 +129,7 @@ function closeCodeOf(err: Error): string {
 function serveClient(ws: WebSocket, router: Router, ctx: ClientContext): void {
   const subs = new Map<number, () => void>()
   let lag: Lag = {}
+  let inFlight = 0
   let lagTimer: NodeJS.Timeout | undefined
 
   const checkLag = () => {
@@ -166,9 +174,20 @@ function serveClient(ws: WebSocket, router: Router, ctx: ClientContext): void {
     }
     const msg = parsed.data
     if ('method' in msg) {
-      send({ id: msg.id, ...(await router.call(msg.method, msg.input)) })
+      if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+        return send({ id: msg.id, ok: false, error: { code: 'limit_reached', message: `At most ${MAX_CALLS_IN_FLIGHT} calls at once; wait for answers` } })
+      }
+      inFlight++
+      try {
+        send({ id: msg.id, ...(await router.call(msg.method, msg.input)) })
+      } finally {
+        inFlight--
+      }
     } else if ('subscribe' in msg) {
       if (subs.has(msg.id)) return send({ id: msg.id, ok: false, error: { code: 'conflict', message: `Subscription ${msg.id} exists` } })
+      if (subs.size >= MAX_SUBSCRIPTIONS) {
+        return send({ id: msg.id, ok: false, error: { code: 'limit_reached', message: `At most ${MAX_SUBSCRIPTIONS} subscriptions per connection` } })
+      }
       const result = router.subscribe(msg.subscribe, msg.input, (event) => send({ sub: msg.id, event }))
       if (result.ok) {
         // A subscription that arrives as the socket closes would never be ended by 'close'.
@@ -221,5 +240,6 @@ function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): v
     'Cache-Control': file.endsWith('index.html') ? 'no-cache' : 'max-age=31536000, immutable',
   })
   if (req.method === 'HEAD') res.end()
-  else createReadStream(file).pipe(res)
+  // The file may go between stat and read (a rebuild): that response fails, not the server.
+  else createReadStream(file).on('error', () => res.destroy()).pipe(res)
 }
