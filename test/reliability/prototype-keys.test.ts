@@ -18,7 +18,7 @@ type Def = { type: string; [k: string]: any }
 const defOf = (s: z.ZodType): Def => (s as any)._zod.def
 
 /** A value for `schema` with every string `name`, every record keyed by `name`; `ids` override Id fields by key. */
-function sample(schema: z.ZodType, name: string, ids: Record<string, string>, key = ''): unknown {
+function sample(schema: z.ZodType, name: string, ids: Record<string, string>, key = '', extras = false): unknown {
   const def = defOf(schema)
   switch (def.type) {
     case 'optional':
@@ -26,18 +26,22 @@ function sample(schema: z.ZodType, name: string, ids: Record<string, string>, ke
     case 'nullable':
     case 'readonly':
     case 'catch':
-      return sample(def.innerType, name, ids, key)
+      return sample(def.innerType, name, ids, key, extras)
     case 'pipe':
-      return sample(def.in, name, ids, key)
+      return sample(def.in, name, ids, key, extras)
     case 'object':
-      return Object.fromEntries(Object.entries(def.shape as Record<string, z.ZodType>).map(([k, v]) => [k, sample(v, name, ids, k)]))
+      return Object.fromEntries([
+        ...Object.entries(def.shape as Record<string, z.ZodType>).map(([k, v]) => [k, sample(v, name, ids, k, extras)]),
+        // The classic pollution payloads ride along as extra own keys, as JSON.parse makes them.
+        ...(extras ? [['__proto__', { polluted: 'yes' }], ['constructor', { prototype: { polluted: 'yes' } }]] : []),
+      ])
     case 'record':
       // fromEntries makes an own `__proto__` key, as JSON.parse does.
-      return Object.fromEntries([[name, sample(def.valueType, name, ids, key)]])
+      return Object.fromEntries([[name, sample(def.valueType, name, ids, key, extras)]])
     case 'array':
-      return [sample(def.element, name, ids, key)]
+      return [sample(def.element, name, ids, key, extras)]
     case 'union':
-      return sample(def.options[0], name, ids, key)
+      return sample(def.options[0], name, ids, key, extras)
     case 'string':
       return ids[key] ?? name
     case 'number':
@@ -128,11 +132,12 @@ describe('prototype keys', () => {
     const order = Object.keys(methods).sort((a, b) => Number(/remove|archive/.test(a)) - Number(/remove|archive/.test(b)))
     const answers: string[] = []
     for (const name of PROTO_NAMES) {
-      // Once with every string the name (ids too), once with real ids and every other string the name.
+      // Every string the name (ids too); real ids and every other string the name; that again with
+      // pollution payloads as extra keys of every object.
       const realIds = { laneId: lane.id, profileId: profile.id, workspaceId: core.workspace.id }
-      for (const ids of [{}, realIds]) {
+      for (const [ids, extras] of [[{}, false], [realIds, false], [realIds, true]] as const) {
         for (const method of order) {
-          const input = sample(methods[method as keyof typeof methods].input as z.ZodType, name, ids)
+          const input = sample(methods[method as keyof typeof methods].input as z.ZodType, name, ids, '', extras)
           const reply = await c.call(method, input)
           expect(reply, `${method} ${JSON.stringify(input)}`).toHaveProperty('ok')
           if (!reply.ok) {
@@ -142,7 +147,7 @@ describe('prototype keys', () => {
           builtInsIntact()
         }
         for (const stream of Object.keys(streams)) {
-          const reply = await c.subscribe(stream, sample(streams[stream as keyof typeof streams].input as z.ZodType, name, ids))
+          const reply = await c.subscribe(stream, sample(streams[stream as keyof typeof streams].input as z.ZodType, name, ids, '', extras))
           expect(reply).toHaveProperty('ok')
         }
       }
