@@ -89,9 +89,9 @@ async function rawClient() {
 }
 
 /** One WebSocket frame: a client's frames are masked unless told otherwise. */
-function frame(opcode: number, payload: Buffer, opts: { masked?: boolean; rsv?: number } = {}): Buffer {
+function frame(opcode: number, payload: Buffer, opts: { masked?: boolean; rsv?: number; fin?: boolean } = {}): Buffer {
   const masked = opts.masked ?? true
-  const head = [0x80 | ((opts.rsv ?? 0) << 4) | opcode]
+  const head = [(opts.fin === false ? 0 : 0x80) | ((opts.rsv ?? 0) << 4) | opcode]
   const maskBit = masked ? 0x80 : 0
   let lengthBytes: Buffer
   if (payload.length < 126) lengthBytes = Buffer.from([maskBit | payload.length])
@@ -145,12 +145,22 @@ describe('bad frames close only the client that sent them', () => {
       frame(0x3, Buffer.from('hi')),
       frame(0xb, Buffer.from('hi')),
       frame(0x1, Buffer.from('{}'), { rsv: 2 }),
+      frame(0x8, Buffer.from([0x03])), // a close frame with half a code
+      frame(0x0, Buffer.from('{}')), // a continuation of nothing
     ]) {
       const bad = await rawClient()
       bad.write(bytes)
       expect(await bad.closeCode()).toBe(1002)
       await bystanderStillServed()
     }
+  })
+
+  it('a message in fragments that together pass the limit: 1009', async () => {
+    const bad = await rawClient()
+    const half = Buffer.alloc(MAX_MESSAGE_BYTES / 2 + 1, 0x20)
+    bad.write(Buffer.concat([frame(0x1, half, { fin: false }), frame(0x0, half)]))
+    expect(await bad.closeCode()).toBe(1009)
+    await bystanderStillServed()
   })
 
   it('a client that hangs up mid-frame', async () => {
