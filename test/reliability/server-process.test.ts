@@ -1,10 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import WebSocket from 'ws'
 import { MAX_MESSAGE_BYTES } from '../../src/shared/contract'
-import { tempDir, waitFor } from '../support/core'
+import { tempDir as makeTempDir, waitFor } from '../support/core'
+
+const made: string[] = []
+const tempDir = (prefix: string) => {
+  const dir = makeTempDir(prefix)
+  made.push(dir)
+  return dir
+}
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
 
 /**
  * The issue's reproductions against the built server process itself (`npm test` builds before it runs
