@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { AppCommand, ApprovalPolicy, Lane } from '../shared/contract'
 import { createCore } from './core/core'
+import { installCrashHandlers } from './core/crash'
 import { isAppUrl } from './core/desktop/app-url'
 import { existingFolders, workspacePathsFromArgv } from './core/desktop/argv'
 import { badgeCount } from './core/desktop/badge'
@@ -59,6 +60,8 @@ if (!app.requestSingleInstanceLock()) {
     const dataDir = app.getPath('userData')
     const { store, repaired } = openAppStore(dataDir)
     const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir) })
+    // Electron would show a dialog and run on with half a state: log, save, stop every lane, exit 1.
+    installCrashHandlers({ dataDir, flush: () => core.lanes.flush(), stop: () => core.close(), exit: (code) => app.exit(code) })
 
     // ---- windows
     let mainWin: BrowserWindow | undefined

@@ -8,7 +8,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
-import { createCore } from './core/core'
+import { createCore, type Core } from './core/core'
+import { installCrashHandlers } from './core/crash'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
 import { Router } from './rpc/router'
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir())
 
   const core = createCore({ dataDir, store: fileStore(dataDir) })
+  exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
   const server = await startWsServer({
     router,
@@ -78,6 +80,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
   process.on('SIGHUP', shutdown)
+}
+
+/**
+ * An exception no handler expected: logged to `<dataDir>/crash.log`, lane records saved, every lane's
+ * tree stopped, exit 1. A bad client or lane never gets here; it is handled where it happened.
+ */
+function exitOnCrash(dataDir: string, core: Core): void {
+  installCrashHandlers({ dataDir, flush: () => core.lanes.flush(), stop: () => core.close(), exit: (code) => process.exit(code) })
 }
 
 main().catch((err) => {

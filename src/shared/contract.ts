@@ -6,7 +6,63 @@ import { Answers, LaneEvent, LaneModes, LaneStatus, Usage } from './events'
  * the router validates inputs against it and both sides infer their types from it.
  */
 
-export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+const KiB = 1024
+const MiB = 1024 * KiB
+
+/**
+ * The largest message between a client and main: the WebSocket's frame limit. Every input limit below
+ * derives from it, so whatever the contract accepts fits in one frame (and IPC refuses the same).
+ */
+export const MAX_MESSAGE_BYTES = 4 * MiB
+/** An input's size as JSON, leaving room for its envelope (`{"id":…,"method":…,"input":…}`). */
+export const MAX_INPUT_BYTES = MAX_MESSAGE_BYTES - 16 * KiB
+
+/** Node's Buffer where there is one (main): it counts without a JS loop. */
+const nodeBuffer = (globalThis as { Buffer?: { byteLength(s: string, encoding: 'utf8'): number } }).Buffer
+
+/** UTF-8 bytes of a string: Node's count in main, this loop in the browser. */
+export function utf8Bytes(s: string): number {
+  return nodeBuffer ? nodeBuffer.byteLength(s, 'utf8') : countUtf8(s)
+}
+
+/** UTF-8 bytes of a string, counted without encoding it (a lone surrogate counts as U+FFFD, as encoders write it). */
+export function countUtf8(s: string): number {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4 // a surrogate pair is one 4-byte character
+      i++
+    } else n += 3
+  }
+  return n
+}
+
+/** An input's size on the wire (JSON, UTF-8), or Infinity for what JSON cannot carry. */
+export function encodedBytes(input: unknown): number {
+  try {
+    const text = JSON.stringify(input)
+    return text === undefined ? 0 : utf8Bytes(text)
+  } catch {
+    return Infinity
+  }
+}
+
+/** Names a plain JS object already answers to: never an id or a key, whatever stores it. */
+export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype']
+const notReserved = (name: string) => !RESERVED_KEYS.includes(name)
+
+/** A path on this machine, as the OS bounds one. */
+const FilePath = z.string().min(1).max(4096)
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+  .refine(notReserved, 'not __proto__, constructor or prototype')
 
 export const ErrorCode = z.enum([
   'invalid_input',
@@ -26,7 +82,11 @@ export type RpcError = z.infer<typeof RpcError>
 export const AgentKind = z.enum(['terminal', 'codex', 'claude', 'pi', 'acp'])
 export type AgentKind = z.infer<typeof AgentKind>
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+export const EnvName = z
+  .string()
+  .max(256)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+  .refine(notReserved, 'not __proto__, constructor or prototype')
 /** Who answers an agent's permission requests: the user, or main on the user's behalf. */
 export const ApprovalPolicy = z.enum(['ask', 'auto_reads', 'auto_all'])
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>
@@ -156,11 +216,23 @@ export const Settings = z.object({
 })
 export type Settings = z.infer<typeof Settings>
 
-/** A file given with a prompt: by path (the agent reads it) or by content (dropped in a browser). */
+/**
+ * One piece of an upload, in characters: even a piece of control characters (6 bytes each as JSON)
+ * fits in one message, so a file of any size crosses the WebSocket in frames it accepts.
+ */
+export const UPLOAD_CHUNK_CHARS = Math.floor((MAX_INPUT_BYTES - 4 * KiB) / 6)
+/** All pieces of one upload together (UTF-8 bytes on disk). */
+export const MAX_UPLOAD_BYTES = 64 * MiB
+
+/**
+ * A file given with a prompt: by path (the agent reads it), by content (small, dropped in a browser),
+ * or uploaded in pieces first (`attachments.upload`), after which the agent gets the stored file's path.
+ */
 export const Attachment = z.object({
   name: z.string().max(1024),
-  path: z.string().max(4096).optional(),
+  path: FilePath.optional(),
   content: z.string().max(1 << 20).optional(),
+  uploadId: Id.optional(),
 })
 export type Attachment = z.infer<typeof Attachment>
 
@@ -178,7 +250,7 @@ export const ChangedFile = z.object({
 export type ChangedFile = z.infer<typeof ChangedFile>
 
 export const ReviewComment = z.object({
-  path: z.string().min(1),
+  path: FilePath,
   startLine: z.number().int().min(1),
   endLine: z.number().int().min(1),
   /** Which side of the diff the lines are on: the base (old) or the lane's version (new). */
@@ -235,7 +307,7 @@ export const methods = {
     }),
   },
   'workspaces.list': { input: Empty, output: z.array(Workspace) },
-  'workspaces.add': { input: z.object({ path: z.string().min(1).max(4096) }), output: Workspace },
+  'workspaces.add': { input: z.object({ path: FilePath }), output: Workspace },
   /** Opens the host's folder dialog and adds what the user picked (null when cancelled). */
   'workspaces.pick': { input: Empty, output: Workspace.nullable() },
   'workspaces.remove': { input: z.object({ workspaceId: Id }), output: Ok },
@@ -290,6 +362,14 @@ export const methods = {
     ),
     output: Ok,
   },
+  /**
+   * Stores a file for a later `lanes.send`, one piece per call: the first call (no uploadId) starts it,
+   * each next one appends. A browser sends large dropped files this way; Electron sends their paths.
+   */
+  'attachments.upload': {
+    input: z.object({ uploadId: Id.optional(), name: z.string().trim().min(1).max(255), chunk: z.string().max(UPLOAD_CHUNK_CHARS) }),
+    output: z.object({ uploadId: Id, bytes: z.number().int() }),
+  },
   /** Wakes a sleeping lane or restarts an exited or failed one, without sending anything. */
   'lanes.start': { input: LaneRef, output: Lane },
   'lanes.interrupt': { input: LaneRef, output: Ok },
@@ -327,7 +407,7 @@ export const methods = {
   /** Files the lane changed against its base (worktree lanes) or HEAD (others). */
   'review.diff': { input: LaneRef, output: z.object({ base: z.string(), files: z.array(ChangedFile) }) },
   /** Throws away the lane's change to a file, or one hunk of it (index into that file's diff hunks). */
-  'review.discard': { input: LaneRef.extend({ path: z.string().min(1), hunk: z.number().int().min(0).optional() }), output: Ok },
+  'review.discard': { input: LaneRef.extend({ path: FilePath, hunk: z.number().int().min(0).optional() }), output: Ok },
   'review.commit': { input: LaneRef.extend({ message: z.string().trim().min(1).max(10_000) }), output: z.object({ commit: z.string() }) },
   /** Sends review comments (file and line references, quoted lines) to the agent as its next prompt. */
   'review.comment': { input: LaneRef.extend({ comments: z.array(ReviewComment).min(1).max(100) }), output: Ok },
@@ -339,7 +419,7 @@ export const methods = {
   'git.branches': { input: z.object({ workspaceId: Id }), output: z.object({ current: z.string().nullable(), branches: z.array(z.string()) }) },
   /** Worktrees under the data dir that no lane owns (after a crash, or lanes removed with "keep"). */
   'worktrees.orphans': { input: Empty, output: z.array(z.object({ path: z.string(), branch: z.string().nullable(), repoPath: z.string() })) },
-  'worktrees.removeOrphan': { input: z.object({ path: z.string().min(1), deleteBranch: z.boolean().optional() }), output: Ok },
+  'worktrees.removeOrphan': { input: z.object({ path: FilePath, deleteBranch: z.boolean().optional() }), output: Ok },
 
   /** Full-text search over every lane's transcript, archived ones included. */
   'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },

@@ -239,6 +239,22 @@ describe('ws-bridge', () => {
     bridge.close()
   })
 
+  test('a call too large for one frame is refused here, and the connection (with its other calls) stays', async () => {
+    const bridge = createWsBridge({ url: 'ws://x/ws', WebSocket: FakeSocket as never, backoff: () => 1 })
+    const client = createClient(bridge)
+    const socket = FakeSocket.all[0]
+    socket.open()
+    const other = client.call('lanes.list', {})
+    const big = await client
+      .call('lanes.send', { laneId: 'l', input: 'x', attachments: Array.from({ length: 5 }, (_, i) => ({ name: `${i}`, content: 'a'.repeat(1 << 20) })) })
+      .catch((e) => e)
+    expect(big).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/over 4 MiB/) })
+    expect(socket.sent.map((m) => m.method)).toEqual(['lanes.list'])
+    socket.answer({ id: 1, ok: true, value: [] })
+    expect(await other).toEqual([])
+    bridge.close()
+  })
+
   test('subscriptions get their events, end with unsubscribe, and come back after a reconnect', async () => {
     const bridge = createWsBridge({ url: 'ws://x/ws', WebSocket: FakeSocket as never, backoff: () => 1 })
     const states: string[] = []

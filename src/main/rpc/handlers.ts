@@ -1,4 +1,6 @@
 import os from 'node:os'
+import nodePath from 'node:path'
+import type { Attachment } from '../../shared/contract'
 import { detectAgents } from '../core/agents/registry'
 import { AppError } from '../core/errors'
 import { buildChildEnv, loginShellPath } from '../core/isolation/env'
@@ -6,6 +8,7 @@ import { importFiles } from '../core/isolation/profile-dir'
 import { presetFor } from '../core/profiles/profiles'
 import type { Core } from '../core/core'
 import { searchTranscripts } from '../core/lanes/search'
+import { Uploads } from '../core/uploads'
 import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/workspaces/review'
 import { isInside } from '../core/workspaces/worktrees'
 import type { Handlers, StreamSources } from './router'
@@ -26,6 +29,10 @@ const ok = { ok: true } as const
 export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts }: Services, host: HostInfo): Handlers {
   /** What a lane's changes are measured against: its worktree's base, or HEAD. */
   const reviewBase = (laneId: string) => lanes.get(laneId).record.worktree?.baseCommit ?? 'HEAD'
+  const uploads = new Uploads(nodePath.join(host.dataDir, 'uploads'))
+  /** Uploaded attachments become paths: the agent reads the stored file. */
+  const resolveUploads = (attachments?: Attachment[]) =>
+    attachments?.map(({ uploadId, ...a }) => (uploadId ? { name: a.name, path: uploads.pathOf(uploadId) } : a))
   const refuseIfUsed = (what: string, used: number) => {
     if (used > 0) throw new AppError('conflict', `${what} is used by ${used} lane${used > 1 ? 's' : ''}; close ${used > 1 ? 'them' : 'it'} first`)
   }
@@ -74,7 +81,8 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     },
     'lanes.list': () => lanes.list(),
     'lanes.create': (input) => lanes.create(input),
-    'lanes.send': async ({ laneId, input, attachments }) => (await lanes.send(laneId, input, attachments), ok),
+    'attachments.upload': ({ uploadId, name, chunk }) => uploads.append(uploadId, name, chunk),
+    'lanes.send': async ({ laneId, input, attachments }) => (await lanes.send(laneId, input, resolveUploads(attachments)), ok),
     'lanes.start': ({ laneId }) => lanes.start(laneId),
     'lanes.interrupt': async ({ laneId }) => (await lanes.interrupt(laneId), ok),
     'lanes.setMode': ({ laneId, modeId }) => lanes.setMode(laneId, modeId),
@@ -93,7 +101,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       return secrets.names(profileId).map((name) => ({ name, set: true }))
     },
     'secrets.set': ({ profileId, name, value }) => (profiles.get(profileId), secrets.set(profileId, name, value), ok),
-    'secrets.remove': ({ profileId, name }) => (secrets.remove(profileId, name), ok),
+    'secrets.remove': ({ profileId, name }) => (profiles.get(profileId), secrets.remove(profileId, name), ok),
 
     'review.diff': async ({ laneId }) => {
       const base = reviewBase(laneId)

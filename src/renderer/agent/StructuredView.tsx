@@ -7,6 +7,7 @@ import { TranscriptSync } from '../terminal/transcript-sync'
 import { applyEvents, emptyTranscript, type TranscriptState } from './transcript-model'
 import { ItemView, ViewState, ViewStateContext, estimateItemHeight, type ItemActions } from './items'
 import { Composer, canInterrupt, type ComposerHandle } from './Composer'
+import { withUploads } from './attachments'
 
 const TRANSCRIPT_PAGE = 2000
 /** Within this many pixels of the end counts as "at the bottom". */
@@ -122,7 +123,9 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   const send = useCallback(
     async (text: string, attachments: Attachment[]) => {
       try {
-        await client.call('lanes.send', { laneId, input: text, ...(attachments.length > 0 ? { attachments } : {}) })
+        // Large dropped files go ahead in pieces: one message carries at most MAX_MESSAGE_BYTES.
+        const sendable = await withUploads(text, attachments, (piece) => client.call('attachments.upload', piece))
+        await client.call('lanes.send', { laneId, input: text, ...(sendable.length > 0 ? { attachments: sendable } : {}) })
         stick.current = true
         return true
       } catch (e) {
