@@ -1,16 +1,21 @@
 import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { forgetRoot, markedEnv, markedPids, markerOf, newTreeMarker, RUN_ID, superviseRoot, TREE_VAR } from './supervision'
 
 /**
  * Every agent runs in its own process group (its own session, in fact), and stopping it stops the
  * whole tree: the group plus every descendant found by parent links, because an interactive shell
- * moves each job into a group of its own.
+ * moves each job into a group of its own, plus (Linux) every process still in its session or carrying
+ * its SWITCHYARD_TREE marker, because `(cmd &)` re-parents to init and a daemon leaves with setsid.
+ * Every tree is also supervised against the app's own death (supervision.ts).
  */
 
 export interface ProcessInfo {
   pid: number
   ppid: number
   pgid: number
+  /** Session id, where the process table tells it (Linux). */
+  sid?: number
   zombie: boolean
 }
 
@@ -20,13 +25,16 @@ export function spawnInGroup(
   args: readonly string[],
   opts: { cwd: string; env: Record<string, string> },
 ): ChildProcessWithoutNullStreams {
-  return spawn(command, args, {
+  const marker = newTreeMarker()
+  const child = spawn(command, args, {
     cwd: opts.cwd,
-    env: opts.env,
+    env: markedEnv(opts.env, marker),
     stdio: 'pipe',
     detached: process.platform !== 'win32',
     windowsHide: true,
   })
+  superviseRoot(child.pid, marker)
+  return child
 }
 
 /** The process table: /proc on Linux, `ps` elsewhere on POSIX. */
@@ -50,7 +58,7 @@ function listFromProc(): ProcessInfo[] {
       const stat = readFileSync(`/proc/${name}/stat`, 'latin1')
       // "pid (comm) state ppid pgrp ..." — comm may contain spaces and parentheses.
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      table.push({ pid: +name, ppid: +rest[1], pgid: +rest[2], zombie: rest[0] === 'Z' || rest[0] === 'X' })
+      table.push({ pid: +name, ppid: +rest[1], pgid: +rest[2], sid: +rest[3], zombie: rest[0] === 'Z' || rest[0] === 'X' })
     } catch {
       // The process ended while we were reading.
     }
@@ -58,7 +66,7 @@ function listFromProc(): ProcessInfo[] {
   return table
 }
 
-/** The living members of `root`'s tree: root, its process group, and all descendants. */
+/** The living members of `root`'s tree: root, its process group, its session (roots lead one), and all descendants. */
 export function treeMembers(root: number, table: readonly ProcessInfo[]): number[] {
   const children = new Map<number, number[]>()
   for (const p of table) {
@@ -73,7 +81,7 @@ export function treeMembers(root: number, table: readonly ProcessInfo[]): number
     for (const c of children.get(pid) ?? []) visit(c)
   }
   visit(root)
-  for (const p of table) if (p.pgid === root) visit(p.pid)
+  for (const p of table) if (p.pgid === root || p.sid === root) visit(p.pid)
   const living = new Set(table.filter((p) => !p.zombie).map((p) => p.pid))
   return [...found].filter((pid) => living.has(pid))
 }
@@ -101,16 +109,41 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * Returns the pids that needed SIGKILL, for diagnostics.
  */
 export async function stopTree(root: number, opts: StopTreeOptions = {}): Promise<number[]> {
+  try {
+    return await stopTreeNow(root, opts)
+  } finally {
+    forgetRoot(root)
+  }
+}
+
+/**
+ * The marker a root carries when this process no longer remembers it (a second stop). Only a marker
+ * of this run counts: Switchyard itself may run inside another Switchyard's lane, whose marker it inherits.
+ */
+function markerInEnviron(root: number): string | undefined {
+  if (process.platform !== 'linux') return undefined
+  try {
+    const entry = readFileSync(`/proc/${root}/environ`, 'latin1').split('\0').find((e) => e.startsWith(`${TREE_VAR}=${RUN_ID}:`))
+    return entry?.slice(TREE_VAR.length + 1)
+  } catch {
+    return undefined
+  }
+}
+
+async function stopTreeNow(root: number, opts: StopTreeOptions): Promise<number[]> {
   if (process.platform === 'win32') {
     await new Promise<void>((r) => execFile('taskkill', ['/pid', String(root), '/T', '/F'], () => r()))
     return []
   }
   const grace = opts.graceMs ?? 2000
   const tracked = new Set<number>(opts.known ?? [])
+  const marker = markerOf(root) ?? markerInEnviron(root)
   const alive = async (): Promise<number[]> => {
     const table = await listProcesses()
     // Keep following the tree while the root lives; orphans we saw before stay tracked.
     for (const pid of treeMembers(root, table)) tracked.add(pid)
+    // Whatever carries the tree's marker belongs to it, however far it wandered.
+    if (marker) for (const pid of markedPids(marker)) tracked.add(pid)
     const living = new Set(table.filter((p) => !p.zombie).map((p) => p.pid))
     return [...tracked].filter((pid) => living.has(pid))
   }

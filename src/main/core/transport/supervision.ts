@@ -1,0 +1,163 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { SWEEPER_SOURCE } from './watchdog-script'
+
+/**
+ * Lanes die with the app, whatever kills it. Every process tree Switchyard starts (spawnInGroup,
+ * spawnPty) is supervised three ways:
+ *  - its environment carries SWITCHYARD_TREE=<run>:<n>, inherited by every descendant, so a process
+ *    that re-parented itself to init or left the session with setsid is still found (Linux reads
+ *    /proc/<pid>/environ; this is how long-lived CI servers find a build's leftovers);
+ *  - its root's pid and start time go to the records of every data dir this process serves, so a
+ *    restart after a hard death ends what is left and never a process that merely reuses the pid;
+ *  - a watchdog process, started once per run in a session of its own and holding a pipe from main,
+ *    sweeps this run's processes as soon as that pipe closes: main exited, crashed, or was SIGKILLed.
+ */
+
+export const TREE_VAR = 'SWITCHYARD_TREE'
+
+/** This process's run: every tree it starts is marked with it. */
+export const RUN_ID = randomBytes(8).toString('hex')
+let treeSeq = 0
+const markers = new Map<number, string>()
+const recordFiles = new Set<string>()
+
+/** The marker for a new tree of this run. */
+export function newTreeMarker(): string {
+  return `${RUN_ID}:${++treeSeq}`
+}
+
+/** The environment a new tree starts with: the caller's plus its marker. */
+export function markedEnv(env: Record<string, string>, marker: string): Record<string, string> {
+  return { ...env, [TREE_VAR]: marker }
+}
+
+/** Takes a freshly spawned root under supervision: remembered, recorded, and known to the watchdog. */
+export function superviseRoot(pid: number | undefined, marker: string): void {
+  if (pid === undefined) return
+  markers.set(pid, marker)
+  const start = processStartTime(pid)
+  if (start === undefined) return // already gone
+  const line = `${JSON.stringify({ pid, start, tree: marker })}\n`
+  for (const file of recordFiles) {
+    try {
+      appendFileSync(file, line)
+    } catch {
+      // A record we cannot write costs only the restart sweep of this tree; the marker still finds it.
+    }
+  }
+  watchdog()?.stdin?.write(`${pid} ${start}\n`)
+}
+
+/** The marker `root` was started with, if this process started it. */
+export function markerOf(root: number): string | undefined {
+  return markers.get(root)
+}
+
+export function forgetRoot(root: number): void {
+  markers.delete(root)
+}
+
+/** Roots started from now on are also recorded in `file` (a data dir's record of this run). */
+export function recordRootsIn(file: string): void {
+  recordFiles.add(file)
+}
+
+export function stopRecordingIn(file: string): void {
+  recordFiles.delete(file)
+}
+
+/**
+ * When a process started, as the platform tells it: clock ticks since boot on Linux
+ * (/proc/<pid>/stat field 22), `ps -o lstart` elsewhere. Undefined when there is no such process.
+ */
+export function processStartTime(pid: number): string | undefined {
+  if (process.platform === 'linux') {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    } catch {
+      return undefined
+    }
+  }
+  if (process.platform === 'win32') return undefined
+  try {
+    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' }).trim() || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The living processes (and zombies) whose environment carries exactly this tree's marker (Linux only). */
+export function markedPids(marker: string): number[] {
+  if (process.platform !== 'linux') return []
+  const exact = `${TREE_VAR}=${marker}\0`
+  const pids: number[] = []
+  let names: string[]
+  try {
+    names = readdirSync('/proc')
+  } catch {
+    return []
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const env = readFileSync(`/proc/${name}/environ`, 'latin1')
+      if (env.startsWith(exact) || env.includes(`\0${exact}`)) pids.push(+name)
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids
+}
+
+/** The interpreter that runs the sweeper: node itself, or Electron acting as node. */
+function sweeperCommand(args: string[]): { command: string; args: string[]; env: Record<string, string> } {
+  return {
+    command: process.execPath,
+    args: ['-e', SWEEPER_SOURCE, ...args],
+    env: { ELECTRON_RUN_AS_NODE: '1', PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  }
+}
+
+let watchdogProcess: ChildProcess | undefined | null
+/** This run's watchdog, started on first use (not on Windows, where no sweep of this kind exists). */
+function watchdog(): ChildProcess | undefined {
+  if (watchdogProcess !== undefined) return watchdogProcess ?? undefined
+  if (process.platform === 'win32' || process.env.SWITCHYARD_NO_WATCHDOG === '1') return (watchdogProcess = null) ?? undefined
+  const c = sweeperCommand(['watch', JSON.stringify({ runs: [RUN_ID], graceMs: 1000 })])
+  const child = spawn(c.command, c.args, { env: c.env, stdio: ['pipe', 'ignore', 'ignore'], detached: true, windowsHide: true })
+  child.on('error', () => (watchdogProcess = null))
+  child.stdin.on('error', () => {}) // the watchdog gone: nothing to tell it any more
+  child.unref()
+  ;(child.stdin as unknown as { unref?: () => void }).unref?.()
+  watchdogProcess = child
+  return child
+}
+
+/** The pid of this run's watchdog, if one runs (for diagnostics and tests). */
+export function watchdogPid(): number | undefined {
+  return watchdogProcess?.pid
+}
+
+/**
+ * Ends every process of `runs` (markers) and of `roots` (pid + start time), SIGTERM first; resolves
+ * with the number of processes ended. Runs the same sweeper as the watchdog, in a session of its own.
+ */
+export function sweep(opts: { runs: string[]; roots: { pid: number; start: string }[]; graceMs?: number; timeoutMs?: number }): Promise<number> {
+  if (process.platform === 'win32' || (opts.runs.length === 0 && opts.roots.length === 0)) return Promise.resolve(0)
+  const config = { runs: opts.runs, roots: opts.roots, exclude: [process.pid], graceMs: opts.graceMs ?? 1000 }
+  const c = sweeperCommand(['sweep', JSON.stringify(config)])
+  return new Promise((resolve) => {
+    let out = ''
+    const child = spawn(c.command, c.args, { env: c.env, stdio: ['ignore', 'pipe', 'ignore'], detached: true, windowsHide: true })
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 15_000)
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')))
+    child.on('error', () => (clearTimeout(timer), resolve(0)))
+    child.on('close', () => {
+      clearTimeout(timer)
+      resolve(Number.parseInt(out, 10) || 0)
+    })
+  })
+}
