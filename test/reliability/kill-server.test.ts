@@ -89,6 +89,22 @@ describe.runIf(onLinux && built)('kill -9 of the server', () => {
     expect(survivors).toEqual([])
   }, 90_000)
 
+  it('SIGTERM of the server stops every lane, escapes included, and leaves no records behind', async () => {
+    const tag = newTag()
+    tags.push(tag)
+    const server = await serverWithEscapingLanes(dataDir, tag)
+    const records = path.join(dataDir, 'processes')
+    // The first test's run died hard: this start swept it, so only this run's records remain.
+    await waitFor('only this run recorded', () => readdirSync(records).filter((n) => n.endsWith('.jsonl')).length === 1)
+    const exited = new Promise((resolve) => server.child.once('exit', (code) => resolve(code)))
+    process.kill(server.pid, 'SIGTERM')
+    expect(await exited).toBe(0)
+    const survivors = taggedProcesses(tag)
+    console.log(`kill-server: SIGTERM — ${survivors.length} lane processes alive when the server has exited`)
+    expect(survivors).toEqual([])
+    expect(readdirSync(records).filter((n) => n.endsWith('.jsonl'))).toEqual([])
+  }, 90_000)
+
   it('a restart ends what a run left when its watchdog died with it, and spares a process that reuses a recorded pid', async () => {
     const tag = newTag()
     tags.push(tag)

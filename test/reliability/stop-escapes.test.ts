@@ -38,6 +38,17 @@ describe.runIf(onLinux)('stopping a lane ends what escaped its tree', () => {
     expect(after).toEqual([])
   }, 30_000)
 
+  it("stopping one lane leaves another lane's escaped processes alone", async () => {
+    core = testCore()
+    const [a, b] = [newTag(), newTag()]
+    const laneA = await laneWithEscapes(core, a)
+    await laneWithEscapes(core, b)
+    const bBefore = taggedProcesses(b).map((p) => p.pid).sort()
+    await core.lanes.stop(laneA.id)
+    expect(taggedProcesses(a)).toEqual([])
+    expect(taggedProcesses(b).map((p) => p.pid).sort()).toEqual(bBefore)
+  }, 40_000)
+
   it('stop-all ends the escapes of every lane', async () => {
     core = testCore()
     const tags = [newTag(), newTag()]
