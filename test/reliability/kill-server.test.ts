@@ -39,7 +39,7 @@ afterAll(async () => {
 })
 
 /** A server on `dataDir` with LANES terminal lanes, each running every kind of escape. */
-async function serverWithEscapingLanes(dataDir: string, tag: string): Promise<ServerProcess> {
+async function serverWithEscapingLanes(dataDir: string, tag: string, lanes = LANES): Promise<ServerProcess> {
   const server = await startServerProcess(dataDir)
   servers.push(server)
   const workspace = await server.call('workspaces.add', { path: tempDir('switchyard-kill-ws-') })
@@ -52,13 +52,13 @@ async function serverWithEscapingLanes(dataDir: string, tag: string): Promise<Se
     idleTimeoutMs: 0,
   })
   const script = `${ESCAPES.join('\r')}\recho ${READY_WORD.replace('-', '""-')}\r`
-  for (let i = 0; i < LANES; i++) {
+  for (let i = 0; i < lanes; i++) {
     const lane = await server.call('lanes.create', { workspaceId: workspace.id, profileId: profile.id })
     await server.call('lanes.send', { laneId: lane.id, input: script })
   }
   await waitFor(
-    `${LANES * ESCAPED_SLEEPS} escaped sleeps`,
-    () => taggedProcesses(tag).filter((p) => p.command.startsWith('sleep')).length === LANES * ESCAPED_SLEEPS,
+    `${lanes * ESCAPED_SLEEPS} escaped sleeps`,
+    () => taggedProcesses(tag).filter((p) => p.command.startsWith('sleep')).length === lanes * ESCAPED_SLEEPS,
     30_000,
   )
   return server
@@ -87,6 +87,24 @@ describe.runIf(onLinux && built)('kill -9 of the server', () => {
         `${survivors.length} alive 5 s after (all gone after ${gone ? `${gone - killedAt} ms` : 'more than 5 s'})`,
     )
     expect(survivors).toEqual([])
+  }, 90_000)
+
+  it('a watchdog killed while the server lives is replaced, and the replacement still ends the lanes', async () => {
+    const tag = newTag()
+    tags.push(tag)
+    const server = await serverWithEscapingLanes(dataDir, tag, 2)
+    const first = watchdogOf(server.pid)
+    expect(first).toBeDefined()
+    process.kill(first!, 'SIGKILL')
+    const second = await waitFor('a new watchdog', () => {
+      const pid = watchdogOf(server.pid)
+      return pid !== undefined && pid !== first && pid
+    })
+    // The new one learns the roots through its pipe: give it a moment to read them, then kill the server.
+    await sleep(500)
+    await killServer(server)
+    const ended = await waitFor('every lane process gone', () => taggedProcesses(tag).length === 0, 5000).catch(() => false)
+    expect(ended && taggedProcesses(tag), `the replacement watchdog (${second}) ends the lanes`).toEqual([])
   }, 90_000)
 
   it('SIGTERM of the server stops every lane, escapes included, and leaves no records behind', async () => {

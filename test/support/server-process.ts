@@ -4,6 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MethodInput, MethodName, MethodOutput } from '../../src/shared/contract'
 import type { ServerMessage } from '../../src/shared/wire'
+import { WATCHDOG_TITLE } from '../../src/main/core/transport/watchdog-script'
 
 /**
  * The built server (`node out/main/server.js`) as a real process, for tests that kill it: what a
@@ -81,7 +82,7 @@ export async function killServer(server: ServerProcess): Promise<void> {
   await exited
 }
 
-/** The server's watchdog: its child whose command line names it (Linux /proc). */
+/** The server's watchdog: its child that calls itself so (process.title; Linux /proc). */
 export function watchdogOf(serverPid: number): number | undefined {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
@@ -89,7 +90,7 @@ export function watchdogOf(serverPid: number): number | undefined {
       const stat = readFileSync(`/proc/${name}/stat`, 'latin1')
       const ppid = +stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]
       if (ppid !== serverPid) continue
-      if (readFileSync(`/proc/${name}/cmdline`, 'latin1').includes('switchyard-watchdog')) return +name
+      if (readFileSync(`/proc/${name}/cmdline`, 'latin1').startsWith(WATCHDOG_TITLE)) return +name
     } catch {}
   }
   return undefined

@@ -20,7 +20,8 @@ export const TREE_VAR = 'SWITCHYARD_TREE'
 /** This process's run: every tree it starts is marked with it. */
 export const RUN_ID = randomBytes(8).toString('hex')
 let treeSeq = 0
-const markers = new Map<number, string>()
+/** Roots this process started and has not stopped yet: their marker and start time. */
+const roots = new Map<number, { marker: string; start: string }>()
 const recordFiles = new Set<string>()
 
 /** The marker for a new tree of this run. */
@@ -36,9 +37,9 @@ export function markedEnv(env: Record<string, string>, marker: string): Record<s
 /** Takes a freshly spawned root under supervision: remembered, recorded, and known to the watchdog. */
 export function superviseRoot(pid: number | undefined, marker: string): void {
   if (pid === undefined) return
-  markers.set(pid, marker)
   const start = processStartTime(pid)
   if (start === undefined) return // already gone
+  roots.set(pid, { marker, start })
   const line = `${JSON.stringify({ pid, start, tree: marker })}\n`
   for (const file of recordFiles) {
     try {
@@ -52,11 +53,11 @@ export function superviseRoot(pid: number | undefined, marker: string): void {
 
 /** The marker `root` was started with, if this process started it. */
 export function markerOf(root: number): string | undefined {
-  return markers.get(root)
+  return roots.get(root)?.marker
 }
 
 export function forgetRoot(root: number): void {
-  markers.delete(root)
+  roots.delete(root)
 }
 
 /** Roots started from now on are also recorded in `file` (a data dir's record of this run). */
@@ -122,13 +123,24 @@ function sweeperCommand(args: string[]): { command: string; args: string[]; env:
 }
 
 let watchdogProcess: ChildProcess | undefined | null
-/** This run's watchdog, started on first use (not on Windows, where no sweep of this kind exists). */
+/**
+ * This run's watchdog, started on first use (not on Windows, where no sweep of this kind exists).
+ * Killed while main lives, it is started again and told every root still running; one that exits
+ * by itself (it cannot run here) is given up on: markers and records still cover a restart.
+ */
 function watchdog(): ChildProcess | undefined {
   if (watchdogProcess !== undefined) return watchdogProcess ?? undefined
-  if (process.platform === 'win32' || process.env.SWITCHYARD_NO_WATCHDOG === '1') return (watchdogProcess = null) ?? undefined
+  if (process.platform === 'win32') return (watchdogProcess = null) ?? undefined
   const c = sweeperCommand(['watch', JSON.stringify({ runs: [RUN_ID], graceMs: 1000 })])
   const child = spawn(c.command, c.args, { env: c.env, stdio: ['pipe', 'ignore', 'ignore'], detached: true, windowsHide: true })
   child.on('error', () => (watchdogProcess = null))
+  child.on('exit', (_code, signal) => {
+    if (watchdogProcess !== child) return
+    // Killed: start another. Exited by itself while main lives: it cannot run here, so no loop of retries.
+    watchdogProcess = signal ? undefined : null
+    const next = watchdog()
+    for (const [pid, { start }] of roots) next?.stdin?.write(`${pid} ${start}\n`)
+  })
   child.stdin.on('error', () => {}) // the watchdog gone: nothing to tell it any more
   child.unref()
   ;(child.stdin as unknown as { unref?: () => void }).unref?.()

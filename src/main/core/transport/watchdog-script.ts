@@ -15,14 +15,16 @@
  * rounds until nothing is left, so a process forking as it dies is caught too. It prints the number of
  * processes it ended.
  */
-export const SWEEPER_TITLE = 'switchyard-watchdog'
+/** What `ps` shows for each mode (process.title). */
+export const WATCHDOG_TITLE = 'switchyard-watchdog'
+export const SWEEPER_TITLE = 'switchyard-sweeper'
 
 export const SWEEPER_SOURCE = String.raw`
 'use strict'
 const fs = require('fs')
 const { execFileSync } = require('child_process')
-process.title = '${SWEEPER_TITLE}'
 const mode = process.argv[1]
+process.title = mode === 'watch' ? '${WATCHDOG_TITLE}' : '${SWEEPER_TITLE}'
 const config = JSON.parse(process.argv[2] || '{}')
 const runs = config.runs || []
 const roots = (config.roots || []).slice()
