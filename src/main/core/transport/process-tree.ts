@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { forgetRoot, markedEnv, markedPids, markerOf, newTreeMarker, RUN_ID, superviseRoot, TREE_VAR } from './supervision'
+import { forgetRoot, markedEnv, markedPids, markerOf, newTreeMarker, rootPidReused, RUN_ID, superviseRoot, TREE_VAR } from './supervision'
 
 /**
  * Every agent runs in its own process group (its own session, in fact), and stopping it stops the
@@ -140,8 +140,10 @@ async function stopTreeNow(root: number, opts: StopTreeOptions): Promise<number[
   const marker = markerOf(root) ?? markerInEnviron(root)
   const alive = async (): Promise<number[]> => {
     const table = await listProcesses()
-    // Keep following the tree while the root lives; orphans we saw before stay tracked.
-    for (const pid of treeMembers(root, table)) tracked.add(pid)
+    // Keep following the tree while the root lives; orphans we saw before stay tracked. A pid that
+    // another process took over since is not followed (the kernel keeps a live session's id, so
+    // nothing of ours is lost: what is left carries the marker).
+    if (!rootPidReused(root)) for (const pid of treeMembers(root, table)) tracked.add(pid)
     // Whatever carries the tree's marker belongs to it, however far it wandered.
     if (marker) for (const pid of markedPids(marker)) tracked.add(pid)
     const living = new Set(table.filter((p) => !p.zombie).map((p) => p.pid))
@@ -150,7 +152,7 @@ async function stopTreeNow(root: number, opts: StopTreeOptions): Promise<number[
   for (const sig of opts.signals ?? ['SIGTERM']) {
     let members = await alive()
     if (members.length === 0) return []
-    signal(-root, sig)
+    if (!rootPidReused(root)) signal(-root, sig)
     for (const pid of members) signal(pid, sig)
     const deadline = Date.now() + grace
     while (members.length > 0 && Date.now() < deadline) {
@@ -160,7 +162,7 @@ async function stopTreeNow(root: number, opts: StopTreeOptions): Promise<number[
     if (members.length === 0) return []
   }
   const survivors = await alive()
-  signal(-root, 'SIGKILL')
+  if (!rootPidReused(root)) signal(-root, 'SIGKILL')
   for (const pid of survivors) signal(pid, 'SIGKILL')
   for (let i = 0; i < 40 && (await alive()).length > 0; i++) await sleep(25)
   return survivors

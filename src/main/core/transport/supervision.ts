@@ -56,6 +56,17 @@ export function markerOf(root: number): string | undefined {
   return roots.get(root)?.marker
 }
 
+/**
+ * Whether `root`'s pid now names another process than the one this process started (its start time
+ * differs): then its group and children are someone else's. Unknown roots are taken as they are.
+ */
+export function rootPidReused(root: number): boolean {
+  const recorded = roots.get(root)?.start
+  if (recorded === undefined) return false
+  const now = processStartTime(root)
+  return now !== undefined && now !== recorded
+}
+
 export function forgetRoot(root: number): void {
   roots.delete(root)
 }
