@@ -107,6 +107,22 @@ describe.runIf(onLinux && built)('kill -9 of the server', () => {
     expect(ended && taggedProcesses(tag), `the replacement watchdog (${second}) ends the lanes`).toEqual([])
   }, 90_000)
 
+  it("a second server on the same data dir leaves the first one's lanes alone", async () => {
+    const tag = newTag()
+    tags.push(tag)
+    const first = await serverWithEscapingLanes(dataDir, tag, 1)
+    const before = taggedProcesses(tag).map((p) => p.pid).sort()
+    const second = await startServerProcess(dataDir)
+    servers.push(second)
+    // Its start-up sweep has had time to run (it reports only when it ended something).
+    await sleep(2000)
+    expect(second.output()).not.toMatch(/Ended/)
+    expect(taggedProcesses(tag).map((p) => p.pid).sort()).toEqual(before)
+    await killServer(second)
+    await killServer(first)
+    await waitFor("the first server's lanes gone with it", () => taggedProcesses(tag).length === 0, 5000)
+  }, 90_000)
+
   it('SIGTERM of the server stops every lane, escapes included, and leaves no records behind', async () => {
     const tag = newTag()
     tags.push(tag)
