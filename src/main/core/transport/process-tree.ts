@@ -19,7 +19,10 @@ export interface ProcessInfo {
   zombie: boolean
 }
 
-/** Spawns `command` as the leader of a new process group (POSIX), with piped stdio. */
+/**
+ * Spawns `command` as the leader of a new process group and session (POSIX), with piped stdio, marked
+ * and supervised (supervision.ts). When it exits, whatever of its tree is left is ended too.
+ */
 export function spawnInGroup(
   command: string,
   args: readonly string[],
@@ -34,6 +37,11 @@ export function spawnInGroup(
     windowsHide: true,
   })
   superviseRoot(child.pid, marker)
+  // An agent that exits (or crashes) takes what it started with it: a tool's dev server left behind
+  // would hold its port for the lane's next start. A pty's shell is different (see spawnPty).
+  child.once('exit', () => {
+    if (child.pid !== undefined) void stopTree(child.pid, { graceMs: 1000 }).catch(() => undefined)
+  })
   return child
 }
 

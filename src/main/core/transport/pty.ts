@@ -5,7 +5,10 @@ export type Pty = nodePty.IPty
 
 /**
  * Starts `file` in a new pty; the child leads its own session, so its tree can be stopped as one.
- * Like spawnInGroup, the tree is marked and supervised, so it ends with the app whatever ends the app.
+ * Like spawnInGroup, the tree is marked and supervised, so it ends with the lane's stop and with the
+ * app, whatever ends the app. Unlike spawnInGroup, a shell that exits by itself leaves its background
+ * jobs running (until then), as in a terminal: `nohup` means what the user meant, and a browser that a
+ * login command opened is still needed to finish the login.
  */
 export function spawnPty(opts: {
   file: string
