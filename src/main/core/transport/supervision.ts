@@ -20,8 +20,8 @@ export const TREE_VAR = 'SWITCHYARD_TREE'
 /** This process's run: every tree it starts is marked with it. */
 export const RUN_ID = randomBytes(8).toString('hex')
 let treeSeq = 0
-/** Roots this process started and has not stopped yet: their marker and start time. */
-const roots = new Map<number, { marker: string; start: string }>()
+/** Roots this process started and has not stopped yet: their marker and start time (if read in time). */
+const roots = new Map<number, { marker: string; start?: string }>()
 const recordFiles = new Set<string>()
 
 /** The marker for a new tree of this run. */
@@ -38,8 +38,8 @@ export function markedEnv(env: Record<string, string>, marker: string): Record<s
 export function superviseRoot(pid: number | undefined, marker: string): void {
   if (pid === undefined) return
   const start = processStartTime(pid)
-  if (start === undefined) return // already gone
   roots.set(pid, { marker, start })
+  if (start === undefined) return // already gone: only its marker can find what it left
   const line = `${JSON.stringify({ pid, start, tree: marker })}\n`
   for (const file of recordFiles) {
     try {
@@ -58,11 +58,12 @@ export function markerOf(root: number): string | undefined {
 
 /**
  * Whether `root`'s pid now names another process than the one this process started (its start time
- * differs): then its group and children are someone else's. Unknown roots are taken as they are.
+ * differs): then its group and children are someone else's. Unknown roots are taken as they are, and
+ * so is every root off Linux, where asking means running `ps` (stopTree asks every 25 ms).
  */
 export function rootPidReused(root: number): boolean {
   const recorded = roots.get(root)?.start
-  if (recorded === undefined) return false
+  if (recorded === undefined || process.platform !== 'linux') return false
   const now = processStartTime(root)
   return now !== undefined && now !== recorded
 }
@@ -150,7 +151,7 @@ function watchdog(): ChildProcess | undefined {
     // Killed: start another. Exited by itself while main lives: it cannot run here, so no loop of retries.
     watchdogProcess = signal ? undefined : null
     const next = watchdog()
-    for (const [pid, { start }] of roots) next?.stdin?.write(`${pid} ${start}\n`)
+    for (const [pid, { start }] of roots) if (start !== undefined) next?.stdin?.write(`${pid} ${start}\n`)
   })
   child.stdin.on('error', () => {}) // the watchdog gone: nothing to tell it any more
   child.unref()
