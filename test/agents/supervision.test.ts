@@ -34,8 +34,12 @@ beforeAll(async () => {
   llm = await startFakeLlm()
 })
 afterAll(async () => {
+  for (const tag of Object.values(tags)) for (const p of taggedProcesses(tag)) {
+    try {
+      process.kill(p.pid, 'SIGKILL')
+    } catch {}
+  }
   if (server) await killServer(server)
-  for (const tag of Object.values(tags)) for (const p of taggedProcesses(tag)) process.kill(p.pid, 'SIGKILL')
   await llm?.close()
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })

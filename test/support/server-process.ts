@@ -78,7 +78,11 @@ export async function rpc<M extends MethodName>(url: string, method: M, input: M
 export async function killServer(server: ServerProcess): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return
   const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()))
-  process.kill(server.pid, 'SIGKILL')
+  try {
+    process.kill(server.pid, 'SIGKILL')
+  } catch {
+    return // gone already; its exit event is on its way
+  }
   await exited
 }
 
