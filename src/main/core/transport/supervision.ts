@@ -169,9 +169,16 @@ export function watchdogPid(): number | undefined {
  * Ends every process of `runs` (markers) and of `roots` (pid + start time), SIGTERM first; resolves
  * with the number of processes ended. Runs the same sweeper as the watchdog, in a session of its own.
  */
-export function sweep(opts: { runs: string[]; roots: { pid: number; start: string }[]; graceMs?: number; timeoutMs?: number }): Promise<number> {
+export function sweep(opts: {
+  runs: string[]
+  roots: { pid: number; start: string }[]
+  /** Spared with their ancestors and descendants; this process by default. */
+  exclude?: number[]
+  graceMs?: number
+  timeoutMs?: number
+}): Promise<number> {
   if (process.platform === 'win32' || (opts.runs.length === 0 && opts.roots.length === 0)) return Promise.resolve(0)
-  const config = { runs: opts.runs, roots: opts.roots, exclude: [process.pid], graceMs: opts.graceMs ?? 1000 }
+  const config = { runs: opts.runs, roots: opts.roots, exclude: opts.exclude ?? [process.pid], graceMs: opts.graceMs ?? 1000 }
   const c = sweeperCommand(['sweep', JSON.stringify(config)])
   return new Promise((resolve) => {
     let out = ''

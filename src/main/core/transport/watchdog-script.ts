@@ -7,7 +7,8 @@
  *                   pipe closes (main exited, crashed, was SIGKILLed or OOM-killed) it sweeps and exits.
  *   sweep <config>  sweeps now (a restart ending what a previous run left) and exits.
  *
- * config: {"runs": [runId…], "roots": [{"pid", "start"}…], "exclude": [pid…], "graceMs"}
+ * config: {"runs": [runId…], "roots": [{"pid", "start"}…], "exclude": [pid…], "graceMs"}; the excluded
+ * processes, their ancestors and descendants are spared.
  * A sweep ends every process whose environment carries SWITCHYARD_TREE=<run>:… for one of the runs
  * (Linux: /proc/<pid>/environ), every process in the session of a recorded root (a root's pid cannot
  * be reused while its session lives on), and elsewhere on POSIX the recorded roots whose start time
@@ -68,9 +69,27 @@ function marked(env) {
   return false
 }
 
+// The excluded processes (main, the sweeper), their ancestors and their descendants are never swept:
+// a Switchyard restarted from a shell that a dead run left behind must survive its own start-up sweep.
+function family(table, byPid) {
+  const kept = new Set(exclude)
+  for (const pid of exclude) {
+    for (let p = byPid.get(pid); p && p.ppid > 1 && !kept.has(p.ppid); p = byPid.get(p.ppid)) kept.add(p.ppid)
+  }
+  const below = new Set(exclude)
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const p of table) if (!below.has(p.pid) && below.has(p.ppid)) { below.add(p.pid); grew = true }
+  }
+  for (const pid of below) kept.add(pid)
+  return kept
+}
+
 function targets() {
   const table = process.platform === 'linux' ? linuxTable() : psTable()
   const byPid = new Map(table.map((p) => [p.pid, p]))
+  const kept = family(table, byPid)
   const found = new Set()
   // A root still alive with its recorded start time, or gone (its session and group may live on).
   const ours = roots.filter((r) => { const p = byPid.get(r.pid); return p ? p.start === r.start : true })
@@ -83,9 +102,9 @@ function targets() {
   let grew = true
   while (grew) {
     grew = false
-    for (const p of table) if (!found.has(p.pid) && found.has(p.ppid)) { found.add(p.pid); grew = true }
+    for (const p of table) if (!found.has(p.pid) && !kept.has(p.pid) && found.has(p.ppid)) { found.add(p.pid); grew = true }
   }
-  return [...found].filter((pid) => !exclude.has(pid))
+  return [...found].filter((pid) => !kept.has(pid))
 }
 
 function signal(pids, sig) {
