@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { forgetRoot, markedEnv, markedPids, markerOf, newTreeMarker, rootPidReused, RUN_ID, superviseRoot, TREE_VAR } from './supervision'
+import { forgetRoot, markedEnv, markedPids, markerOf, newTreeMarker, rootPidReused, rootStartTicks, RUN_ID, superviseRoot, TREE_VAR } from './supervision'
 
 /**
  * Every agent runs in its own process group (its own session, in fact), and stopping it stops the
@@ -16,6 +16,8 @@ export interface ProcessInfo {
   pgid: number
   /** Session id, where the process table tells it (Linux). */
   sid?: number
+  /** Start time in clock ticks since boot (Linux). */
+  start?: number
   zombie: boolean
 }
 
@@ -66,7 +68,7 @@ function listFromProc(): ProcessInfo[] {
       const stat = readFileSync(`/proc/${name}/stat`, 'latin1')
       // "pid (comm) state ppid pgrp ..." — comm may contain spaces and parentheses.
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      table.push({ pid: +name, ppid: +rest[1], pgid: +rest[2], sid: +rest[3], zombie: rest[0] === 'Z' || rest[0] === 'X' })
+      table.push({ pid: +name, ppid: +rest[1], pgid: +rest[2], sid: +rest[3], start: +rest[19], zombie: rest[0] === 'Z' || rest[0] === 'X' })
     } catch {
       // The process ended while we were reading.
     }
@@ -153,7 +155,11 @@ async function stopTreeNow(root: number, opts: StopTreeOptions): Promise<number[
     // nothing of ours is lost: what is left carries the marker).
     if (!rootPidReused(root)) for (const pid of treeMembers(root, table)) tracked.add(pid)
     // Whatever carries the tree's marker belongs to it, however far it wandered.
-    if (marker) for (const pid of markedPids(marker)) tracked.add(pid)
+    if (marker) {
+      const since = rootStartTicks(root)
+      const candidates = table.filter((p) => !p.zombie && !tracked.has(p.pid) && (since === undefined || p.start === undefined || p.start >= since))
+      for (const pid of markedPids(marker, candidates.map((p) => p.pid))) tracked.add(pid)
+    }
     const living = new Set(table.filter((p) => !p.zombie).map((p) => p.pid))
     return [...tracked].filter((pid) => living.has(pid))
   }

@@ -10,9 +10,9 @@
  * config: {"runs": [runId…], "roots": [{"pid", "start"}…], "exclude": [pid…], "graceMs"}; the excluded
  * processes, their ancestors and descendants are spared.
  * A sweep ends every process whose environment carries SWITCHYARD_TREE=<run>:… for one of the runs
- * (Linux: /proc/<pid>/environ), every process in the session of a recorded root (a root's pid cannot
- * be reused while its session lives on), and elsewhere on POSIX the recorded roots whose start time
- * still matches, with their process groups and descendants. SIGTERM first, then SIGSTOP + SIGKILL in
+ * (Linux: /proc/<pid>/environ), every process in the session of a recorded root that still runs with
+ * its recorded start time, and elsewhere on POSIX the recorded roots whose start time still matches
+ * (or that are gone), with their process groups and descendants. SIGTERM first, then SIGSTOP + SIGKILL in
  * rounds until nothing is left, so a process forking as it dies is caught too. It prints the number of
  * processes it ended.
  */
@@ -91,8 +91,10 @@ function targets() {
   const byPid = new Map(table.map((p) => [p.pid, p]))
   const kept = family(table, byPid)
   const found = new Set()
-  // A root still alive with its recorded start time, or gone (its session and group may live on).
-  const ours = roots.filter((r) => { const p = byPid.get(r.pid); return p ? p.start === r.start : true })
+  // A root still alive with its recorded start time. One that is gone is followed no further on Linux:
+  // hours later its pid may lead someone else's session, and what it left carries the marker anyway.
+  // Elsewhere its group is all there is to go by.
+  const ours = roots.filter((r) => { const p = byPid.get(r.pid); return p ? p.start === r.start : process.platform !== 'linux' })
   const ourIds = new Set(ours.map((r) => r.pid))
   for (const p of table) {
     if (marked(p.env) || (p.sid !== undefined ? ourIds.has(p.sid) : ourIds.has(p.pgid))) found.add(p.pid)
