@@ -23,6 +23,8 @@ export interface RootRecord {
 }
 
 const DIR = 'processes'
+/** What RUN_ID looks like: anything else in a record is not a run of ours to sweep. */
+const RUN_ID_PATTERN = /^[0-9a-f]{16}$/
 
 /** A run's records; tolerates a torn last line (the run may have died mid-write). */
 export function parseRunRecords(text: string): { header?: RunHeader; roots: RootRecord[] } {
@@ -37,8 +39,8 @@ export function parseRunRecords(text: string): { header?: RunHeader; roots: Root
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
   const first = parsed[0]
   const header =
-    isObject(first) && typeof first.run === 'string' && typeof first.pid === 'number' && typeof first.start === 'string'
-      ? { run: first.run, pid: first.pid, start: first.start, ...(typeof first.boot === 'string' ? { boot: first.boot } : {}) }
+    isObject(first) && typeof first.run === 'string' && RUN_ID_PATTERN.test(first.run) && Number.isInteger(first.pid) && typeof first.start === 'string'
+      ? { run: first.run, pid: first.pid as number, start: first.start, ...(typeof first.boot === 'string' ? { boot: first.boot } : {}) }
       : undefined
   const roots = parsed
     .slice(1)
