@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { appendFileSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -83,6 +83,9 @@ describe.runIf(onLinux && built)('kill -9 of the server', () => {
     tags.push(tag)
     const server = await serverWithEscapingLanes(dataDir, tag)
     const before = taggedProcesses(tag).length
+    const watchdog = watchdogOf(server.pid)
+    const rss = watchdog ? /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${watchdog}/status`, 'utf8'))?.[1] : undefined
+    console.log(`kill-server: the watchdog uses ${rss ? `${Math.round(Number(rss) / 1024)} MB` : 'an unknown amount of'} RSS`)
     const killedAt = Date.now()
     await killServer(server)
     const gone = await waitFor('every lane process gone', () => taggedProcesses(tag).length === 0 && Date.now(), 5000).catch(() => undefined)
