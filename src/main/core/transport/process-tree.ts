@@ -40,10 +40,13 @@ export function spawnInGroup(
   })
   superviseRoot(child.pid, marker)
   // An agent that exits (or crashes) takes what it started with it: a tool's dev server left behind
-  // would hold its port for the lane's next start. A pty's shell is different (see spawnPty).
-  child.once('exit', () => {
-    if (child.pid !== undefined) void stopTree(child.pid, { graceMs: 1000 }).catch(() => undefined)
-  })
+  // would hold its port for the lane's next start. A pty's shell is different (see spawnPty). Not on
+  // Windows, where stopping is taskkill by pid, and a dead root's pid may already be another's.
+  if (process.platform !== 'win32') {
+    child.once('exit', () => {
+      if (child.pid !== undefined) void stopTree(child.pid, { graceMs: 1000 }).catch(() => undefined)
+    })
+  }
   return child
 }
 
