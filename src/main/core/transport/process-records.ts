@@ -93,10 +93,10 @@ export function superviseDataDir(dataDir: string): { ended: Promise<{ runs: numb
     // No records (read-only data dir, say): the watchdog and markers still end this run's trees.
   }
   return {
-    ended: endPreviousRuns(dir),
+    ended: endPreviousRuns(dir).catch(() => ({ runs: 0, processes: 0 })),
     close() {
       stopRecordingIn(file)
-      rmSync(file, { force: true })
+      removeQuietly(file)
     },
   }
 }
@@ -127,6 +127,13 @@ async function endPreviousRuns(dir: string): Promise<{ runs: number; processes: 
   }
   if (done.length === 0) return { runs: 0, processes: 0 }
   const processes = await sweep({ runs, roots })
-  for (const name of done) rmSync(path.join(dir, name), { force: true })
+  for (const name of done) removeQuietly(path.join(dir, name))
   return { runs: done.length, processes }
+}
+
+/** A record that cannot be deleted (read-only disk) is swept again next time: harmless, never a crash. */
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true })
+  } catch {}
 }
