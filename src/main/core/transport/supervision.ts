@@ -149,9 +149,14 @@ let watchdogProcess: ChildProcess | undefined | null
  */
 function watchdog(): ChildProcess | undefined {
   if (watchdogProcess !== undefined) return watchdogProcess ?? undefined
-  if (process.platform === 'win32') return (watchdogProcess = null) ?? undefined
+  if (process.platform === 'win32') return giveUpWatchdog()
   const c = sweeperCommand(['watch', JSON.stringify({ runs: [RUN_ID], graceMs: 1000 })])
-  const child = spawn(c.command, c.args, { env: c.env, stdio: ['pipe', 'ignore', 'ignore'], detached: true, windowsHide: true })
+  let child: ChildProcess
+  try {
+    child = spawn(c.command, c.args, { env: c.env, stdio: ['pipe', 'ignore', 'ignore'], detached: true, windowsHide: true })
+  } catch {
+    return giveUpWatchdog() // no watchdog must never mean no lane
+  }
   child.on('error', () => (watchdogProcess = null))
   child.on('exit', (_code, signal) => {
     if (watchdogProcess !== child) return
@@ -160,11 +165,16 @@ function watchdog(): ChildProcess | undefined {
     const next = watchdog()
     for (const [pid, { start }] of roots) if (start !== undefined) next?.stdin?.write(`${pid} ${start}\n`)
   })
-  child.stdin.on('error', () => {}) // the watchdog gone: nothing to tell it any more
+  child.stdin?.on('error', () => {}) // the watchdog gone: nothing to tell it any more
   child.unref()
-  ;(child.stdin as unknown as { unref?: () => void }).unref?.()
+  ;(child.stdin as unknown as { unref?: () => void } | null)?.unref?.()
   watchdogProcess = child
   return child
+}
+
+function giveUpWatchdog(): undefined {
+  watchdogProcess = null
+  return undefined
 }
 
 /** The pid of this run's watchdog, if one runs (for diagnostics and tests). */
