@@ -68,6 +68,9 @@ async function main(): Promise<void> {
   // stdout carries the one line above; the rest is for the person who started it.
   process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)
   process.stderr.write('Stop it with Ctrl+C.\n')
+  void core.previousRunsEnded.then(({ runs, processes }) => {
+    if (runs > 0) process.stderr.write(`Ended ${processes} process(es) left running by ${runs} earlier run(s) that did not shut down.\n`)
+  })
 
   let closing = false
   const shutdown = async () => {
