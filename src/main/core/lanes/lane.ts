@@ -4,6 +4,7 @@ import type { DiskWriteError } from '../disk'
 import { AppError } from '../errors'
 import type { AgentAdapter, AgentSession, LaunchSpec } from '../agents/types'
 import { checkAnswers, policyDecision, recordedAnswers, type ApprovalRequest } from './approvals'
+import { BodyShaper } from './big-bodies'
 import { RUNNING } from './reaper'
 import type { Transcript } from './transcript'
 
@@ -67,6 +68,7 @@ export class Lane {
   private readonly pendingApprovals = new Map<string, ApprovalRequest>()
   private inputQueue: Promise<unknown> = Promise.resolve()
   private inTurn = false
+  private readonly shaper = new BodyShaper()
 
   constructor(
     public record: LaneRecord,
@@ -91,7 +93,12 @@ export class Lane {
     return this.session !== undefined || this.starting !== undefined
   }
 
+  /** Stores and publishes an event; a huge body goes in pieces, and only once (see BodyShaper). */
   emit(body: LaneEventBody): void {
+    for (const piece of this.shaper.shape(body)) this.emitOne(piece)
+  }
+
+  private emitOne(body: LaneEventBody): void {
     const at = this.deps.now()
     const event = { ...body, laneId: this.id, seq: this.deps.transcript.nextSeq(), at } as LaneEvent
     const fault = this.deps.transcript.append(event)

@@ -5,6 +5,8 @@ import { DiskWriteError, diskWrites, writeAll } from '../disk'
 
 /** Every this many seqs the byte offset of the line is remembered, so a page read seeks near its cursor. */
 const INDEX_EVERY = 512
+/** A page stops after this many bytes of lines (always holding at least one event), so one reply stays a few MB. */
+export const PAGE_BYTES = 4 * 1024 * 1024
 
 /**
  * A lane's history: one LaneEvent per line, appended synchronously (so a reader always sees every
@@ -86,8 +88,14 @@ export class Transcript {
   }
 
   private write(event: LaneEvent): void {
-    const line = Buffer.from((this.needsNewline ? '\n' : '') + JSON.stringify(event) + '\n')
-    const offset = this.size + (this.needsNewline ? 1 : 0)
+    // Encoded straight into one buffer: no concatenated copy of a long line on the heap.
+    const json = JSON.stringify(event)
+    const lead = this.needsNewline ? 1 : 0
+    const line = Buffer.allocUnsafe(lead + Buffer.byteLength(json) + 1)
+    if (lead) line[0] = 0x0a
+    line.write(json, lead)
+    line[line.length - 1] = 0x0a
+    const offset = this.size + lead
     try {
       this.fd ??= diskWrites.openSync(this.file, 'a', 0o600)
       writeAll(this.fd, line)
@@ -138,9 +146,9 @@ export class Transcript {
     return best
   }
 
-  /** Events with seq > `after`, at most `limit` of them, in order. */
-  async read(after = 0, limit = 1000): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
-    const page = await this.readFile(after, limit)
+  /** Events with seq > `after`, at most `limit` of them and about `maxBytes` of them, in order. */
+  async read(after = 0, limit = 1000, maxBytes = PAGE_BYTES): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+    const page = await this.readFile(after, limit, maxBytes)
     if (!page.done || this.pending.length === 0) return page
     // Then the events still waiting for the disk: the reader sees everything that was shown.
     const events = page.events
@@ -152,14 +160,16 @@ export class Transcript {
     return { events, next: events.length ? events[events.length - 1].seq : after, done: true }
   }
 
-  private async readFile(after: number, limit: number): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+  private async readFile(after: number, limit: number, maxBytes: number): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+    let bytes = 0
     const events: LaneEvent[] = []
     if (!existsSync(this.file)) return { events, next: after, done: true }
     let pos = this.startFor(after)
     // Bytes, split on 0x0a: a newline byte never occurs inside a multi-byte UTF-8 character, and byte
     // positions are what the index needs.
     const stream = createReadStream(this.file, { start: pos, highWaterMark: 256 * 1024 })
-    let pending: Buffer = Buffer.alloc(0)
+    /** The start of a line longer than the chunks so far: joined once, when its end arrives. */
+    let parts: Buffer[] = []
     let done = true
     const take = (line: Buffer, offset: number): boolean => {
       if (line.length === 0) return true
@@ -172,25 +182,27 @@ export class Transcript {
       this.remember(event.seq, offset)
       if (event.seq <= after) return true
       events.push(event)
-      return events.length < limit
+      bytes += line.length
+      return events.length < limit && bytes < maxBytes
     }
     outer: for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const buf = pending.length ? Buffer.concat([pending, chunk]) : chunk
       let from = 0
-      for (let nl = buf.indexOf(0x0a, from); nl !== -1; nl = buf.indexOf(0x0a, from)) {
-        const keepGoing = take(buf.subarray(from, nl), pos)
-        pos += nl - from + 1
+      for (let nl = chunk.indexOf(0x0a, from); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
+        const line = parts.length ? Buffer.concat([...parts, chunk.subarray(from, nl)]) : chunk.subarray(from, nl)
+        parts = []
+        const keepGoing = take(line, pos)
+        pos += line.length + 1
         from = nl + 1
         if (!keepGoing) {
           done = false
           break outer
         }
       }
-      pending = buf.subarray(from)
+      if (from < chunk.length) parts.push(chunk.subarray(from))
     }
     stream.destroy()
-    if (done && pending.length && !take(pending, pos)) done = false
-    if (done && events.length === limit) done = false
+    if (done && parts.length && !take(Buffer.concat(parts), pos)) done = false
+    if (done && (events.length === limit || bytes >= maxBytes)) done = false
     return { events, next: events.length ? events[events.length - 1].seq : after, done }
   }
 
