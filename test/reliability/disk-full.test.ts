@@ -138,6 +138,8 @@ describe('disk full while a lane works', () => {
     const store = fillableStore(dataDir)
     core = testCore({ dataDir, store, adapters: { ...defaultAdapters(), terminal: fakeJsonlAdapter() } })
     const id = await agentLane(core)
+    const idle = await agentLane(core)
+    await core.lanes.stop(idle)
     store.full = true
     await core.lanes.send(id, 'hello') // its status changes schedule a save, which fails on a timer
     const record = await waitFor('failed', () => (core!.lanes.get(id).record.status === 'failed' ? core!.lanes.get(id).record : undefined), 5000)
@@ -146,9 +148,16 @@ describe('disk full while a lane works', () => {
     await expect(core.lanes.send(id, 'more')).rejects.toMatchObject({ code: 'disk_error' })
     await expect(core.lanes.start(id)).rejects.toMatchObject({ code: 'disk_error' })
 
+    expect(core.lanes.get(idle).record.diskError?.message).toBe(`disk full writing ${store.path}`)
+    await expect(core.lanes.send(idle, 'hi')).rejects.toMatchObject({ code: 'disk_error' })
+
     store.full = false
     await core.lanes.start(id)
     expect(core.lanes.get(id).record).toMatchObject({ status: 'ready', diskError: undefined })
+    // Once the records are written, the other lanes take input again without a Resume of their own.
+    expect(core.lanes.get(idle).record.diskError).toBeUndefined()
+    await core.lanes.send(idle, 'hi')
+    await waitFor('idle lane answers', async () => texts(await allEvents(core!, idle)).includes('echo: hi'))
     core.lanes.flush()
     expect((store.get('lanes') as { id: string; status: string }[]).find((l) => l.id === id)?.status).toBe('ready')
   })

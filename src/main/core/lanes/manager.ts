@@ -272,7 +272,7 @@ export class LaneManager {
         'lanes',
         [...this.lanes.values()].map((l) => ({ ...l.record, resumeToken: l.resumeToken })),
       )
-      this.storeFault = undefined
+      if (this.storeFault) this.storeRecovered(this.storeFault)
     } catch (err) {
       const fault = err instanceof DiskWriteError ? err : new DiskWriteError(this.opts.store.path ?? 'the lane records', err)
       const first = !this.storeFault
@@ -282,6 +282,17 @@ export class LaneManager {
       if (this.saveTimer) clearTimeout(this.saveTimer)
       this.saveTimer = setTimeout(() => this.flush(), STORE_RETRY_MS)
       this.saveTimer.unref?.()
+    }
+  }
+
+  /** The records are written again: lanes that showed only that failure take input again (a stopped one stays stopped). */
+  private storeRecovered(fault: DiskWriteError): void {
+    this.storeFault = undefined
+    for (const lane of this.lanes.values()) {
+      if (lane.record.diskError?.path !== fault.file) continue
+      try {
+        lane.resumeAfterDiskFault()
+      } catch {} // its own transcript still cannot be written: it keeps showing that
     }
   }
 
