@@ -7,7 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
-import { checkDataDir, diskWrites } from '../../src/main/core/disk'
+import { checkDataDir, describeWriteFailure, diskWrites } from '../../src/main/core/disk'
 import { Transcript } from '../../src/main/core/lanes/transcript'
 import { fileStore, type KeyValueStore } from '../../src/main/core/store'
 import type { LaneEvent } from '../../src/shared/events'
@@ -197,6 +197,16 @@ async function onTmpfs(options: string, fn: (dir: string) => Promise<void>): Pro
   }
   return true
 }
+
+describe('what the user reads', () => {
+  it('names the trouble and the file', () => {
+    const err = (code: string) => Object.assign(new Error(code), { code })
+    expect(describeWriteFailure(err('ENOSPC'), '/d/t.jsonl')).toBe('disk full writing /d/t.jsonl')
+    expect(describeWriteFailure(err('EROFS'), '/d/t.jsonl')).toBe('read-only file system writing /d/t.jsonl')
+    expect(describeWriteFailure(err('EIO'), '/d/t.jsonl')).toBe('I/O error writing /d/t.jsonl')
+    expect(describeWriteFailure(err('EDQUOT'), '/d/t.jsonl')).toBe('disk quota exceeded writing /d/t.jsonl')
+  })
+})
 
 describe('a real small disk', () => {
   it('a 2 MB tmpfs that fills up: the lane fails visibly, and resumes once space is freed', async () => {

@@ -247,7 +247,12 @@ export class LaneManager {
     this.stopReaper()
     await Promise.all([...this.lanes.values()].map((l) => l.stop('sleeping')))
     this.flush()
-    for (const t of this.transcripts.values()) t.close()
+    for (const [id, t] of this.transcripts) {
+      // Last chance for what waited for the disk; if it still does not fit, say so where someone may read it.
+      const fault = t.unsaved > 0 ? t.retry() : undefined
+      if (fault) console.error(`switchyard: ${t.unsaved} events of lane ${id} were not saved: ${fault.message}`)
+      t.close()
+    }
   }
 
   onEvent(listener: Listener<LaneEvent>): () => void {
