@@ -148,11 +148,13 @@ export class Transcript {
 
   /** Events with seq > `after`, at most `limit` of them and about `maxBytes` of them, in order. */
   async read(after = 0, limit = 1000, maxBytes = PAGE_BYTES): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+    // Taken before reading: a retry() during the read moves them to the file, maybe past where it read.
+    const waiting = this.pending.slice()
     const page = await this.readFile(after, limit, maxBytes)
-    if (!page.done || this.pending.length === 0) return page
+    if (!page.done || waiting.length === 0) return page
     // Then the events still waiting for the disk: the reader sees everything that was shown.
     const events = page.events
-    for (const event of this.pending) {
+    for (const event of waiting) {
       if (event.seq <= page.next) continue
       if (events.length === limit) return { events, next: events[events.length - 1].seq, done: false }
       events.push(event)
