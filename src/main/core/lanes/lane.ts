@@ -181,11 +181,12 @@ export class Lane {
   }
 
   private async launch(): Promise<void> {
-    if (this.record.diskError) throw new AppError('disk_error', `${this.record.diskError.message}; free some space, then Resume`)
     this.stopTarget = undefined
     this.failure = undefined
     this.setStatus('starting', { exit: undefined, pid: undefined })
     try {
+      // Resume (the manager's start) clears this first; anything else must not start it.
+      if (this.record.diskError) throw new AppError('disk_error', `${this.record.diskError.message}; free some space, then Resume`)
       const spec = await this.deps.launchSpec(this.record, this.resumeToken)
       const session = await this.deps.adapter.start(spec, {
         emit: (e) => this.emit(e),
