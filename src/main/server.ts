@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
 import { createCore, type Core } from './core/core'
 import { installCrashHandlers } from './core/crash'
+import { checkDataDir } from './core/disk'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
 import { Router } from './rpc/router'
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${values.port}`)
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir())
 
+  checkDataDir(dataDir) // a read-only or uncreatable data dir is reported as such (and exits 1, below)
   const core = createCore({ dataDir, store: fileStore(dataDir) })
   exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
