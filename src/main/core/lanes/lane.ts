@@ -74,7 +74,13 @@ export class Lane {
     public record: LaneRecord,
     private readonly deps: LaneDeps,
     public resumeToken?: string,
-  ) {}
+  ) {
+    // Events are published once their batch is written (group commit): a client never sees what is not on disk.
+    deps.transcript.onWritten = (events, fault) => {
+      if (fault) this.diskFault(fault)
+      for (const e of events) this.deps.onEvent(e)
+    }
+  }
 
   get id(): string {
     return this.record.id
@@ -101,10 +107,8 @@ export class Lane {
   private emitOne(body: LaneEventBody): void {
     const at = this.deps.now()
     const event = { ...body, laneId: this.id, seq: this.deps.transcript.nextSeq(), at } as LaneEvent
-    const fault = this.deps.transcript.append(event)
-    if (fault) this.diskFault(fault)
+    this.deps.transcript.append(event)
     if (isActivity(body)) this.record = { ...this.record, lastActivityAt: at }
-    this.deps.onEvent(event)
     if (body.type === 'approval.resolved') this.pendingApprovals.delete(body.requestId)
     if (body.type === 'turn.started') this.inTurn = true
     if (body.type === 'turn.completed') {
