@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { evictionCandidate, idleLanes } from '../../src/main/core/lanes/reaper'
+import { evictionCandidate, idleLanes, nextDueIn } from '../../src/main/core/lanes/reaper'
 import { alivePids, laneStatus, outputOf, testCore, waitFor, waitForOutput, type TestCore } from '../support/core'
 
 let core: TestCore | undefined
@@ -10,6 +10,12 @@ afterEach(async () => {
 
 describe('idle policy', () => {
   const lane = (id: string, status: any, lastActivityAt: number, idleTimeoutMs = 1000) => ({ id, status, lastActivityAt, idleTimeoutMs })
+
+  it('knows when the next lane is due: the soonest ready lane with a timeout, 0 if one is overdue', () => {
+    expect(nextDueIn([lane('a', 'ready', 9_000, 3_000), lane('b', 'ready', 9_500, 1_000), lane('busy', 'busy', 0), lane('never', 'ready', 0, 0)], 10_000)).toBe(500)
+    expect(nextDueIn([lane('late', 'ready', 0, 1_000)], 10_000)).toBe(0)
+    expect(nextDueIn([lane('asleep', 'sleeping', 0), lane('never', 'ready', 0, 0)], 10_000)).toBeUndefined()
+  })
 
   it('reaps only ready lanes idle past their own timeout; 0 means never', () => {
     const now = 10_000
@@ -88,5 +94,16 @@ describe('idle reaper', () => {
     expect(await alivePids([pid])).toEqual([])
     const woken = await core.lanes.start(lane.id)
     expect(woken.status).toBe('ready')
+  })
+
+  it('the reaper wakes when the next lane is due, not on its 15 s tick', async () => {
+    core = testCore({ reaperIntervalMs: 15_000 })
+    const p = core.profile({ idleTimeoutMs: 500 })
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: p.id })
+    await waitFor('ready', () => laneStatus(core!, lane.id) === 'ready', 5000)
+    // The old fixed tick would first look after 15 s; a timer set for the due time sleeps it within about 0.5 s.
+    await waitFor('lane asleep', () => laneStatus(core!, lane.id) === 'sleeping', 5000)
+    const slept = core.lanes.get(lane.id).record
+    expect(slept.status).toBe('sleeping')
   })
 })

@@ -15,7 +15,7 @@ import type { Worktrees } from '../workspaces/worktrees'
 import type { Workspaces } from '../workspaces/workspaces'
 import { composePrompt } from './prompt'
 import { Lane } from './lane'
-import { evictionCandidate, idleLanes, startReaper, type IdleCandidate } from './reaper'
+import { evictionCandidate, idleLanes, nextDueIn, startReaper, type IdleCandidate } from './reaper'
 import { Transcript } from './transcript'
 
 const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
@@ -29,7 +29,7 @@ export interface LaneManagerOptions {
   now?: () => number
   /** Lanes with a live process at once; past it the least recently active idle lane is put to sleep. */
   maxProcesses?: number
-  /** How often the idle reaper looks; 0 turns it off (tests call `reapIdle`). */
+  /** The longest the idle reaper waits between looks (it otherwise wakes when the next lane is due); 0 turns it off (tests call `reapIdle`). */
   reaperIntervalMs?: number
   parentEnv?: NodeJS.ProcessEnv
   loginPath?: () => Promise<string | undefined>
@@ -50,7 +50,7 @@ export class LaneManager {
   private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
   private readonly now: () => number
   private maxProcesses: number
-  private readonly stopReaper: () => void
+  private readonly reaper: { poke: () => void; stop: () => void }
   private saveTimer: NodeJS.Timeout | undefined
   /** The last failed write of the lane records, until one succeeds. */
   private storeFault: DiskWriteError | undefined
@@ -70,7 +70,7 @@ export class LaneManager {
       this.lanes.set(record.id, this.makeLane({ ...record, status, pid: undefined }, resumeToken))
     }
     const interval = opts.reaperIntervalMs ?? 15_000
-    this.stopReaper = interval > 0 ? startReaper(() => void this.reapIdle(), interval) : () => {}
+    this.reaper = interval > 0 ? startReaper(() => this.reapIdle(), () => nextDueIn(this.candidates(), this.now()), interval) : { poke() {}, stop() {} }
   }
 
   setMaxProcesses(n: number): void {
@@ -244,7 +244,7 @@ export class LaneManager {
 
   /** Stops every lane's process tree (quit, shutdown). Lanes come back asleep next time. */
   async stopAll(): Promise<void> {
-    this.stopReaper()
+    this.reaper.stop()
     await Promise.all([...this.lanes.values()].map((l) => l.stop('sleeping')))
     this.flush()
     for (const [id, t] of this.transcripts) {
@@ -377,6 +377,8 @@ export class LaneManager {
 
   private changed(record: LaneRecord): void {
     this.scheduleSave()
+    // A lane that became ready may be due before the reaper's timer.
+    if (record.status === 'ready') this.reaper.poke()
     for (const l of this.statusListeners) l({ type: 'upsert', lane: record })
   }
 
