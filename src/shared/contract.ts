@@ -216,8 +216,11 @@ export type AgentInfo = z.infer<typeof AgentInfo>
 export const Theme = z.enum(['system', 'light', 'dark'])
 export const Settings = z.object({
   theme: Theme,
-  /** Lanes with a live process at once. */
-  maxProcesses: z.number().int().min(1).max(64),
+  /**
+   * Lanes with a live process at once: a soft limit (idle lanes cost little; the reaper puts the least
+   * recently active to sleep to make room), so it may be set well above the number of cores.
+   */
+  maxProcesses: z.number().int().min(1).max(512),
   /** Closing the last window keeps the app in the tray while lanes are busy or waiting. */
   keepRunningInTray: z.boolean(),
   notifications: z.boolean(),

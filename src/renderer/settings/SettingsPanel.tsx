@@ -18,7 +18,7 @@ const THEMES: { value: ThemeSetting; label: string }[] = [
   { value: 'dark', label: 'Dark' },
 ]
 
-export const MAX_PROCESSES = { min: 1, max: 64 }
+export const MAX_PROCESSES = { min: 1, max: 512 }
 
 /** A process limit as typed: the number, or why it is not one. */
 export function parseProcessLimit(text: string): { ok: true; value: number } | { ok: false; message: string } {
