@@ -1,12 +1,12 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs'
-import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import * as acp from '@agentclientprotocol/sdk/unstable'
 import type { LaneEventBody } from '../../../shared/events'
 import { JsonlReader, encodeJsonl } from '../transport/jsonl'
 import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
+import { AcpClientServices } from './acp-client-services'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
 
 /**
@@ -220,44 +220,6 @@ interface PendingApproval {
   settle: (outcome: acp.RequestPermissionOutcome) => void
 }
 
-class Terminal {
-  output = ''
-  truncated = false
-  exit: { exitCode: number | null; signal: string | null } | undefined
-  readonly exited: Promise<{ exitCode: number | null; signal: string | null }>
-  constructor(
-    readonly child: ChildProcessWithoutNullStreams,
-    private readonly limit: number | undefined,
-  ) {
-    child.stdin.end()
-    const append = (d: Buffer) => this.append(d.toString('utf8'))
-    child.stdout.on('data', append)
-    child.stderr.on('data', append)
-    this.exited = new Promise((resolve) => {
-      child.on('error', (err) => {
-        this.append(`${err.message}\n`)
-        resolve((this.exit ??= { exitCode: 127, signal: null }))
-      })
-      child.on('close', (code, signal) => resolve((this.exit ??= { exitCode: code, signal })))
-    })
-  }
-
-  private append(text: string): void {
-    this.output += text
-    if (this.limit === undefined || Buffer.byteLength(this.output) <= this.limit) return
-    // Keep the newest bytes, cut at a character boundary.
-    const buf = Buffer.from(this.output)
-    let start = buf.length - this.limit
-    while (start < buf.length && (buf[start] & 0xc0) === 0x80) start++
-    this.output = buf.subarray(start).toString('utf8')
-    this.truncated = true
-  }
-
-  async kill(): Promise<void> {
-    if (!this.exit && this.child.pid) await stopTree(this.child.pid, { graceMs: 500 })
-  }
-}
-
 const CLIENT_INFO = { name: 'switchyard', title: 'Switchyard', version: '0.1.0' }
 const STDERR_LINES = 20
 
@@ -268,12 +230,12 @@ class AcpSession implements AgentSession {
   private started = false
   private exited = false
   private terminalsStopped: Promise<unknown> = Promise.resolve()
+  private readonly services: AcpClientServices
   private failed = false
   private stopping: Promise<void> | undefined
   private exitInfo: string | undefined
   private readonly exitPromise: Promise<void>
   private stderrTail = ''
-  private root: string | undefined
 
   private turnSeq = 0
   private turn: Turn | undefined
@@ -283,8 +245,6 @@ class AcpSession implements AgentSession {
   private readonly tools = new Map<string, ToolState>()
   private readonly approvals = new Map<string, PendingApproval>()
   private approvalSeq = 0
-  private readonly terminals = new Map<string, Terminal>()
-  private terminalSeq = 0
   /** History replayed by `session/load`: not new activity, so not shown again. */
   private replaying = false
   private lastUpdateAt = 0
@@ -318,6 +278,7 @@ class AcpSession implements AgentSession {
     private readonly child: ChildProcessWithoutNullStreams,
   ) {
     this.pid = child.pid
+    this.services = new AcpClientServices({ cwd: spec.cwd, env: spec.env })
     cb.emit({ type: 'process.started', pid: child.pid, command: [spec.command, ...spec.args].join(' ') })
     child.stdin.on('error', () => {}) // EPIPE after the agent died: its exit reports it
     child.on('error', (err) => (this.stderrTail += `\n${err.message}\n`))
@@ -371,87 +332,19 @@ class AcpSession implements AgentSession {
       .client({ name: 'switchyard' })
       .onNotification(m.session.update, ({ params }) => this.guard(() => this.onUpdate(params)))
       .onRequest(m.session.requestPermission, ({ params, signal }) => this.onPermission(params, signal))
-      .onRequest(m.fs.readTextFile, async ({ params }) => {
-        const file = await this.confine(params.path)
-        let text: string
-        try {
-          text = await readFile(file, 'utf8')
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw acp.RequestError.resourceNotFound(params.path)
-          throw err
-        }
-        if (params.line == null && params.limit == null) return { content: text }
-        const from = Math.max(0, (params.line ?? 1) - 1)
-        const lines = text.split('\n')
-        return { content: lines.slice(from, params.limit == null ? undefined : from + params.limit).join('\n') }
-      })
-      .onRequest(m.fs.writeTextFile, async ({ params }) => {
-        const file = await this.confine(params.path)
-        await mkdir(path.dirname(file), { recursive: true })
-        await writeFile(file, params.content)
-        return {}
-      })
-      .onRequest(m.terminal.create, async ({ params }) => {
-        const cwd = params.cwd ? await this.confine(params.cwd) : this.spec.cwd
-        const env = { ...this.spec.env }
-        for (const v of params.env ?? []) env[v.name] = v.value
-        // A bare command line (no args) is run by the shell, as a terminal would.
-        const shell = !params.args?.length && /[\s|&;<>()$`"'*?]/.test(params.command)
-        const child = shell
-          ? spawnInGroup('/bin/sh', ['-c', params.command], { cwd, env })
-          : spawnInGroup(params.command, params.args ?? [], { cwd, env })
-        const id = `term-${++this.terminalSeq}`
-        this.terminals.set(id, new Terminal(child, params.outputByteLimit ?? undefined))
-        return { terminalId: id }
-      })
-      .onRequest(m.terminal.output, ({ params }) => {
-        const t = this.terminal(params.terminalId)
-        return { output: t.output, truncated: t.truncated, exitStatus: t.exit ?? null }
-      })
-      .onRequest(m.terminal.waitForExit, async ({ params }) => this.terminal(params.terminalId).exited)
+      .onRequest(m.fs.readTextFile, ({ params }) => this.services.readTextFile(params))
+      .onRequest(m.fs.writeTextFile, ({ params }) => this.services.writeTextFile(params))
+      .onRequest(m.terminal.create, ({ params }) => this.services.createTerminal(params))
+      .onRequest(m.terminal.output, ({ params }) => this.services.terminalOutput(params.terminalId))
+      .onRequest(m.terminal.waitForExit, ({ params }) => this.services.terminal(params.terminalId).exited)
       .onRequest(m.terminal.kill, async ({ params }) => {
-        await this.terminal(params.terminalId).kill()
+        await this.services.terminal(params.terminalId).kill()
         return {}
       })
       .onRequest(m.terminal.release, async ({ params }) => {
-        const t = this.terminal(params.terminalId)
-        this.terminals.delete(params.terminalId)
-        await t.kill()
+        await this.services.releaseTerminal(params.terminalId)
         return {}
       })
-  }
-
-  private terminal(id: string): Terminal {
-    const t = this.terminals.get(id)
-    if (!t) throw acp.RequestError.invalidParams(undefined, `No terminal ${id}`)
-    return t
-  }
-
-  /** The real path of `p` if it lies inside the lane's workspace (symlinks resolved); else refuses. */
-  private async confine(p: string): Promise<string> {
-    if (!path.isAbsolute(p)) throw acp.RequestError.invalidParams(undefined, `Refused: "${p}" is not an absolute path`)
-    this.root ??= await realpath(this.spec.cwd)
-    // The deepest existing ancestor decides where a new file would really land.
-    let existing = path.resolve(p)
-    const rest: string[] = []
-    let real: string | undefined
-    for (;;) {
-      try {
-        real = await realpath(existing)
-        break
-      } catch {
-        const parent = path.dirname(existing)
-        if (parent === existing) break
-        rest.unshift(path.basename(existing))
-        existing = parent
-      }
-    }
-    const resolved = path.join(real ?? existing, ...rest)
-    const rel = path.relative(this.root, resolved)
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new acp.RequestError(-32602, `Refused: ${p} is outside this lane's workspace (${this.spec.cwd})`)
-    }
-    return resolved
   }
 
   // --- handshake -------------------------------------------------------------------------------
@@ -789,7 +682,7 @@ class AcpSession implements AgentSession {
       if (text) outputs.push(text)
       for (const c of content) {
         if (c.type !== 'terminal') continue
-        const t = this.terminals.get(c.terminalId)
+        const t = this.services.find(c.terminalId)
         if (t) {
           outputs.push(t.output)
           if (t.exit) exitCode = t.exit.exitCode
@@ -856,8 +749,7 @@ class AcpSession implements AgentSession {
     this.exited = true
     this.exitInfo = signal ? `killed by ${signal}` : `code ${code}`
     // Terminals we ran for the agent are our children, not its: they go with it.
-    this.terminalsStopped = Promise.all([...this.terminals.values()].map((t) => t.kill()))
-    this.terminals.clear()
+    this.terminalsStopped = this.services.stopAll()
     this.queue.length = 0
     if (this.turn) {
       const turn = this.turn
