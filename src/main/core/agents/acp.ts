@@ -1,12 +1,9 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import * as acp from '@agentclientprotocol/sdk/unstable'
 import type { LaneEventBody } from '../../../shared/events'
-import { JsonlReader, encodeJsonl } from '../transport/jsonl'
-import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
+import { AgentProcess } from '../transport/agent-process'
 import { AcpClientServices } from './acp-client-services'
+import type { AcpAgentHooks } from './registry'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
 
 /**
@@ -24,6 +21,8 @@ export interface AcpAdapterOptions {
   cancelGraceMs?: number
   /** initialize → session ready, at most. */
   handshakeTimeoutMs?: number
+  /** Quirks of particular agents (their presets' hooks), picked by the name the agent gives in `initialize`. */
+  agents?: readonly AcpAgentHooks[]
 }
 
 type ToolEvent = Extract<LaneEventBody, { type: 'tool.started' }>
@@ -144,56 +143,6 @@ export function unifiedDiff(file: string, oldText: string | null | undefined, ne
   return out.join('\n') + '\n'
 }
 
-const minuteStamp = (d: Date) => d.toISOString().slice(0, 16).replace(/:/g, '-')
-
-/**
- * Gemini CLI 0.61 names a session's recording `session-<UTC minute>-<id prefix>.jsonl`, and
- * `session/load` first starts a fresh recording under the same id: in the minute the session file
- * was created that is the same file name, and the fresh start wipes the history
- * ("Invalid session identifier"). Renaming the file to an earlier minute before the load sidesteps
- * it; Gemini finds sessions by the id inside the file, not by the name. Returns the renamed paths.
- */
-export function sidestepGeminiSameMinuteBug(geminiHome: string, sessionId: string, now = new Date()): string[] {
-  const renamed: string[] = []
-  const current = minuteStamp(now)
-  const short = sessionId.slice(0, 8)
-  const tmp = path.join(geminiHome, '.gemini', 'tmp')
-  let projects: string[] = []
-  try {
-    projects = readdirSync(tmp)
-  } catch {
-    return renamed
-  }
-  for (const project of projects) {
-    const chats = path.join(tmp, project, 'chats')
-    let files: string[] = []
-    try {
-      files = readdirSync(chats)
-    } catch {
-      continue
-    }
-    for (const name of files) {
-      const m = /^session-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2})-(.+?)(\.jsonl?)$/.exec(name)
-      // Only a file named for the current minute (or later: clock skew) can collide.
-      if (!m || m[2] !== short || m[1] < current) continue
-      const file = path.join(chats, name)
-      try {
-        const first = readFileSync(file, 'utf8').split('\n', 1)[0]
-        if ((JSON.parse(first) as { sessionId?: string }).sessionId !== sessionId) continue
-      } catch {
-        continue
-      }
-      let back = 1
-      let target: string
-      do target = path.join(chats, `session-${minuteStamp(new Date(now.getTime() - back++ * 60_000))}-${m[2]}${m[3]}`)
-      while (existsSync(target))
-      renameSync(file, target)
-      renamed.push(target)
-    }
-  }
-  return renamed
-}
-
 // ---------------------------------------------------------------------------------------------
 
 interface ToolState {
@@ -221,7 +170,6 @@ interface PendingApproval {
 }
 
 const CLIENT_INFO = { name: 'switchyard', title: 'Switchyard', version: '0.1.0' }
-const STDERR_LINES = 20
 
 class AcpSession implements AgentSession {
   readonly pid: number | undefined
@@ -231,11 +179,10 @@ class AcpSession implements AgentSession {
   private exited = false
   private terminalsStopped: Promise<unknown> = Promise.resolve()
   private readonly services: AcpClientServices
+  /** The running agent's quirks, once `initialize` said which agent it is. */
+  private hooks: AcpAgentHooks | undefined
   private failed = false
   private stopping: Promise<void> | undefined
-  private exitInfo: string | undefined
-  private readonly exitPromise: Promise<void>
-  private stderrTail = ''
 
   private turnSeq = 0
   private turn: Turn | undefined
@@ -252,78 +199,64 @@ class AcpSession implements AgentSession {
   private modes: acp.SessionModeState | undefined
 
   static async start(spec: LaunchSpec, cb: AdapterCallbacks, opts: AcpAdapterOptions): Promise<AgentSession> {
-    const child = spawnInGroup(spec.command, spec.args, { cwd: spec.cwd, env: spec.env })
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve)
-      child.once('error', (err) => reject(new Error(`Could not start ${spec.command}: ${err.message}`)))
+    let session!: AcpSession
+    const proc = await AgentProcess.spawn({
+      command: spec.command,
+      args: spec.args,
+      cwd: spec.cwd,
+      env: spec.env,
+      maxLineBytes: opts.maxLineBytes,
+      onValue: (value) => session.receive(value),
+      onProtocolError: (err) => session.fatal(`The agent broke the protocol: ${err.message}`),
     })
-    const session = new AcpSession(spec, cb, opts, child)
+    session = new AcpSession(spec, cb, opts, proc)
+    cb.emit({ type: 'process.started', pid: proc.pid, command: proc.commandLine })
     try {
-      await session.handshake()
+      await proc.ready(
+        session.openSession().catch((err: unknown) => Promise.reject(new Error(describe(err)))),
+        opts.handshakeTimeoutMs,
+      )
     } catch (err) {
-      const exit = session.exitInfo
       await session.stop()
-      const tail = session.lastLines().slice(-5)
-      const reason = exit ? `The agent exited (${exit}) before it was ready` : describe(err)
-      throw new Error(`${reason}${tail.length ? `\n${tail.join('\n')}` : ''}`)
+      throw err
     }
     session.started = true
     return session
   }
 
+  private readonly controller: ReadableStreamDefaultController<acp.AnyMessage>
+
   private constructor(
     private readonly spec: LaunchSpec,
     private readonly cb: AdapterCallbacks,
     private readonly opts: AcpAdapterOptions,
-    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly proc: AgentProcess,
   ) {
-    this.pid = child.pid
+    this.pid = proc.pid
     this.services = new AcpClientServices({ cwd: spec.cwd, env: spec.env })
-    cb.emit({ type: 'process.started', pid: child.pid, command: [spec.command, ...spec.args].join(' ') })
-    child.stdin.on('error', () => {}) // EPIPE after the agent died: its exit reports it
-    child.on('error', (err) => (this.stderrTail += `\n${err.message}\n`))
-    child.stderr.on('data', (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-16_384)))
-
     let controller!: ReadableStreamDefaultController<acp.AnyMessage>
     const readable = new ReadableStream<acp.AnyMessage>({ start: (c) => void (controller = c) })
-    const reader = new JsonlReader(
-      (value) => {
-        if (typeof value !== 'object' || value === null || Array.isArray(value) || !('method' in value || 'id' in value)) {
-          this.fatal(`The agent sent something that is not a JSON-RPC message: ${JSON.stringify(value).slice(0, 200)}`)
-          return
-        }
-        if (!this.failed) controller.enqueue({ jsonrpc: '2.0', ...(value as object) } as acp.AnyMessage)
-      },
-      (err) => this.fatal(`The agent broke the protocol: ${err.message}`),
-      { maxLineBytes: opts.maxLineBytes },
-    )
-    const stdoutDone = new Promise<void>((resolve) => {
-      child.stdout.on('data', (d: Buffer) => reader.push(d))
-      child.stdout.on('end', () => {
-        reader.end()
-        resolve()
-      })
-    })
+    this.controller = controller
     const writable = new WritableStream<acp.AnyMessage>({
       write: (message) => {
-        if (!child.stdin.writable) throw new Error('The agent is no longer reading its input')
-        child.stdin.write(encodeJsonl(message))
+        if (!proc.write(message)) throw new Error('The agent is no longer reading its input')
       },
     })
-
     this.conn = this.buildClient().connect({ readable, writable })
-    this.exitPromise = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        // Let the last lines of stdout arrive before reporting (a grandchild may hold it open).
-        void Promise.race([stdoutDone, new Promise((r) => setTimeout(r, 300))]).then(() => {
-          try {
-            controller.close()
-          } catch {}
-          this.onExit(code, signal)
-          resolve()
-        })
-      })
+    void proc.exited.then((info) => {
+      try {
+        this.controller.close()
+      } catch {}
+      this.onExit(info.exitCode, info.signal)
     })
+  }
+
+  receive(value: unknown): void {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !('method' in value || 'id' in value)) {
+      this.fatal(`The agent sent something that is not a JSON-RPC message: ${JSON.stringify(value).slice(0, 200)}`)
+      return
+    }
+    if (!this.failed) this.controller.enqueue({ jsonrpc: '2.0', ...(value as object) } as acp.AnyMessage)
   }
 
   private buildClient(): acp.ClientApp {
@@ -349,26 +282,14 @@ class AcpSession implements AgentSession {
 
   // --- handshake -------------------------------------------------------------------------------
 
-  private async handshake(): Promise<void> {
-    const timeoutMs = this.opts.handshakeTimeoutMs ?? 60_000
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`The agent did not become ready within ${timeoutMs / 1000} s`)), timeoutMs)
-    })
-    try {
-      await Promise.race([this.openSession(), timeout])
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
-  private async openSession(): Promise<void> {
+  async openSession(): Promise<void> {
     const agent = this.conn.agent
     const init: acp.InitializeResponse = await agent.request(acp.methods.agent.initialize, {
       protocolVersion: acp.PROTOCOL_VERSION,
       clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: true },
       clientInfo: CLIENT_INFO,
     })
+    this.hooks = this.opts.agents?.find((h) => h.agentName === init.agentInfo?.name)
     const method = this.authMethod(init.authMethods ?? [])
     if (method) await agent.request(acp.methods.agent.authenticate, { methodId: method })
     const cwd = this.spec.cwd
@@ -381,9 +302,7 @@ class AcpSession implements AgentSession {
           this.sessionId = resume
           await this.adoptModes(resumed?.modes)
         } else {
-          if (init.agentInfo?.name === 'gemini-cli') {
-            sidestepGeminiSameMinuteBug(this.spec.env.GEMINI_CLI_HOME || this.spec.env.HOME || os.homedir(), resume)
-          }
+          this.hooks?.beforeLoad?.({ env: this.spec.env, sessionId: resume })
           this.sessionId = resume
           this.replaying = true
           const loaded = await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: [] })
@@ -446,15 +365,15 @@ class AcpSession implements AgentSession {
     this.cb.emit({ type: 'modes', current: m.currentModeId, available })
   }
 
-  /** An auth method the profile can satisfy from its env, e.g. Gemini's API key. */
+  /** An auth method the profile can satisfy from its env: the agent's own rule first (its preset's hook), then `_meta.env`. */
   private authMethod(methods: acp.AuthMethod[]): string | undefined {
     const env = this.spec.env
     const has = (name: string) => Boolean(env[name])
-    for (const m of methods) {
-      if ((m as { type?: string }).type === 'terminal') continue
+    const usable = methods.filter((m) => (m as { type?: string }).type !== 'terminal')
+    const chosen = this.hooks?.authMethod?.(usable, env)
+    if (chosen) return chosen
+    for (const m of usable) {
       const meta = (m._meta ?? {}) as Record<string, unknown>
-      if (m.id === 'gemini-api-key' && has('GEMINI_API_KEY')) return m.id
-      if (m.id === 'vertex-ai' && has('GOOGLE_API_KEY') && env.GOOGLE_GENAI_USE_VERTEXAI === 'true') return m.id
       const vars = (meta['env'] ?? meta['envVars']) as unknown
       if (Array.isArray(vars) && vars.length && vars.every((v) => typeof v === 'string' && has(v))) return m.id
     }
@@ -729,7 +648,7 @@ class AcpSession implements AgentSession {
     }
   }
 
-  private fatal(message: string): void {
+  fatal(message: string): void {
     if (this.failed) return
     this.failed = true
     // Before the lane holds the session it cannot stop us: the failed handshake reports it instead.
@@ -737,17 +656,8 @@ class AcpSession implements AgentSession {
     else this.conn.close(new Error(message))
   }
 
-  lastLines(): string[] {
-    return this.stderrTail
-      .split(/\r?\n/)
-      .map((l) => l.trimEnd())
-      .filter(Boolean)
-      .slice(-STDERR_LINES)
-  }
-
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.exited = true
-    this.exitInfo = signal ? `killed by ${signal}` : `code ${code}`
     // Terminals we ran for the agent are our children, not its: they go with it.
     this.terminalsStopped = this.services.stopAll()
     this.queue.length = 0
@@ -757,26 +667,16 @@ class AcpSession implements AgentSession {
       this.finishTurn(turn, stopped ? 'interrupted' : 'failed', stopped ? 'The agent was stopped' : 'The agent exited during the turn')
     }
     this.conn.close()
-    if (this.started) this.cb.exited({ exitCode: code, signal, lastLines: this.lastLines() })
+    if (this.started) this.cb.exited({ exitCode: code, signal, lastLines: this.proc.lastLines() })
   }
 
   resize(): void {}
 
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      const pid = this.child.pid
-      if (this.exited || pid === undefined) {
-        await this.terminalsStopped
-        return
-      }
-      // Members now, so nothing the agent started escapes after it is gone.
-      const known = treeMembers(pid, await listProcesses())
-      this.child.stdin.end() // ACP's goodbye: end of input
-      await Promise.race([this.exitPromise, sleep(this.opts.graceMs ?? 2000)])
-      await stopTree(pid, { graceMs: 1000, known })
-      await Promise.race([this.exitPromise, sleep(2000)])
-      await this.terminalsStopped
-    })()
+    // ACP's goodbye is the end of input (AgentProcess closes it), then the kill ladder.
+    this.stopping ??= this.proc.stop({ graceMs: this.opts.graceMs ?? 2000 }).then(async () => {
+      await Promise.all([this.terminalsStopped, this.services.stopAll()])
+    })
     return this.stopping
   }
 }
