@@ -29,7 +29,7 @@ describe('claude adapter (fake stream-json CLI)', () => {
     const t = setup({ env: { FAKE_CLAUDE_FAIL_START: 'Invalid API key' } })
     const l = await t.c.lanes.create({ workspaceId: t.c.workspace.id, profileId: t.profile.id })
     expect(l.status).toBe('failed')
-    expect(l.exit?.message).toMatch(/exited with code 1 before it was ready: Invalid API key/)
+    expect(l.exit?.message).toMatch(/exited \(code 1\) before it was ready\n.*Invalid API key/)
     expect(t.find(l.id, 'process.started')[0].pid).toBeGreaterThan(0)
     expect(await alivePids([t.find(l.id, 'process.started')[0].pid!])).toEqual([])
   })

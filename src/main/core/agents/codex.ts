@@ -1,9 +1,6 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import type { Answers, LaneEventBody, Question } from '../../../shared/events'
-import { encodeJsonl, JsonlReader } from '../transport/jsonl'
+import { AgentProcess } from '../transport/agent-process'
 import { JsonRpcError, JsonRpcPeer, RpcErrorCode } from '../transport/jsonrpc'
-import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
-import { lastLines } from './terminal'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
 
 /**
@@ -535,19 +532,15 @@ export function codexAdapter(opts: CodexAdapterOptions = {}): AgentAdapter {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 let processes = 0
 
 class CodexSession implements AgentSession {
   private readonly peer: JsonRpcPeer
   private readonly translator: CodexTranslator
-  private readonly reader: JsonlReader
-  private stderrTail = ''
   private opened = false
   /** Why start failed, when it fails before the session is handed over. */
   private startFailure: ((err: Error) => void) | undefined
   private exitInfo: { exitCode: number | null; signal: string | null } | undefined
-  private readonly exited: Promise<void>
   private stopping: Promise<void> | undefined
   /** The fatal error that made the lane stop us. */
   private failure: string | undefined
@@ -557,37 +550,39 @@ class CodexSession implements AgentSession {
   private collaboration: { masks: Json[]; mode: string; model: string } | undefined
 
   static async start(spec: LaunchSpec, cb: AdapterCallbacks, opts: CodexAdapterOptions): Promise<CodexSession> {
-    const child = spawnInGroup(spec.command, ['app-server', ...spec.args], { cwd: spec.cwd, env: spec.env })
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve)
-      child.once('error', reject)
+    let session!: CodexSession
+    const proc = await AgentProcess.spawn({
+      command: spec.command,
+      args: ['app-server', ...spec.args],
+      cwd: spec.cwd,
+      env: spec.env,
+      maxLineBytes: opts.maxLineBytes,
+      onValue: (value) => session.peer.handle(value),
+      onProtocolError: (err) => session.fatal(`Codex sent an unreadable line: ${err.message}`),
     })
-    const session = new CodexSession(child, cb, opts)
+    session = new CodexSession(proc, cb, opts)
+    cb.emit({ type: 'process.started', pid: proc.pid, command: proc.commandLine })
     try {
-      await session.handshake(spec, opts.handshakeTimeoutMs ?? 60_000)
+      await proc.ready(session.handshake(spec, opts.handshakeTimeoutMs ?? 60_000), opts.handshakeTimeoutMs)
     } catch (err) {
       await session.stop()
-      const lines = session.tail()
-      const reason = err instanceof Error ? err.message : String(err)
-      throw new Error(lines.length ? `${reason}\n${lines.join('\n')}` : reason)
+      throw err
     }
     session.startFailure = undefined
     session.opened = true
-    cb.emit({ type: 'process.started', pid: child.pid, command: [spec.command, 'app-server', ...spec.args].join(' ') })
     return session
   }
 
   private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly proc: AgentProcess,
     private readonly cb: AdapterCallbacks,
     private readonly opts: CodexAdapterOptions,
   ) {
-    this.translator = new CodexTranslator((e) => this.cb.emit(e), `${child.pid ?? 'p'}.${++processes}`)
+    this.translator = new CodexTranslator((e) => this.cb.emit(e), `${proc.pid}.${++processes}`)
     this.peer = new JsonRpcPeer({
       jsonrpcField: false,
       send: (message) => {
-        if (!this.child.stdin.writable) throw new Error('Codex is not running')
-        this.child.stdin.write(encodeJsonl(message))
+        if (!this.proc.write(message)) throw new Error('Codex is not running')
       },
       // serverRequest/resolved names requests by JSON-RPC id, so approvals must know theirs.
       onRequest: (method, params, id) => this.translator.serverRequest(id ?? '', method, params),
@@ -603,49 +598,28 @@ class CodexSession implements AgentSession {
         if (!this.stopping && !this.exitInfo) this.fatal(`Codex broke the protocol: ${err.message}`)
       },
     })
-    this.reader = new JsonlReader(
-      (value) => this.peer.handle(value),
-      (err) => this.fatal(`Codex sent an unreadable line: ${err.message}`),
-      opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : undefined,
-    )
-    child.stdout.on('data', (d: Buffer) => this.reader.push(d))
-    child.stderr.on('data', (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-16 * 1024)))
-    child.stdin.on('error', () => {}) // EPIPE after the agent died: the exit handler reports it
-    child.on('error', () => {}) // e.g. a failed kill: exit (or stopTree) settles things
-    let stdoutEnded = false
-    const ended = new Promise<void>((r) => child.stdout.once('end', () => ((stdoutEnded = true), r())))
-    this.exited = new Promise<void>((resolve) => {
-      child.once('exit', async (exitCode, signal) => {
-        // The last lines may still be in the pipe; a descendant holding it open must not stall us.
-        if (!stdoutEnded) await Promise.race([ended, sleep(1000)])
-        this.reader.end()
-        this.exitInfo = { exitCode, signal }
-        const how = signal ? `killed by ${signal}` : `exited with code ${exitCode}`
-        this.peer.close(new Error(`Codex ${how}`))
-        this.startFailure?.(new Error(`Codex ${how} while starting`))
-        if (this.opened) this.reportExit()
-        resolve()
-      })
+    void proc.exited.then((info) => {
+      this.exitInfo = info
+      const how = info.signal ? `killed by ${info.signal}` : `exited with code ${info.exitCode}`
+      this.peer.close(new Error(`Codex ${how}`))
+      this.startFailure?.(new Error(`Codex ${how} while starting`))
+      if (this.opened) this.reportExit()
     })
   }
 
   get pid(): number | undefined {
-    return this.child.pid
-  }
-
-  private tail(): string[] {
-    return lastLines(this.stderrTail, 20)
+    return this.proc.pid
   }
 
   private reportExit(): void {
     const info = this.exitInfo!
     if (this.failure || !this.stopping) this.translator.endTurn('failed', this.failure ?? 'Codex exited during the turn')
     else this.translator.endTurn('interrupted')
-    this.cb.exited({ ...info, lastLines: this.tail() })
+    this.cb.exited({ ...info, lastLines: this.proc.lastLines() })
   }
 
   /** A broken stream fails the lane (the lane stops us); while starting it fails the start. */
-  private fatal(message: string): void {
+  fatal(message: string): void {
     if (this.startFailure) this.startFailure(new Error(message))
     else if (this.opened && !this.failure) {
       this.failure = message
@@ -653,7 +627,7 @@ class CodexSession implements AgentSession {
     }
   }
 
-  private async handshake(spec: LaunchSpec, timeoutMs: number): Promise<void> {
+  async handshake(spec: LaunchSpec, timeoutMs: number): Promise<void> {
     const failed = new Promise<never>((_, reject) => (this.startFailure = reject))
     const steps = (async () => {
       // Collaboration modes (Plan) are behind codex's experimental API.
@@ -779,17 +753,8 @@ class CodexSession implements AgentSession {
   resize(): void {}
 
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      const pid = this.child.pid
-      if (pid === undefined) return
-      // Snapshot the tree first: once codex is gone its commands would be orphans nobody tracks.
-      const known = treeMembers(pid, await listProcesses())
-      const grace = this.opts.graceMs ?? 1500
-      this.child.stdin.end() // the protocol's goodbye: app-server exits on EOF
-      if (!this.exitInfo) await Promise.race([this.exited, sleep(grace)])
-      await stopTree(pid, { graceMs: grace, known })
-      await Promise.race([this.exited, sleep(grace)])
-    })()
+    // The protocol's goodbye is the end of input: app-server exits on EOF.
+    this.stopping ??= this.proc.stop({ graceMs: this.opts.graceMs ?? 1500 })
     return this.stopping
   }
 }

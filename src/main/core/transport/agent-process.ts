@@ -105,7 +105,9 @@ export class AgentProcess {
           reader.end()
           spec.onChunk?.()
           this.info = { exitCode, signal }
-          resolve(this.info)
+          // A macrotask later: an adapter that just became ready hands its session to the lane
+          // (microtasks) before it reports the exit, so the lane never holds a session that is gone.
+          setImmediate(() => resolve(this.info!))
         })
       })
     })
