@@ -93,6 +93,21 @@ describe('claude (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
+  it('an interrupt while it asks withdraws the request and ends the turn; the command never runs', async () => {
+    const lane = await newLane()
+    const after = mark(h, lane.id)
+    await h.core.lanes.send(lane.id, 'RUN:echo late > interrupted.txt')
+    const request = await waitFor('approval request', () => find(eventsOf(h, lane.id, after), 'approval.requested')[0], 30_000)
+    await h.core.lanes.interrupt(lane.id)
+    const done = await turnDone(h, lane.id, after, 20_000)
+    expect(done.outcome).toBe('interrupted')
+    expect(find(eventsOf(h, lane.id, after), 'approval.resolved')).toMatchObject([{ requestId: request.requestId, by: 'agent' }])
+    await waitFor('ready', () => laneStatus(h.core, lane.id) === 'ready')
+    await expect(h.core.lanes.approve(lane.id, request.requestId, request.options[0].id)).rejects.toMatchObject({ code: 'not_found' })
+    expect(existsSync(path.join(h.core.folder, 'interrupted.txt'))).toBe(false)
+    await h.core.lanes.stop(lane.id)
+  })
+
   it('denying blocks the command: no file, the tool call is declined, the model hears why', async () => {
     const lane = await newLane()
     const after = mark(h, lane.id)

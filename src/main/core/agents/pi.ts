@@ -104,7 +104,10 @@ export class PiProtocol {
   }
 
   /** pi is gone: nobody will answer. */
-  close(): void {
+  /** pi is gone: a turn still open ends, as interrupted if we stopped it, failed otherwise; nothing waits for an answer. */
+  close(exit?: { stopping: boolean; message: string }): void {
+    this.accepted = false
+    if (exit && this.turnOpen) this.endTurn(exit.stopping ? 'interrupted' : 'failed', exit.stopping ? undefined : exit.message)
     for (const { resolve } of this.waiting.values()) resolve(undefined)
     this.waiting.clear()
     for (const d of this.dialogs.values()) clearTimeout(d.timer)
@@ -451,8 +454,10 @@ async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOp
     // pi repeats the whole partial message in every delta: one delta per chunk is enough.
     onChunk: () => protocol.flush(),
   })
+  let stopping = false
   void proc.exited.then((info) => {
-    protocol.close()
+    const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`
+    protocol.close({ stopping, message: `pi ${how} during the turn` })
     if (ready) cb.exited({ exitCode: info.signal ? null : info.exitCode, signal: info.signal, lastLines: proc.lastLines() })
   })
 
@@ -488,6 +493,9 @@ async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOp
     approve: (requestId, optionId, answers) => protocol.approve(requestId, optionId, answers),
     resize: () => {},
     // A run under way ends cleanly (and is saved) rather than being cut off; then pi's shutdown is EOF.
-    stop: () => proc.stop({ goodbye: () => protocol.interrupt(), graceMs }),
+    stop() {
+      stopping = true
+      return proc.stop({ goodbye: () => protocol.interrupt(), graceMs })
+    },
   }
 }
