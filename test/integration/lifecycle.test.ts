@@ -80,10 +80,21 @@ const adapters = {
 }
 
 let core: TestCore | undefined
+/** The fakes' commands, killed after each test whatever happened in it (a failed test must not leak them). */
+const toolCommands: number[] = []
 afterEach(async () => {
   await core?.close()
   core = undefined
+  for (const pid of await alivePids(toolCommands.splice(0))) process.kill(pid, 'SIGKILL')
 })
+
+/** The fake's two long commands: in a process group of its own, and in the agent's. */
+async function toolPids(pidFile: string): Promise<[number, number]> {
+  const text = await waitFor('tool pids', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim())
+  const [own, same] = text.split(' ').map(Number)
+  toolCommands.push(own, same)
+  return [own, same]
+}
 
 function setup(k: Kind, env: Record<string, string> = {}) {
   core = testCore({ adapters, loginPath: async () => '/usr/bin:/bin' })
@@ -131,9 +142,12 @@ describe.each(KINDS)('every structured kind keeps the lifecycle promises: $kind'
     await expect(t.c.lanes.approve(l.id, ask.requestId, ask.options[0].id)).rejects.toMatchObject({ code: 'not_found' })
   })
 
-  it('a crash mid-turn ends the turn failed and fails the lane with the exit code and its last stderr lines', async () => {
-    const t = setup(k)
+  it('a crash mid-turn ends the turn failed and fails the lane with the exit code and its last stderr lines; its commands end too', async () => {
+    const pidFile = path.join(scratch, `${k.kind}-crash-tool.pid`)
+    rmSync(pidFile, { force: true })
+    const t = setup(k, { FAKE_TOOL_CHILD_PIDFILE: pidFile })
     const l = await t.lane()
+    const [ownGroup, agentGroup] = await toolPids(pidFile)
     const after = t.mark(l.id)
     await t.c.lanes.send(l.id, k.prompts.crash)
     await waitFor('failed', () => laneStatus(t.c, l.id) === 'failed')
@@ -142,6 +156,9 @@ describe.each(KINDS)('every structured kind keeps the lifecycle promises: $kind'
     expect(exit).toMatchObject({ exitCode: 3, message: 'The process exited with code 3' })
     expect(exit.lastLines).toContain(k.crashLine)
     expect(await alivePids([l.pid!])).toEqual([])
+    // Nobody stopped the lane: what the agent left in its process group ends with it. (A command in a
+    // group of its own, `ownGroup`, is re-parented at the crash; finding it is the lane-process marker's job.)
+    await waitFor('its command ended', async () => (await alivePids([agentGroup])).length === 0, 5000)
   })
 
   it('a malformed line fails that lane only and stops its process; another lane keeps working', async () => {
@@ -164,13 +181,13 @@ describe.each(KINDS)('every structured kind keeps the lifecycle promises: $kind'
     rmSync(pidFile, { force: true })
     const t = setup(k, { FAKE_TOOL_CHILD_PIDFILE: pidFile })
     const l = await t.lane()
-    const tool = Number(await waitFor('tool pid', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8')))
-    expect(await alivePids([l.pid!, tool])).toEqual([l.pid!, tool])
+    const [ownGroup, agentGroup] = await toolPids(pidFile)
+    expect(await alivePids([l.pid!, ownGroup, agentGroup])).toEqual([l.pid!, ownGroup, agentGroup])
     await t.c.lanes.send(l.id, k.prompts.slow)
     await waitFor('busy', () => laneStatus(t.c, l.id) === 'busy')
     const stopped = await t.c.lanes.stop(l.id)
     expect(stopped.status).toBe('exited')
     expect(t.find(l.id, 'process.exited').at(-1)).toMatchObject({ requested: true })
-    expect(await alivePids([l.pid!, tool])).toEqual([])
+    expect(await alivePids([l.pid!, ownGroup, agentGroup])).toEqual([])
   })
 })

@@ -105,6 +105,8 @@ export class AgentProcess {
           reader.end()
           spec.onChunk?.()
           this.info = { exitCode, signal }
+          // What it leaves in its group (a tool command, a grandchild holding the pipe) goes with it.
+          if (!this.stopping) void this.stop({ graceMs: 500 })
           // A macrotask later: an adapter that just became ready hands its session to the lane
           // (microtasks) before it reports the exit, so the lane never holds a session that is gone.
           setImmediate(() => resolve(this.info!))
@@ -168,21 +170,32 @@ export class AgentProcess {
   stop(opts: StopOptions = {}): Promise<void> {
     this.stopping ??= (async () => {
       const grace = opts.graceMs ?? DEFAULT_STOP_GRACE_MS
-      if (this.info) return
+      if (this.gone) {
+        await this.endLeftovers(grace)
+        await Promise.race([this.exited, sleep(2000)])
+        return
+      }
       // Members now: once the agent is gone its commands would be orphans nobody tracks.
       const known = treeMembers(this.pid, await listProcesses())
-      if (!this.gone) {
-        try {
-          opts.goodbye?.()
-        } catch {
-          // The goodbye is a courtesy; the kill ladder follows regardless.
-        }
-        this.child.stdin.end()
-        await Promise.race([this.exited, sleep(grace)])
+      try {
+        opts.goodbye?.()
+      } catch {
+        // The goodbye is a courtesy; the kill ladder follows regardless.
       }
+      this.child.stdin.end()
+      await Promise.race([this.exited, sleep(grace)])
       await stopTree(this.pid, { graceMs: grace, known })
       await Promise.race([this.exited, sleep(2000)])
     })()
     return this.stopping
+  }
+
+  /**
+   * After the agent is gone: the members of its process group that are still alive. While any is, the
+   * group's id (the agent's pid) cannot be reused, so signalling it reaches no stranger.
+   */
+  private async endLeftovers(grace: number): Promise<void> {
+    const group = (await listProcesses()).filter((p) => p.pgid === this.pid && p.pid !== this.pid && !p.zombie).map((p) => p.pid)
+    if (group.length > 0) await stopTree(this.pid, { graceMs: grace, known: group })
   }
 }
