@@ -12,9 +12,12 @@ import type { AgentAdapter } from './types'
 
 export type AdapterRegistry = Record<AgentKind, AgentAdapter>
 
+/** What an ACP profile with no command runs: the most common ACP agent (the Gemini preset's command). */
+const DEFAULT_ACP_AGENT = { command: 'gemini', args: ['--acp'] }
+
 /** Every agent kind Switchyard can run. */
 export function defaultAdapters(opts: { graceMs?: number } = {}): AdapterRegistry {
-  return { terminal: terminalAdapter(opts), codex: codexAdapter(), claude: claudeAdapter(), pi: piAdapter(), acp: acpAdapter({ agents: acpAgentHooks() }) }
+  return { terminal: terminalAdapter(opts), codex: codexAdapter(), claude: claudeAdapter(), pi: piAdapter(), acp: acpAdapter({ agents: acpAgentHooks(), defaultCommand: DEFAULT_ACP_AGENT }) }
 }
 
 /** The quirks of the ACP agents we know, from their presets. */
