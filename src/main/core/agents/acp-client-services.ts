@@ -98,38 +98,57 @@ export async function openConfined(root: string, file: string, mode: 'read' | 'w
   }
 }
 
-/** A command the agent runs through `terminal/create`: its output (bounded) and how it ended. */
+/** Output kept of a terminal whose agent set no `outputByteLimit`: main's memory is not the agent's to spend. */
+export const DEFAULT_TERMINAL_OUTPUT_BYTES = 4 * 1024 * 1024
+
+/** A command the agent runs through `terminal/create`: its newest output (bounded) and how it ended. */
 export class AcpTerminal {
-  output = ''
   truncated = false
   exit: { exitCode: number | null; signal: string | null } | undefined
   readonly exited: Promise<{ exitCode: number | null; signal: string | null }>
+  private chunks: Buffer[] = []
+  private bytes = 0
+  private readonly limit: number
   constructor(
     readonly child: ChildProcessWithoutNullStreams,
-    private readonly limit: number | undefined,
+    limit: number | undefined,
   ) {
+    this.limit = limit ?? DEFAULT_TERMINAL_OUTPUT_BYTES
     child.stdin.end()
-    const append = (d: Buffer) => this.append(d.toString('utf8'))
+    const append = (d: Buffer) => this.append(d)
     child.stdout.on('data', append)
     child.stderr.on('data', append)
     child.stdin.on('error', () => {})
     this.exited = new Promise((resolve) => {
       child.on('error', (err) => {
-        this.append(`${err.message}\n`)
+        this.append(Buffer.from(`${err.message}\n`))
         resolve((this.exit ??= { exitCode: 127, signal: null }))
       })
       child.on('close', (code, signal) => resolve((this.exit ??= { exitCode: code, signal })))
     })
   }
 
-  private append(text: string): void {
-    this.output += text
-    if (this.limit === undefined || Buffer.byteLength(this.output) <= this.limit) return
-    // Keep the newest bytes, cut at a character boundary.
-    const buf = Buffer.from(this.output)
-    let start = buf.length - this.limit
-    while (start < buf.length && (buf[start] & 0xc0) === 0x80) start++
-    this.output = buf.subarray(start).toString('utf8')
+  /** The newest `limit` bytes of output, cut at a character boundary when older bytes were dropped. */
+  get output(): string {
+    this.compact()
+    const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks)
+    let start = 0
+    if (this.truncated) while (start < buf.length && (buf[start] & 0xc0) === 0x80) start++
+    return buf.subarray(start).toString('utf8')
+  }
+
+  private append(chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.bytes += chunk.length
+    // Compacting only past twice the limit keeps a flood linear in its size, and memory under 2 × limit.
+    if (this.bytes > 2 * this.limit) this.compact()
+  }
+
+  private compact(): void {
+    if (this.bytes <= this.limit) return
+    const buf = Buffer.concat(this.chunks)
+    this.chunks = [Buffer.from(buf.subarray(buf.length - this.limit))]
+    this.bytes = this.limit
     this.truncated = true
   }
 
@@ -207,7 +226,8 @@ export class AcpClientServices {
 
   terminalOutput(id: string): acp.TerminalOutputResponse {
     const t = this.terminal(id)
-    return { output: t.output, truncated: t.truncated, exitStatus: t.exit ?? null }
+    const output = t.output // compacts first, so `truncated` is current
+    return { output, truncated: t.truncated, exitStatus: t.exit ?? null }
   }
 
   async releaseTerminal(id: string): Promise<void> {
