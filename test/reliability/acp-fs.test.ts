@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { confinePath, openConfined } from '../../src/main/core/agents/acp-client-services'
+import { AcpClientServices, confinePath, MAX_READ_BYTES, openConfined } from '../../src/main/core/agents/acp-client-services'
 import { acpAdapter } from '../../src/main/core/agents/acp'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
 import type { LaneEvent } from '../../src/shared/events'
@@ -111,5 +112,33 @@ describe('a link swapped in between the check and the open', () => {
     symlinkSync(outside, path.join(root, 'sub'))
     await expect(openConfined(root, file, 'write')).rejects.toThrow(/symbolic link/)
     expect(readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('precious')
+  })
+})
+
+describe('what is in the folder cannot stall or flood main', () => {
+  it('a FIFO is refused at once for reading and writing (no fs thread waits on it)', async () => {
+    const root = dir('switchyard-ws-')
+    const services = new AcpClientServices({ cwd: root, env: {} })
+    const fifo = path.join(root, 'pipe')
+    execFileSync('mkfifo', [fifo])
+    // Four reads and four writes: more than libuv's default pool of four threads, had they blocked.
+    const reads = await Promise.allSettled(Array.from({ length: 4 }, () => services.readTextFile({ sessionId: 's', path: fifo })))
+    const writes = await Promise.allSettled(Array.from({ length: 4 }, () => services.writeTextFile({ sessionId: 's', path: fifo, content: 'x' })))
+    const reasons = (all: PromiseSettledResult<unknown>[]) => all.map((r) => (r.status === 'rejected' ? String((r.reason as Error).message) : 'answered'))
+    for (const reason of reasons(reads)) expect(reason).toMatch(/not a regular file/)
+    // With no reader, opening a FIFO for writing without blocking fails at once (ENXIO).
+    for (const reason of reasons(writes)) expect(reason).toMatch(/not a regular file|ENXIO/)
+    // And the pool is free: an ordinary read still answers.
+    writeFileSync(path.join(root, 'ok.txt'), 'fine')
+    expect(await services.readTextFile({ sessionId: 's', path: path.join(root, 'ok.txt') })).toEqual({ content: 'fine' })
+  }, 10_000)
+
+  it('a file larger than an agent may read at once is refused with its size, not loaded', async () => {
+    const root = dir('switchyard-ws-')
+    const services = new AcpClientServices({ cwd: root, env: {} })
+    const big = path.join(root, 'big.log')
+    writeFileSync(big, '')
+    truncateSync(big, MAX_READ_BYTES + 1) // sparse: no disk used
+    await expect(services.readTextFile({ sessionId: 's', path: big })).rejects.toThrow(/big.log is 65 MiB, more than the 64 MiB/)
   })
 })

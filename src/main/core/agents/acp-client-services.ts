@@ -60,7 +60,9 @@ export async function confinePath(root: string, p: string, what = p, links = 0):
 
 // Linux: /proc/self/fd/<dir fd>/<name> resolves <name> inside that open folder, like openat(2).
 const PROC_FD = process.platform === 'linux' && existsSync('/proc/self/fd')
-const { O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW = 0, O_DIRECTORY = 0 } = constants
+const { O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW = 0, O_DIRECTORY = 0, O_NONBLOCK = 0 } = constants
+/** The largest file an agent may read at once (the reply is one JSONL line, and the agent's line limit is about this). */
+export const MAX_READ_BYTES = 64 * 1024 * 1024
 
 /**
  * Opens `file` (a real path inside the real path `root`, from confinePath) without following links.
@@ -68,14 +70,15 @@ const { O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW = 0, O_DIRECTORY = 0 } 
  * place after confinePath is followed; elsewhere only the last component is guarded.
  */
 export async function openConfined(root: string, file: string, mode: 'read' | 'write'): Promise<FileHandle> {
-  const flags = mode === 'read' ? O_RDONLY | O_NOFOLLOW : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW
+  // O_NONBLOCK: a FIFO planted in the folder must not hold one of libuv's few fs threads forever.
+  const flags = (mode === 'read' ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC) | O_NOFOLLOW | O_NONBLOCK
   const parts = path.relative(root, file).split(path.sep).filter(Boolean)
   const name = parts.pop()
   if (name === undefined) throw refuse(`${file} is the workspace folder itself`)
   try {
     if (!PROC_FD) {
       if (mode === 'write') await mkdir(path.dirname(file), { recursive: true })
-      return await open(file, flags, 0o666)
+      return await regularFile(await open(file, flags, 0o666), file)
     }
     let dir = await open(root, O_RDONLY | O_DIRECTORY)
     try {
@@ -86,7 +89,7 @@ export async function openConfined(root: string, file: string, mode: 'read' | 'w
         await dir.close()
         dir = child
       }
-      return await open(`/proc/self/fd/${dir.fd}/${name}`, flags, 0o666)
+      return await regularFile(await open(`/proc/self/fd/${dir.fd}/${name}`, flags, 0o666), file)
     } finally {
       await dir.close().catch(() => {})
     }
@@ -96,6 +99,14 @@ export async function openConfined(root: string, file: string, mode: 'read' | 'w
     if (code === 'ELOOP' || code === 'ENOTDIR') throw refuse(`${file} changed into a symbolic link while being opened`)
     throw err
   }
+}
+
+/** Only regular files are read and written: not a FIFO, a device or a socket someone put in the folder. */
+async function regularFile(handle: FileHandle, file: string): Promise<FileHandle> {
+  const stat = await handle.stat()
+  if (stat.isFile()) return handle
+  await handle.close()
+  throw refuse(`${file} is not a regular file`)
 }
 
 /** Output kept of a terminal whose agent set no `outputByteLimit`: main's memory is not the agent's to spend. */
@@ -176,6 +187,8 @@ export class AcpClientServices {
     try {
       const handle = await openConfined(root, file, 'read')
       try {
+        const { size } = await handle.stat()
+        if (size > MAX_READ_BYTES) throw refuse(`${params.path} is ${Math.ceil(size / 2 ** 20)} MiB, more than the ${MAX_READ_BYTES / 2 ** 20} MiB an agent may read at once`)
         text = await handle.readFile('utf8')
       } finally {
         await handle.close()
