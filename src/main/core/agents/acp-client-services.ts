@@ -129,7 +129,8 @@ export class AcpTerminal {
     const append = (d: Buffer) => this.append(d)
     child.stdout.on('data', append)
     child.stderr.on('data', append)
-    child.stdin.on('error', () => {})
+    // EPIPE and the like: the close below reports how the command ended.
+    for (const stream of [child.stdin, child.stdout, child.stderr]) stream.on('error', () => {})
     this.exited = new Promise((resolve) => {
       child.on('error', (err) => {
         this.append(Buffer.from(`${err.message}\n`))
