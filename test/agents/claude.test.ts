@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ApprovalPolicy, Profile } from '../../src/shared/contract'
 import { alivePids, laneStatus, waitFor } from '../support/core'
 import type { FakeLlm } from '../support/fake-llm/server'
-import { type AgentHarness, cmdline, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
+import { type AgentHarness, cmdline, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptDuringApproval, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
 
 /** Claude Code reads its endpoint and key from the environment; the config dir var comes from the preset. */
 const profileFields = (llm: FakeLlm, name: string, approvalPolicy: ApprovalPolicy) => ({
@@ -95,16 +95,7 @@ describe('claude (real CLI, fake LLM)', () => {
 
   it('an interrupt while it asks withdraws the request and ends the turn; the command never runs', async () => {
     const lane = await newLane()
-    const after = mark(h, lane.id)
-    await h.core.lanes.send(lane.id, 'RUN:echo late > interrupted.txt')
-    const request = await waitFor('approval request', () => find(eventsOf(h, lane.id, after), 'approval.requested')[0], 30_000)
-    await h.core.lanes.interrupt(lane.id)
-    const done = await turnDone(h, lane.id, after, 20_000)
-    expect(done.outcome).toBe('interrupted')
-    expect(find(eventsOf(h, lane.id, after), 'approval.resolved')).toMatchObject([{ requestId: request.requestId, by: 'agent' }])
-    await waitFor('ready', () => laneStatus(h.core, lane.id) === 'ready')
-    await expect(h.core.lanes.approve(lane.id, request.requestId, request.options[0].id)).rejects.toMatchObject({ code: 'not_found' })
-    expect(existsSync(path.join(h.core.folder, 'interrupted.txt'))).toBe(false)
+    await interruptDuringApproval(h, lane.id)
     await h.core.lanes.stop(lane.id)
   })
 
