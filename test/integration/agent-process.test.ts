@@ -80,6 +80,26 @@ describe('AgentProcess', () => {
     await waitFor('the grandchild ended', async () => (await alivePids([child])).length === 0, 5000)
   })
 
+  it('delivers nothing after the exit report, though a grandchild keeps writing to the pipe', async () => {
+    const WRITER = 'setInterval(() => console.log(JSON.stringify({ late: 1 })), 50)'
+    // In a group of its own, so it outlives the agent (and the agent's group cleanup) while this runs.
+    const a = agent(`
+      const writer = require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(WRITER)}], { stdio: ['ignore', 'inherit', 'inherit'], detached: true })
+      console.log(JSON.stringify({ writer: writer.pid }))
+      setTimeout(() => process.exit(0), 200)
+    `)
+    const p = await a.spawn()
+    await p.exited
+    const { writer } = a.values[0] as { writer: number }
+    try {
+      const seen = a.values.length
+      await new Promise((r) => setTimeout(r, 400))
+      expect(a.values.length).toBe(seen)
+    } finally {
+      if ((await alivePids([writer])).length) process.kill(writer, 'SIGKILL')
+    }
+  })
+
   it('stop says goodbye, closes stdin, then goes down the kill ladder for a tree that ignores both', async () => {
     const a = agent(`
       process.on('SIGTERM', () => {})

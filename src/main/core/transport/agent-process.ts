@@ -102,6 +102,11 @@ export class AgentProcess {
     this.exited = new Promise<ExitInfo>((resolve) => {
       child.once('exit', (exitCode, signal) => {
         void Promise.race([drained, sleep(EXIT_DRAIN_MS)]).then(() => {
+          // Nothing is delivered after the exit report: a grandchild still writing to the pipe would
+          // otherwise reach a session that has closed its protocol.
+          child.stdout.removeAllListeners('data')
+          child.stdout.destroy()
+          child.stderr.destroy()
           reader.end()
           spec.onChunk?.()
           this.info = { exitCode, signal }
