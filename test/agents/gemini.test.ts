@@ -7,7 +7,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
 import { alivePids, laneStatus, waitFor } from '../support/core'
-import { CANARY, eventsOf, mark, textOf, treeOf, turnDone, useAgentHarness } from './harness'
+import { CANARY, eventsOf, interruptDuringApproval, mark, textOf, treeOf, turnDone, useAgentHarness } from './harness'
 
 type Ev<T extends LaneEvent['type']> = Extract<LaneEvent, { type: T }>
 
@@ -98,6 +98,8 @@ describe('Gemini CLI over ACP (real agent, fake LLM)', () => {
     expect(tool).toMatchObject({ command: 'echo nope > denied.txt', status: 'declined' })
     expect(deltas(laneId, after)).toMatch(/canceled by the user/)
   })
+
+  it('an interrupt while it asks withdraws the request and ends the turn; the command never runs', () => interruptDuringApproval(h, laneId))
 
   it('its modes reach the lane; plan mode is switched to, privileged modes are refused with Gemini’s reason', async () => {
     const modes = h.core.lanes.get(laneId).record.modes
