@@ -5,6 +5,7 @@ import { resolveExecutable } from '../isolation/env'
 import { acpAdapter } from './acp'
 import { claudeAdapter } from './claude'
 import { codexAdapter } from './codex'
+import { prepareGeminiHome } from './gemini'
 import { piAdapter } from './pi'
 import { terminalAdapter } from './terminal'
 import type { AgentAdapter } from './types'
@@ -36,6 +37,8 @@ export interface AgentPreset {
   login?: { command: string; args: string[] }
   /** The user's global config files worth importing: absolute `from` → `to` inside the private dir. */
   globalConfig?(home: string): Array<{ from: string; to: string }>
+  /** Readies the profile's private dir before every start of the agent there (login too); `sessions`: its lanes' resume tokens. */
+  prepareConfigDir?(configDir: string, sessions: string[]): void
 }
 
 const files = (dir: string, names: string[], into = '') => names.map((n) => ({ from: path.join(dir, n), to: path.join(into, n) }))
@@ -89,6 +92,8 @@ export const PRESETS: readonly AgentPreset[] = [
     configEnv: (dir) => ({ GEMINI_CLI_HOME: dir, GEMINI_CLI_NO_RELAUNCH: 'true' }),
     login: { command: 'gemini', args: [] },
     globalConfig: (home) => files(path.join(home, '.gemini'), ['settings.json', 'oauth_creds.json', 'google_accounts.json', 'installation_id'], '.gemini'),
+    // Lanes of a profile share its chats folder: Gemini's own cleanup there erases other lanes' sessions.
+    prepareConfigDir: prepareGeminiHome,
   },
   {
     id: 'claude-acp',

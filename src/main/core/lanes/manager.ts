@@ -359,6 +359,8 @@ export class LaneManager {
       profile: profile.env,
       secrets: this.opts.secrets?.(profile.id),
     })
+    const sessions = [...this.lanes.values()].flatMap((l) => (l.record.profileId === profile.id && l.resumeToken ? [l.resumeToken] : []))
+    preset?.prepareConfigDir?.(profile.configDir, sessions)
     const resolved = resolveExecutable(command, env.PATH)
     if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
     return {

@@ -1,0 +1,225 @@
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+
+/**
+ * Gemini CLI's quirks, as Switchyard works around them.
+ *
+ * Sessions: every Gemini start (each lane's spawn and wake, the profile's login) runs Gemini's session
+ * cleanup over the chats folder it shares with every other lane of the profile. That cleanup deletes any
+ * session with nothing resumable in it yet, so lane B's start erased lane A's fresh session (A created,
+ * not prompted yet); A then appends its turns to a file with no header and cannot be woken ("Invalid
+ * session identifier"). It also deletes every file of a session id when one of them is empty, and a wake
+ * leaves such an empty file beside the real one, so a lane's second wake lost its history too.
+ * Switchyard turns that cleanup off in the profile's own settings (`keepGeminiSessions`) and removes
+ * only what is safe to remove itself (`removeUnusedGeminiRecordings`): each start's own unused session
+ * and each wake's empty copy, which would otherwise pile up, one or two per start.
+ */
+
+type Json = Record<string, unknown>
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Removes `//` and `/* *\/` comments outside strings, as Gemini does before parsing its settings. */
+export function stripJsonComments(text: string): string {
+  let out = ''
+  let i = 0
+  while (i < text.length) {
+    const c = text[i]
+    if (c === '"') {
+      let j = i + 1
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1
+      out += text.slice(i, j + 1)
+      i = j + 1
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2)
+      i = end === -1 ? text.length : end + 2
+    } else {
+      out += c
+      i++
+    }
+  }
+  return out
+}
+
+/**
+ * The user's Gemini settings with the session cleanup off, every other setting (the rest of their
+ * `sessionRetention` too) kept; `undefined` when it is already off, so an untouched file stays untouched.
+ */
+export function withGeminiSessionCleanupOff(settings: Json): Json | undefined {
+  const general = isObject(settings.general) ? settings.general : {}
+  const retention = isObject(general.sessionRetention) ? general.sessionRetention : {}
+  if (retention.enabled === false) return undefined
+  return { ...settings, general: { ...general, sessionRetention: { ...retention, enabled: false } } }
+}
+
+/** Where Gemini reads its user settings when `GEMINI_CLI_HOME` is `home`. */
+export const geminiSettingsPath = (home: string) => path.join(home, '.gemini', 'settings.json')
+
+/**
+ * Turns Gemini's own session cleanup off in the profile's private dir (Gemini's `GEMINI_CLI_HOME`), merged
+ * into whatever settings the user put or imported there. Runs before every Gemini start, because an import
+ * of the user's global settings replaces the file. A file that is not a JSON object is left alone (Gemini
+ * reports it itself); a rewrite drops the file's comments, never its settings. Returns whether it wrote.
+ */
+export function keepGeminiSessions(home: string): boolean {
+  const file = geminiSettingsPath(home)
+  let settings: Json = {}
+  let text: string | undefined
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  if (text !== undefined && text.trim() !== '') {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(stripJsonComments(text))
+    } catch {
+      return false
+    }
+    if (!isObject(parsed)) return false
+    settings = parsed
+  }
+  const merged = withGeminiSessionCleanupOff(settings)
+  if (!merged) return false
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  // Another lane's Gemini may be reading it right now: never let it see half a file.
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
+  try {
+    writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 })
+    chmodSync(tmp, 0o600)
+    renameSync(tmp, file)
+  } catch (err) {
+    rmSync(tmp, { force: true })
+    throw err
+  }
+  return true
+}
+
+// ---------------------------------------------------------------------------------------------
+// Switchyard's own cleanup of the chats folder
+
+/**
+ * How old a recording with nothing in it must be before it is removed: a lane's session exists on
+ * disk a moment before the lane learns its id, and a running Gemini may still touch its files.
+ */
+export const UNUSED_RECORDING_GRACE_MS = 10 * 60_000
+
+/** A chat recording, as far as cleanup cares. */
+export interface Recording {
+  name: string
+  /** From its header; a file without one (history that lost it) is never removed. */
+  sessionId?: string
+  /** Holds anything a user could want back: a prompt, a reply, a tool call, or a line we cannot read. */
+  content: boolean
+  mtimeMs: number
+}
+
+const IGNORED_USER_TEXT = /^(\/|\?|<session_context>|<hook_context>|$)/
+
+/** Gemini's own test for a message worth resuming, but reading anything unexpected as content. */
+function isContent(message: unknown): boolean {
+  if (!isObject(message)) return true
+  if (message.type !== 'user') return message.type !== 'info' && message.type !== 'error' && message.type !== 'warning'
+  const parts = Array.isArray(message.content) ? message.content : [message.content]
+  const text = parts.map((p) => (typeof p === 'string' ? p : isObject(p) && typeof p.text === 'string' ? p.text : '\0')).join('')
+  return !IGNORED_USER_TEXT.test(text.trim())
+}
+
+/**
+ * Reads a recording (JSONL: a header, messages, `{"$set": …}` metadata updates). `whole` is false when
+ * `text` is only the start of the file: what we did not see may be content, so it counts as content.
+ */
+export function describeRecording(name: string, text: string, opts: { whole: boolean; mtimeMs: number }): Recording {
+  const lines = text.split('\n').filter((l) => l.trim() !== '')
+  let sessionId: string | undefined
+  let content = !opts.whole
+  for (const [i, line] of lines.entries()) {
+    let r: unknown
+    try {
+      r = JSON.parse(line)
+    } catch {
+      content = true
+      break
+    }
+    if (!isObject(r)) content = true
+    else if (typeof r.id === 'string') content ||= isContent(r)
+    else if (isObject(r.$set)) content ||= Array.isArray(r.$set.messages) && r.$set.messages.some(isContent)
+    else if (typeof r.sessionId === 'string') sessionId ??= i === 0 ? r.sessionId : undefined
+    else content = true
+  }
+  return { name, ...(sessionId ? { sessionId } : {}), content, mtimeMs: opts.mtimeMs }
+}
+
+/**
+ * The recordings to remove: those with nothing in them, older than the grace, that are not the session of
+ * a lane (`laneSessions`) unless another recording holds that session's content (a wake's fresh copy).
+ * This removes what Gemini's cleanup removed for good reason (each start's own unused session, each
+ * wake's copy) and never what it removed wrongly (a lane's session before its first prompt).
+ */
+export function unusedRecordings(recordings: Recording[], laneSessions: ReadonlySet<string>, now: number, graceMs = UNUSED_RECORDING_GRACE_MS): string[] {
+  const withContent = new Set(recordings.filter((r) => r.content && r.sessionId).map((r) => r.sessionId))
+  return recordings
+    .filter((r) => r.sessionId && !r.content && now - r.mtimeMs > graceMs && (withContent.has(r.sessionId) || !laneSessions.has(r.sessionId)))
+    .map((r) => r.name)
+}
+
+/** Removes the unused recordings in every project's chats folder under `home` (see `unusedRecordings`). Returns their paths. */
+export function removeUnusedGeminiRecordings(home: string, laneSessions: ReadonlySet<string>, now = Date.now()): string[] {
+  const tmp = path.join(home, '.gemini', 'tmp')
+  const removed: string[] = []
+  for (const project of readdirOr(tmp)) {
+    const chats = path.join(tmp, project, 'chats')
+    const recordings: Recording[] = []
+    for (const name of readdirOr(chats)) {
+      if (!/^session-.*\.jsonl$/.test(name)) continue
+      try {
+        const file = path.join(chats, name)
+        const { text, whole } = readStart(file, 64 * 1024)
+        recordings.push(describeRecording(name, text, { whole, mtimeMs: statSync(file).mtimeMs }))
+      } catch {
+        // Gone or unreadable: not ours to judge.
+      }
+    }
+    for (const name of unusedRecordings(recordings, laneSessions, now)) {
+      try {
+        unlinkSync(path.join(chats, name))
+        removed.push(path.join(chats, name))
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+  return removed
+}
+
+/** The first `max` bytes of a file, and whether that is all of it. */
+function readStart(file: string, max: number): { text: string; whole: boolean } {
+  const fd = openSync(file, 'r')
+  try {
+    const buf = Buffer.alloc(max + 1)
+    const n = readSync(fd, buf, 0, max + 1, 0)
+    return { text: buf.subarray(0, Math.min(n, max)).toString('utf8'), whole: n <= max }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function readdirOr(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Readies a Gemini profile's private dir before any Gemini start in it (lane, wake or login):
+ * `laneSessions` are the session ids of the profile's lanes.
+ */
+export function prepareGeminiHome(home: string, laneSessions: Iterable<string>): void {
+  keepGeminiSessions(home)
+  removeUnusedGeminiRecordings(home, new Set(laneSessions))
+}
