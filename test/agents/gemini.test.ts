@@ -212,7 +212,10 @@ describe('Gemini CLI over ACP (real agent, fake LLM)', () => {
     // The user's own settings survived the change that turned Gemini's cleanup off.
     const settings = JSON.parse(readFileSync(path.join(h.profile.configDir, '.gemini', 'settings.json'), 'utf8'))
     expect(settings).toMatchObject({ security: { auth: { selectedType: 'gemini-api-key' } }, general: { enableAutoUpdate: false, sessionRetention: { enabled: false } } })
-    await h.core.lanes.stop(a.id)
+    // Deleting lane A deletes Gemini's copy of its conversation too; B's stays.
+    await h.core.lanes.remove(a.id)
+    expect(recordings().filter((r) => r.sessionId === sessions[0])).toEqual([])
+    expect(recordings().filter((r) => r.sessionId === sessions[1] && r.content)).toHaveLength(1)
     await h.core.lanes.stop(b.id)
   })
 

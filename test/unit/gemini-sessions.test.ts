@@ -9,6 +9,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   describeRecording,
+  forgetGeminiSession,
   geminiSettingsPath,
   keepGeminiSessions,
   removeUnusedGeminiRecordings,
@@ -128,7 +129,7 @@ describe('Gemini recordings Switchyard removes', () => {
     expect(unusedRecordings(recordings, new Set(['A', 'B']), now)).toEqual(['startup', 'lane-b-copy'])
   })
 
-  it('removes them from every project’s chats folder, and nothing else', () => {
+  it('removes them from every project’s chats folder, and nothing else', async () => {
     const dir = home()
     const chats = path.join(dir, '.gemini', 'tmp', 'ws', 'chats')
     mkdirSync(chats, { recursive: true })
@@ -145,7 +146,7 @@ describe('Gemini recordings Switchyard removes', () => {
       writeFileSync(path.join(chats, name), text)
       utimesSync(path.join(chats, name), hourAgo, hourAgo)
     }
-    const removed = removeUnusedGeminiRecordings(dir, new Set(['427a3698-lane', 'bbbbbbbb-lane']))
+    const removed = await removeUnusedGeminiRecordings(dir, new Set(['427a3698-lane', 'bbbbbbbb-lane']))
     expect(removed.map((f) => path.basename(f)).sort()).toEqual(['session-2026-12-04T16-22-73c7d879.jsonl', 'session-2026-12-04T16-24-bbbbbbbb.jsonl'])
     expect(readdirSync(chats).sort()).toEqual([
       'notes.txt',
@@ -153,7 +154,31 @@ describe('Gemini recordings Switchyard removes', () => {
       'session-2026-12-04T16-22-427a3698.jsonl',
       'session-2026-12-04T16-25-cccccccc.jsonl',
     ])
-    expect(removeUnusedGeminiRecordings(path.join(dir, 'missing'), new Set())).toEqual([])
+    expect(await removeUnusedGeminiRecordings(path.join(dir, 'missing'), new Set())).toEqual([])
     expect(existsSync(chats)).toBe(true)
+  })
+
+  it('forgets a deleted lane’s session with what Gemini keeps beside it, and only that', async () => {
+    const dir = home()
+    const project = path.join(dir, '.gemini', 'tmp', 'ws')
+    const chats = path.join(project, 'chats')
+    const id = '427a3698-106f-4265-8e5c-257c1a0e4ab4'
+    const twin = '427a3698-ffff-4265-8e5c-257c1a0e4ab4' // same file-name prefix, another session
+    mkdirSync(path.join(chats, id), { recursive: true })
+    mkdirSync(path.join(project, 'tool-outputs', `session-${id}`), { recursive: true })
+    mkdirSync(path.join(project, 'logs'), { recursive: true })
+    writeFileSync(path.join(chats, 'session-2026-12-04T16-22-427a3698.jsonl'), used(id))
+    writeFileSync(path.join(chats, 'session-2026-12-04T16-30-427a3698.jsonl'), empty(id))
+    writeFileSync(path.join(chats, 'session-2026-12-04T16-31-427a3698.jsonl'), used(twin))
+    writeFileSync(path.join(chats, id, 'agent-1.jsonl'), used('agent-1'))
+    writeFileSync(path.join(project, 'logs', `session-${id}.jsonl`), '{}\n')
+    const removed = await forgetGeminiSession(dir, id)
+    expect(removed.length).toBe(5)
+    expect(readdirSync(chats)).toEqual(['session-2026-12-04T16-31-427a3698.jsonl'])
+    expect(readdirSync(path.join(project, 'logs'))).toEqual([])
+    expect(readdirSync(path.join(project, 'tool-outputs'))).toEqual([])
+    // A resume token that is not a session id never becomes a path.
+    for (const bad of ['..', '../../etc', 'a/b', '']) expect(await forgetGeminiSession(dir, bad)).toEqual([])
+    expect(existsSync(path.join(chats, 'session-2026-12-04T16-31-427a3698.jsonl'))).toBe(true)
   })
 })

@@ -1,4 +1,5 @@
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { lstat, open, readdir, rm, unlink } from 'node:fs/promises'
 import path from 'node:path'
 
 /**
@@ -167,59 +168,92 @@ export function unusedRecordings(recordings: Recording[], laneSessions: Readonly
 }
 
 /** Removes the unused recordings in every project's chats folder under `home` (see `unusedRecordings`). Returns their paths. */
-export function removeUnusedGeminiRecordings(home: string, laneSessions: ReadonlySet<string>, now = Date.now()): string[] {
-  const tmp = path.join(home, '.gemini', 'tmp')
+export async function removeUnusedGeminiRecordings(home: string, laneSessions: ReadonlySet<string>, now = Date.now()): Promise<string[]> {
   const removed: string[] = []
-  for (const project of readdirOr(tmp)) {
-    const chats = path.join(tmp, project, 'chats')
+  for (const chats of await chatsFolders(home)) {
     const recordings: Recording[] = []
-    for (const name of readdirOr(chats)) {
+    for (const name of await readdirOr(chats)) {
       if (!/^session-.*\.jsonl$/.test(name)) continue
       try {
-        const file = path.join(chats, name)
-        const { text, whole } = readStart(file, 64 * 1024)
-        recordings.push(describeRecording(name, text, { whole, mtimeMs: statSync(file).mtimeMs }))
+        recordings.push(await readRecording(path.join(chats, name)))
       } catch {
         // Gone or unreadable: not ours to judge.
       }
     }
-    for (const name of unusedRecordings(recordings, laneSessions, now)) {
-      try {
-        unlinkSync(path.join(chats, name))
-        removed.push(path.join(chats, name))
-      } catch {
-        // Already gone.
-      }
-    }
+    for (const name of unusedRecordings(recordings, laneSessions, now)) await unlinkQuietly(path.join(chats, name), removed)
   }
   return removed
 }
 
-/** The first `max` bytes of a file, and whether that is all of it. */
-function readStart(file: string, max: number): { text: string; whole: boolean } {
-  const fd = openSync(file, 'r')
-  try {
-    const buf = Buffer.alloc(max + 1)
-    const n = readSync(fd, buf, 0, max + 1, 0)
-    return { text: buf.subarray(0, Math.min(n, max)).toString('utf8'), whole: n <= max }
-  } finally {
-    closeSync(fd)
-  }
-}
+/** Gemini's session ids are UUIDs: anything else is never turned into a path. */
+const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9-]{7,63}$/
 
-function readdirOr(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-  } catch {
-    return []
+/**
+ * Deletes a session's recordings and what Gemini keeps beside them (its log, tool outputs, subagent
+ * chats), as Gemini's own `--delete-session` does: for a lane the user deleted. Returns what it removed.
+ */
+export async function forgetGeminiSession(home: string, sessionId: string): Promise<string[]> {
+  const removed: string[] = []
+  if (!SESSION_ID.test(sessionId)) return removed
+  for (const chats of await chatsFolders(home)) {
+    for (const name of await readdirOr(chats)) {
+      if (!name.startsWith('session-') || !name.endsWith(`-${sessionId.slice(0, 8)}.jsonl`)) continue
+      const file = path.join(chats, name)
+      const recording = await readRecording(file).catch(() => undefined)
+      if (recording?.sessionId === sessionId) await unlinkQuietly(file, removed)
+    }
+    const project = path.dirname(chats)
+    const beside = [path.join(chats, sessionId), path.join(project, 'logs', `session-${sessionId}.jsonl`), path.join(project, 'tool-outputs', `session-${sessionId}`), path.join(project, sessionId)]
+    for (const p of beside) {
+      if (!(await lstat(p).catch(() => undefined))) continue
+      await rm(p, { recursive: true, force: true })
+      removed.push(p)
+    }
   }
+  return removed
 }
 
 /**
  * Readies a Gemini profile's private dir before any Gemini start in it (lane, wake or login):
  * `laneSessions` are the session ids of the profile's lanes.
  */
-export function prepareGeminiHome(home: string, laneSessions: Iterable<string>): void {
+export async function prepareGeminiHome(home: string, laneSessions: Iterable<string>): Promise<void> {
   keepGeminiSessions(home)
-  removeUnusedGeminiRecordings(home, new Set(laneSessions))
+  await removeUnusedGeminiRecordings(home, new Set(laneSessions))
+}
+
+async function chatsFolders(home: string): Promise<string[]> {
+  const tmp = path.join(home, '.gemini', 'tmp')
+  return (await readdirOr(tmp)).map((project) => path.join(tmp, project, 'chats'))
+}
+
+/** A recording's start (64 KiB at most: a longer file holds content anyway) and its age. */
+async function readRecording(file: string): Promise<Recording> {
+  const max = 64 * 1024
+  const fh = await open(file, 'r')
+  try {
+    const buf = Buffer.alloc(max + 1)
+    const { bytesRead } = await fh.read(buf, 0, max + 1, 0)
+    const { mtimeMs } = await fh.stat()
+    return describeRecording(path.basename(file), buf.subarray(0, Math.min(bytesRead, max)).toString('utf8'), { whole: bytesRead <= max, mtimeMs })
+  } finally {
+    await fh.close()
+  }
+}
+
+async function unlinkQuietly(file: string, removed: string[]): Promise<void> {
+  try {
+    await unlink(file)
+    removed.push(file)
+  } catch {
+    // Already gone.
+  }
+}
+
+async function readdirOr(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir)
+  } catch {
+    return []
+  }
 }

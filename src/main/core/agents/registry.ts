@@ -5,7 +5,7 @@ import { resolveExecutable } from '../isolation/env'
 import { acpAdapter } from './acp'
 import { claudeAdapter } from './claude'
 import { codexAdapter } from './codex'
-import { prepareGeminiHome } from './gemini'
+import { forgetGeminiSession, prepareGeminiHome } from './gemini'
 import { piAdapter } from './pi'
 import { terminalAdapter } from './terminal'
 import type { AgentAdapter } from './types'
@@ -38,7 +38,9 @@ export interface AgentPreset {
   /** The user's global config files worth importing: absolute `from` → `to` inside the private dir. */
   globalConfig?(home: string): Array<{ from: string; to: string }>
   /** Readies the profile's private dir before every start of the agent there (login too); `sessions`: its lanes' resume tokens. */
-  prepareConfigDir?(configDir: string, sessions: string[]): void
+  prepareConfigDir?(configDir: string, sessions: string[]): Promise<void>
+  /** Deletes what the agent keeps of a conversation (a lane's resume token) when its lane is deleted. */
+  forgetSession?(configDir: string, session: string): Promise<unknown>
 }
 
 const files = (dir: string, names: string[], into = '') => names.map((n) => ({ from: path.join(dir, n), to: path.join(into, n) }))
@@ -94,6 +96,7 @@ export const PRESETS: readonly AgentPreset[] = [
     globalConfig: (home) => files(path.join(home, '.gemini'), ['settings.json', 'oauth_creds.json', 'google_accounts.json', 'installation_id'], '.gemini'),
     // Lanes of a profile share its chats folder: Gemini's own cleanup there erases other lanes' sessions.
     prepareConfigDir: prepareGeminiHome,
+    forgetSession: forgetGeminiSession,
   },
   {
     id: 'claude-acp',
