@@ -171,15 +171,10 @@ export function unusedRecordings(recordings: Recording[], laneSessions: Readonly
 export async function removeUnusedGeminiRecordings(home: string, laneSessions: ReadonlySet<string>, now = Date.now()): Promise<string[]> {
   const removed: string[] = []
   for (const chats of await chatsFolders(home)) {
-    const recordings: Recording[] = []
-    for (const name of await readdirOr(chats)) {
-      if (!/^session-.*\.jsonl$/.test(name)) continue
-      try {
-        recordings.push(await readRecording(path.join(chats, name)))
-      } catch {
-        // Gone or unreadable: not ours to judge.
-      }
-    }
+    const names = (await readdirOr(chats)).filter((n) => /^session-.*\.jsonl$/.test(n))
+    // A file gone or unreadable is not ours to judge.
+    const read = await mapLimited(names, 16, (n) => readRecording(path.join(chats, n)).catch(() => undefined))
+    const recordings = read.filter((r): r is Recording => r !== undefined)
     for (const name of unusedRecordings(recordings, laneSessions, now)) await unlinkQuietly(path.join(chats, name), removed)
   }
   return removed
@@ -232,13 +227,27 @@ async function readRecording(file: string): Promise<Recording> {
   const max = 64 * 1024
   const fh = await open(file, 'r')
   try {
-    const buf = Buffer.alloc(max + 1)
-    const { bytesRead } = await fh.read(buf, 0, max + 1, 0)
-    const { mtimeMs } = await fh.stat()
-    return describeRecording(path.basename(file), buf.subarray(0, Math.min(bytesRead, max)).toString('utf8'), { whole: bytesRead <= max, mtimeMs })
+    const { size, mtimeMs } = await fh.stat()
+    const buf = Buffer.alloc(Math.min(size, max))
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0)
+    return describeRecording(path.basename(file), buf.subarray(0, bytesRead).toString('utf8'), { whole: size <= max, mtimeMs })
   } finally {
     await fh.close()
   }
+}
+
+/** `fn` over `items`, `width` at a time: a folder of thousands of files neither crawls nor runs out of descriptors. */
+async function mapLimited<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker))
+  return out
 }
 
 async function unlinkQuietly(file: string, removed: string[]): Promise<void> {
