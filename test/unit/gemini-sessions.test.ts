@@ -124,9 +124,10 @@ describe('Gemini recordings Switchyard removes', () => {
       rec('lane-b-copy', 'B', false), // the fresh recording a wake of B opened
       rec('young', 'Y', false, now - 60_000), // a session a starting lane does not know the id of yet
       rec('user-chat', 'U', true), // the user's own chat in the login terminal
-      rec('headless', undefined, true),
+      rec('headless', undefined, true), // a lane's history that lost its header to Gemini's cleanup
+      rec('headless-metadata', undefined, false), // what a running Gemini wrote after its file was gone
     ]
-    expect(unusedRecordings(recordings, new Set(['A', 'B']), now)).toEqual(['startup', 'lane-b-copy'])
+    expect(unusedRecordings(recordings, new Set(['A', 'B']), now)).toEqual(['startup', 'lane-b-copy', 'headless-metadata'])
   })
 
   it('removes them from every project’s chats folder, and nothing else', async () => {
@@ -139,6 +140,8 @@ describe('Gemini recordings Switchyard removes', () => {
       'session-2026-12-04T16-20-bbbbbbbb.jsonl': used('bbbbbbbb-lane'),
       'session-2026-12-04T16-24-bbbbbbbb.jsonl': empty('bbbbbbbb-lane'),
       'session-2026-12-04T16-25-cccccccc.jsonl': used('cccccccc-x') + 'x'.repeat(70 * 1024) + '\n',
+      'session-2026-12-04T16-26-dddddddd.jsonl': contextSet + '\n',
+      'session-2026-12-04T16-27-eeeeeeee.jsonl': [userMessage('REMEMBER:heron'), reply].join('\n') + '\n',
       'notes.txt': 'not a recording',
     }
     const hourAgo = new Date(Date.now() - 3600_000)
@@ -147,12 +150,17 @@ describe('Gemini recordings Switchyard removes', () => {
       utimesSync(path.join(chats, name), hourAgo, hourAgo)
     }
     const removed = await removeUnusedGeminiRecordings(dir, new Set(['427a3698-lane', 'bbbbbbbb-lane']))
-    expect(removed.map((f) => path.basename(f)).sort()).toEqual(['session-2026-12-04T16-22-73c7d879.jsonl', 'session-2026-12-04T16-24-bbbbbbbb.jsonl'])
+    expect(removed.map((f) => path.basename(f)).sort()).toEqual([
+      'session-2026-12-04T16-22-73c7d879.jsonl',
+      'session-2026-12-04T16-24-bbbbbbbb.jsonl',
+      'session-2026-12-04T16-26-dddddddd.jsonl',
+    ])
     expect(readdirSync(chats).sort()).toEqual([
       'notes.txt',
       'session-2026-12-04T16-20-bbbbbbbb.jsonl',
       'session-2026-12-04T16-22-427a3698.jsonl',
       'session-2026-12-04T16-25-cccccccc.jsonl',
+      'session-2026-12-04T16-27-eeeeeeee.jsonl',
     ])
     expect(await removeUnusedGeminiRecordings(path.join(dir, 'missing'), new Set())).toEqual([])
     expect(existsSync(chats)).toBe(true)

@@ -111,7 +111,7 @@ export const UNUSED_RECORDING_GRACE_MS = 10 * 60_000
 /** A chat recording, as far as cleanup cares. */
 export interface Recording {
   name: string
-  /** From its header; a file without one (history that lost it) is never removed. */
+  /** From its header; a file without one is removed only if it holds nothing (history that lost it stays). */
   sessionId?: string
   /** Holds anything a user could want back: a prompt, a reply, a tool call, or a line we cannot read. */
   content: boolean
@@ -158,13 +158,13 @@ export function describeRecording(name: string, text: string, opts: { whole: boo
  * The recordings to remove: those with nothing in them, older than the grace, that are not the session of
  * a lane (`laneSessions`) unless another recording holds that session's content (a wake's fresh copy).
  * This removes what Gemini's cleanup removed for good reason (each start's own unused session, each
- * wake's copy) and never what it removed wrongly (a lane's session before its first prompt).
+ * wake's copy, metadata a running Gemini wrote after its file was gone) and never what it removed
+ * wrongly (a lane's session before its first prompt).
  */
 export function unusedRecordings(recordings: Recording[], laneSessions: ReadonlySet<string>, now: number, graceMs = UNUSED_RECORDING_GRACE_MS): string[] {
   const withContent = new Set(recordings.filter((r) => r.content && r.sessionId).map((r) => r.sessionId))
-  return recordings
-    .filter((r) => r.sessionId && !r.content && now - r.mtimeMs > graceMs && (withContent.has(r.sessionId) || !laneSessions.has(r.sessionId)))
-    .map((r) => r.name)
+  const unused = (r: Recording) => !r.sessionId || withContent.has(r.sessionId) || !laneSessions.has(r.sessionId)
+  return recordings.filter((r) => !r.content && now - r.mtimeMs > graceMs && unused(r)).map((r) => r.name)
 }
 
 /** Removes the unused recordings in every project's chats folder under `home` (see `unusedRecordings`). Returns their paths. */
