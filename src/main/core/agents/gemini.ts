@@ -198,7 +198,12 @@ export async function forgetGeminiSession(home: string, sessionId: string): Prom
       if (recording?.sessionId === sessionId) await unlinkQuietly(file, removed)
     }
     const project = path.dirname(chats)
-    const beside = [path.join(chats, sessionId), path.join(project, 'logs', `session-${sessionId}.jsonl`), path.join(project, 'tool-outputs', `session-${sessionId}`), path.join(project, sessionId)]
+    const beside = [
+      path.join(chats, sessionId), // its subagents' chats
+      path.join(project, 'logs', `session-${sessionId}.jsonl`),
+      path.join(project, 'tool-outputs', `session-${sessionId}`),
+      path.join(project, sessionId),
+    ]
     for (const p of beside) {
       if (!(await lstat(p).catch(() => undefined))) continue
       await rm(p, { recursive: true, force: true })
