@@ -223,6 +223,19 @@ describe('Gemini CLI over ACP (real agent, fake LLM)', () => {
     await h.core.lanes.stop(b.id)
   }, 240_000) // six Gemini starts on a loaded machine
 
+  it('a lane that slept before its first prompt wakes without a complaint about its empty session', async () => {
+    // Gemini cannot load a session with nothing in it: the wake starts a new one instead of failing to load.
+    const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: h.profile.id })
+    const first = h.core.lanes.get(lane.id).resumeToken
+    expect(await h.core.lanes.reapIdle(Date.now() + 10 * 3600_000)).toContain(lane.id)
+    const after = await prompt(lane.id, 'hello after a nap')
+    expect((await turnDone(h, lane.id, after)).outcome).toBe('completed')
+    expect(find(lane.id, 'error', after)).toBeUndefined()
+    expect(deltas(lane.id, after)).toBe('ECHO: hello after a nap')
+    expect(h.core.lanes.get(lane.id).resumeToken).not.toBe(first)
+    await h.core.lanes.stop(lane.id)
+  })
+
   it('stopping the lane leaves none of its processes behind', async () => {
     // The reap above put every idle lane to sleep: wake this one.
     const pid = (await h.core.lanes.start(laneId)).pid!

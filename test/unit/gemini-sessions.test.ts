@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   describeRecording,
   forgetGeminiSession,
+  geminiSessionIsEmpty,
   geminiSettingsPath,
   keepGeminiSessions,
   removeUnusedGeminiRecordings,
@@ -188,5 +189,21 @@ describe('Gemini recordings Switchyard removes', () => {
     // A resume token that is not a session id never becomes a path.
     for (const bad of ['..', '../../etc', 'a/b', '']) expect(await forgetGeminiSession(dir, bad)).toEqual([])
     expect(existsSync(path.join(chats, 'session-2026-12-04T16-31-427a3698.jsonl'))).toBe(true)
+  })
+
+  it('knows a session it could only find empty, so a wake does not try to load it', async () => {
+    const dir = home()
+    const chats = path.join(dir, '.gemini', 'tmp', 'ws', 'chats')
+    mkdirSync(chats, { recursive: true })
+    const idle = '11111111-0000-4000-8000-000000000000'
+    const talked = '22222222-0000-4000-8000-000000000000'
+    writeFileSync(path.join(chats, 'session-2026-12-04T16-22-11111111.jsonl'), empty(idle))
+    writeFileSync(path.join(chats, 'session-2026-12-04T16-22-22222222.jsonl'), used(talked))
+    writeFileSync(path.join(chats, 'session-2026-12-04T16-40-22222222.jsonl'), empty(talked)) // a wake's copy
+    expect(await geminiSessionIsEmpty(dir, idle)).toBe(true)
+    expect(await geminiSessionIsEmpty(dir, talked)).toBe(false)
+    // No recording at all: the load's own error tells the user the history is gone.
+    expect(await geminiSessionIsEmpty(dir, '33333333-0000-4000-8000-000000000000')).toBe(false)
+    expect(await geminiSessionIsEmpty(dir, '../x')).toBe(false)
   })
 })

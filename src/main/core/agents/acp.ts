@@ -7,6 +7,7 @@ import * as acp from '@agentclientprotocol/sdk/unstable'
 import type { LaneEventBody } from '../../../shared/events'
 import { JsonlReader, encodeJsonl } from '../transport/jsonl'
 import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
+import { geminiSessionIsEmpty } from './gemini'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
 
 /**
@@ -479,7 +480,9 @@ class AcpSession implements AgentSession {
     const method = this.authMethod(init.authMethods ?? [])
     if (method) await agent.request(acp.methods.agent.authenticate, { methodId: method })
     const cwd = this.spec.cwd
-    const resume = this.spec.resume
+    let resume = this.spec.resume
+    // Gemini refuses to load a session with nothing in it (a lane that slept before its first prompt): nothing to continue.
+    if (resume && init.agentInfo?.name === 'gemini-cli' && (await geminiSessionIsEmpty(this.spec.env.GEMINI_CLI_HOME || this.spec.env.HOME || os.homedir(), resume))) resume = undefined
     const caps = init.agentCapabilities ?? {}
     if (resume && (caps.sessionCapabilities?.resume || caps.loadSession)) {
       try {

@@ -190,13 +190,8 @@ const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9-]{7,63}$/
 export async function forgetGeminiSession(home: string, sessionId: string): Promise<string[]> {
   const removed: string[] = []
   if (!SESSION_ID.test(sessionId)) return removed
+  for (const { file } of await recordingsOf(home, sessionId)) await unlinkQuietly(file, removed)
   for (const chats of await chatsFolders(home)) {
-    for (const name of await readdirOr(chats)) {
-      if (!name.startsWith('session-') || !name.endsWith(`-${sessionId.slice(0, 8)}.jsonl`)) continue
-      const file = path.join(chats, name)
-      const recording = await readRecording(file).catch(() => undefined)
-      if (recording?.sessionId === sessionId) await unlinkQuietly(file, removed)
-    }
     const project = path.dirname(chats)
     const beside = [
       path.join(chats, sessionId), // its subagents' chats
@@ -211,6 +206,30 @@ export async function forgetGeminiSession(home: string, sessionId: string): Prom
     }
   }
   return removed
+}
+
+/**
+ * Whether Gemini holds the session only in recordings with nothing in them (a lane that slept before its
+ * first prompt): `session/load` refuses such a session, and there is nothing to continue.
+ */
+export async function geminiSessionIsEmpty(home: string, sessionId: string): Promise<boolean> {
+  if (!SESSION_ID.test(sessionId)) return false
+  const found = await recordingsOf(home, sessionId)
+  return found.length > 0 && found.every((r) => !r.recording.content)
+}
+
+/** The recordings of one session, in every project's chats folder. */
+async function recordingsOf(home: string, sessionId: string): Promise<Array<{ file: string; recording: Recording }>> {
+  const found: Array<{ file: string; recording: Recording }> = []
+  for (const chats of await chatsFolders(home)) {
+    for (const name of await readdirOr(chats)) {
+      if (!name.startsWith('session-') || !name.endsWith(`-${sessionId.slice(0, 8)}.jsonl`)) continue
+      const file = path.join(chats, name)
+      const recording = await readRecording(file).catch(() => undefined)
+      if (recording?.sessionId === sessionId) found.push({ file, recording })
+    }
+  }
+  return found
 }
 
 /**
