@@ -192,7 +192,8 @@ class AcpSession implements AgentSession {
     const method = this.authMethod(init.authMethods ?? [])
     if (method) await agent.request(acp.methods.agent.authenticate, { methodId: method })
     const cwd = this.spec.cwd
-    const resume = this.spec.resume
+    // A session with nothing in it yet (a lane that slept before its first prompt) has nothing to continue.
+    const resume = this.spec.resume && !(await this.hooks?.nothingToResume?.({ env: this.spec.env, sessionId: this.spec.resume })) ? this.spec.resume : undefined
     const caps = init.agentCapabilities ?? {}
     if (resume && (caps.sessionCapabilities?.resume || caps.loadSession)) {
       try {

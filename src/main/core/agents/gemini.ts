@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { geminiSessionIsEmpty } from './gemini-sessions'
 import type { AcpAgentHooks } from './registry'
 
 /**
@@ -12,6 +13,7 @@ export const geminiAcpHooks: AcpAgentHooks = {
   agentName: 'gemini-cli',
   authMethod: geminiAuthMethod,
   beforeLoad: ({ env, sessionId }) => void sidestepGeminiSameMinuteBug(geminiHome(env), sessionId),
+  nothingToResume: ({ env, sessionId }) => geminiSessionIsEmpty(geminiHome(env), sessionId),
 }
 
 /** Where Gemini CLI keeps its `.gemini` folder for this lane. */

@@ -6,6 +6,7 @@ import { acpAdapter } from './acp'
 import { claudeAdapter } from './claude'
 import { codexAdapter } from './codex'
 import { geminiAcpHooks } from './gemini'
+import { forgetGeminiSession, prepareGeminiHome } from './gemini-sessions'
 import { piAdapter } from './pi'
 import { terminalAdapter } from './terminal'
 import type { AgentAdapter } from './types'
@@ -35,6 +36,8 @@ export interface AcpAgentHooks {
   authMethod?(methods: ReadonlyArray<{ id: string }>, env: Record<string, string>): string | undefined
   /** Runs before `session/load` of an earlier session (work around the agent's resume bugs). */
   beforeLoad?(ctx: { env: Record<string, string>; sessionId: string }): void
+  /** True when an earlier session holds nothing the agent could load (it refuses such a load). */
+  nothingToResume?(ctx: { env: Record<string, string>; sessionId: string }): Promise<boolean>
 }
 
 /**
@@ -59,6 +62,10 @@ export interface AgentPreset {
   globalConfig?(home: string): Array<{ from: string; to: string }>
   /** An ACP agent's quirks (kind `acp` only). */
   acp?: AcpAgentHooks
+  /** Readies the profile's private dir before every start of the agent there (login too); `sessions`: its lanes' resume tokens. */
+  prepareConfigDir?(configDir: string, sessions: string[]): Promise<void>
+  /** Deletes what the agent keeps of a conversation (a lane's resume token) when its lane is deleted. */
+  forgetSession?(configDir: string, session: string): Promise<unknown>
 }
 
 const files = (dir: string, names: string[], into = '') => names.map((n) => ({ from: path.join(dir, n), to: path.join(into, n) }))
@@ -113,6 +120,9 @@ export const PRESETS: readonly AgentPreset[] = [
     acp: geminiAcpHooks,
     login: { command: 'gemini', args: [] },
     globalConfig: (home) => files(path.join(home, '.gemini'), ['settings.json', 'oauth_creds.json', 'google_accounts.json', 'installation_id'], '.gemini'),
+    // Lanes of a profile share its chats folder: Gemini's own cleanup there erases other lanes' sessions.
+    prepareConfigDir: prepareGeminiHome,
+    forgetSession: forgetGeminiSession,
   },
   {
     id: 'claude-acp',

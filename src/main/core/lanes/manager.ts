@@ -199,6 +199,9 @@ export class LaneManager {
     const wt = lane.record.worktree
     if (wt && opts.worktree === 'delete') await this.opts.worktrees!.remove(wt, { deleteBranch: opts.deleteBranch ?? false })
     this.lanes.delete(id)
+    const profile = this.opts.profiles.list().find((p) => p.id === lane.record.profileId)
+    // Best effort: the lane goes even if the agent's copy of its conversation cannot.
+    if (profile && lane.resumeToken) await presetFor(profile)?.forgetSession?.(profile.configDir, lane.resumeToken).catch(() => undefined)
     this.transcriptOf(id).delete()
     this.transcripts.delete(id)
     this.scheduleSave()
@@ -404,6 +407,8 @@ export class LaneManager {
       profile: profile.env,
       secrets: this.opts.secrets?.(profile.id),
     })
+    const sessions = [...this.lanes.values()].flatMap((l) => (l.record.profileId === profile.id && l.resumeToken ? [l.resumeToken] : []))
+    await preset?.prepareConfigDir?.(profile.configDir, sessions)
     const resolved = resolveExecutable(command, env.PATH)
     if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
     return {
