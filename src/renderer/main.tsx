@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { BackgroundApp } from './background/BackgroundApp'
 import { applyStoredTheme } from './settings/theme'
-import { createWsBridge, wsUrlFor } from './app/ws-bridge'
+import { createWsBridge, wsUrlFor } from './host/ws-bridge'
 import './ui/app.css'
 
 // In Electron the preload provides the bridge; in a browser (server mode) it is a WebSocket.

@@ -8,8 +8,8 @@ import type { LaneEvent } from '../../src/shared/events'
 import { shortcutFor, type KeyLike } from '../../src/renderer/app/shortcuts'
 import { applyStatusEvent, estimateTerminalSize, neighbourAfterClose, sortLanes } from '../../src/renderer/lanes/lane-state'
 import { TranscriptSync, type TranscriptPage } from '../../src/renderer/terminal/transcript-sync'
-import { createWsBridge, wsUrlFor } from '../../src/renderer/app/ws-bridge'
-import { createClient, ClientError } from '../../src/renderer/app/client'
+import { createWsBridge, wsUrlFor } from '../../src/renderer/host/ws-bridge'
+import { createClient, ClientError } from '../../src/renderer/host/client'
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
   key: k,

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react'
 import type { Lane, MethodOutput, Profile, Workspace } from '../../shared/contract'
-import type { Client } from './client'
+import type { Client } from '../host/client'
 import { applyStatusEvent, sortLanes } from '../lanes/lane-state'
 
 export interface Workbench {

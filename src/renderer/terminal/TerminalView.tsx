@@ -4,7 +4,7 @@ import { useApp } from '../app/context'
 import { shortcutFor } from '../app/shortcuts'
 import { mountTerminal } from './xterm'
 import { TranscriptSync } from './transcript-sync'
-import { quotePath, useFileDrop } from '../agent/attachments'
+import { quotePath, useFileDrop } from '../ui/attachments'
 
 const TRANSCRIPT_PAGE = 2000
 const RESIZE_DEBOUNCE_MS = 100

@@ -1,6 +1,6 @@
 import { useRef, useState, type DragEvent } from 'react'
 import type { Attachment } from '../../shared/contract'
-import { isFileDrag } from '../workspaces/drop'
+import { isFileDrag } from './drop'
 
 /** The contract's limit for one attachment's content; a bigger file is refused, not cut. */
 export const MAX_ATTACHMENT_BYTES = 1 << 20
