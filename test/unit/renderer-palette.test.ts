@@ -176,7 +176,7 @@ describe('palette and settings shortcuts', () => {
   test('labels as menus show them', () => {
     expect(shortcutLabel({ type: 'openPalette' }, true)).toBe('⌘K')
     expect(shortcutLabel({ type: 'openPalette' }, false)).toBe('Ctrl+K')
-    expect(shortcutLabel({ type: 'focusLane', index: 2 }, false)).toBe('Ctrl+3')
+    expect(shortcutLabel({ type: 'focusLaneAt', index: 2 }, false)).toBe('Ctrl+3')
   })
 })
 

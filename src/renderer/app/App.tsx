@@ -4,7 +4,8 @@ import type { HostBridge } from '../env'
 import { ClientError, createClient, errorMessage } from '../host/client'
 import { AppContext, type AppServices } from './context'
 import { useConnection } from '../host/connection'
-import { isMacPlatform, shortcutFor, type ShortcutAction } from './shortcuts'
+import { isMacPlatform, shortcutFor } from './shortcuts'
+import { mayRun, type Overlay, type UiCommand } from './commands'
 import { Toasts, useToasts } from './toasts'
 import { useWorkbench } from './workbench'
 import type { WsBridge } from '../host/ws-bridge'
@@ -16,7 +17,7 @@ import { estimateTerminalSize, neighbourAfterClose, upsertLane } from '../lanes/
 import { ProfilesPanel } from '../profiles/ProfilesPanel'
 import { useAgents } from '../profiles/agents'
 import { CommandPalette } from '../palette/CommandPalette'
-import { buildActions, type PaletteCommand } from '../palette/actions'
+import { buildActions } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
@@ -60,34 +61,32 @@ export function App({ bridge, ws }: AppProps) {
   )
   // Archived lanes keep their records but leave the columns (the sidebar lists them).
   const lanes = useMemo(() => activeLanes(allLanes), [allLanes])
-  /** A lane with its own worktree being closed: the keep/delete question is open. */
-  const [removing, setRemoving] = useState<Lane | null>(null)
 
   const [selectedWorkspaceId, setSelectedWorkspaceId] = useState<string | null>(null)
   const [focusedLaneChoice, setFocusedLaneId] = useState<string | null>(null)
-  const [dialogOpen, setDialogOpenState] = useState(false)
-  const [profilesOpen, setProfilesOpen] = useState(false)
-  // Issue 4's overlays: the command palette, the settings, the background-agent dialog.
-  const [paletteOpen, setPaletteOpen] = useState(false)
-  const [settingsOpen, setSettingsOpen] = useState(false)
-  const [backgroundOpen, setBackgroundOpen] = useState(false)
-  const shellModalOpen = paletteOpen || settingsOpen || backgroundOpen
+  // One dialog or panel at a time. The ref is what the dispatcher reads: a palette entry closes the
+  // palette and then runs, in one event, and its command must see the palette closed.
+  const [overlay, setOverlayState] = useState<Overlay | null>(null)
+  const overlayRef = useRef<Overlay | null>(null)
+  const setOverlay = useCallback((next: Overlay | null) => {
+    overlayRef.current = next
+    setOverlayState(next)
+  }, [])
+  const closeOverlay = useCallback(() => setOverlay(null), [setOverlay])
   const { settings, update: updateSettings } = useSettings(client, connection.epoch, reportError)
   const resolvedTheme = useAppliedTheme(settings?.theme)
   const { agents, detecting, detect } = useAgents(client)
   // Opening the dialog looks again for installed agents (the user may have installed one meanwhile).
-  const setDialogOpen = useCallback(
-    (open: boolean) => {
-      if (open) void detect()
-      setDialogOpenState(open)
-    },
-    [detect],
-  )
+  const openNewLane = useCallback(() => {
+    refreshProfiles()
+    void detect()
+    setOverlay({ kind: 'newLane' })
+  }, [refreshProfiles, detect, setOverlay])
   const openProfiles = useCallback(() => {
     refreshProfiles()
     void detect()
-    setProfilesOpen(true)
-  }, [refreshProfiles, detect])
+    setOverlay({ kind: 'profiles' })
+  }, [refreshProfiles, detect, setOverlay])
   const [pathInputOpen, setPathInputOpen] = useState(false)
   const [dragging, setDragging] = useState(false)
   const lanesAreaRef = useRef<HTMLDivElement>(null)
@@ -211,100 +210,47 @@ export function App({ bridge, ws }: AppProps) {
   // A lane with its own worktree asks first what to do with the worktree and branch.
   const closeLane = useCallback(
     async (lane: Lane) => {
-      if (lane.worktree) setRemoving(lane)
+      if (lane.worktree) setOverlay({ kind: 'removeLane', lane })
       else await removeLane(lane)
     },
-    [removeLane],
+    [removeLane, setOverlay],
   )
 
-  // ---- keyboard: capture phase, before xterm (which also ignores these keys)
-  const onShortcut = useRef<(action: ShortcutAction) => void>(() => {})
-  onShortcut.current = (action) => {
-    if (action.type === 'openPalette') {
-      if (paletteOpen) setPaletteOpen(false)
-      else if (!dialogOpen && !profilesOpen && !settingsOpen && !backgroundOpen) setPaletteOpen(true)
-      return
-    }
-    if (action.type === 'openSettings') {
-      if (dialogOpen || profilesOpen || backgroundOpen) return
-      setPaletteOpen(false)
-      setSettingsOpen(true)
-      return
-    }
-    if (action.type === 'newLane') {
-      if (profilesOpen || settingsOpen || backgroundOpen) return
-      setPaletteOpen(false)
-      if (!dialogOpen) {
-        refreshProfiles()
-        setDialogOpen(true)
-      }
-      return
-    }
-    if (dialogOpen || profilesOpen || shellModalOpen || removing) return
-    if (action.type === 'closeLane') {
-      const lane = lanes.find((l) => l.id === focusedLaneId)
-      if (lane) void closeLane(lane)
-    } else {
-      const lane = lanes[action.index]
-      if (lane) focusLane(lane.id)
-    }
-  }
-  useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent) => {
-      const action = shortcutFor(e, mac)
-      if (!action) return
-      e.preventDefault()
-      e.stopPropagation()
-      if (!e.repeat) onShortcut.current(action)
-    }
-    window.addEventListener('keydown', onKeyDown, true)
-    return () => window.removeEventListener('keydown', onKeyDown, true)
-  }, [mac])
-
-  // ---- requests from main (menus, tray, notifications, second launch): one subscription for the app's life
-  const onAppCommand = useRef<(command: AppCommand) => void>(() => {})
-  onAppCommand.current = (command) => {
+  // ---- the one dispatcher: shortcuts, buttons, the palette and main's menus/tray all end here
+  const dispatch = useRef<(command: UiCommand) => void>(() => {})
+  dispatch.current = (command) => {
+    const current = overlayRef.current
+    if (!mayRun(command, current)) return
+    const laneOf = (laneId: string | undefined) => lanes.find((l) => l.id === (laneId ?? focusedLaneId))
     switch (command.type) {
-      case 'focusLane':
-        setPaletteOpen(false)
-        focusLane(command.laneId)
-        return
-      case 'newLane':
-      case 'closeLane':
-      case 'openSettings':
-        onShortcut.current({ type: command.type })
+      case 'togglePalette':
+        setOverlay(current ? null : { kind: 'palette' })
         return
       case 'openPalette':
-        if (!paletteOpen) onShortcut.current({ type: 'openPalette' })
+        setOverlay({ kind: 'palette' })
+        return
+      case 'openSettings':
+        setOverlay({ kind: 'settings' })
+        return
+      case 'newLane':
+        if (current?.kind !== 'newLane') openNewLane()
+        return
+      case 'newBackground':
+        refreshProfiles()
+        setOverlay({ kind: 'background' })
+        return
+      case 'openProfiles':
+        openProfiles()
+        return
+      case 'addWorkspace':
+        addFolder()
         return
       case 'workspaceAdded':
         setWorkspaces((list) => [...list.filter((w) => w.id !== command.workspace.id), command.workspace])
         setSelectedWorkspaceId(command.workspace.id)
         return
-    }
-  }
-  useEffect(() => client.subscribe('app.commands', {}, (c) => onAppCommand.current(c), reportError), [client, reportError])
-
-  // ---- the command palette's actions
-  const runCommand = (command: PaletteCommand) => {
-    const lane = 'laneId' in command ? lanes.find((l) => l.id === command.laneId) : undefined
-    switch (command.type) {
-      case 'newLane':
-        refreshProfiles()
-        setDialogOpen(true)
-        return
-      case 'newBackground':
-        refreshProfiles()
-        setBackgroundOpen(true)
-        return
-      case 'addWorkspace':
-        addFolder()
-        return
-      case 'openSettings':
-        setSettingsOpen(true)
-        return
-      case 'openProfiles':
-        openProfiles()
+      case 'selectWorkspace':
+        setSelectedWorkspaceId(command.workspaceId)
         return
       case 'setTheme':
         void updateSettings({ theme: command.theme })
@@ -312,21 +258,26 @@ export function App({ bridge, ws }: AppProps) {
       case 'searchHistory':
         focusHistorySearch()
         return
-      case 'selectWorkspace':
-        setSelectedWorkspaceId(command.workspaceId)
-        return
       case 'focusLane':
+        if (current?.kind === 'palette') setOverlay(null)
         focusLane(command.laneId)
         return
-      case 'closeLane':
+      case 'focusLaneAt': {
+        const lane = lanes[command.index]
+        if (lane) focusLane(lane.id)
+        return
+      }
+      case 'closeLane': {
+        const lane = laneOf('laneId' in command ? command.laneId : undefined)
         if (lane) void closeLane(lane)
         return
+      }
       case 'stopLane':
-        if (lane) void laneCall('lanes.stop', lane)
+      case 'restartLane': {
+        const lane = laneOf(command.laneId)
+        if (lane) void laneCall(command.type === 'stopLane' ? 'lanes.stop' : 'lanes.start', lane)
         return
-      case 'restartLane':
-        if (lane) void laneCall('lanes.start', lane)
-        return
+      }
       case 'interruptLane':
         client.call('lanes.interrupt', { laneId: command.laneId }).catch(reportError)
         return
@@ -335,6 +286,24 @@ export function App({ bridge, ws }: AppProps) {
         return
     }
   }
+  const run = useCallback((command: UiCommand) => dispatch.current(command), [])
+
+  // Keyboard: capture phase, before xterm (which also ignores these keys). The palette's key toggles
+  // it; the menu's item (which Electron may fire for the same key press) only opens it.
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      const command = shortcutFor(e, mac)
+      if (!command) return
+      e.preventDefault()
+      e.stopPropagation()
+      if (!e.repeat) run(command.type === 'openPalette' ? { type: 'togglePalette' } : command)
+    }
+    window.addEventListener('keydown', onKeyDown, true)
+    return () => window.removeEventListener('keydown', onKeyDown, true)
+  }, [mac, run])
+
+  // Requests from main (menus, tray, notifications, second launch): one subscription for the app's life.
+  useEffect(() => client.subscribe('app.commands', {}, run, reportError), [client, run, reportError])
 
   // ---- dropping folders anywhere on the window
   useEffect(() => {
@@ -404,8 +373,8 @@ export function App({ bridge, ws }: AppProps) {
             onRemove={(w) => void removeWorkspace(w)}
             pathInputOpen={pathInputOpen}
             setPathInputOpen={setPathInputOpen}
-            onOpenProfiles={openProfiles}
-            onOpenSettings={() => setSettingsOpen(true)}
+            onOpenProfiles={() => run({ type: 'openProfiles' })}
+            onOpenSettings={() => run({ type: 'openSettings' })}
           >
             <HistorySidebar
               lanes={allLanes}
@@ -427,10 +396,7 @@ export function App({ bridge, ws }: AppProps) {
               </span>
               <button
                 className="button button-primary"
-                onClick={() => {
-                  refreshProfiles()
-                  setDialogOpen(true)
-                }}
+                onClick={() => run({ type: 'newLane' })}
                 title={`New lane (${prefix}T)`}
               >
                 + New lane <kbd>{prefix}T</kbd>
@@ -455,12 +421,17 @@ export function App({ bridge, ws }: AppProps) {
                 />
               ))}
               {lanes.length === 0 && (
-                <EmptyState hasWorkspace={workspaces.length > 0} prefix={prefix} onNewLane={() => setDialogOpen(true)} onAddFolder={addFolder} />
+                <EmptyState
+                  hasWorkspace={workspaces.length > 0}
+                  prefix={prefix}
+                  onNewLane={() => run({ type: 'newLane' })}
+                  onAddFolder={() => run({ type: 'addWorkspace' })}
+                />
               )}
             </div>
           </main>
         </div>
-        {dialogOpen && (
+        {overlay?.kind === 'newLane' && (
           <NewLaneDialog
             workspaces={workspaces}
             profiles={profiles}
@@ -468,11 +439,11 @@ export function App({ bridge, ws }: AppProps) {
             detecting={detecting}
             defaultWorkspaceId={selectedWorkspace?.id ?? null}
             onCreate={createLane}
-            onClose={() => setDialogOpen(false)}
+            onClose={closeOverlay}
             onAddFolder={addFolder}
           />
         )}
-        {profilesOpen && (
+        {overlay?.kind === 'profiles' && (
           <ProfilesPanel
             profiles={profiles}
             agents={agents}
@@ -481,13 +452,13 @@ export function App({ bridge, ws }: AppProps) {
             onChanged={refreshProfiles}
             onLoginLane={(lane) => {
               setLanes((list) => upsertLane(list, lane))
-              setProfilesOpen(false)
+              setOverlay(null)
               focusLane(lane.id)
             }}
-            onClose={() => setProfilesOpen(false)}
+            onClose={closeOverlay}
           />
         )}
-        {paletteOpen && (
+        {overlay?.kind === 'palette' && (
           <CommandPalette
             actions={buildActions({
               lanes,
@@ -500,43 +471,40 @@ export function App({ bridge, ws }: AppProps) {
               mac,
               canSearchHistory: true,
             })}
-            onRun={runCommand}
-            onClose={() => setPaletteOpen(false)}
+            onRun={run}
+            onClose={closeOverlay}
           />
         )}
-        {settingsOpen && (
+        {overlay?.kind === 'settings' && (
           <SettingsPanel
             settings={settings}
             info={info}
             onUpdate={updateSettings}
-            onOpenProfiles={() => {
-              setSettingsOpen(false)
-              openProfiles()
-            }}
-            onClose={() => setSettingsOpen(false)}
+            onOpenProfiles={openProfiles}
+            onClose={closeOverlay}
           />
         )}
-        {backgroundOpen && (
+        {overlay?.kind === 'background' && (
           <BackgroundDialog
             workspaces={workspaces}
             profiles={profiles}
             defaultWorkspaceId={selectedWorkspace?.id ?? null}
             onCreated={(lane) => {
-              setBackgroundOpen(false)
+              setOverlay(null)
               setLanes((list) => upsertLane(list, lane))
               push(`${lane.title || 'The agent'} started in the background`, 'info')
             }}
-            onClose={() => setBackgroundOpen(false)}
+            onClose={closeOverlay}
           />
         )}
-        {removing && (
+        {overlay?.kind === 'removeLane' && (
           <RemoveLaneDialog
-            lane={removing}
+            lane={overlay.lane}
             onRemove={async (options) => {
-              await removeLane(removing, options)
-              setRemoving(null)
+              await removeLane(overlay.lane, options)
+              setOverlay(null)
             }}
-            onCancel={() => setRemoving(null)}
+            onCancel={closeOverlay}
           />
         )}
         {dragging && (

@@ -1,11 +1,8 @@
-/** Window-level shortcuts. Pure: which action (if any) a key event maps to. */
+/** Window-level shortcuts. Pure: which command (if any) a key event maps to. */
+import type { UiCommand } from './commands'
 
-export type ShortcutAction =
-  | { type: 'newLane' }
-  | { type: 'closeLane' }
-  | { type: 'focusLane'; index: number }
-  | { type: 'openPalette' }
-  | { type: 'openSettings' }
+/** The commands a shortcut produces. */
+export type ShortcutCommand = Extract<UiCommand, { type: 'newLane' | 'openPalette' | 'openSettings' | 'focusLaneAt' }> | { type: 'closeLane' }
 
 export interface KeyLike {
   key: string
@@ -25,7 +22,7 @@ export function isMacPlatform(platform: string): boolean {
  * Ctrl+T new lane, Ctrl+W close the focused lane, Ctrl+1…9 focus lane N (index 0…8),
  * Ctrl+K the command palette, Ctrl+, the settings.
  */
-export function shortcutFor(e: KeyLike, mac: boolean): ShortcutAction | null {
+export function shortcutFor(e: KeyLike, mac: boolean): ShortcutCommand | null {
   const primary = mac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey
   if (!primary || e.altKey || e.shiftKey) return null
   const key = e.key.toLowerCase()
@@ -34,12 +31,12 @@ export function shortcutFor(e: KeyLike, mac: boolean): ShortcutAction | null {
   if (key === 'k') return { type: 'openPalette' }
   if (e.key === ',' || e.code === 'Comma') return { type: 'openSettings' }
   const digit = /^[1-9]$/.test(e.key) ? e.key : /^Digit([1-9])$/.exec(e.code ?? '')?.[1]
-  if (digit) return { type: 'focusLane', index: Number(digit) - 1 }
+  if (digit) return { type: 'focusLaneAt', index: Number(digit) - 1 }
   return null
 }
 
 /** How a shortcut reads in menus and the palette: ⌘K on macOS, Ctrl+K elsewhere. */
-export function shortcutLabel(action: ShortcutAction, mac: boolean): string {
+export function shortcutLabel(action: ShortcutCommand, mac: boolean): string {
   const key =
     action.type === 'newLane'
       ? 'T'

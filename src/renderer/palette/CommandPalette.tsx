@@ -1,10 +1,11 @@
 import { Fragment, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import type { PaletteAction, PaletteCommand } from './actions'
+import type { UiCommand } from '../app/commands'
+import type { PaletteAction } from './actions'
 import { rankItems } from './fuzzy'
 
 interface Props {
   actions: PaletteAction[]
-  onRun(command: PaletteCommand): void
+  onRun(command: UiCommand): void
   onClose(): void
 }
 

@@ -1,23 +1,7 @@
 import type { Lane, Profile, Workspace } from '../../shared/contract'
+import type { UiCommand } from '../app/commands'
 import { shortcutLabel } from '../app/shortcuts'
 import { isEnded, isRunning } from '../lanes/lane-state'
-
-/** What running a palette entry does; App carries it out (the list itself stays pure data). */
-export type PaletteCommand =
-  | { type: 'newLane' }
-  | { type: 'newBackground' }
-  | { type: 'addWorkspace' }
-  | { type: 'openSettings' }
-  | { type: 'openProfiles' }
-  | { type: 'setTheme'; theme: 'system' | 'light' | 'dark' }
-  | { type: 'searchHistory' }
-  | { type: 'focusLane'; laneId: string }
-  | { type: 'closeLane'; laneId: string }
-  | { type: 'stopLane'; laneId: string }
-  | { type: 'restartLane'; laneId: string }
-  | { type: 'interruptLane'; laneId: string }
-  | { type: 'setMode'; laneId: string; modeId: string }
-  | { type: 'selectWorkspace'; workspaceId: string }
 
 export interface PaletteAction {
   id: string
@@ -29,7 +13,8 @@ export interface PaletteAction {
   /** As the user presses it here (⌘K / Ctrl+K). */
   shortcut?: string
   group: 'Lanes' | 'Focused lane' | 'Go to lane' | 'Workspaces' | 'App'
-  command: PaletteCommand
+  /** What running it does; App's dispatcher carries it out (the list itself stays pure data). */
+  command: UiCommand
 }
 
 export interface PaletteState {
@@ -111,7 +96,7 @@ export function buildActions(s: PaletteState): PaletteAction[] {
       title: `Focus lane ${index + 1}: ${laneTitle(lane, profile)}`,
       hint: [workspace?.name, profile?.name ?? lane.kind, lane.status].filter(Boolean).join(' · '),
       keywords: `go switch ${workspace?.name ?? ''} ${profile?.name ?? ''} ${lane.kind}`,
-      shortcut: index < 9 ? shortcutLabel({ type: 'focusLane', index }, s.mac) : undefined,
+      shortcut: index < 9 ? shortcutLabel({ type: 'focusLaneAt', index }, s.mac) : undefined,
       group: 'Go to lane',
       command: { type: 'focusLane', laneId: lane.id },
     })

@@ -1,0 +1,58 @@
+import type { AppCommand, Lane } from '../../shared/contract'
+
+/**
+ * Everything the user can ask the window to do, whoever asks: a shortcut, the palette, a button, or
+ * main (menus, tray, notifications, a second launch — its `AppCommand`s are a subset). One dispatcher
+ * in App carries them out.
+ */
+export type UiCommand =
+  | AppCommand
+  /** The palette's shortcut: opens it, or closes it when open (the menu's `openPalette` only opens). */
+  | { type: 'togglePalette' }
+  | { type: 'newBackground' }
+  | { type: 'addWorkspace' }
+  | { type: 'openProfiles' }
+  | { type: 'setTheme'; theme: 'system' | 'light' | 'dark' }
+  | { type: 'searchHistory' }
+  /** The lane shown N-th (0-based) in the columns. */
+  | { type: 'focusLaneAt'; index: number }
+  | { type: 'closeLane'; laneId?: string }
+  | { type: 'stopLane'; laneId: string }
+  | { type: 'restartLane'; laneId: string }
+  | { type: 'interruptLane'; laneId: string }
+  | { type: 'setMode'; laneId: string; modeId: string }
+  | { type: 'selectWorkspace'; workspaceId: string }
+
+export type UiCommandType = UiCommand['type']
+
+/** What covers the lanes: at most one dialog or panel at a time. */
+export type Overlay =
+  | { kind: 'newLane' }
+  | { kind: 'profiles' }
+  | { kind: 'palette' }
+  | { kind: 'settings' }
+  | { kind: 'background' }
+  /** A lane with its own worktree being closed: the keep/delete question. */
+  | { kind: 'removeLane'; lane: Lane }
+
+/**
+ * Whether a command may run while `overlay` is open. Lane and workspace actions wait until nothing
+ * covers the lanes; opening the settings or the new-lane dialog may replace the palette (and is a
+ * no-op over itself); main's "focus this lane" and "a workspace was added" always run.
+ */
+export function mayRun(command: UiCommand, overlay: Overlay | null): boolean {
+  if (overlay === null) return true
+  switch (command.type) {
+    case 'focusLane':
+    case 'workspaceAdded':
+      return true
+    case 'togglePalette':
+      return overlay.kind === 'palette'
+    case 'openSettings':
+      return overlay.kind === 'palette' || overlay.kind === 'settings'
+    case 'newLane':
+      return overlay.kind === 'palette' || overlay.kind === 'newLane'
+    default:
+      return false
+  }
+}
