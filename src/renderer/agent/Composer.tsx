@@ -4,6 +4,7 @@ import type { LaneStatus } from '../../shared/events'
 import { useApp } from '../app/context'
 import { useComposerDraft } from './composer-draft'
 import { addAttachments, fileToAttachment, formatBytes, useFileDrop } from '../ui/attachments'
+import './composer.css'
 
 export interface ComposerHandle {
   focus(): void

@@ -7,6 +7,8 @@ import { TranscriptSync } from '../terminal/transcript-sync'
 import { applyEvents, emptyTranscript, type TranscriptState } from './transcript-model'
 import { ItemView, ViewState, ViewStateContext, estimateItemHeight, type ItemActions } from './items'
 import { Composer, canInterrupt, type ComposerHandle } from './Composer'
+import './transcript.css'
+import './approvals.css'
 
 const TRANSCRIPT_PAGE = 2000
 /** Within this many pixels of the end counts as "at the bottom". */

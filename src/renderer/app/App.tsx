@@ -24,6 +24,7 @@ import { BackgroundDialog } from '../background/BackgroundDialog'
 import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
+import './app.css'
 
 export interface AppProps {
   /** The Electron preload's bridge, or the WebSocket one in a browser. */

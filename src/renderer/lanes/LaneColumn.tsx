@@ -10,6 +10,7 @@ import { LaneGitInfo } from '../review/LaneGit'
 import { ReviewPanel } from '../review/ReviewPanel'
 import { canReview } from '../review/review-model'
 import { ArchiveButton } from '../history/ArchiveButton'
+import './lanes.css'
 
 interface Props {
   lane: Lane

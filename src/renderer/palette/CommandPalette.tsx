@@ -2,6 +2,7 @@ import { Fragment, useLayoutEffect, useMemo, useRef, useState, type KeyboardEven
 import type { UiCommand } from '../app/commands'
 import type { PaletteAction } from './actions'
 import { rankItems } from './fuzzy'
+import './palette.css'
 
 interface Props {
   actions: PaletteAction[]

@@ -6,6 +6,7 @@ import { agentFor, groupProfiles, knownSecretsFor, KIND_LABEL, POLICY_LABEL } fr
 import { ProfileEditor } from './ProfileEditor'
 import { ProfileSecrets } from './ProfileSecrets'
 import { PanelDialog } from '../ui/dialog'
+import './profiles.css'
 
 interface Props {
   profiles: Profile[]

@@ -5,6 +5,7 @@ import { shortcutFor } from '../app/shortcuts'
 import { mountTerminal } from './xterm'
 import { TranscriptSync } from './transcript-sync'
 import { quotePath, useFileDrop } from '../ui/attachments'
+import './terminal.css'
 
 const TRANSCRIPT_PAGE = 2000
 const RESIZE_DEBOUNCE_MS = 100

@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react'
 import type { Attachment } from '../../shared/contract'
 import { isFileDrag } from './drop'
+import './attachments.css'
 
 /** The contract's limit for one attachment's content; a bigger file is refused, not cut. */
 export const MAX_ATTACHMENT_BYTES = 1 << 20

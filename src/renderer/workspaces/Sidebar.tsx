@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import type { Lane, MethodOutput, Workspace } from '../../shared/contract'
+import './sidebar.css'
 
 interface Props {
   workspaces: Workspace[]
