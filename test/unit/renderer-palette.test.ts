@@ -107,8 +107,10 @@ describe('buildActions', () => {
       'New lane…',
       'New background agent…',
       'Add workspace…',
-      'Select workspace: lib',
+      'Show only workspace: app',
+      'Show only workspace: lib',
       'Open settings',
+      'Hide the sidebar',
       'Open profiles',
       'Toggle theme (switch to light)',
     ])

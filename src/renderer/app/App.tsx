@@ -4,26 +4,32 @@ import type { HostBridge } from '../env'
 import { ClientError, createClient, errorMessage } from '../host/client'
 import { AppContext, type AppServices } from './context'
 import { useConnection } from '../host/connection'
-import { isMacPlatform, shortcutFor } from './shortcuts'
+import { isMacPlatform, shortcutFor, shortcutLabel } from './shortcuts'
 import { mayRun, type Overlay, type UiCommand } from './commands'
 import { Toasts, useToasts } from './toasts'
 import { useWorkbench } from './workbench'
 import type { WsBridge } from '../host/ws-bridge'
 import { Sidebar } from '../workspaces/Sidebar'
-import { dropOutcome, isFileDrag } from '../ui/drop'
+import { useFolderDrop } from '../workspaces/useFolderDrop'
+import { EmptyState } from './EmptyState'
 import { LaneColumn } from '../lanes/LaneColumn'
 import { NewLaneDialog, type NewLaneChoice } from '../lanes/NewLaneDialog'
 import { estimateTerminalSize, neighbourAfterClose, upsertLane } from '../lanes/lane-state'
 import { ProfilesPanel } from '../profiles/ProfilesPanel'
 import { useAgents } from '../profiles/agents'
 import { CommandPalette } from '../palette/CommandPalette'
-import { buildActions } from '../palette/actions'
+import { buildActions, paletteActions } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
 import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
+import { AttentionInbox } from '../attention/AttentionInbox'
+import { useAttention, useAttentionBadge } from '../attention/useAttention'
+import { nextAttentionLane } from '../attention/attention-model'
+import { laneAfter, visibleLanes } from '../navigator/navigator-model'
+import { useStoredState } from '../ui/stored-state'
 import './app.css'
 
 export interface AppProps {
@@ -55,7 +61,7 @@ export function App({ bridge, ws }: AppProps) {
     [client, reportError, push, mac, getPathForFile],
   )
   const connection = useConnection(ws)
-  const { info, workspaces, profiles, lanes: allLanes, setWorkspaces, setLanes, refreshProfiles } = useWorkbench(
+  const { info, workspaces, profiles, lanes: allLanes, lanesListed, setWorkspaces, setLanes, refreshProfiles } = useWorkbench(
     client,
     connection.epoch,
     reportError,
@@ -64,6 +70,19 @@ export function App({ bridge, ws }: AppProps) {
   const lanes = useMemo(() => activeLanes(allLanes), [allLanes])
 
   const [selectedWorkspaceId, setSelectedWorkspaceId] = useState<string | null>(null)
+  // The navigator: which workspace's lanes are the columns (null: all), and whether the sidebar shows.
+  const [laneFilterChoice, setLaneFilter] = useStoredState<string | null>('switchyard.laneFilter', null)
+  const laneFilter = workspaces.some((w) => w.id === laneFilterChoice) ? laneFilterChoice : null
+  const [sidebarCollapsed, setSidebarCollapsed] = useStoredState('switchyard.sidebarCollapsed', false)
+  const columns = useMemo(() => visibleLanes(lanes, laneFilter), [lanes, laneFilter])
+  const { items: attention, markSeen } = useAttention(client, allLanes, connection.epoch, reportError)
+  useAttentionBadge(attention.length)
+  /** Columns scrolled into view (the lanes area scrolls sideways), reported by each column. */
+  const inView = useRef(new Set<string>())
+  const onVisibility = useCallback((laneId: string, visible: boolean) => {
+    if (visible) inView.current.add(laneId)
+    else inView.current.delete(laneId)
+  }, [])
   const [focusedLaneChoice, setFocusedLaneId] = useState<string | null>(null)
   // One dialog or panel at a time. The ref is what the dispatcher reads: a palette entry closes the
   // palette and then runs, in one event, and its command must see the palette closed.
@@ -89,7 +108,6 @@ export function App({ bridge, ws }: AppProps) {
     setOverlay({ kind: 'profiles' })
   }, [refreshProfiles, detect, setOverlay])
   const [pathInputOpen, setPathInputOpen] = useState(false)
-  const [dragging, setDragging] = useState(false)
   const lanesAreaRef = useRef<HTMLDivElement>(null)
 
   // Terminal focus: each terminal registers how to focus it; a lane created here is focused once it mounts.
@@ -106,13 +124,23 @@ export function App({ bridge, ws }: AppProps) {
       requestAnimationFrame(focus)
     }
   }, [])
-  const focusLane = useCallback((laneId: string) => {
-    setFocusedLaneId(laneId)
-    const focus = focusers.current.get(laneId)
-    if (focus) focus()
-    else pendingFocus.current = laneId
-    document.querySelector(`[data-lane-id="${CSS.escape(laneId)}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
-  }, [])
+  // A lane outside the workspace filter is shown by clearing the filter; it mounts, then takes the focus.
+  const columnsRef = useRef(columns)
+  columnsRef.current = columns
+  const focusLane = useCallback(
+    (laneId: string) => {
+      setFocusedLaneId(laneId)
+      markSeen(laneId)
+      if (!columnsRef.current.some((l) => l.id === laneId)) setLaneFilter(null)
+      const focus = focusers.current.get(laneId)
+      if (focus) focus()
+      else pendingFocus.current = laneId
+      const reveal = () => document.querySelector(`.lane[data-lane-id="${CSS.escape(laneId)}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+      reveal()
+      requestAnimationFrame(reveal)
+    },
+    [markSeen, setLaneFilter],
+  )
 
   // The focused lane, if it still exists.
   const focusedLaneId = lanes.some((l) => l.id === focusedLaneChoice) ? focusedLaneChoice : null
@@ -253,6 +281,32 @@ export function App({ bridge, ws }: AppProps) {
       case 'selectWorkspace':
         setSelectedWorkspaceId(command.workspaceId)
         return
+      case 'filterWorkspace':
+        setLaneFilter(command.workspaceId)
+        if (command.workspaceId) setSelectedWorkspaceId(command.workspaceId)
+        return
+      case 'nextLane':
+      case 'previousLane': {
+        const next = laneAfter(columns.map((l) => l.id), focusedLaneId, command.type === 'nextLane' ? 1 : -1)
+        if (next) focusLane(next)
+        return
+      }
+      case 'nextAttention': {
+        const next = nextAttentionLane(attention, lanes.map((l) => l.id), focusedLaneId)
+        if (next) focusLane(next)
+        return
+      }
+      case 'openLaneSwitcher':
+        setOverlay(current ? null : { kind: 'palette', scope: 'lanes' })
+        return
+      case 'renameLane':
+        client
+          .call('lanes.rename', { laneId: command.laneId, title: command.title })
+          .then((lane) => setLanes((list) => upsertLane(list, lane)), reportError)
+        return
+      case 'toggleSidebar':
+        setSidebarCollapsed(!sidebarCollapsed)
+        return
       case 'setTheme':
         void updateSettings({ theme: command.theme })
         return
@@ -264,7 +318,7 @@ export function App({ bridge, ws }: AppProps) {
         focusLane(command.laneId)
         return
       case 'focusLaneAt': {
-        const lane = lanes[command.index]
+        const lane = columns[command.index]
         if (lane) focusLane(lane.id)
         return
       }
@@ -307,52 +361,34 @@ export function App({ bridge, ws }: AppProps) {
   useEffect(() => client.subscribe('app.commands', {}, run, reportError), [client, run, reportError])
 
   // ---- dropping folders anywhere on the window
+  const onNoPaths = useCallback(() => {
+    push(BROWSER_DROP_NOTICE, 'info')
+    setPathInputOpen(true)
+  }, [push])
+  const dragging = useFolderDrop(bridge, addPath, onNoPaths)
+
+  // ---- an off-screen lane that starts needing the user says so (once per lane, not on load)
+  const needingBefore = useRef<Set<string> | null>(null)
   useEffect(() => {
-    // Only the Electron preload can tell where a dropped file lives.
-    const getPathForFile = 'getPathForFile' in bridge ? (f: File) => bridge.getPathForFile(f) : undefined
-    let depth = 0
-    const onDragEnter = (e: DragEvent) => {
-      if (!isFileDrag(e.dataTransfer)) return
-      depth++
-      setDragging(true)
+    const needing = new Set(attention.map((i) => i.laneId))
+    const before = needingBefore.current
+    needingBefore.current = lanesListed ? needing : null
+    if (!before) return
+    for (const item of attention) {
+      if (before.has(item.laneId) || inView.current.has(item.laneId)) continue
+      before.add(item.laneId)
+      const lane = lanes.find((l) => l.id === item.laneId)
+      push(`${lane?.title || 'A lane'} needs you: ${item.text}`, 'info', { label: 'Go', run: () => run({ type: 'focusLane', laneId: item.laneId }) })
     }
-    const onDragLeave = (e: DragEvent) => {
-      if (!isFileDrag(e.dataTransfer)) return
-      depth = Math.max(0, depth - 1)
-      if (depth === 0) setDragging(false)
-    }
-    const onDragOver = (e: DragEvent) => {
-      if (!isFileDrag(e.dataTransfer)) return
-      e.preventDefault()
-      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
-    }
-    const onDrop = (e: DragEvent) => {
-      if (!isFileDrag(e.dataTransfer)) return
-      e.preventDefault()
-      depth = 0
-      setDragging(false)
-      const outcome = dropOutcome(Array.from(e.dataTransfer?.files ?? []), getPathForFile)
-      if (outcome.kind === 'paths') for (const path of outcome.paths) void addPath(path)
-      else if (outcome.kind === 'no-paths') {
-        push(BROWSER_DROP_NOTICE, 'info')
-        setPathInputOpen(true)
-      }
-    }
-    window.addEventListener('dragenter', onDragEnter)
-    window.addEventListener('dragleave', onDragLeave)
-    window.addEventListener('dragover', onDragOver)
-    window.addEventListener('drop', onDrop)
-    return () => {
-      window.removeEventListener('dragenter', onDragEnter)
-      window.removeEventListener('dragleave', onDragLeave)
-      window.removeEventListener('dragover', onDragOver)
-      window.removeEventListener('drop', onDrop)
-    }
-  }, [bridge, addPath, push])
+  }, [attention, lanesListed, lanes, push, run])
 
   const prefix = mac ? '⌘' : 'Ctrl+'
   const workspaceById = new Map(workspaces.map((w) => [w.id, w]))
   const profileById = new Map(profiles.map((p) => [p.id, p]))
+  const laneById = new Map(lanes.map((l) => [l.id, l]))
+  const laneNumbers = new Map(columns.map((l, i) => [l.id, i + 1]))
+  const needing = new Set(attention.map((i) => i.laneId))
+  const nextKey = shortcutLabel({ type: 'nextAttention' }, mac)
 
   return (
     <AppContext.Provider value={services}>
@@ -363,12 +399,32 @@ export function App({ bridge, ws }: AppProps) {
           </div>
         )}
         <div className="app-body">
+          {sidebarCollapsed ? (
+            <div className="sidebar-rail">
+              <button className="icon-button" aria-label="Expand the sidebar" title="Expand the sidebar" onClick={() => run({ type: 'toggleSidebar' })}>
+                »
+              </button>
+              {attention.length > 0 && (
+                <button className="count attention-count active" title={`${attention.length} waiting: go to the next (${nextKey})`} onClick={() => run({ type: 'nextAttention' })}>
+                  {attention.length}
+                </button>
+              )}
+            </div>
+          ) : (
           <Sidebar
             workspaces={workspaces}
             lanes={lanes}
             info={info}
-            selectedId={selectedWorkspace?.id ?? null}
-            onSelect={setSelectedWorkspaceId}
+            filterId={laneFilter}
+            onFilter={(workspaceId) => run({ type: 'filterWorkspace', workspaceId })}
+            profiles={profileById}
+            focusedLaneId={focusedLaneId}
+            laneNumbers={laneNumbers}
+            needing={needing}
+            onFocusLane={focusLane}
+            onRenameLane={(laneId, title) => run({ type: 'renameLane', laneId, title })}
+            onCollapse={() => run({ type: 'toggleSidebar' })}
+            inbox={<AttentionInbox items={attention} lanes={laneById} nextKey={nextKey} onOpen={focusLane} onNext={() => run({ type: 'nextAttention' })} />}
             onPick={() => void pickFolder()}
             onAddPath={addPath}
             onRemove={(w) => void removeWorkspace(w)}
@@ -387,13 +443,19 @@ export function App({ bridge, ws }: AppProps) {
               }}
             />
           </Sidebar>
+          )}
           <main className="main">
             <div className="toolbar">
-              <span className="toolbar-title">Lanes</span>
-              <span className="toolbar-count">{lanes.length}</span>
+              <span className="toolbar-title">{laneFilter ? (workspaceById.get(laneFilter)?.name ?? 'Lanes') : 'Lanes'}</span>
+              <span className="toolbar-count">{columns.length}</span>
+              {laneFilter && (
+                <button className="button button-small button-ghost" onClick={() => run({ type: 'filterWorkspace', workspaceId: null })}>
+                  Show all {lanes.length}
+                </button>
+              )}
               <div className="toolbar-spacer" />
               <span className="toolbar-hint">
-                <kbd>{prefix}K</kbd> actions · <kbd>{prefix}1…9</kbd> focus · <kbd>{prefix}W</kbd> close
+                <kbd>{prefix}K</kbd> actions · <kbd>{shortcutLabel({ type: 'openLaneSwitcher' }, mac)}</kbd> go to lane · <kbd>{prefix}1…9</kbd> focus
               </span>
               <button
                 className="button button-primary"
@@ -404,7 +466,7 @@ export function App({ bridge, ws }: AppProps) {
               </button>
             </div>
             <div className="lanes" ref={lanesAreaRef}>
-              {lanes.map((lane, index) => (
+              {columns.map((lane, index) => (
                 <LaneColumn
                   key={lane.id}
                   lane={lane}
@@ -419,9 +481,11 @@ export function App({ bridge, ws }: AppProps) {
                   onRestart={(l) => void laneCall('lanes.start', l)}
                   onClose={(l) => void closeLane(l)}
                   registerFocus={registerFocus}
+                  onVisibility={onVisibility}
+                  onRename={(l, title) => run({ type: 'renameLane', laneId: l.id, title })}
                 />
               ))}
-              {lanes.length === 0 && (
+              {columns.length === 0 && (
                 <EmptyState
                   hasWorkspace={workspaces.length > 0}
                   prefix={prefix}
@@ -461,17 +525,25 @@ export function App({ bridge, ws }: AppProps) {
         )}
         {overlay?.kind === 'palette' && (
           <CommandPalette
-            actions={buildActions({
-              lanes,
-              workspaces,
-              profiles,
-              focusedLaneId,
-              selectedWorkspaceId: selectedWorkspace?.id ?? null,
-              resolvedTheme,
-              themeSetting: settings?.theme ?? 'system',
-              mac,
-              canSearchHistory: true,
-            })}
+            actions={paletteActions(
+              buildActions({
+                lanes,
+                workspaces,
+                profiles,
+                focusedLaneId,
+                selectedWorkspaceId: selectedWorkspace?.id ?? null,
+                resolvedTheme,
+                themeSetting: settings?.theme ?? 'system',
+                mac,
+                canSearchHistory: true,
+                columnIds: columns.map((l) => l.id),
+                laneFilter,
+                attention,
+                sidebarCollapsed,
+              }),
+              overlay.scope,
+            )}
+            placeholder={overlay.scope === 'lanes' ? 'Go to lane…' : undefined}
             onRun={run}
             onClose={closeOverlay}
           />
@@ -516,29 +588,5 @@ export function App({ bridge, ws }: AppProps) {
         <Toasts toasts={toasts} onDismiss={dismiss} />
       </div>
     </AppContext.Provider>
-  )
-}
-
-function EmptyState(props: { hasWorkspace: boolean; prefix: string; onNewLane(): void; onAddFolder(): void }) {
-  return (
-    <div className="empty">
-      {props.hasWorkspace ? (
-        <>
-          <h2>No lanes yet</h2>
-          <p>A lane runs one agent or shell in a workspace. Start one to see it here as a column.</p>
-          <button className="button button-primary" onClick={props.onNewLane}>
-            + New lane <kbd>{props.prefix}T</kbd>
-          </button>
-        </>
-      ) : (
-        <>
-          <h2>Add a workspace</h2>
-          <p>Add a project folder (or drop one on the window), then open lanes on it side by side.</p>
-          <button className="button button-primary" onClick={props.onAddFolder}>
-            + Add folder
-          </button>
-        </>
-      )}
-    </div>
   )
 }

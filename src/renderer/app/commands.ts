@@ -22,6 +22,16 @@ export type UiCommand =
   | { type: 'interruptLane'; laneId: string }
   | { type: 'setMode'; laneId: string; modeId: string }
   | { type: 'selectWorkspace'; workspaceId: string }
+  /** Show only this workspace's lanes as columns (null: every lane). */
+  | { type: 'filterWorkspace'; workspaceId: string | null }
+  | { type: 'nextLane' }
+  | { type: 'previousLane' }
+  /** The next lane that needs the user (an approval, a question, a failure …). */
+  | { type: 'nextAttention' }
+  /** The palette with only the lanes in it: a quick switcher. */
+  | { type: 'openLaneSwitcher' }
+  | { type: 'renameLane'; laneId: string; title: string }
+  | { type: 'toggleSidebar' }
 
 export type UiCommandType = UiCommand['type']
 
@@ -29,7 +39,8 @@ export type UiCommandType = UiCommand['type']
 export type Overlay =
   | { kind: 'newLane' }
   | { kind: 'profiles' }
-  | { kind: 'palette' }
+  /** `lanes`: the quick switcher (only the lanes). */
+  | { kind: 'palette'; scope?: 'lanes' }
   | { kind: 'settings' }
   | { kind: 'background' }
   /** A lane with its own worktree being closed: the keep/delete question. */
@@ -47,6 +58,7 @@ export function mayRun(command: UiCommand, overlay: Overlay | null): boolean {
     case 'workspaceAdded':
       return true
     case 'togglePalette':
+    case 'openLaneSwitcher':
       return overlay.kind === 'palette'
     case 'openSettings':
       return overlay.kind === 'palette' || overlay.kind === 'settings'

@@ -10,6 +10,7 @@ import { LaneGitInfo } from '../review/LaneGit'
 import { ReviewPanel } from '../review/ReviewPanel'
 import { canReview } from '../review/review-model'
 import { ArchiveButton } from '../history/ArchiveButton'
+import { EditableTitle } from '../ui/EditableTitle'
 import './lanes.css'
 
 interface Props {
@@ -25,6 +26,9 @@ interface Props {
   onRestart(lane: Lane): void
   onClose(lane: Lane): void
   registerFocus(laneId: string, focus: (() => void) | null): void
+  /** Tells the window whether the column is scrolled into view (off-screen lanes raise a notice). */
+  onVisibility(laneId: string, inView: boolean): void
+  onRename(lane: Lane, title: string): void
 }
 
 export function LaneColumn(props: Props) {
@@ -39,11 +43,20 @@ export function LaneColumn(props: Props) {
   // it. Out of view, a lane renders its stream less often and stops its pulses (see app.css).
   const section = useRef<HTMLElement>(null)
   const [inView, setInView] = useState(true)
+  const [renaming, setRenaming] = useState(false)
+  const { onVisibility } = props
   useEffect(() => {
-    const observer = new IntersectionObserver((entries) => setInView(entries[entries.length - 1].isIntersecting))
+    const observer = new IntersectionObserver((entries) => {
+      const visible = entries[entries.length - 1].isIntersecting
+      setInView(visible)
+      onVisibility(lane.id, visible)
+    })
     if (section.current) observer.observe(section.current)
-    return () => observer.disconnect()
-  }, [])
+    return () => {
+      observer.disconnect()
+      onVisibility(lane.id, false)
+    }
+  }, [lane.id, onVisibility])
   return (
     <section
       ref={section}
@@ -62,8 +75,14 @@ export function LaneColumn(props: Props) {
               {props.index + 1}
             </span>
           )}
-          <h2 className="lane-title" title={title}>
-            {title}
+          <h2 className="lane-title" title={`${title} (double-click to rename)`} onDoubleClick={() => setRenaming(true)}>
+            <EditableTitle
+              title={title}
+              label={`Rename lane ${title}`}
+              editing={renaming}
+              onEditingChange={setRenaming}
+              onRename={(next) => props.onRename(lane, next)}
+            />
           </h2>
           <StatusBadge status={lane.status} />
           <div className="lane-actions">

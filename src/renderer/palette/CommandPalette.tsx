@@ -8,10 +8,11 @@ interface Props {
   actions: PaletteAction[]
   onRun(command: UiCommand): void
   onClose(): void
+  placeholder?: string
 }
 
 /** Ctrl/Cmd+K: a fuzzy-filtered list of every action; ↑/↓ move, Enter runs, Esc closes. */
-export function CommandPalette({ actions, onRun, onClose }: Props) {
+export function CommandPalette({ actions, onRun, onClose, placeholder = 'Type an action or a lane…' }: Props) {
   const [query, setQuery] = useState('')
   const [active, setActive] = useState(0)
   const input = useRef<HTMLInputElement>(null)
@@ -73,7 +74,7 @@ export function CommandPalette({ actions, onRun, onClose }: Props) {
           aria-controls="palette-list"
           aria-activedescendant={activeId}
           aria-label="Search actions"
-          placeholder="Type an action or a lane…"
+          placeholder={placeholder}
           spellCheck={false}
           autoComplete="off"
           value={query}
