@@ -126,3 +126,26 @@ describe('navigator', () => {
     expect(mayRun({ type: 'nextAttention' }, { kind: 'newLane' })).toBe(false)
   })
 })
+
+describe('column layout', () => {
+  test('widths clamp to [280, area]; keys step by 32 (128 with Shift); gone lanes are forgotten', async () => {
+    const { clampWidth, widthAfterKey, withWidth, pruneLayout, EMPTY_LAYOUT } = await import('../../src/renderer/layout/layout-model')
+    expect(clampWidth(100, 1200)).toBe(280)
+    expect(clampWidth(5000, 1200)).toBe(1200)
+    expect(clampWidth(Number.NaN, 1200)).toBe(360)
+    expect(widthAfterKey('ArrowRight', false, 400, 1200)).toBe(432)
+    expect(widthAfterKey('ArrowLeft', true, 400, 1200)).toBe(280)
+    expect(widthAfterKey('End', false, 400, 1200)).toBe(1200)
+    expect(widthAfterKey('a', false, 400, 1200)).toBeNull()
+    const layout = withWidth(withWidth({ ...EMPTY_LAYOUT, maximized: 'b' }, 'a', 500), 'b', 300)
+    expect(withWidth(layout, 'a', null).widths).toEqual({ b: 300 })
+    expect(pruneLayout(layout, ['a'])).toEqual({ widths: { a: 500 }, maximized: null })
+    expect(pruneLayout(layout, ['a', 'b'])).toBe(layout)
+  })
+  test('Ctrl+Shift+Enter maximises (⇧⌘Enter on macOS)', () => {
+    const k = { key: 'Enter', code: 'Enter', ctrlKey: true, metaKey: false, altKey: false, shiftKey: true }
+    expect(shortcutFor(k, false)).toEqual({ type: 'toggleMaximize' })
+    expect(shortcutFor({ ...k, shiftKey: false }, false)).toBeNull()
+    expect(shortcutLabel({ type: 'toggleMaximize' }, true)).toBe('⇧⌘Enter')
+  })
+})

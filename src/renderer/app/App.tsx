@@ -26,10 +26,11 @@ import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
 import { AttentionInbox } from '../attention/AttentionInbox'
-import { useAttention, useAttentionBadge } from '../attention/useAttention'
+import { useAttention, useAttentionBadge, useAttentionNotices } from '../attention/useAttention'
 import { nextAttentionLane } from '../attention/attention-model'
 import { laneAfter, visibleLanes } from '../navigator/navigator-model'
 import { useStoredState } from '../ui/stored-state'
+import { useLayout } from '../layout/useLayout'
 import './app.css'
 
 export interface AppProps {
@@ -76,6 +77,12 @@ export function App({ bridge, ws }: AppProps) {
   const [sidebarCollapsed, setSidebarCollapsed] = useStoredState('switchyard.sidebarCollapsed', false)
   const columns = useMemo(() => visibleLanes(lanes, laneFilter), [lanes, laneFilter])
   const { items: attention, markSeen } = useAttention(client, allLanes, connection.epoch, reportError)
+  const { layout, resize, toggleMaximize, follow } = useLayout(
+    useMemo(() => lanes.map((l) => l.id), [lanes]),
+    lanesListed,
+  )
+  const followRef = useRef(follow)
+  followRef.current = follow
   useAttentionBadge(attention.length)
   /** Columns scrolled into view (the lanes area scrolls sideways), reported by each column. */
   const inView = useRef(new Set<string>())
@@ -131,6 +138,7 @@ export function App({ bridge, ws }: AppProps) {
     (laneId: string) => {
       setFocusedLaneId(laneId)
       markSeen(laneId)
+      followRef.current(laneId)
       if (!columnsRef.current.some((l) => l.id === laneId)) setLaneFilter(null)
       const focus = focusers.current.get(laneId)
       if (focus) focus()
@@ -307,6 +315,11 @@ export function App({ bridge, ws }: AppProps) {
       case 'toggleSidebar':
         setSidebarCollapsed(!sidebarCollapsed)
         return
+      case 'toggleMaximize': {
+        const laneId = command.laneId ?? focusedLaneId ?? layout.maximized
+        if (laneId) toggleMaximize(laneId)
+        return
+      }
       case 'setTheme':
         void updateSettings({ theme: command.theme })
         return
@@ -367,20 +380,11 @@ export function App({ bridge, ws }: AppProps) {
   }, [push])
   const dragging = useFolderDrop(bridge, addPath, onNoPaths)
 
-  // ---- an off-screen lane that starts needing the user says so (once per lane, not on load)
-  const needingBefore = useRef<Set<string> | null>(null)
-  useEffect(() => {
-    const needing = new Set(attention.map((i) => i.laneId))
-    const before = needingBefore.current
-    needingBefore.current = lanesListed ? needing : null
-    if (!before) return
-    for (const item of attention) {
-      if (before.has(item.laneId) || inView.current.has(item.laneId)) continue
-      before.add(item.laneId)
-      const lane = lanes.find((l) => l.id === item.laneId)
-      push(`${lane?.title || 'A lane'} needs you: ${item.text}`, 'info', { label: 'Go', run: () => run({ type: 'focusLane', laneId: item.laneId }) })
-    }
-  }, [attention, lanesListed, lanes, push, run])
+  // An off-screen lane that starts needing the user says so (once per lane, not on load).
+  useAttentionNotices(attention, lanesListed, (laneId) => inView.current.has(laneId), (item) => {
+    const lane = lanes.find((l) => l.id === item.laneId)
+    push(`${lane?.title || 'A lane'} needs you: ${item.text}`, 'info', { label: 'Go', run: () => run({ type: 'focusLane', laneId: item.laneId }) })
+  })
 
   const prefix = mac ? '⌘' : 'Ctrl+'
   const workspaceById = new Map(workspaces.map((w) => [w.id, w]))
@@ -465,7 +469,7 @@ export function App({ bridge, ws }: AppProps) {
                 + New lane <kbd>{prefix}T</kbd>
               </button>
             </div>
-            <div className="lanes" ref={lanesAreaRef}>
+            <div className={`lanes${columns.some((l) => l.id === layout.maximized) ? ' has-maximized' : ''}`} ref={lanesAreaRef}>
               {columns.map((lane, index) => (
                 <LaneColumn
                   key={lane.id}
@@ -483,6 +487,10 @@ export function App({ bridge, ws }: AppProps) {
                   registerFocus={registerFocus}
                   onVisibility={onVisibility}
                   onRename={(l, title) => run({ type: 'renameLane', laneId: l.id, title })}
+                  width={layout.widths[lane.id]}
+                  maximized={layout.maximized === lane.id}
+                  onResize={(l, width) => resize(l.id, width)}
+                  onToggleMaximize={(l) => run({ type: 'toggleMaximize', laneId: l.id })}
                 />
               ))}
               {columns.length === 0 && (
@@ -540,6 +548,7 @@ export function App({ bridge, ws }: AppProps) {
                 laneFilter,
                 attention,
                 sidebarCollapsed,
+                maximizedLaneId: layout.maximized,
               }),
               overlay.scope,
             )}

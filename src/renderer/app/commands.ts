@@ -32,6 +32,8 @@ export type UiCommand =
   | { type: 'openLaneSwitcher' }
   | { type: 'renameLane'; laneId: string; title: string }
   | { type: 'toggleSidebar' }
+  /** One lane takes the whole lanes area (the focused one when no lane is named), or the columns return. */
+  | { type: 'toggleMaximize'; laneId?: string }
 
 export type UiCommandType = UiCommand['type']
 

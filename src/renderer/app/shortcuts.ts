@@ -4,6 +4,7 @@ import type { UiCommand } from './commands'
 /** The commands a shortcut produces. */
 export type ShortcutCommand =
   | Extract<UiCommand, { type: 'newLane' | 'openPalette' | 'openSettings' | 'focusLaneAt' | 'nextLane' | 'previousLane' | 'nextAttention' | 'openLaneSwitcher' }>
+  | { type: 'toggleMaximize' }
   | { type: 'closeLane' }
 
 export interface KeyLike {
@@ -40,7 +41,7 @@ export function shortcutFor(e: KeyLike, mac: boolean): ShortcutCommand | null {
 
 /**
  * With Shift (keys shells do not claim): P the lane switcher, ] and [ the next and previous lane,
- * A the next lane that needs the user. By code, so a layout's shifted characters do not matter.
+ * A the next lane that needs the user, Enter maximises the focused lane (or restores the columns). By code, so a layout's shifted characters do not matter.
  */
 function shiftedShortcut(e: KeyLike): ShortcutCommand | null {
   const code = e.code ?? ''
@@ -49,6 +50,7 @@ function shiftedShortcut(e: KeyLike): ShortcutCommand | null {
   if (code === 'BracketRight' || e.key === '}') return { type: 'nextLane' }
   if (code === 'BracketLeft' || e.key === '{') return { type: 'previousLane' }
   if (code === 'KeyA' || key === 'a') return { type: 'nextAttention' }
+  if (e.key === 'Enter') return { type: 'toggleMaximize' }
   return null
 }
 
@@ -62,8 +64,9 @@ const KEYS: Record<ShortcutCommand['type'], string> = {
   nextLane: ']',
   previousLane: '[',
   nextAttention: 'A',
+  toggleMaximize: 'Enter',
 }
-const SHIFTED = new Set<ShortcutCommand['type']>(['openLaneSwitcher', 'nextLane', 'previousLane', 'nextAttention'])
+const SHIFTED = new Set<ShortcutCommand['type']>(['openLaneSwitcher', 'nextLane', 'previousLane', 'nextAttention', 'toggleMaximize'])
 
 /** How a shortcut reads in menus and the palette: ⌘K on macOS, Ctrl+K elsewhere. */
 export function shortcutLabel(action: ShortcutCommand, mac: boolean): string {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Lane } from '../../shared/contract'
 import type { Client } from '../host/client'
 import { applyAttentionEvent, attentionItems, ATTENTION_EVENT_TYPES, markSeen, windowTitle, type AttentionItem, type LiveAttention } from './attention-model'
@@ -56,4 +56,30 @@ function badgeIcon(count: number): string {
   g.textBaseline = 'middle'
   g.fillText(count > 9 ? '9+' : String(count), 22, 11)
   return canvas.toDataURL('image/png')
+}
+
+/**
+ * Calls `notify` for a lane that starts needing the user while it is not on screen: once per lane
+ * until it needs nothing any more, and not for what already waited when the lanes were first listed.
+ */
+export function useAttentionNotices(
+  items: readonly AttentionItem[],
+  listed: boolean,
+  onScreen: (laneId: string) => boolean,
+  notify: (item: AttentionItem) => void,
+): void {
+  const before = useRef<Set<string> | null>(null)
+  const latest = useRef({ onScreen, notify })
+  latest.current = { onScreen, notify }
+  useEffect(() => {
+    const needing = new Set(items.map((i) => i.laneId))
+    const previous = before.current
+    before.current = listed ? needing : null
+    if (!previous) return
+    for (const item of items) {
+      if (previous.has(item.laneId) || latest.current.onScreen(item.laneId)) continue
+      previous.add(item.laneId)
+      latest.current.notify(item)
+    }
+  }, [items, listed])
 }

@@ -11,6 +11,7 @@ import { ReviewPanel } from '../review/ReviewPanel'
 import { canReview } from '../review/review-model'
 import { ArchiveButton } from '../history/ArchiveButton'
 import { EditableTitle } from '../ui/EditableTitle'
+import { ColumnResizer } from '../layout/ColumnResizer'
 import './lanes.css'
 
 interface Props {
@@ -29,6 +30,11 @@ interface Props {
   /** Tells the window whether the column is scrolled into view (off-screen lanes raise a notice). */
   onVisibility(laneId: string, inView: boolean): void
   onRename(lane: Lane, title: string): void
+  /** The width the user gave the column (px), if any. */
+  width?: number
+  maximized: boolean
+  onResize(lane: Lane, width: number | null): void
+  onToggleMaximize(lane: Lane): void
 }
 
 export function LaneColumn(props: Props) {
@@ -60,7 +66,8 @@ export function LaneColumn(props: Props) {
   return (
     <section
       ref={section}
-      className={`lane${focused ? ' focused' : ''}`}
+      className={`lane${focused ? ' focused' : ''}${props.width ? ' sized' : ''}${props.maximized ? ' maximized' : ''}`}
+      style={props.width ? { width: props.width } : undefined}
       data-lane-id={lane.id}
       data-status={lane.status}
       data-offscreen={inView ? undefined : ''}
@@ -102,6 +109,15 @@ export function LaneColumn(props: Props) {
               </button>
             )}
             {lane.purpose !== 'login' && <ArchiveButton lane={lane} />}
+            <button
+              className={`icon-button lane-maximize${props.maximized ? ' active' : ''}`}
+              aria-label={props.maximized ? 'Restore the columns' : `Maximise lane ${title}`}
+              aria-pressed={props.maximized}
+              title={`${props.maximized ? 'Restore the columns' : 'Maximise this lane'} (${props.shortcutPrefix === '⌘' ? '⇧⌘' : 'Ctrl+Shift+'}Enter)`}
+              onClick={() => props.onToggleMaximize(lane)}
+            >
+              {props.maximized ? '⤡' : '⤢'}
+            </button>
             <button
               className="icon-button lane-close"
               aria-label={`Close lane ${title}`}
@@ -160,6 +176,12 @@ export function LaneColumn(props: Props) {
           {review}
         </div>
       )}
+      <ColumnResizer
+        laneTitle={title}
+        width={() => section.current?.getBoundingClientRect().width ?? 360}
+        areaWidth={() => section.current?.parentElement?.clientWidth ?? window.innerWidth}
+        onResize={(width) => props.onResize(lane, width)}
+      />
     </section>
   )
 }

@@ -37,6 +37,7 @@ export interface PaletteState {
   /** What needs the user, newest first. */
   attention?: readonly AttentionItem[]
   sidebarCollapsed?: boolean
+  maximizedLaneId?: string | null
 }
 
 export function laneTitle(lane: Lane, profile: Profile | undefined): string {
@@ -116,6 +117,14 @@ export function buildActions(s: PaletteState): PaletteAction[] {
         command: { type: 'setMode', laneId, modeId: mode.id },
       })
     }
+    out.push({
+      id: 'maximize',
+      title: s.maximizedLaneId === laneId ? 'Restore the columns' : `Maximise ${name}`,
+      keywords: 'zoom full window layout column',
+      shortcut: shortcutLabel({ type: 'toggleMaximize' }, s.mac),
+      group: 'Focused lane',
+      command: { type: 'toggleMaximize', laneId },
+    })
     out.push({ id: 'close', title: `Close ${name}`, keywords: 'remove delete lane', shortcut: key('closeLane'), group: 'Focused lane', command: { type: 'closeLane', laneId } })
   }
 
