@@ -21,8 +21,12 @@ for (const [width, height] of [
     // Nothing in the sidebar is wider than the sidebar.
     const overflow = await page.locator('.sidebar').evaluate((el) => el.scrollWidth - el.clientWidth)
     expect(overflow).toBeLessThanOrEqual(0)
-    const shot = `workbench-12-lanes-${width}x${height}.png`
-    await page.screenshot({ path: test.info().outputPath(shot) })
-    if (process.env.SCREENS_DIR) await page.screenshot({ path: `${process.env.SCREENS_DIR}/${shot}` })
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await expect(page.locator('html')).toHaveAttribute('data-theme', scheme)
+      const shot = `workbench-12-lanes-${width}x${height}-${scheme}.png`
+      await page.screenshot({ path: test.info().outputPath(shot) })
+      if (process.env.SCREENS_DIR) await page.screenshot({ path: `${process.env.SCREENS_DIR}/${shot}` })
+    }
   })
 }
