@@ -61,3 +61,35 @@ test('columns resize by drag and by keys, reset by double-click; a maximised lan
   await expect(second).toBeVisible()
   await expect(page.locator('.lane.maximized')).toHaveCount(0)
 })
+
+test('lanes reorder by dragging in the navigator or Alt+↑/↓, and pin to the front; the order survives a reload', async ({ page, server }) => {
+  await page.setViewportSize({ width: 1600, height: 1000 })
+  await installMockBridge(page, twelveLanes({ quiet: true }))
+  await page.goto(server.url)
+  const ids = () => page.locator('.lanes > .lane').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane-id')))
+  const row = (id: string) => page.locator(`.nav-lane[data-nav-lane-id="${id}"]`)
+  await expect.poll(ids).toEqual(['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7', 'l8', 'l9', 'l10', 'l11', 'l12'])
+
+  // Drag "dev server" (l3) onto the first row: it becomes column 1, and Ctrl+1 goes there.
+  await row('l3').dragTo(row('l1'))
+  await expect.poll(async () => (await ids()).slice(0, 3)).toEqual(['l3', 'l1', 'l2'])
+  await expect(row('l3').locator('.nav-lane-num')).toHaveText('1')
+  await page.keyboard.press('Control+1')
+  await expect(page.locator('.lane[data-lane-id="l3"]')).toHaveClass(/focused/)
+
+  // Alt+↓ on a row: one place down among its workspace's lanes.
+  await row('l3').focus()
+  await page.keyboard.press('Alt+ArrowDown')
+  await expect.poll(async () => (await ids()).slice(0, 3)).toEqual(['l1', 'l3', 'l2'])
+
+  // Pin the last lane from the palette: it leads the columns, marked in the navigator.
+  await row('l12').click()
+  await page.keyboard.press('Control+k')
+  await page.keyboard.type('pin upgrade')
+  await page.keyboard.press('Enter')
+  await expect.poll(async () => (await ids())[0]).toBe('l12')
+  await expect(row('l12').getByRole('img', { name: 'pinned' })).toBeVisible()
+
+  await page.reload()
+  await expect.poll(async () => (await ids()).slice(0, 4)).toEqual(['l12', 'l1', 'l3', 'l2'])
+})

@@ -142,6 +142,17 @@ describe('column layout', () => {
     expect(pruneLayout(layout, ['a'])).toEqual({ widths: { a: 500 }, maximized: null })
     expect(pruneLayout(layout, ['a', 'b'])).toBe(layout)
   })
+  test('order: pinned first, then the order the user made, then the rest as they came; a move puts a lane before another', async () => {
+    const { orderLanes, moveInOrder, togglePinned, EMPTY_LAYOUT } = await import('../../src/renderer/layout/layout-model')
+    const lanes = ['a', 'b', 'c', 'd'].map((id) => ({ id }))
+    expect(orderLanes(lanes, {}).map((l) => l.id)).toEqual(['a', 'b', 'c', 'd'])
+    expect(orderLanes(lanes, { order: ['c', 'a'] }).map((l) => l.id)).toEqual(['c', 'a', 'b', 'd'])
+    expect(orderLanes(lanes, { order: ['c', 'a'], pinned: ['d'] }).map((l) => l.id)).toEqual(['d', 'c', 'a', 'b'])
+    expect(moveInOrder(['a', 'b', 'c', 'd'], 'd', 'b')).toEqual(['a', 'd', 'b', 'c'])
+    expect(moveInOrder(['a', 'b', 'c', 'd'], 'a', null)).toEqual(['b', 'c', 'd', 'a'])
+    expect(moveInOrder(['a', 'b'], 'a', 'gone')).toEqual(['a', 'b'])
+    expect(togglePinned(togglePinned(EMPTY_LAYOUT, 'x'), 'x').pinned).toEqual([])
+  })
   test('Ctrl+Shift+Enter maximises (⇧⌘Enter on macOS)', () => {
     const k = { key: 'Enter', code: 'Enter', ctrlKey: true, metaKey: false, altKey: false, shiftKey: true }
     expect(shortcutFor(k, false)).toEqual({ type: 'toggleMaximize' })

@@ -139,14 +139,15 @@ describe('buildActions', () => {
       ['Interrupt build', 'interruptLane'],
       ['Stop build', 'stopLane'],
       ['Maximise build', 'toggleMaximize'],
+      ['Pin build', 'togglePin'],
       ['Close build', 'closeLane'],
     ])
     expect(buildActions({ ...base, lanes: [lane('a', 'build', 'busy')], focusedLaneId: 'a', maximizedLaneId: 'a' }).find((a) => a.id === 'maximize')?.title).toBe('Restore the columns')
     expect(busy.find((a) => a.id === 'close')?.shortcut).toBe('Ctrl+W')
     const failed = buildActions({ ...base, lanes: [lane('a', 'build', 'failed')], focusedLaneId: 'a' })
-    expect(failed.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Restart build', 'Maximise build', 'Close build'])
+    expect(failed.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Restart build', 'Maximise build', 'Pin build', 'Close build'])
     const sleeping = buildActions({ ...base, lanes: [lane('a', 'sh', 'sleeping', 'terminal')], focusedLaneId: 'a' })
-    expect(sleeping.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Wake sh', 'Maximise sh', 'Close sh'])
+    expect(sleeping.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Wake sh', 'Maximise sh', 'Pin sh', 'Close sh'])
     // A terminal has no turn to interrupt.
     const term = buildActions({ ...base, lanes: [lane('a', 'sh', 'busy', 'terminal')], focusedLaneId: 'a' })
     expect(term.map((a) => a.command.type)).not.toContain('interruptLane')

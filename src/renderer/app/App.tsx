@@ -29,8 +29,10 @@ import { AttentionInbox } from '../attention/AttentionInbox'
 import { useAttention, useAttentionBadge, useAttentionNotices } from '../attention/useAttention'
 import { nextAttentionLane } from '../attention/attention-model'
 import { laneAfter, visibleLanes } from '../navigator/navigator-model'
+import { SidebarRail } from '../navigator/SidebarRail'
 import { useStoredState } from '../ui/stored-state'
 import { useLayout } from '../layout/useLayout'
+import { orderLanes } from '../layout/layout-model'
 import './app.css'
 
 export interface AppProps {
@@ -68,19 +70,21 @@ export function App({ bridge, ws }: AppProps) {
     reportError,
   )
   // Archived lanes keep their records but leave the columns (the sidebar lists them).
-  const lanes = useMemo(() => activeLanes(allLanes), [allLanes])
+  const active = useMemo(() => activeLanes(allLanes), [allLanes])
 
   const [selectedWorkspaceId, setSelectedWorkspaceId] = useState<string | null>(null)
   // The navigator: which workspace's lanes are the columns (null: all), and whether the sidebar shows.
   const [laneFilterChoice, setLaneFilter] = useStoredState<string | null>('switchyard.laneFilter', null)
   const laneFilter = workspaces.some((w) => w.id === laneFilterChoice) ? laneFilterChoice : null
   const [sidebarCollapsed, setSidebarCollapsed] = useStoredState('switchyard.sidebarCollapsed', false)
-  const columns = useMemo(() => visibleLanes(lanes, laneFilter), [lanes, laneFilter])
   const { items: attention, markSeen } = useAttention(client, allLanes, connection.epoch, reportError)
-  const { layout, resize, toggleMaximize, follow } = useLayout(
-    useMemo(() => lanes.map((l) => l.id), [lanes]),
+  const { layout, resize, toggleMaximize, follow, move, pin } = useLayout(
+    useMemo(() => active.map((l) => l.id), [active]),
     lanesListed,
   )
+  // Lanes in column order (pinned first, then the user's order); the filter picks the columns.
+  const lanes = useMemo(() => orderLanes(active, layout), [active, layout])
+  const columns = useMemo(() => visibleLanes(lanes, laneFilter), [lanes, laneFilter])
   const followRef = useRef(follow)
   followRef.current = follow
   useAttentionBadge(attention.length)
@@ -315,6 +319,12 @@ export function App({ bridge, ws }: AppProps) {
       case 'toggleSidebar':
         setSidebarCollapsed(!sidebarCollapsed)
         return
+      case 'moveLane':
+        move(lanes.map((l) => l.id), command.laneId, command.beforeId)
+        return
+      case 'togglePin':
+        pin(command.laneId)
+        return
       case 'toggleMaximize': {
         const laneId = command.laneId ?? focusedLaneId ?? layout.maximized
         if (laneId) toggleMaximize(laneId)
@@ -392,6 +402,7 @@ export function App({ bridge, ws }: AppProps) {
   const laneById = new Map(lanes.map((l) => [l.id, l]))
   const laneNumbers = new Map(columns.map((l, i) => [l.id, i + 1]))
   const needing = new Set(attention.map((i) => i.laneId))
+  const pinnedSet = new Set(layout.pinned ?? [])
   const nextKey = shortcutLabel({ type: 'nextAttention' }, mac)
 
   return (
@@ -404,16 +415,7 @@ export function App({ bridge, ws }: AppProps) {
         )}
         <div className="app-body">
           {sidebarCollapsed ? (
-            <div className="sidebar-rail">
-              <button className="icon-button" aria-label="Expand the sidebar" title="Expand the sidebar" onClick={() => run({ type: 'toggleSidebar' })}>
-                »
-              </button>
-              {attention.length > 0 && (
-                <button className="count attention-count active" title={`${attention.length} waiting: go to the next (${nextKey})`} onClick={() => run({ type: 'nextAttention' })}>
-                  {attention.length}
-                </button>
-              )}
-            </div>
+            <SidebarRail waiting={attention.length} nextKey={nextKey} run={run} />
           ) : (
           <Sidebar
             workspaces={workspaces}
@@ -427,6 +429,8 @@ export function App({ bridge, ws }: AppProps) {
             needing={needing}
             onFocusLane={focusLane}
             onRenameLane={(laneId, title) => run({ type: 'renameLane', laneId, title })}
+            onMoveLane={(laneId, beforeId) => run({ type: 'moveLane', laneId, beforeId })}
+            pinned={pinnedSet}
             onCollapse={() => run({ type: 'toggleSidebar' })}
             inbox={<AttentionInbox items={attention} lanes={laneById} nextKey={nextKey} onOpen={focusLane} onNext={() => run({ type: 'nextAttention' })} />}
             onPick={() => void pickFolder()}
@@ -549,6 +553,7 @@ export function App({ bridge, ws }: AppProps) {
                 attention,
                 sidebarCollapsed,
                 maximizedLaneId: layout.maximized,
+                pinnedLaneIds: layout.pinned ?? [],
               }),
               overlay.scope,
             )}

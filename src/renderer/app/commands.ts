@@ -34,6 +34,10 @@ export type UiCommand =
   | { type: 'toggleSidebar' }
   /** One lane takes the whole lanes area (the focused one when no lane is named), or the columns return. */
   | { type: 'toggleMaximize'; laneId?: string }
+  /** Puts a lane before another in the column order (null: last). */
+  | { type: 'moveLane'; laneId: string; beforeId: string | null }
+  /** Pinned lanes come first in the columns and the navigator. */
+  | { type: 'togglePin'; laneId: string }
 
 export type UiCommandType = UiCommand['type']
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect } from 'react'
 import { useStoredState } from '../ui/stored-state'
-import { EMPTY_LAYOUT, pruneLayout, withWidth, type Layout } from './layout-model'
+import { EMPTY_LAYOUT, moveInOrder, pruneLayout, togglePinned, withWidth, type Layout } from './layout-model'
 
 /** The columns' widths and the maximised lane, kept across reloads and restarts (localStorage). */
 export function useLayout(laneIds: readonly string[], listed: boolean) {
@@ -23,5 +23,11 @@ export function useLayout(laneIds: readonly string[], listed: boolean) {
     },
     [layout, setLayout],
   )
-  return { layout, resize, toggleMaximize, follow }
+  /** Moves a lane before another in the column order (`ids`: that order now). */
+  const move = useCallback(
+    (ids: readonly string[], laneId: string, beforeId: string | null) => setLayout({ ...layout, order: moveInOrder(ids, laneId, beforeId) }),
+    [layout, setLayout],
+  )
+  const pin = useCallback((laneId: string) => setLayout(togglePinned(layout, laneId)), [layout, setLayout])
+  return { layout, resize, toggleMaximize, follow, move, pin }
 }

@@ -38,6 +38,7 @@ export interface PaletteState {
   attention?: readonly AttentionItem[]
   sidebarCollapsed?: boolean
   maximizedLaneId?: string | null
+  pinnedLaneIds?: readonly string[]
 }
 
 export function laneTitle(lane: Lane, profile: Profile | undefined): string {
@@ -125,6 +126,8 @@ export function buildActions(s: PaletteState): PaletteAction[] {
       group: 'Focused lane',
       command: { type: 'toggleMaximize', laneId },
     })
+    const pinned = s.pinnedLaneIds?.includes(laneId) ?? false
+    out.push({ id: 'pin', title: `${pinned ? 'Unpin' : 'Pin'} ${name}`, keywords: 'first order keep top', group: 'Focused lane', command: { type: 'togglePin', laneId } })
     out.push({ id: 'close', title: `Close ${name}`, keywords: 'remove delete lane', shortcut: key('closeLane'), group: 'Focused lane', command: { type: 'closeLane', laneId } })
   }
 

@@ -18,6 +18,8 @@ interface Props {
   needing: ReadonlySet<string>
   onFocusLane(laneId: string): void
   onRenameLane(laneId: string, title: string): void
+  onMoveLane(laneId: string, beforeId: string | null): void
+  pinned: ReadonlySet<string>
   onCollapse(): void
   /** The attention inbox, above the workspaces. */
   inbox?: ReactNode
@@ -115,6 +117,9 @@ export function Sidebar(props: Props) {
               needing={props.needing}
               onFocus={props.onFocusLane}
               onRename={props.onRenameLane}
+              onMove={props.onMoveLane}
+              pinned={props.pinned}
+              all={lanes}
             />
             </li>
           )
