@@ -75,6 +75,17 @@ test('an off-screen lane that starts waiting: window title, inbox, notice; one k
   await setLane(page, { ...lane('l12'), status: 'waiting' })
   await expect(page).toHaveTitle('(1) Switchyard')
   await expect(page.locator('.toast', { hasText: 'needs you' })).toHaveCount(0)
+
+  // Answered in place from the inbox: allow once / reject once, without going to the lane.
+  const answers = page.getByRole('group', { name: 'Answer: Run `npm test`?' })
+  await expect(answers.getByRole('button')).toHaveText(['Allow once', 'Reject'])
+  await answers.getByRole('button', { name: 'Reject' }).click()
+  expect((await mockCalls(page)).filter((c) => c.method === 'lanes.approve').at(-1)).toEqual({
+    method: 'lanes.approve',
+    input: { laneId: 'l12', requestId: 'req2', optionId: 'reject' },
+  })
+  await setLane(page, { ...lane('l12'), status: 'ready' })
+  await expect(items).toHaveCount(0)
 })
 
 test('the same for every kind: a question (Claude), a failed turn (pi), a failed lane (Codex), a finished background turn (Gemini)', async ({ page, server }) => {
@@ -94,6 +105,7 @@ test('the same for every kind: a question (Claude), a failed turn (pi), a failed
   const byLane = (id: string) => page.locator(`.attention-item[data-attention-lane-id="${id}"]`)
   await expect(byLane('l2')).toContainText('Question')
   await expect(byLane('l2')).toContainText('Which limiter?')
+  await expect(page.locator('.attention-answers')).toHaveCount(0) // a question is answered in its lane's form
   await expect(byLane('l4')).toContainText('Turn failed')
   await expect(byLane('l4')).toContainText('429 Too Many Requests')
   await expect(byLane('l6')).toContainText('Lane failed')

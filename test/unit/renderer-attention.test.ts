@@ -31,7 +31,7 @@ describe('attention', () => {
   test('an approval needs the user while its lane waits; resolving it clears it', () => {
     const waiting = [lane('a', { status: 'waiting' })]
     const live = run([ev('a', ASK)])
-    expect(attentionItems(waiting, live)).toMatchObject([{ laneId: 'a', kind: 'approval', text: 'Run `rm -rf build`?' }])
+    expect(attentionItems(waiting, live)).toMatchObject([{ laneId: 'a', kind: 'approval', text: 'Run `rm -rf build`?', answer: { requestId: 'r1', options: [{ id: 'y' }] } }])
     const resolved = applyAttentionEvent(live, ev('a', { type: 'approval.resolved', requestId: 'r1', optionId: 'y', by: 'user' }))
     expect(attentionItems([lane('a', { status: 'busy' })], resolved)).toEqual([])
   })
@@ -40,6 +40,7 @@ describe('attention', () => {
     const q = { ...ASK, requestId: 'q1', title: 'Which branch?', questions: [{ id: 'b', question: 'Which branch?', options: [] }] } as unknown as LaneEventBody
     const live = run([ev('a', q)])
     expect(attentionItems([lane('a', { status: 'waiting' })], live)).toMatchObject([{ kind: 'question', text: 'Which branch?' }])
+    expect(attentionItems([lane('a', { status: 'waiting' })], live)[0].answer).toBeUndefined()
     expect(attentionItems([lane('a', { status: 'busy' })], live)).toEqual([])
   })
 

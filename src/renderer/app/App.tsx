@@ -359,6 +359,9 @@ export function App({ bridge, ws }: AppProps) {
       case 'interruptLane':
         client.call('lanes.interrupt', { laneId: command.laneId }).catch(reportError)
         return
+      case 'approve':
+        client.call('lanes.approve', { laneId: command.laneId, requestId: command.requestId, optionId: command.optionId }).catch(reportError)
+        return
       case 'setMode':
         client.call('lanes.setMode', { laneId: command.laneId, modeId: command.modeId }).catch(reportError)
         return
@@ -432,7 +435,16 @@ export function App({ bridge, ws }: AppProps) {
             onMoveLane={(laneId, beforeId) => run({ type: 'moveLane', laneId, beforeId })}
             pinned={pinnedSet}
             onCollapse={() => run({ type: 'toggleSidebar' })}
-            inbox={<AttentionInbox items={attention} lanes={laneById} nextKey={nextKey} onOpen={focusLane} onNext={() => run({ type: 'nextAttention' })} />}
+            inbox={
+              <AttentionInbox
+                items={attention}
+                lanes={laneById}
+                nextKey={nextKey}
+                onOpen={focusLane}
+                onNext={() => run({ type: 'nextAttention' })}
+                onAnswer={(laneId, requestId, optionId) => run({ type: 'approve', laneId, requestId, optionId })}
+              />
+            }
             onPick={() => void pickFolder()}
             onAddPath={addPath}
             onRemove={(w) => void removeWorkspace(w)}

@@ -38,6 +38,8 @@ export type UiCommand =
   | { type: 'moveLane'; laneId: string; beforeId: string | null }
   /** Pinned lanes come first in the columns and the navigator. */
   | { type: 'togglePin'; laneId: string }
+  /** Answers a lane's approval request with one of its options (from the inbox). */
+  | { type: 'approve'; laneId: string; requestId: string; optionId: string }
 
 export type UiCommandType = UiCommand['type']
 

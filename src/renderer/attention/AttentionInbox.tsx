@@ -9,10 +9,12 @@ interface Props {
   nextKey: string
   onOpen(laneId: string): void
   onNext(): void
+  /** Answers an approval in place (allow once / reject once). */
+  onAnswer(laneId: string, requestId: string, optionId: string): void
 }
 
 /** The sidebar's "Needs you": every lane waiting for the user, across workspaces, newest first. */
-export function AttentionInbox({ items, lanes, nextKey, onOpen, onNext }: Props) {
+export function AttentionInbox({ items, lanes, nextKey, onOpen, onNext, onAnswer }: Props) {
   return (
     <section className="attention" aria-label="Needs you">
       <div className="sidebar-section-head">
@@ -35,7 +37,7 @@ export function AttentionInbox({ items, lanes, nextKey, onOpen, onNext }: Props)
           {items.map((item) => {
             const lane = lanes.get(item.laneId)
             return (
-              <li key={item.id}>
+              <li key={item.id} className="attention-entry">
                 <button className={`attention-item attention-${item.kind}`} data-attention-lane-id={item.laneId} onClick={() => onOpen(item.laneId)}>
                   <span className="attention-kind">{KIND_LABEL[item.kind]}</span>
                   <span className="attention-lane">{lane?.title || 'Lane'}</span>
@@ -43,6 +45,19 @@ export function AttentionInbox({ items, lanes, nextKey, onOpen, onNext }: Props)
                     {item.text}
                   </span>
                 </button>
+                {item.answer && (
+                  <div className="attention-answers" role="group" aria-label={`Answer: ${item.text}`}>
+                    {item.answer.options.map((o) => (
+                      <button
+                        key={o.id}
+                        className={`button button-small attention-answer-${o.kind}`}
+                        onClick={() => onAnswer(item.laneId, item.answer!.requestId, o.id)}
+                      >
+                        {o.label}
+                      </button>
+                    ))}
+                  </div>
+                )}
               </li>
             )
           })}

@@ -1,5 +1,7 @@
 import type { Lane } from '../../shared/contract'
 import type { LaneEvent } from '../../shared/events'
+
+type ApprovalOption = Extract<LaneEvent, { type: 'approval.requested' }>['options'][number]
 import { exitSummary } from '../lanes/lane-state'
 
 /**
@@ -15,6 +17,13 @@ export interface AttentionItem {
   kind: AttentionKind
   text: string
   at: number
+  /** An approval (not a question) answerable from the inbox: its request and its once-options. */
+  answer?: { requestId: string; options: ApprovalOption[] }
+}
+
+/** The choices the inbox offers in place: allow once and reject once (the rest need the card). */
+function inPlaceOptions(options: readonly ApprovalOption[]): ApprovalOption[] {
+  return options.filter((o) => o.kind === 'allow_once' || o.kind === 'reject_once')
 }
 
 /** The only event types the attention model reads (the window subscribes to these, for every lane). */
@@ -28,7 +37,15 @@ export function applyAttentionEvent(live: LiveAttention, event: LaneEvent): Live
   switch (event.type) {
     case 'approval.requested': {
       const id = `${laneId}:${event.requestId}`
-      const item: AttentionItem = { id, laneId, kind: event.questions ? 'question' : 'approval', text: event.title, at: event.at }
+      const options = event.questions ? [] : inPlaceOptions(event.options)
+      const item: AttentionItem = {
+        id,
+        laneId,
+        kind: event.questions ? 'question' : 'approval',
+        text: event.title,
+        at: event.at,
+        ...(options.length > 0 ? { answer: { requestId: event.requestId, options } } : {}),
+      }
       return [...live.filter((i) => i.id !== id), item]
     }
     case 'approval.resolved':
