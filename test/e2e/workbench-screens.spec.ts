@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures'
-import { installMockBridge } from './mock-bridge'
+import { installMockBridge, pushEvents } from './mock-bridge'
 import { twelveLanes } from './twelve-lanes'
 
 /**
@@ -21,6 +21,10 @@ for (const [width, height] of [
     // Nothing in the sidebar is wider than the sidebar.
     const overflow = await page.locator('.sidebar').evaluate((el) => el.scrollWidth - el.clientWidth)
     expect(overflow).toBeLessThanOrEqual(0)
+    // The request arrives live (as it would while the window is open): the inbox can answer it in place.
+    await pushEvents(page, 'l12', [{ type: 'approval.requested', requestId: 'req', toolCallId: 'run', title: 'Run `npm test`?', options: [{ id: 'allow', label: 'Allow once', kind: 'allow_once' }, { id: 'reject', label: 'Reject', kind: 'reject_once' }] }])
+    await expect(page.getByRole('group', { name: 'Answer: Run `npm test`?' })).toBeVisible()
+    expect(await page.locator('.sidebar').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0)
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme })
       await expect(page.locator('html')).toHaveAttribute('data-theme', scheme)
