@@ -7,7 +7,7 @@ import type { Lane } from '../../src/shared/contract'
 import type { LaneEvent } from '../../src/shared/events'
 import { shortcutFor, type KeyLike } from '../../src/renderer/app/shortcuts'
 import { applyStatusEvent, estimateTerminalSize, neighbourAfterClose, sortLanes } from '../../src/renderer/lanes/lane-state'
-import { TranscriptSync, type TranscriptPage } from '../../src/renderer/terminal/transcript-sync'
+import { TranscriptSync, type TranscriptPage } from '../../src/renderer/host/transcript-sync'
 import { createWsBridge, wsUrlFor } from '../../src/renderer/host/ws-bridge'
 import { createClient, ClientError } from '../../src/renderer/host/client'
 

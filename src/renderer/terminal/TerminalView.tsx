@@ -3,7 +3,7 @@ import type { Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { shortcutFor } from '../app/shortcuts'
 import { mountTerminal } from './xterm'
-import { TranscriptSync } from './transcript-sync'
+import { TranscriptSync } from '../host/transcript-sync'
 import { quotePath, useFileDrop } from '../ui/attachments'
 import './terminal.css'
 
