@@ -4,7 +4,8 @@ import type { HostBridge } from '../env'
 import { ClientError, createClient, errorMessage } from '../host/client'
 import { AppContext, type AppServices } from './context'
 import { useConnection } from '../host/connection'
-import { isMacPlatform, shortcutFor, shortcutLabel } from './shortcuts'
+import { isMacPlatform, shortcutLabel } from './shortcuts'
+import { useCommandSources } from './command-sources'
 import { mayRun, type Overlay, type UiCommand } from './commands'
 import { Toasts, useToasts } from './toasts'
 import { useWorkbench } from './workbench'
@@ -369,22 +370,8 @@ export function App({ bridge, ws }: AppProps) {
   }
   const run = useCallback((command: UiCommand) => dispatch.current(command), [])
 
-  // Keyboard: capture phase, before xterm (which also ignores these keys). The palette's key toggles
-  // it; the menu's item (which Electron may fire for the same key press) only opens it.
-  useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent) => {
-      const command = shortcutFor(e, mac)
-      if (!command) return
-      e.preventDefault()
-      e.stopPropagation()
-      if (!e.repeat) run(command.type === 'openPalette' ? { type: 'togglePalette' } : command)
-    }
-    window.addEventListener('keydown', onKeyDown, true)
-    return () => window.removeEventListener('keydown', onKeyDown, true)
-  }, [mac, run])
-
-  // Requests from main (menus, tray, notifications, second launch): one subscription for the app's life.
-  useEffect(() => client.subscribe('app.commands', {}, run, reportError), [client, run, reportError])
+  // Shortcuts (capture phase, before xterm) and main's menus, tray, notifications: both end in `run`.
+  useCommandSources(client, mac, run, reportError)
 
   // ---- dropping folders anywhere on the window
   const onNoPaths = useCallback(() => {
