@@ -13,7 +13,7 @@ import { presetFor, type Profiles } from '../profiles/profiles'
 import { readList, type KeyValueStore } from '../store'
 import type { Worktrees } from '../workspaces/worktrees'
 import type { Workspaces } from '../workspaces/workspaces'
-import { composePrompt } from './prompt'
+import { composePrompt, titleFromPrompt } from './prompt'
 import { Lane } from './lane'
 import { evictionCandidate, idleLanes, nextDueIn, startReaper, type IdleCandidate } from './reaper'
 import { Transcript } from './transcript'
@@ -46,6 +46,8 @@ const STORE_RETRY_MS = 5_000
 /** The registry of lanes: creates, wakes, limits, reaps and stops them, and keeps them across restarts. */
 export class LaneManager {
   private readonly lanes = new Map<string, Lane>()
+  /** Lanes still called by their profile's name and ordinal: their first prompt names them. */
+  private readonly untitled = new Set<string>()
   private readonly eventListeners = new Set<Listener<LaneEvent>>()
   private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
   private readonly now: () => number
@@ -98,6 +100,8 @@ export class LaneManager {
     const at = this.now()
     const id = newId('lane')
     const title = input.title || `${profile.name} ${ordinal}`
+    // Named by its first prompt unless the user named it (a session's ordinal says nothing in a list of twenty).
+    if (!input.title && purpose === 'work') this.untitled.add(id)
     // Own worktree: as asked, or by default for agents on a git workspace.
     const wantsWorktree =
       purpose === 'work' &&
@@ -140,7 +144,13 @@ export class LaneManager {
       // A lane whose history cannot be written takes no input; Resume (lanes.start) first.
       if (lane.record.diskError) throw new AppError('disk_error', `${lane.record.diskError.message}; free some space, then Resume`)
       if (!lane.running) await this.startLane(lane)
-      await lane.send(text, !this.opts.adapters[lane.record.kind].keystrokes)
+      const keystrokes = this.opts.adapters[lane.record.kind].keystrokes
+      const title = !keystrokes && this.untitled.has(id) ? titleFromPrompt(input) : null
+      if (title) {
+        this.untitled.delete(id)
+        this.patch(id, { title })
+      }
+      await lane.send(text, !keystrokes)
     })
   }
 
@@ -199,6 +209,9 @@ export class LaneManager {
     const wt = lane.record.worktree
     if (wt && opts.worktree === 'delete') await this.opts.worktrees!.remove(wt, { deleteBranch: opts.deleteBranch ?? false })
     this.lanes.delete(id)
+    const profile = this.opts.profiles.list().find((p) => p.id === lane.record.profileId)
+    // Best effort: the lane goes even if the agent's copy of its conversation cannot.
+    if (profile && lane.resumeToken) await presetFor(profile)?.forgetSession?.(profile.configDir, lane.resumeToken).catch(() => undefined)
     this.transcriptOf(id).delete()
     this.transcripts.delete(id)
     this.scheduleSave()
@@ -217,8 +230,13 @@ export class LaneManager {
     return this.patch(id, { archived: undefined })
   }
 
-  /** Updates record fields that are not the lane's own state (git status, archive flag). */
-  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived'>>): LaneRecord {
+  rename(id: string, title: string): LaneRecord {
+    this.untitled.delete(id)
+    return this.patch(id, { title })
+  }
+
+  /** Updates record fields that are not the lane's own state (git status, archive flag, title). */
+  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived' | 'title'>>): LaneRecord {
     const lane = this.get(id)
     lane.record = { ...lane.record, ...fields }
     this.changed(lane.record)
@@ -406,6 +424,8 @@ export class LaneManager {
       profile: profile.env,
       secrets: this.opts.secrets?.(profile.id),
     })
+    const sessions = [...this.lanes.values()].flatMap((l) => (l.record.profileId === profile.id && l.resumeToken ? [l.resumeToken] : []))
+    await preset?.prepareConfigDir?.(profile.configDir, sessions)
     const resolved = resolveExecutable(command, env.PATH)
     if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
     return {
