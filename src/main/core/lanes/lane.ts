@@ -82,6 +82,12 @@ export class Lane {
     }
   }
 
+  /** Publishes the record after the events emitted before the change: a client never sees a status ahead of its events. */
+  private recordChanged(record: LaneRecord): void {
+    this.deps.transcript.flush()
+    this.deps.onRecord(record)
+  }
+
   get id(): string {
     return this.record.id
   }
@@ -118,7 +124,7 @@ export class Lane {
     if (body.type === 'usage') this.addUsage(body)
     if (body.type === 'modes') {
       this.record = { ...this.record, modes: { current: body.current, available: body.available } }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
     }
     if (body.type === 'approval.requested') {
       this.pendingApprovals.set(body.requestId, body)
@@ -147,7 +153,7 @@ export class Lane {
     this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
     if (!first) return
     this.failure = err.message
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
     // Not from inside emit(): the stop emits events of its own.
     if (this.session && !this.stopTarget) queueMicrotask(() => void this.stop('failed'))
   }
@@ -158,11 +164,11 @@ export class Lane {
     const err = this.deps.transcript.retry()
     if (err) {
       this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
       throw err
     }
     this.record = { ...this.record, diskError: undefined }
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
   }
 
   private setStatus(status: LaneStatus, patch: Partial<LaneRecord> = {}): void {
@@ -173,7 +179,7 @@ export class Lane {
     }
     this.record = { ...this.record, ...patch, status }
     if (previous !== status) this.emit({ type: 'status', status, previous })
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
   }
 
   /** Starts the agent if it is not running; concurrent callers share one start. */
@@ -197,7 +203,7 @@ export class Lane {
         exited: (info) => this.onExit(info),
         setResumeToken: (token) => {
           this.resumeToken = token
-          this.deps.onRecord(this.record)
+          this.recordChanged(this.record)
         },
       })
       this.session = session
@@ -270,7 +276,7 @@ export class Lane {
       }
     } else {
       this.record = { ...this.record, modes: { ...modes, current: modeId } }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
     }
   }
 
@@ -297,7 +303,7 @@ export class Lane {
     }
     if (usage) {
       this.record = { ...this.record, usage }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
     }
   }
 
@@ -309,7 +315,7 @@ export class Lane {
   resize(cols: number, rows: number): void {
     this.record = { ...this.record, cols, rows }
     this.session?.resize(cols, rows)
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
   }
 
   /** Stops the process tree; the lane keeps its transcript and wakes on the next send. */
