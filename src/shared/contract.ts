@@ -221,6 +221,8 @@ export const Settings = z.object({
    * recently active to sleep to make room), so it may be set well above the number of cores.
    */
   maxProcesses: z.number().int().min(1).max(512),
+  /** Total resident memory (MB) the lanes' process trees may use before idle lanes are put to sleep; 0: no budget. */
+  memoryBudgetMb: z.number().int().min(0).max(1024 * 1024),
   /** Closing the last window keeps the app in the tray while lanes are busy or waiting. */
   keepRunningInTray: z.boolean(),
   notifications: z.boolean(),
@@ -339,6 +341,16 @@ export const methods = {
   'agents.detect': { input: Empty, output: z.array(AgentInfo) },
 
   'lanes.list': { input: Empty, output: z.array(Lane) },
+  /** The resident memory of each running lane's process tree, measured now, and the budget (0: none). */
+  'lanes.memory': {
+    input: Empty,
+    output: z.object({
+      totalBytes: z.number(),
+      budgetBytes: z.number(),
+      lanes: z.array(z.object({ laneId: Id, rssBytes: z.number() })),
+      measuredAt: z.number(),
+    }),
+  },
   'lanes.create': {
     input: z.object({
       workspaceId: Id,

@@ -40,7 +40,11 @@ export function createCore(opts: CoreOptions) {
     maxProcesses: opts.maxProcesses ?? settings.get().maxProcesses,
     secrets: opts.secrets ?? ((id) => secrets.values(id)),
   })
-  settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))
+  lanes.setMemoryBudget(settings.get().memoryBudgetMb * 1024 * 1024)
+  settings.onChange((s) => {
+    lanes.setMaxProcesses(s.maxProcesses)
+    lanes.setMemoryBudget(s.memoryBudgetMb * 1024 * 1024)
+  })
   const reviewDrafts = new ReviewDrafts(opts.store, lanes)
   lanes.onStatus((e) => {
     if (e.type === 'removed') reviewDrafts.forget(e.laneId)

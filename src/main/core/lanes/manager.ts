@@ -15,7 +15,8 @@ import type { Worktrees } from '../workspaces/worktrees'
 import type { Workspaces } from '../workspaces/workspaces'
 import { composePrompt, titleFromPrompt } from './prompt'
 import { Lane } from './lane'
-import { evictionCandidate, idleLanes, nextDueIn, startReaper, type IdleCandidate } from './reaper'
+import { evictionCandidate, idleLanes, nextDueIn, overBudget, startReaper, type IdleCandidate } from './reaper'
+import { laneTreeRss } from './memory'
 import { Transcript } from './transcript'
 
 const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
@@ -40,6 +41,15 @@ export interface LaneManagerOptions {
 
 type Listener<T> = (value: T) => void
 
+/** What the lane trees use, as `lanes.memory` answers. */
+export interface LaneMemory {
+  totalBytes: number
+  /** 0: no budget. */
+  budgetBytes: number
+  lanes: { laneId: string; rssBytes: number }[]
+  measuredAt: number
+}
+
 /** How soon a failed write of the lane records is tried again. */
 const STORE_RETRY_MS = 5_000
 
@@ -52,6 +62,8 @@ export class LaneManager {
   private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
   private readonly now: () => number
   private maxProcesses: number
+  /** Total RSS the lane trees may use before idle lanes are put to sleep; 0: no budget. */
+  private memoryBudgetBytes = 0
   private readonly reaper: { poke: () => void; stop: () => void }
   private saveTimer: NodeJS.Timeout | undefined
   /** The last failed write of the lane records, until one succeeds. */
@@ -77,6 +89,23 @@ export class LaneManager {
 
   setMaxProcesses(n: number): void {
     this.maxProcesses = n
+  }
+
+  setMemoryBudget(bytes: number): void {
+    this.memoryBudgetBytes = bytes
+    this.reaper.poke()
+  }
+
+  /** Measures the RSS of every running lane's process tree (Linux: /proc; elsewhere 0, and `measured` says so). */
+  async memory(): Promise<LaneMemory> {
+    const running = [...this.lanes.values()].filter((l) => l.hasProcess && l.record.pid !== undefined)
+    const byLane = running.length ? await laneTreeRss(running.map((l) => ({ laneId: l.id, pid: l.record.pid! }))) : []
+    return {
+      totalBytes: byLane.reduce((sum, l) => sum + l.rssBytes, 0),
+      budgetBytes: this.memoryBudgetBytes,
+      lanes: byLane,
+      measuredAt: this.now(),
+    }
   }
 
   list(): LaneRecord[] {
@@ -253,11 +282,17 @@ export class LaneManager {
     return this.transcriptOf(id).file
   }
 
-  /** Puts lanes idle past their profile's timeout to sleep. */
+  /** Puts lanes idle past their profile's timeout to sleep, then, over the memory budget, the least recently active ready ones. */
   async reapIdle(now = this.now()): Promise<string[]> {
     const ids = idleLanes(this.candidates(), now)
     await Promise.all(ids.map((id) => this.lanes.get(id)?.stop('sleeping')))
-    return ids
+    if (this.memoryBudgetBytes <= 0) return ids
+    const { lanes } = await this.memory()
+    const rss = new Map(lanes.map((l) => [l.laneId, l.rssBytes]))
+    const running = [...this.lanes.values()].filter((l) => l.hasProcess)
+    const evict = overBudget(running.map((l) => ({ ...this.candidate(l), rssBytes: rss.get(l.id) ?? 0 })), this.memoryBudgetBytes)
+    await Promise.all(evict.map((id) => this.lanes.get(id)?.stop('sleeping')))
+    return [...ids, ...evict]
   }
 
   /** Stops every lane's process tree (quit, shutdown). Lanes come back asleep next time. */

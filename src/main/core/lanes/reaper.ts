@@ -26,6 +26,22 @@ export function evictionCandidate(lanes: readonly IdleCandidate[]): string | und
   return best?.id
 }
 
+/**
+ * Lanes to put to sleep so the lane trees' total RSS fits `budgetBytes` (0: no budget): `ready` lanes,
+ * least recently active first, until what is left fits. Busy and waiting lanes are never chosen.
+ */
+export function overBudget(lanes: readonly (IdleCandidate & { rssBytes: number })[], budgetBytes: number): string[] {
+  if (budgetBytes <= 0) return []
+  let total = lanes.reduce((sum, l) => sum + l.rssBytes, 0)
+  const out: string[] = []
+  for (const l of lanes.filter((c) => c.status === 'ready').sort((a, b) => a.lastActivityAt - b.lastActivityAt)) {
+    if (total <= budgetBytes) break
+    out.push(l.id)
+    total -= l.rssBytes
+  }
+  return out
+}
+
 /** Milliseconds until the next `ready` lane is idle past its timeout (0 if one already is); undefined if none will be. */
 export function nextDueIn(lanes: readonly IdleCandidate[], now: number): number | undefined {
   let due: number | undefined
