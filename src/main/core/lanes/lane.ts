@@ -114,7 +114,8 @@ export class Lane {
     const at = this.deps.now()
     const event = { ...body, laneId: this.id, seq: this.deps.transcript.nextSeq(), at } as LaneEvent
     this.deps.transcript.append(event)
-    if (isActivity(body)) this.record = { ...this.record, lastActivityAt: at }
+    // Many events share a millisecond in a burst: copy the record only when the time moved.
+    if (isActivity(body) && at !== this.record.lastActivityAt) this.record = { ...this.record, lastActivityAt: at }
     if (body.type === 'approval.resolved') this.pendingApprovals.delete(body.requestId)
     if (body.type === 'turn.started') this.inTurn = true
     if (body.type === 'turn.completed') {
