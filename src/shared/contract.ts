@@ -249,6 +249,19 @@ export const ChangedFile = z.object({
 })
 export type ChangedFile = z.infer<typeof ChangedFile>
 
+/** A lane's files saved at a turn boundary (or before a restore, or on request), under a private git ref. */
+export const Checkpoint = z.object({
+  n: z.number().int().positive(),
+  turn: z.number().int().min(0),
+  phase: z.enum(['start', 'end', 'restore', 'manual']),
+  commit: z.string(),
+  at: z.number(),
+  changed: z.boolean(),
+})
+export type Checkpoint = z.infer<typeof Checkpoint>
+
+export const MergeStrategy = z.enum(['ff', 'squash', 'rebase'])
+
 export const ReviewComment = z.object({
   path: FilePath,
   startLine: z.number().int().min(1),
@@ -415,6 +428,20 @@ export const methods = {
   'review.drafts': { input: LaneRef, output: z.object({ comments: z.array(ReviewComment) }) },
   /** Replaces the lane's drafts (an empty list deletes them). */
   'review.saveDrafts': { input: LaneRef.extend({ comments: z.array(ReviewComment).max(100) }), output: Ok },
+  /** The lane's checkpoints, oldest first; `rewind`: its running agent can also rewind its conversation. */
+  'checkpoints.list': { input: LaneRef, output: z.object({ checkpoints: z.array(Checkpoint), rewind: z.boolean() }) },
+  /** Saves the lane's files now (terminal lanes, or any lane on request). Null where the folder is not a git repository. */
+  'checkpoints.create': { input: LaneRef, output: Checkpoint.nullable() },
+  /** What restoring checkpoint `n` would change, from the files now to the checkpoint (whole folder or `path`). */
+  'checkpoints.diff': { input: LaneRef.extend({ n: z.number().int().positive(), path: FilePath.optional() }), output: z.object({ files: z.array(ChangedFile) }) },
+  /**
+   * Restores checkpoint `n` (whole folder or `path`) after saving the present as checkpoint `undo`.
+   * `conversation`: also rewind the agent's conversation where it can (else its next prompt is told).
+   */
+  'checkpoints.restore': {
+    input: LaneRef.extend({ n: z.number().int().positive(), path: FilePath.optional(), conversation: z.boolean().optional() }),
+    output: z.object({ undo: z.number().int(), files: z.array(z.string()), conversation: z.enum(['rewound', 'noted']) }),
+  },
   /** Git branches of a workspace, for choosing a worktree's base. */
   'git.branches': { input: z.object({ workspaceId: Id }), output: z.object({ current: z.string().nullable(), branches: z.array(z.string()) }) },
   /** Worktrees under the data dir that no lane owns (after a crash, or lanes removed with "keep"). */

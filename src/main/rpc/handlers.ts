@@ -112,6 +112,16 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'review.comment': async ({ laneId, comments }) => (await lanes.send(laneId, reviewPrompt(comments)), ok),
     'review.drafts': ({ laneId }) => ({ comments: reviewDrafts.get(laneId) }),
     'review.saveDrafts': ({ laneId, comments }) => (reviewDrafts.save(laneId, comments), ok),
+    'checkpoints.list': async ({ laneId }) => ({
+      checkpoints: (await lanes.checkpoints.list(laneId)).map(({ tree: _tree, turnId: _turnId, ...c }) => c),
+      rewind: lanes.get(laneId).canRewind,
+    }),
+    'checkpoints.create': async ({ laneId }) => {
+      const c = await lanes.checkpoints.capture(lanes.get(laneId).id, 'manual')
+      return c ? { n: c.n, turn: c.turn, phase: c.phase, commit: c.commit, at: c.at, changed: c.changed } : null
+    },
+    'checkpoints.diff': async ({ laneId, n, path }) => ({ files: await lanes.checkpoints.diff(laneId, n, path) }),
+    'checkpoints.restore': ({ laneId, n, path, conversation }) => lanes.restoreCheckpoint(laneId, n, { path, conversation }),
     'git.branches': ({ workspaceId }) => worktrees.branches(workspaces.get(workspaceId).path),
     'worktrees.orphans': () => worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))),
     'worktrees.removeOrphan': async ({ path, deleteBranch }) => {
