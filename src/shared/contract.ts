@@ -213,6 +213,8 @@ export const Settings = z.object({
   /** Closing the last window keeps the app in the tray while lanes are busy or waiting. */
   keepRunningInTray: z.boolean(),
   notifications: z.boolean(),
+  /** Checkpoints each lane keeps (the oldest are pruned). */
+  checkpointsKeep: z.number().int().min(1).max(10_000),
 })
 export type Settings = z.infer<typeof Settings>
 
