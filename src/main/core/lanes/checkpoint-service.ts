@@ -78,6 +78,16 @@ export class CheckpointService {
     return result
   }
 
+  /** Resolves once every checkpoint under way is written (and emitted): before transcripts close. */
+  async idle(): Promise<void> {
+    while (this.queues.size) {
+      const pending = [...this.queues.values()]
+      await Promise.all(pending)
+      // Only drop queues nothing was added to meanwhile.
+      for (const [id, q] of this.queues) if (pending.includes(q)) this.queues.delete(id)
+    }
+  }
+
   /** Whether the lane's folder is in a git repository (checkpoints need one). */
   async available(laneId: string): Promise<boolean> {
     let cwd: string

@@ -287,6 +287,8 @@ export class LaneManager {
   async stopAll(): Promise<void> {
     this.stopReaper()
     await Promise.all([...this.lanes.values()].map((l) => l.stop('sleeping')))
+    // A turn's end checkpoint may still be on its way to the transcript.
+    await this.checkpoints.idle()
     this.flush()
     for (const t of this.transcripts.values()) t.close()
   }
