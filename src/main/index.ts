@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { AppCommand, ApprovalPolicy, Lane } from '../shared/contract'
 import { createCore } from './core/core'
 import { installCrashHandlers } from './core/crash'
+import { checkDataDir } from './core/disk'
 import { isAppUrl } from './core/desktop/app-url'
 import { existingFolders, workspacePathsFromArgv } from './core/desktop/argv'
 import { badgeCount } from './core/desktop/badge'
@@ -58,6 +59,14 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(() => {
     const dataDir = app.getPath('userData')
+    try {
+      checkDataDir(dataDir)
+    } catch (err) {
+      // Read-only or missing and uncreatable: say exactly that, instead of the first write's ENOENT.
+      dialog.showErrorBox('Switchyard cannot start', err instanceof Error ? err.message : String(err))
+      app.exit(1)
+      return
+    }
     const { store, repaired } = openAppStore(dataDir)
     const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir) })
     // Electron would show a dialog and run on with half a state: log, save, stop every lane, exit 1.

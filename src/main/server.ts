@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
 import { createCore, type Core } from './core/core'
 import { installCrashHandlers } from './core/crash'
+import { checkDataDir } from './core/disk'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
 import { Router } from './rpc/router'
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${values.port}`)
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir())
 
+  checkDataDir(dataDir) // a read-only or uncreatable data dir is reported as such (and exits 1, below)
   const core = createCore({ dataDir, store: fileStore(dataDir) })
   exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
@@ -68,6 +70,9 @@ async function main(): Promise<void> {
   // stdout carries the one line above; the rest is for the person who started it.
   process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)
   process.stderr.write('Stop it with Ctrl+C.\n')
+  void core.previousRunsEnded.then(({ runs, processes }) => {
+    if (runs > 0) process.stderr.write(`Ended ${processes} process(es) left running by ${runs} earlier run(s) that did not shut down.\n`)
+  })
 
   let closing = false
   const shutdown = async () => {

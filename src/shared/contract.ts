@@ -73,6 +73,8 @@ export const ErrorCode = z.enum([
   'spawn_failed',
   'not_running',
   'unsupported',
+  /** The disk refused a write (full, read-only, I/O error); the message names the file. */
+  'disk_error',
   'internal',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -177,6 +179,12 @@ export const Lane = z.object({
   archived: z.boolean().optional(),
   worktree: LaneWorktree.optional(),
   git: GitStatus.optional(),
+  /**
+   * A write of this lane's history or of the app's records failed ("disk full writing <path>"): the lane
+   * is stopped and takes no input; `unsaved` events are held in memory (and shown) until `lanes.start`
+   * finds room again and writes them.
+   */
+  diskError: z.object({ message: z.string(), path: z.string(), unsaved: z.number().int().nonnegative() }).optional(),
   /** Why the lane is `failed` (or how it `exited`). */
   exit: z
     .object({

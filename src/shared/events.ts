@@ -89,7 +89,14 @@ export const LaneEventBody = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('text.delta'), messageId: z.string().optional(), text: z.string() }),
   z.object({ type: z.literal('reasoning.delta'), messageId: z.string().optional(), text: z.string() }),
-  z.object({ type: z.literal('message'), role: z.enum(['assistant', 'user', 'system']), messageId: z.string().optional(), text: z.string() }),
+  z.object({
+    type: z.literal('message'),
+    role: z.enum(['assistant', 'user', 'system']),
+    messageId: z.string().optional(),
+    text: z.string(),
+    /** The text is exactly what this message's `text.delta` events streamed, so it is not repeated here (`text` is ''). */
+    streamed: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('tool.started'), ...ToolCall.shape }),
   z.object({ type: z.literal('tool.updated'), ...ToolCall.shape }),
   z.object({ type: z.literal('tool.completed'), ...ToolCall.shape, status: z.enum(['completed', 'failed', 'declined']) }),

@@ -27,6 +27,23 @@ describe('transcript', () => {
     expect(await t.read(25)).toEqual({ events: [], next: 25, done: true })
   })
 
+  it('stops a page after about maxBytes of lines (at least one event), and reads a line longer than the read chunks whole', async () => {
+    const t = new Transcript(file())
+    const big = 'b'.repeat(700 * 1024) // longer than the 256 KB read chunks
+    for (let i = 1; i <= 6; i++) t.append(ev(i, big))
+    const seqs: number[][] = []
+    for (let after = 0; ; ) {
+      const page = await t.read(after, 1000, 1024 * 1024)
+      expect(page.events.every((e) => e.type === 'terminal.output' && e.data === big)).toBe(true)
+      seqs.push(page.events.map((e) => e.seq))
+      after = page.next
+      if (page.done) break
+    }
+    // A page that ends exactly at the end may not know it: an empty last page then says so.
+    expect(seqs.filter((p) => p.length > 0)).toEqual([[1, 2], [3, 4], [5, 6]])
+    expect((await t.read(0, 1000, 1)).events.map((e) => e.seq)).toEqual([1])
+  })
+
   it('continues its seq after reopening, past a torn line left by a crash', async () => {
     const f = file()
     const t = new Transcript(f)

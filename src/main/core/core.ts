@@ -5,6 +5,7 @@ import { Profiles } from './profiles/profiles'
 import { fileSecretStore, type SecretStore } from './secrets'
 import { SettingsService } from './settings'
 import type { KeyValueStore } from './store'
+import { superviseDataDir } from './transport/process-records'
 import { GitStatusWatcher } from './workspaces/git-status'
 import { ReviewDrafts } from './workspaces/review'
 import { Worktrees } from './workspaces/worktrees'
@@ -20,6 +21,8 @@ export interface CoreOptions extends Partial<Pick<LaneManagerOptions, 'now' | 'm
 
 /** The whole plain-Node core, wired: what Electron and server mode both host. */
 export function createCore(opts: CoreOptions) {
+  // First: record this run's lane processes, and end what a run that died hard left running.
+  const supervision = superviseDataDir(opts.dataDir)
   const workspaces = new Workspaces(opts.store)
   const profiles = new Profiles(opts.store, opts.dataDir)
   const settings = new SettingsService(opts.store)
@@ -53,10 +56,13 @@ export function createCore(opts: CoreOptions) {
     lanes,
     commands,
     reviewDrafts,
+    /** How many processes of earlier runs (that died without stopping their lanes) were ended at start. */
+    previousRunsEnded: supervision.ended,
     /** Stops every lane and watcher (quit). */
     async close() {
       gitStatus.close()
       await lanes.stopAll()
+      supervision.close()
     },
   }
 }

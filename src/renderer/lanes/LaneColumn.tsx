@@ -31,7 +31,7 @@ export function LaneColumn(props: Props) {
   const title = lane.title || profile?.name || 'Lane'
   const structured = lane.kind !== 'terminal'
   const usage = usageParts(lane.usage)
-  const exitPanel = isEnded(lane.status) ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
+  const exitPanel = isEnded(lane.status) || lane.diskError ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
   const [reviewOpen, setReviewOpen] = useState(false)
   const review = reviewOpen && canReview(lane) ? <ReviewPanel lane={lane} onClose={() => setReviewOpen(false)} /> : null
   // Whether the column is in view: the lanes area scrolls sideways, and with many lanes most are out of
@@ -145,15 +145,18 @@ export function LaneColumn(props: Props) {
 }
 
 function ExitPanel({ lane, onRestart }: { lane: Lane; onRestart(): void }) {
-  const failed = lane.status === 'failed'
+  const disk = lane.diskError
+  const failed = lane.status === 'failed' || disk !== undefined
   const lastLines = lane.exit?.lastLines ?? []
   return (
     <div className={`exit-panel${failed ? ' exit-failed' : ''}`} role={failed ? 'alert' : 'status'}>
       <div className="exit-head">
-        <strong>{failed ? 'Failed' : 'Exited'}</strong>
-        <span className="exit-message">{exitSummary(lane)}</span>
+        <strong>{disk ? 'Disk error' : failed ? 'Failed' : 'Exited'}</strong>
+        <span className="exit-message">
+          {disk ? `${disk.message}${disk.unsaved ? ` (${disk.unsaved} events not saved yet)` : ''}. Free some space, then Resume.` : exitSummary(lane)}
+        </span>
         <button className="button button-small button-primary" onClick={onRestart}>
-          Restart
+          {disk ? 'Resume' : 'Restart'}
         </button>
       </div>
       {failed && lastLines.length > 0 && <pre className="exit-lines">{lastLines.join('\n')}</pre>}

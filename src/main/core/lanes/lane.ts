@@ -1,8 +1,10 @@
 import type { ApprovalPolicy, Lane as LaneRecord } from '../../../shared/contract'
 import type { Answers, LaneEvent, LaneEventBody, LaneStatus } from '../../../shared/events'
+import type { DiskWriteError } from '../disk'
 import { AppError } from '../errors'
 import type { AgentAdapter, AgentSession, LaunchSpec } from '../agents/types'
 import { checkAnswers, policyDecision, recordedAnswers, type ApprovalRequest } from './approvals'
+import { BodyShaper } from './big-bodies'
 import { RUNNING } from './reaper'
 import type { Transcript } from './transcript'
 
@@ -66,6 +68,7 @@ export class Lane {
   private readonly pendingApprovals = new Map<string, ApprovalRequest>()
   private inputQueue: Promise<unknown> = Promise.resolve()
   private inTurn = false
+  private readonly shaper = new BodyShaper()
 
   constructor(
     public record: LaneRecord,
@@ -90,10 +93,16 @@ export class Lane {
     return this.session !== undefined || this.starting !== undefined
   }
 
+  /** Stores and publishes an event; a huge body goes in pieces, and only once (see BodyShaper). */
   emit(body: LaneEventBody): void {
+    for (const piece of this.shaper.shape(body)) this.emitOne(piece)
+  }
+
+  private emitOne(body: LaneEventBody): void {
     const at = this.deps.now()
     const event = { ...body, laneId: this.id, seq: this.deps.transcript.nextSeq(), at } as LaneEvent
-    this.deps.transcript.append(event)
+    const fault = this.deps.transcript.append(event)
+    if (fault) this.diskFault(fault)
     if (isActivity(body)) this.record = { ...this.record, lastActivityAt: at }
     this.deps.onEvent(event)
     if (body.type === 'approval.resolved') this.pendingApprovals.delete(body.requestId)
@@ -125,6 +134,33 @@ export class Lane {
     }
   }
 
+  /**
+   * A write of this lane's history (or of the lane records) failed: the lane shows it, its agent is
+   * stopped so it produces nothing more to hold in memory, and input is refused until `resumeAfterDiskFault`.
+   */
+  diskFault(err: DiskWriteError): void {
+    const first = !this.record.diskError
+    this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
+    if (!first) return
+    this.failure = err.message
+    this.deps.onRecord(this.record)
+    // Not from inside emit(): the stop emits events of its own.
+    if (this.session && !this.stopTarget) queueMicrotask(() => void this.stop('failed'))
+  }
+
+  /** Writes what waited for the disk; throws the failure if it still does not fit. */
+  resumeAfterDiskFault(): void {
+    if (!this.record.diskError) return
+    const err = this.deps.transcript.retry()
+    if (err) {
+      this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
+      this.deps.onRecord(this.record)
+      throw err
+    }
+    this.record = { ...this.record, diskError: undefined }
+    this.deps.onRecord(this.record)
+  }
+
   private setStatus(status: LaneStatus, patch: Partial<LaneRecord> = {}): void {
     const previous = this.record.status
     if (previous !== status && !canTransition(previous, status)) {
@@ -149,6 +185,8 @@ export class Lane {
     this.failure = undefined
     this.setStatus('starting', { exit: undefined, pid: undefined })
     try {
+      // Resume (the manager's start) clears this first; anything else must not start it.
+      if (this.record.diskError) throw new AppError('disk_error', `${this.record.diskError.message}; free some space, then Resume`)
       const spec = await this.deps.launchSpec(this.record, this.resumeToken)
       const session = await this.deps.adapter.start(spec, {
         emit: (e) => this.emit(e),
@@ -160,6 +198,8 @@ export class Lane {
       })
       this.session = session
       if (this.record.status === 'starting') this.setStatus('ready', { pid: session.pid })
+      // The disk failed while it started: it takes no input until there is room.
+      if (this.record.diskError && !this.stopTarget) void this.stop('failed')
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       this.emit({ type: 'error', message, fatal: true })
@@ -199,6 +239,7 @@ export class Lane {
   /** The manager starts the lane first (it owns the process limit). */
   async send(input: string, recordInput: boolean): Promise<void> {
     if (this.starting) await this.starting
+    if (this.record.diskError) throw new AppError('disk_error', `${this.record.diskError.message}; free some space, then Resume`)
     if (!this.session) throw new AppError('not_running', `Lane ${this.id} is not running`)
     if (recordInput) this.emit({ type: 'input', text: input })
     else this.record = { ...this.record, lastActivityAt: this.deps.now() }

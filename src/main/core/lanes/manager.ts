@@ -5,6 +5,7 @@ import { Lane as LaneRecord, type Attachment, type LaneStatusEvent, type MethodA
 import type { Answers, LaneEvent } from '../../../shared/events'
 import type { AdapterRegistry } from '../agents/registry'
 import type { LaunchSpec } from '../agents/types'
+import { DiskWriteError } from '../disk'
 import { AppError } from '../errors'
 import { newId } from '../ids'
 import { buildChildEnv, loginShellPath, resolveExecutable } from '../isolation/env'
@@ -42,6 +43,9 @@ export interface LaneManagerOptions {
 
 type Listener<T> = (value: T) => void
 
+/** How soon a failed write of the lane records is tried again. */
+const STORE_RETRY_MS = 5_000
+
 /** The registry of lanes: creates, wakes, limits, reaps and stops them, and keeps them across restarts. */
 export class LaneManager {
   private readonly lanes = new Map<string, Lane>()
@@ -52,6 +56,8 @@ export class LaneManager {
   private readonly stopReaper: () => void
   private saveTimer: NodeJS.Timeout | undefined
   readonly checkpoints: CheckpointService
+  /** The last failed write of the lane records, until one succeeds. */
+  private storeFault: DiskWriteError | undefined
 
   constructor(private readonly opts: LaneManagerOptions) {
     this.now = opts.now ?? Date.now
@@ -147,6 +153,8 @@ export class LaneManager {
     const text = composePrompt(input, attachments)
     return lane.enqueue(async () => {
       if (lane.record.archived) throw new AppError('conflict', `Lane ${lane.record.title} is archived; restore it first`)
+      // A lane whose history cannot be written takes no input; Resume (lanes.start) first.
+      if (lane.record.diskError) throw new AppError('disk_error', `${lane.record.diskError.message}; free some space, then Resume`)
       if (!lane.running) await this.startLane(lane)
       const keystrokes = this.opts.adapters[lane.record.kind].keystrokes
       // A prompt that starts a turn (not one steering a running turn): save the files first.
@@ -190,8 +198,14 @@ export class LaneManager {
     return { undo: undo.n, files, conversation }
   }
 
+  /** Wakes or restarts the lane; after a disk failure this is Resume: what waited is written first. */
   async start(id: string): Promise<LaneRecord> {
     const lane = this.get(id)
+    if (lane.record.diskError) {
+      if (this.storeFault) this.flush()
+      if (this.storeFault) throw this.storeFault
+      lane.resumeAfterDiskFault()
+    }
     if (!lane.running) await this.startLane(lane)
     return lane.record
   }
@@ -240,6 +254,9 @@ export class LaneManager {
     const wt = lane.record.worktree
     if (wt && opts.worktree === 'delete') await this.opts.worktrees!.remove(wt, { deleteBranch: opts.deleteBranch ?? false })
     this.lanes.delete(id)
+    const profile = this.opts.profiles.list().find((p) => p.id === lane.record.profileId)
+    // Best effort: the lane goes even if the agent's copy of its conversation cannot.
+    if (profile && lane.resumeToken) await presetFor(profile)?.forgetSession?.(profile.configDir, lane.resumeToken).catch(() => undefined)
     this.transcriptOf(id).delete()
     this.transcripts.delete(id)
     this.scheduleSave()
@@ -290,7 +307,12 @@ export class LaneManager {
     // A turn's end checkpoint may still be on its way to the transcript.
     await this.checkpoints.idle()
     this.flush()
-    for (const t of this.transcripts.values()) t.close()
+    for (const [id, t] of this.transcripts) {
+      // Last chance for what waited for the disk; if it still does not fit, say so where someone may read it.
+      const fault = t.unsaved > 0 ? t.retry() : undefined
+      if (fault) console.error(`switchyard: ${t.unsaved} events of lane ${id} were not saved: ${fault.message}`)
+      t.close()
+    }
   }
 
   onEvent(listener: Listener<LaneEvent>): () => void {
@@ -303,14 +325,40 @@ export class LaneManager {
     return () => this.statusListeners.delete(listener)
   }
 
-  /** Writes the lane records now (they are otherwise saved shortly after each change). */
+  /**
+   * Writes the lane records now (they are otherwise saved shortly after each change). A failed write
+   * never throws (this runs from a timer): every lane shows it and stops, and the write is retried.
+   */
   flush(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer)
     this.saveTimer = undefined
-    this.opts.store.set(
-      'lanes',
-      [...this.lanes.values()].map((l) => ({ ...l.record, resumeToken: l.resumeToken })),
-    )
+    try {
+      this.opts.store.set(
+        'lanes',
+        [...this.lanes.values()].map((l) => ({ ...l.record, resumeToken: l.resumeToken })),
+      )
+      if (this.storeFault) this.storeRecovered(this.storeFault)
+    } catch (err) {
+      const fault = err instanceof DiskWriteError ? err : new DiskWriteError(this.opts.store.path ?? 'the lane records', err)
+      const first = !this.storeFault
+      this.storeFault = fault
+      if (first) console.error(`switchyard: ${fault.message}`)
+      for (const lane of this.lanes.values()) lane.diskFault(fault)
+      if (this.saveTimer) clearTimeout(this.saveTimer)
+      this.saveTimer = setTimeout(() => this.flush(), STORE_RETRY_MS)
+      this.saveTimer.unref?.()
+    }
+  }
+
+  /** The records are written again: lanes that showed only that failure take input again (a stopped one stays stopped). */
+  private storeRecovered(fault: DiskWriteError): void {
+    this.storeFault = undefined
+    for (const lane of this.lanes.values()) {
+      if (lane.record.diskError?.path !== fault.file) continue
+      try {
+        lane.resumeAfterDiskFault()
+      } catch {} // its own transcript still cannot be written: it keeps showing that
+    }
   }
 
   private async startLane(lane: Lane): Promise<void> {
@@ -416,6 +464,8 @@ export class LaneManager {
       profile: profile.env,
       secrets: this.opts.secrets?.(profile.id),
     })
+    const sessions = [...this.lanes.values()].flatMap((l) => (l.record.profileId === profile.id && l.resumeToken ? [l.resumeToken] : []))
+    await preset?.prepareConfigDir?.(profile.configDir, sessions)
     const resolved = resolveExecutable(command, env.PATH)
     if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
     return {

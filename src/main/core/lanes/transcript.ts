@@ -1,16 +1,26 @@
-import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs'
+import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { LaneEvent } from '../../../shared/events'
+import { DiskWriteError, diskWrites, writeAll } from '../disk'
 
 /** Every this many seqs the byte offset of the line is remembered, so a page read seeks near its cursor. */
 const INDEX_EVERY = 512
+/** A page stops after this many bytes of lines (always holding at least one event), so one reply stays a few MB. */
+export const PAGE_BYTES = 4 * 1024 * 1024
 
 /**
  * A lane's history: one LaneEvent per line, appended synchronously (so a reader always sees every
  * event already emitted, and a crash loses at most the line being written).
+ *
+ * When the disk refuses a write, the event and every later one are held in memory, in order (`unsaved`),
+ * readers still get them, and `retry()` writes them once there is room: nothing shown is lost silently.
  */
 export class Transcript {
   private fd: number | undefined
+  /** Events not yet on disk because a write failed; while any are here, new ones queue behind them. */
+  private readonly pending: LaneEvent[] = []
+  /** The write failure that started the queue, until `retry()` empties it. */
+  private failure: DiskWriteError | undefined
   private seq: number
   private needsNewline = false
   /** Bytes in the file. */
@@ -34,15 +44,83 @@ export class Transcript {
     return this.seq + 1
   }
 
-  append(event: LaneEvent): void {
-    this.fd ??= openSync(this.file, 'a', 0o600)
-    const line = Buffer.from((this.needsNewline ? '\n' : '') + JSON.stringify(event) + '\n')
-    const offset = this.size + (this.needsNewline ? 1 : 0)
-    this.needsNewline = false
-    writeSync(this.fd, line)
-    this.size += line.length
+  /** Why events are waiting in memory, if they are. */
+  get fault(): DiskWriteError | undefined {
+    return this.failure
+  }
+
+  /** Events shown but not yet on disk. */
+  get unsaved(): number {
+    return this.pending.length
+  }
+
+  /**
+   * Appends the event, or, if the disk refuses it (or earlier events still wait), keeps it in memory.
+   * Returns the failure when the event is not on disk; never throws for a disk error.
+   */
+  append(event: LaneEvent): DiskWriteError | undefined {
     this.seq = event.seq
+    if (this.pending.length === 0) {
+      try {
+        this.write(event)
+        return undefined
+      } catch (err) {
+        this.failure = err instanceof DiskWriteError ? err : new DiskWriteError(this.file, err)
+      }
+    }
+    this.pending.push(event)
+    return this.failure
+  }
+
+  /** Writes the events held in memory; returns the failure if the disk still refuses. */
+  retry(): DiskWriteError | undefined {
+    while (this.pending.length > 0) {
+      try {
+        this.write(this.pending[0])
+      } catch (err) {
+        this.failure = err instanceof DiskWriteError ? err : new DiskWriteError(this.file, err)
+        return this.failure
+      }
+      this.pending.shift()
+    }
+    this.failure = undefined
+    return undefined
+  }
+
+  private write(event: LaneEvent): void {
+    // Encoded straight into one buffer: no concatenated copy of a long line on the heap.
+    const json = JSON.stringify(event)
+    const lead = this.needsNewline ? 1 : 0
+    const line = Buffer.allocUnsafe(lead + Buffer.byteLength(json) + 1)
+    if (lead) line[0] = 0x0a
+    line.write(json, lead)
+    line[line.length - 1] = 0x0a
+    const offset = this.size + lead
+    try {
+      this.fd ??= diskWrites.openSync(this.file, 'a', 0o600)
+      writeAll(this.fd, line)
+    } catch (err) {
+      this.undoPartialWrite()
+      throw new DiskWriteError(this.file, err)
+    }
+    this.needsNewline = false
+    this.size += line.length
     this.remember(event.seq, offset)
+  }
+
+  /** A write cut short by a full disk leaves part of a line: cut it off, or at least start the next line fresh. */
+  private undoPartialWrite(): void {
+    if (this.fd === undefined) return
+    try {
+      if (fstatSync(this.fd).size === this.size) return
+      ftruncateSync(this.fd, this.size)
+    } catch {
+      // The torn piece stays; the reader skips it, and the next line must not be glued to it.
+      try {
+        this.size = fstatSync(this.fd).size
+      } catch {}
+      this.needsNewline = true
+    }
   }
 
   private remember(seq: number, offset: number): void {
@@ -68,15 +146,32 @@ export class Transcript {
     return best
   }
 
-  /** Events with seq > `after`, at most `limit` of them, in order. */
-  async read(after = 0, limit = 1000): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+  /** Events with seq > `after`, at most `limit` of them and about `maxBytes` of them, in order. */
+  async read(after = 0, limit = 1000, maxBytes = PAGE_BYTES): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+    // Taken before reading: a retry() during the read moves them to the file, maybe past where it read.
+    const waiting = this.pending.slice()
+    const page = await this.readFile(after, limit, maxBytes)
+    if (!page.done || waiting.length === 0) return page
+    // Then the events still waiting for the disk: the reader sees everything that was shown.
+    const events = page.events
+    for (const event of waiting) {
+      if (event.seq <= page.next) continue
+      if (events.length === limit) return { events, next: events[events.length - 1].seq, done: false }
+      events.push(event)
+    }
+    return { events, next: events.length ? events[events.length - 1].seq : after, done: true }
+  }
+
+  private async readFile(after: number, limit: number, maxBytes: number): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+    let bytes = 0
     const events: LaneEvent[] = []
     if (!existsSync(this.file)) return { events, next: after, done: true }
     let pos = this.startFor(after)
     // Bytes, split on 0x0a: a newline byte never occurs inside a multi-byte UTF-8 character, and byte
     // positions are what the index needs.
     const stream = createReadStream(this.file, { start: pos, highWaterMark: 256 * 1024 })
-    let pending: Buffer = Buffer.alloc(0)
+    /** The start of a line longer than the chunks so far: joined once, when its end arrives. */
+    let parts: Buffer[] = []
     let done = true
     const take = (line: Buffer, offset: number): boolean => {
       if (line.length === 0) return true
@@ -89,30 +184,36 @@ export class Transcript {
       this.remember(event.seq, offset)
       if (event.seq <= after) return true
       events.push(event)
-      return events.length < limit
+      bytes += line.length
+      return events.length < limit && bytes < maxBytes
     }
     outer: for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const buf = pending.length ? Buffer.concat([pending, chunk]) : chunk
       let from = 0
-      for (let nl = buf.indexOf(0x0a, from); nl !== -1; nl = buf.indexOf(0x0a, from)) {
-        const keepGoing = take(buf.subarray(from, nl), pos)
-        pos += nl - from + 1
+      for (let nl = chunk.indexOf(0x0a, from); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
+        const line = parts.length ? Buffer.concat([...parts, chunk.subarray(from, nl)]) : chunk.subarray(from, nl)
+        parts = []
+        const keepGoing = take(line, pos)
+        pos += line.length + 1
         from = nl + 1
         if (!keepGoing) {
           done = false
           break outer
         }
       }
-      pending = buf.subarray(from)
+      if (from < chunk.length) parts.push(chunk.subarray(from))
     }
     stream.destroy()
-    if (done && pending.length && !take(pending, pos)) done = false
-    if (done && events.length === limit) done = false
+    if (done && parts.length && !take(Buffer.concat(parts), pos)) done = false
+    if (done && (events.length === limit || bytes >= maxBytes)) done = false
     return { events, next: events.length ? events[events.length - 1].seq : after, done }
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd)
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd)
+      } catch {} // EIO on close: the data is as safe as it will get
+    }
     this.fd = undefined
   }
 
