@@ -67,10 +67,10 @@ export function CheckpointMarker({ item, laneId }: { item: ItemOf<'checkpoint'>;
     <div className="t-checkpoint" data-n={item.n} data-phase={item.phase}>
       <div className="t-checkpoint-bar">
         <span className="t-checkpoint-label">{checkpointLabel(item)}</span>
-        <button type="button" className="link" disabled={busy} aria-expanded={open?.kind === 'diff'} onClick={() => void show('diff')}>
+        <button type="button" className="button button-small" disabled={busy} aria-expanded={open?.kind === 'diff'} onClick={() => void show('diff')}>
           Diff vs now
         </button>
-        <button type="button" className="link" disabled={busy} aria-expanded={open?.kind === 'restore'} onClick={() => void show('restore')}>
+        <button type="button" className="button button-small" disabled={busy} aria-expanded={open?.kind === 'restore'} onClick={() => void show('restore')}>
           {undo ? 'Undo restore…' : 'Restore…'}
         </button>
       </div>
@@ -99,15 +99,15 @@ export function CheckpointMarker({ item, laneId }: { item: ItemOf<'checkpoint'>;
                 ))}
               </ul>
               <div className="t-checkpoint-actions">
-                <button type="button" className="primary" disabled={busy} onClick={() => void restore(false)}>
+                <button type="button" className="button button-small button-primary" disabled={busy} onClick={() => void restore(false)}>
                   Restore files
                 </button>
                 {open.rewind && !undo && (
-                  <button type="button" disabled={busy} onClick={() => void restore(true)}>
+                  <button type="button" className="button button-small" disabled={busy} onClick={() => void restore(true)}>
                     Restore files and conversation
                   </button>
                 )}
-                <button type="button" disabled={busy} onClick={() => setOpen(null)}>
+                <button type="button" className="button button-small" disabled={busy} onClick={() => setOpen(null)}>
                   Cancel
                 </button>
               </div>
