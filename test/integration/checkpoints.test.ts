@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, lstatSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
@@ -80,6 +80,23 @@ describe('checkpoints (real git)', () => {
     expect(read(dir, 'src/a.ts')).toBe('a3 unstaged\n')
   })
 
+  it('sees a change git would call racily clean (same size, same second as the index): the scratch index keeps the index mtime', async () => {
+    const dir = repo()
+    gitIn(dir, 'config', 'core.trustctime', 'false')
+    const T = 1_700_000_000
+    const file = path.join(dir, 'src/a.ts')
+    utimesSync(file, T, T)
+    gitIn(dir, 'update-index', '--refresh')
+    // The index written in the same second as the file: git must look at its content.
+    writeFileSync(file, 'a9\n') // same size as a1
+    utimesSync(file, T, T)
+    utimesSync(path.join(dir, '.git/index'), T, T)
+    const { svc } = service(dir)
+    const c = (await svc.capture('lane1', 'end'))!
+    expect(gitIn(dir, 'show', `${c.commit}:src/a.ts`)).toBe('a9')
+    expect(gitIn(dir, 'status', '--porcelain')).toBe(' M src/a.ts') // as git itself sees it
+  })
+
   it('writes nothing new when the files did not change', async () => {
     const dir = repo()
     writeFiles(dir, { 'new.txt': 'n\n' })
@@ -156,6 +173,37 @@ describe('checkpoints (real git)', () => {
     await svc.forget('lane1')
     expect(gitIn(dir, 'for-each-ref', `${REF_ROOT}/`)).toBe('')
     expect(await svc.list('lane1')).toEqual([])
+  })
+
+  it('restores across a file turned folder and back, and never follows a folder swapped for a symlink out of the repository', async () => {
+    const dir = repo()
+    const { svc } = service(dir)
+    const before = (await svc.capture('lane1', 'end'))!
+    // src/ became a file, a new folder appeared where a file was.
+    rmSync(path.join(dir, 'src'), { recursive: true })
+    writeFiles(dir, { src: 'now a file\n' })
+    rmSync(path.join(dir, 'README.md'))
+    writeFiles(dir, { 'README.md/inside.txt': 'x\n' })
+    const after = (await svc.capture('lane1', 'end'))!
+    await svc.restore('lane1', before.n)
+    expect(read(dir, 'src/a.ts')).toBe('a1\n')
+    expect(read(dir, 'README.md')).toBe('hello\n')
+    await svc.restore('lane1', after.n)
+    expect(read(dir, 'src')).toBe('now a file\n')
+    expect(read(dir, 'README.md/inside.txt')).toBe('x\n')
+
+    // The agent replaced src/ with a link to a folder outside; restoring must not delete through it.
+    await svc.restore('lane1', before.n)
+    const outside = tempDir('switchyard-ckpt-outside-')
+    dirs.push(outside)
+    writeFiles(outside, { 'a.ts': 'precious\n', 'b.ts': 'precious\n' })
+    rmSync(path.join(dir, 'src'), { recursive: true })
+    symlinkSync(outside, path.join(dir, 'src'))
+    await svc.restore('lane1', before.n)
+    expect(read(outside, 'a.ts')).toBe('precious\n')
+    expect(read(outside, 'b.ts')).toBe('precious\n')
+    expect(lstatSync(path.join(dir, 'src')).isDirectory()).toBe(true)
+    expect(read(dir, 'src/a.ts')).toBe('a1\n')
   })
 
   it('survives git gc --prune=now: a checkpoint of an untracked file restores it afterwards', async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync, utimesSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { ChangedFile } from '../../../shared/contract'
@@ -43,7 +43,13 @@ async function withTempIndex<T>(root: string, seed: boolean, fn: (env: Record<st
     if (seed) {
       const real = path.resolve(root, (await gitOk(root, ['rev-parse', '--git-path', 'index'])).trim())
       // A copy: git may rewrite the stat cache of the file it is given, and the user's must stay as it is.
-      if (existsSync(real)) copyFileSync(real, file)
+      // With the original's mtime: git trusts no entry changed in the same second as its index was written
+      // ("racily clean"); a copy stamped now would make such a change look clean and miss it.
+      if (existsSync(real)) {
+        copyFileSync(real, file)
+        const { atime, mtime } = statSync(real)
+        utimesSync(file, atime, mtime)
+      }
     }
     return await fn({ GIT_INDEX_FILE: file })
   } finally {
@@ -134,14 +140,45 @@ export async function restoreTree(cwd: string, from: string, to: string, rel?: s
   const write: string[] = []
   const remove: string[] = []
   for (let i = 0; i + 1 < parts.length; i += 2) (parts[i] === 'D' ? remove : write).push(parts[i + 1])
+  // Deletions first: a path that turns from file into folder (or back) needs the old one gone.
+  // A path under a symlinked folder is not ours to follow: the link itself is what gets replaced.
+  for (const p of remove) if (!underSymlink(root, p)) rmSync(path.join(root, p), { force: true, recursive: false })
+  for (const dir of new Set(remove.map((p) => path.posix.dirname(p)).filter((d) => d !== '.'))) removeEmptyDirs(root, dir)
   if (write.length) {
     await withTempIndex(root, false, async (env) => {
       await gitOk(root, ['read-tree', to], { env })
       await gitOk(root, ['checkout-index', '-f', '-z', '--stdin'], { env, input: write.map((p) => `${p}\0`).join('') })
     })
   }
-  for (const p of remove) rmSync(path.join(root, p), { force: true, recursive: false })
   return [...write, ...remove].map((p) => p.slice(prefix.length)).sort()
+}
+
+/** Whether a folder on the way from `root` to `rel` is a symlink (following it could leave the repository). */
+function underSymlink(root: string, rel: string): boolean {
+  const parts = rel.split('/').slice(0, -1)
+  let at = root
+  for (const part of parts) {
+    at = path.join(at, part)
+    try {
+      if (lstatSync(at).isSymbolicLink()) return true
+    } catch {
+      return false
+    }
+  }
+  return false
+}
+
+/** Removes `rel` and its parents while they are empty folders (git does not keep empty folders either). */
+function removeEmptyDirs(root: string, rel: string): void {
+  for (let d = rel; d && d !== '.'; d = path.posix.dirname(d)) {
+    const abs = path.join(root, d)
+    try {
+      if (underSymlink(root, `${d}/x`) || !lstatSync(abs).isDirectory() || readdirSync(abs).length > 0) return
+      rmdirSync(abs)
+    } catch {
+      return
+    }
+  }
 }
 
 /** The tree of a commit. */
