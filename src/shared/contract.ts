@@ -411,6 +411,8 @@ export const methods = {
   },
   'lanes.archive': { input: LaneRef, output: Lane },
   'lanes.restore': { input: LaneRef, output: Lane },
+  /** The user's name for the lane (the navigator, the column header). */
+  'lanes.rename': { input: LaneRef.extend({ title: z.string().trim().min(1).max(200) }), output: Lane },
   'lanes.resize': { input: LaneRef.extend({ cols: Cols, rows: Rows }), output: Ok },
   'lanes.transcript': {
     input: LaneRef.extend({
@@ -493,7 +495,11 @@ export const methods = {
 
 export const streams = {
   /** LaneEvents as they happen, for one lane or all. */
-  'lanes.events': { input: z.object({ laneId: Id.optional() }).optional(), event: LaneEvent },
+  /** `types`: only events of these types (a window watching every lane for attention skips the deltas). */
+  'lanes.events': {
+    input: z.object({ laneId: Id.optional(), types: z.array(z.string().min(1).max(64)).min(1).max(32).optional() }).optional(),
+    event: LaneEvent,
+  },
   /** Every change of a lane's record (status, pid, exit), and removals. */
   'lanes.status': { input: Empty, event: LaneStatusEvent },
   /** Requests from main's menus, tray, notifications and second launches. */

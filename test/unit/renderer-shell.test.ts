@@ -1,7 +1,7 @@
 /** The desktop shell's pure renderer parts: attachments, profile env text and secrets rows, theme, settings input. */
 import { describe, expect, it as test } from 'vitest'
 import type { Attachment, Profile } from '../../src/shared/contract'
-import { addAttachments, chunkText, decodeText, fileToAttachment, MAX_ATTACHMENTS, planUploads, quotePath, withUploads } from '../../src/renderer/agent/attachments'
+import { addAttachments, chunkText, decodeText, fileToAttachment, MAX_ATTACHMENTS, planUploads, quotePath, withUploads } from '../../src/renderer/ui/attachments'
 import { encodedBytes, MAX_INPUT_BYTES } from '../../src/shared/contract'
 import { formatEnv, parseEnv, secretRows } from '../../src/renderer/profiles/env-text'
 import { resolveTheme } from '../../src/renderer/settings/theme'

@@ -101,6 +101,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'lanes.remove': async ({ laneId, worktree, deleteBranch }) => (await lanes.remove(laneId, { worktree, deleteBranch }), ok),
     'lanes.archive': ({ laneId }) => lanes.archive(laneId),
     'lanes.restore': ({ laneId }) => lanes.restore(laneId),
+    'lanes.rename': ({ laneId, title }) => lanes.rename(laneId, title),
     'lanes.resize': ({ laneId, cols, rows }) => (lanes.resize(laneId, cols, rows), ok),
     'lanes.transcript': ({ laneId, after, limit }) => lanes.transcript(laneId, after, limit),
 
@@ -178,9 +179,10 @@ export function createStreamSources({ lanes, commands }: Services): StreamSource
   return {
     'lanes.events': (input, emit) => {
       const laneId = input?.laneId
+      const types = input?.types ? new Set<string>(input.types) : null
       if (laneId) lanes.get(laneId) // not_found for a lane that does not exist
       return lanes.onEvent((e) => {
-        if (!laneId || e.laneId === laneId) emit(e)
+        if ((!laneId || e.laneId === laneId) && (!types || types.has(e.type))) emit(e)
       })
     },
     'lanes.status': (_input, emit) => lanes.onStatus(emit),

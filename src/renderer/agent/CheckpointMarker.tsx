@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { ChangedFile } from '../../shared/contract'
 import { useApp } from '../app/context'
-import { DiffView } from './DiffView'
+import { DiffView } from '../ui/DiffView'
 import type { ItemOf } from './transcript-model'
 import './checkpoints.css'
 

@@ -3,11 +3,13 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Attachment, Lane } from '../../shared/contract'
 import type { LaneEvent } from '../../shared/events'
 import { useApp } from '../app/context'
-import { TranscriptSync } from '../terminal/transcript-sync'
+import { TranscriptSync } from '../host/transcript-sync'
 import { applyEvents, emptyTranscript, type TranscriptState } from './transcript-model'
 import { ItemView, ViewState, ViewStateContext, estimateItemHeight, type ItemActions } from './items'
 import { Composer, canInterrupt, type ComposerHandle } from './Composer'
-import { withUploads } from './attachments'
+import { withUploads } from '../ui/attachments'
+import './transcript.css'
+import './approvals.css'
 
 const TRANSCRIPT_PAGE = 2000
 /** Within this many pixels of the end counts as "at the bottom". */

@@ -1,8 +1,8 @@
 import { createContext, memo, useContext, useId, useState, type FormEvent, type ReactNode } from 'react'
 import type { Answers, ItemOf, Question, ToolKind, TranscriptItem } from './transcript-model'
-import { MarkdownText } from './Markdown'
-import { DiffLayoutToggle, DiffView, diffStats } from './DiffView'
-import { formatDuration, usageParts } from './format'
+import { MarkdownText } from '../ui/Markdown'
+import { DiffLayoutToggle, DiffView, diffStats } from '../ui/DiffView'
+import { formatDuration, usageParts } from '../ui/format'
 import { CheckpointMarker } from './CheckpointMarker'
 
 /**

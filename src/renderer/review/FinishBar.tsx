@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { Lane, MethodOutput } from '../../shared/contract'
 import { useApp } from '../app/context'
-import '../agent/checkpoints.css'
+import './finish.css'
 
 type Strategy = 'squash' | 'rebase' | 'ff'
 type Merge = MethodOutput<'finish.merge'>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react'
 import type { ChangedFile, Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
-import { DiffLayoutToggle, DiffView, diffBodyLines, type DiffAnnotations, type RowNumbers } from '../agent/DiffView'
+import { DiffLayoutToggle, DiffView, diffBodyLines, type DiffAnnotations, type RowNumbers } from '../ui/DiffView'
 import { usePendingComments, type PendingComment } from './pending-comments'
 import {
   commentFor,

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { PanelDialog } from '../ui/dialog'
 import type { MethodOutput, Settings } from '../../shared/contract'
 import type { ThemeSetting } from './theme'
+import './settings.css'
 
 interface Props {
   settings: Settings | null

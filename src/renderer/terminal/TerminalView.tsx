@@ -3,8 +3,9 @@ import type { Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { shortcutFor } from '../app/shortcuts'
 import { mountTerminal } from './xterm'
-import { TranscriptSync } from './transcript-sync'
-import { quotePath, useFileDrop } from '../agent/attachments'
+import { TranscriptSync } from '../host/transcript-sync'
+import { quotePath, useFileDrop } from '../ui/attachments'
+import './terminal.css'
 
 const TRANSCRIPT_PAGE = 2000
 const RESIZE_DEBOUNCE_MS = 100

@@ -14,7 +14,7 @@ import { readList, type KeyValueStore } from '../store'
 import type { Worktrees } from '../workspaces/worktrees'
 import type { Workspaces } from '../workspaces/workspaces'
 import { CheckpointService, DEFAULT_KEEP } from './checkpoint-service'
-import { composePrompt } from './prompt'
+import { composePrompt, titleFromPrompt } from './prompt'
 import { Lane } from './lane'
 import { evictionCandidate, idleLanes, startReaper, type IdleCandidate } from './reaper'
 import { Transcript } from './transcript'
@@ -49,6 +49,8 @@ const STORE_RETRY_MS = 5_000
 /** The registry of lanes: creates, wakes, limits, reaps and stops them, and keeps them across restarts. */
 export class LaneManager {
   private readonly lanes = new Map<string, Lane>()
+  /** Lanes still called by their profile's name and ordinal: their first prompt names them. */
+  private readonly untitled = new Set<string>()
   private readonly eventListeners = new Set<Listener<LaneEvent>>()
   private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
   private readonly now: () => number
@@ -114,6 +116,8 @@ export class LaneManager {
     const at = this.now()
     const id = newId('lane')
     const title = input.title || `${profile.name} ${ordinal}`
+    // Named by its first prompt unless the user named it (a session's ordinal says nothing in a list of twenty).
+    if (!input.title && purpose === 'work') this.untitled.add(id)
     // Own worktree: as asked, or by default for agents on a git workspace.
     const wantsWorktree =
       purpose === 'work' &&
@@ -157,6 +161,11 @@ export class LaneManager {
       if (lane.record.diskError) throw new AppError('disk_error', `${lane.record.diskError.message}; free some space, then Resume`)
       if (!lane.running) await this.startLane(lane)
       const keystrokes = this.opts.adapters[lane.record.kind].keystrokes
+      const title = !keystrokes && this.untitled.has(id) ? titleFromPrompt(input) : null
+      if (title) {
+        this.untitled.delete(id)
+        this.patch(id, { title })
+      }
       // A prompt that starts a turn (not one steering a running turn): save the files first.
       if (!keystrokes && lane.status !== 'busy' && lane.status !== 'waiting') await this.checkpoint(id, 'start')
       const note = keystrokes ? undefined : this.checkpoints.takeNote(id)
@@ -275,8 +284,13 @@ export class LaneManager {
     return this.patch(id, { archived: undefined })
   }
 
-  /** Updates record fields that are not the lane's own state (git status, archive flag). */
-  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived'>>): LaneRecord {
+  rename(id: string, title: string): LaneRecord {
+    this.untitled.delete(id)
+    return this.patch(id, { title })
+  }
+
+  /** Updates record fields that are not the lane's own state (git status, archive flag, title). */
+  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived' | 'title'>>): LaneRecord {
     const lane = this.get(id)
     lane.record = { ...lane.record, ...fields }
     this.changed(lane.record)
