@@ -171,9 +171,10 @@ describe('pull requests', () => {
   it('through gh when it is logged in: title, body, base and head as drafted; status and checks after', async () => {
     const { b } = setup()
     const gh = fakeGh(0)
-    const pr = await openPullRequest(b, { title: 'Add the widget', body: 'Body with `code`\nand lines' }, 'origin')
+    const pr = await openPullRequest(b, { title: '--web Add the widget', body: 'Body with `code`\nand lines' }, 'origin')
     expect(pr).toEqual({ url: 'https://github.com/acme/widgets/pull/7', via: 'gh' })
-    expect(gh.calls()).toContainEqual(['pr', 'create', '--title', 'Add the widget', '--body', 'Body with `code`\nand lines', '--base', 'main', '--head', 'lane'])
+    // A title that looks like a flag stays the title.
+    expect(gh.calls()).toContainEqual(['pr', 'create', '--title=--web Add the widget', '--body=Body with `code`\nand lines', '--base=main', '--head=lane'])
     expect(await pullRequestStatus(b)).toEqual({ number: 7, url: 'https://github.com/acme/widgets/pull/7', state: 'OPEN', draft: false, checks: { passed: 1, failed: 1, pending: 1 } })
   })
 

@@ -228,7 +228,8 @@ export interface PullRequest {
 export async function openPullRequest(b: BranchInfo, draft: { title: string; body: string }, remote: string): Promise<PullRequest> {
   const ready = await ghReady(b.cwd)
   if (ready) {
-    const r = await run(ready.gh, ['pr', 'create', '--title', draft.title, '--body', draft.body, '--base', b.base, '--head', b.branch], b.cwd, ready.env)
+    // `--flag=value`: a title that starts with "-" stays the title.
+    const r = await run(ready.gh, ['pr', 'create', `--title=${draft.title}`, `--body=${draft.body}`, `--base=${b.base}`, `--head=${b.branch}`], b.cwd, ready.env)
     if (r.code !== 0) throw new AppError('conflict', `gh could not open the pull request: ${(r.stderr || r.stdout).trim()}`, { stderr: r.stderr })
     const url = r.stdout.trim().split('\n').reverse().find((l) => /^https?:\/\//.test(l.trim()))
     return { url: url?.trim() ?? r.stdout.trim(), via: 'gh' }
