@@ -294,4 +294,25 @@ describe('checkpoints on a lane (fake structured agent)', () => {
     await core.lanes.remove(lane.id)
     expect(gitIn(core.folder, 'for-each-ref', `${REF_ROOT}/`)).toBe('')
   })
+
+  it('keeps as many as the setting says, and refuses to restore while a turn runs', async () => {
+    core = testCore({ adapters: { ...defaultAdapters(), terminal: fakeJsonlAdapter('terminal') } })
+    initRepo(core.folder, { 'a.txt': 'zero\n' })
+    core.settings.update({ checkpointsKeep: 3 })
+    const profile = core.profiles.create({ kind: 'terminal', name: 'fake', idleTimeoutMs: 0 })
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id, worktree: { enabled: false } })
+    const ends: LaneEventBody[] = []
+    core.lanes.onEvent((e) => e.type === 'checkpoint' && e.phase === 'end' && ends.push(e))
+    for (let i = 1; i <= 3; i++) {
+      await core.lanes.send(lane.id, `write a.txt v${i}`)
+      await waitFor(`turn ${i} end`, () => ends.length === i)
+    }
+    expect((await core.lanes.checkpoints.list(lane.id)).map((c) => c.n)).toEqual([4, 5, 6])
+    expect(gitIn(core.folder, 'for-each-ref', '--format=%(refname)', `${REF_ROOT}/${lane.id}/`).split('\n')).toHaveLength(3)
+
+    await core.lanes.send(lane.id, 'hang') // a turn that never ends
+    await waitFor('busy', () => core.lanes.get(lane.id).status === 'busy')
+    await expect(core.lanes.restoreCheckpoint(lane.id, 4)).rejects.toThrow(/is in a turn/)
+    expect(read(core.folder, 'a.txt')).toBe('v3\n')
+  })
 })
