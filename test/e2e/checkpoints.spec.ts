@@ -135,3 +135,16 @@ test('review: commit says what it did, then merge into main (squash) and push to
     rmSync(origin, { recursive: true, force: true })
   }
 })
+
+test('settings: checkpoints per lane is saved; a bad number is refused', async ({ page, server }) => {
+  await page.goto(server.url)
+  await page.getByRole('button', { name: 'Settings' }).click()
+  const keep = page.getByRole('dialog').getByLabel('Checkpoints per lane')
+  await expect(keep).toHaveValue('100')
+  await keep.fill('0')
+  await keep.press('Enter')
+  await expect(page.getByRole('dialog').getByRole('alert')).toHaveText('A whole number from 1 to 10,000')
+  await keep.fill('7')
+  await keep.press('Enter')
+  await expect.poll(async () => (await rpc(server, 'settings.get', {})).checkpointsKeep).toBe(7)
+})
