@@ -38,6 +38,7 @@ export function createCore(opts: CoreOptions) {
     worktrees,
     adapters: opts.adapters ?? defaultAdapters(),
     maxProcesses: opts.maxProcesses ?? settings.get().maxProcesses,
+    checkpointsKeep: () => settings.get().checkpointsKeep,
     secrets: opts.secrets ?? ((id) => secrets.values(id)),
   })
   lanes.setMemoryBudget(settings.get().memoryBudgetMb * 1024 * 1024)
