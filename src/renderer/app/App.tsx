@@ -24,7 +24,9 @@ import { buildActions, paletteActions } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
-import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
+import { CloseLaneDialog, type CloseChoice } from '../lanes/CloseLaneDialog'
+import { closeConcerns } from '../lanes/close-lane'
+import { unsentDraft } from '../agent/composer-draft'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
 import { AttentionInbox } from '../attention/AttentionInbox'
@@ -234,12 +236,18 @@ export function App({ bridge, ws }: AppProps) {
     },
     [client, reportError, setLanes],
   )
-  const removeLane = useCallback(
-    async (lane: Lane, options: RemoveOptions = {}) => {
-      const next = neighbourAfterClose(lanes, lane.id)
+  // Closing archives the lane (reopenable from History → Archived); only deleting its worktree deletes it.
+  const finishClose = useCallback(
+    async (lane: Lane, choice: CloseChoice = { how: 'archive' }) => {
+      const next = neighbourAfterClose(activeLanes(lanes), lane.id)
       try {
-        await client.call('lanes.remove', { laneId: lane.id, ...options })
-        setLanes((list) => list.filter((l) => l.id !== lane.id))
+        if (choice.how === 'delete') {
+          await client.call('lanes.remove', { laneId: lane.id, worktree: 'delete', deleteBranch: choice.deleteBranch })
+          setLanes((list) => list.filter((l) => l.id !== lane.id))
+        } else {
+          const archived = await client.call('lanes.archive', { laneId: lane.id })
+          setLanes((list) => upsertLane(list, archived))
+        }
         if (focusedLaneId === lane.id || focusedLaneId === null) {
           if (next) focusLane(next)
           else setFocusedLaneId(null)
@@ -250,13 +258,14 @@ export function App({ bridge, ws }: AppProps) {
     },
     [client, reportError, lanes, focusedLaneId, setLanes, focusLane],
   )
-  // A lane with its own worktree asks first what to do with the worktree and branch.
+  // A running process, unsent text or a worktree of its own: ask first.
   const closeLane = useCallback(
     async (lane: Lane) => {
-      if (lane.worktree) setOverlay({ kind: 'removeLane', lane })
-      else await removeLane(lane)
+      const concerns = closeConcerns(lane, unsentDraft(lane.id))
+      if (lane.worktree || concerns.length > 0) setOverlay({ kind: 'closeLane', lane, concerns })
+      else await finishClose(lane)
     },
-    [removeLane, setOverlay],
+    [finishClose, setOverlay],
   )
 
   // ---- the one dispatcher: shortcuts, buttons, the palette and main's menus/tray all end here
@@ -459,14 +468,14 @@ export function App({ bridge, ws }: AppProps) {
               )}
               <div className="toolbar-spacer" />
               <span className="toolbar-hint">
-                <kbd>{prefix}K</kbd> actions · <kbd>{shortcutLabel({ type: 'openLaneSwitcher' }, mac)}</kbd> go to lane · <kbd>{prefix}1…9</kbd> focus
+                <kbd>{shortcutLabel({ type: 'openPalette' }, mac)}</kbd> actions · <kbd>{shortcutLabel({ type: 'openLaneSwitcher' }, mac)}</kbd> go to lane · <kbd>{prefix}1…9</kbd> focus
               </span>
               <button
                 className="button button-primary"
                 onClick={() => run({ type: 'newLane' })}
-                title={`New lane (${prefix}T)`}
+                title={`New lane (${shortcutLabel({ type: 'newLane' }, mac)})`}
               >
-                + New lane <kbd>{prefix}T</kbd>
+                + New lane <kbd>{shortcutLabel({ type: 'newLane' }, mac)}</kbd>
               </button>
             </div>
             <div className={`lanes${columns.some((l) => l.id === layout.maximized) ? ' has-maximized' : ''}`} ref={lanesAreaRef}>
@@ -496,7 +505,7 @@ export function App({ bridge, ws }: AppProps) {
               {columns.length === 0 && (
                 <EmptyState
                   hasWorkspace={workspaces.length > 0}
-                  prefix={prefix}
+                  newLaneKey={shortcutLabel({ type: 'newLane' }, mac)}
                   onNewLane={() => run({ type: 'newLane' })}
                   onAddFolder={() => run({ type: 'addWorkspace' })}
                 />
@@ -580,11 +589,12 @@ export function App({ bridge, ws }: AppProps) {
             onClose={closeOverlay}
           />
         )}
-        {overlay?.kind === 'removeLane' && (
-          <RemoveLaneDialog
+        {overlay?.kind === 'closeLane' && (
+          <CloseLaneDialog
             lane={overlay.lane}
-            onRemove={async (options) => {
-              await removeLane(overlay.lane, options)
+            concerns={overlay.concerns}
+            onClose={async (choice) => {
+              await finishClose(overlay.lane, choice)
               setOverlay(null)
             }}
             onCancel={closeOverlay}
