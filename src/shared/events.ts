@@ -127,7 +127,14 @@ export const LaneEventBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
   z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional() }),
   /** Something went wrong that the user should see; `fatal` ones fail the lane. */
-  z.object({ type: z.literal('error'), message: z.string(), fatal: z.boolean().optional(), details: z.unknown().optional() }),
+  z.object({
+    type: z.literal('error'),
+    message: z.string(),
+    fatal: z.boolean().optional(),
+    details: z.unknown().optional(),
+    /** The agent retries the request itself (pi's auto-retry, Codex's `willRetry`): one card counts the attempts. */
+    retry: z.object({ attempt: z.number().int().optional(), maxAttempts: z.number().int().optional() }).optional(),
+  }),
 ])
 export type LaneEventBody = z.infer<typeof LaneEventBody>
 

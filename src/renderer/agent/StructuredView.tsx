@@ -119,6 +119,11 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
           () => undefined,
           (e) => reportError(e),
         ),
+      retry: (prompt) =>
+        client.call('lanes.send', { laneId, input: prompt }).then(
+          () => undefined,
+          (e) => reportError(e),
+        ),
     }),
     [client, reportError, laneId],
   )
