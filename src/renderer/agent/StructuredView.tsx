@@ -117,12 +117,12 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
       approve: (requestId, optionId, answers) =>
         client.call('lanes.approve', { laneId, requestId, optionId, answers }).then(
           () => undefined,
-          (e) => reportError(e),
+          (e) => reportError(e, { laneId }),
         ),
       retry: (prompt) =>
         client.call('lanes.send', { laneId, input: prompt }).then(
           () => undefined,
-          (e) => reportError(e),
+          (e) => reportError(e, { laneId }),
         ),
     }),
     [client, reportError, laneId],
@@ -136,7 +136,7 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
         stick.current = true
         return true
       } catch (e) {
-        reportError(e)
+        reportError(e, { laneId })
         return false
       }
     },
@@ -144,7 +144,7 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   )
   const status = lane.status
   const interrupt = useCallback(() => {
-    client.call('lanes.interrupt', { laneId }).catch(reportError)
+    client.call('lanes.interrupt', { laneId }).catch((e) => reportError(e, { laneId }))
   }, [client, reportError, laneId])
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && canInterrupt(status) && !e.defaultPrevented) {

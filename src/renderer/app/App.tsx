@@ -8,7 +8,7 @@ import { ConnectionBanner } from './ConnectionBanner'
 import { isMacPlatform, shortcutLabel } from './shortcuts'
 import { useCommandSources } from './command-sources'
 import { mayRun, type Overlay, type UiCommand } from './commands'
-import { Toasts, useToasts } from './toasts'
+import { Toasts, useStaleToastSweep, useToasts } from './toasts'
 import { useWorkbench } from './workbench'
 import type { WsBridge } from '../host/ws-bridge'
 import { Sidebar } from '../workspaces/Sidebar'
@@ -52,12 +52,12 @@ const BROWSER_DROP_NOTICE =
 export function App({ bridge, ws }: AppProps) {
   const client = useMemo(() => createClient(bridge), [bridge])
   const mac = useMemo(() => isMacPlatform(navigator.platform || navigator.userAgent), [])
-  const { toasts, push, dismiss } = useToasts()
+  const { toasts, push, dismiss, dismissAll } = useToasts()
   const reportError = useCallback(
-    (error: unknown) => {
+    (error: unknown, about?: { laneId?: string }) => {
       // A lost connection shows as the banner, not as one toast per call.
       if (error instanceof ClientError && error.code === 'internal' && error.message === 'disconnected') return
-      push(errorMessage(error))
+      push(errorMessage(error), 'error', undefined, about?.laneId)
     },
     [push],
   )
@@ -75,6 +75,7 @@ export function App({ bridge, ws }: AppProps) {
   )
   // Archived lanes keep their records but leave the columns (the sidebar lists them).
   const active = useMemo(() => activeLanes(allLanes), [allLanes])
+  useStaleToastSweep(toasts, allLanes, lanesListed, dismissAll)
 
   const [selectedWorkspaceId, setSelectedWorkspaceId] = useState<string | null>(null)
   // The navigator: which workspace's lanes are the columns (null: all), and whether the sidebar shows.
@@ -231,7 +232,7 @@ export function App({ bridge, ws }: AppProps) {
         const updated = await client.call(method, { laneId: lane.id })
         setLanes((list) => (list.some((l) => l.id === updated.id) ? upsertLane(list, updated) : list))
       } catch (e) {
-        reportError(e)
+        reportError(e, { laneId: lane.id })
       }
     },
     [client, reportError, setLanes],
@@ -368,13 +369,13 @@ export function App({ bridge, ws }: AppProps) {
         return
       }
       case 'interruptLane':
-        client.call('lanes.interrupt', { laneId: command.laneId }).catch(reportError)
+        client.call('lanes.interrupt', { laneId: command.laneId }).catch((e) => reportError(e, command))
         return
       case 'approve':
-        client.call('lanes.approve', { laneId: command.laneId, requestId: command.requestId, optionId: command.optionId }).catch(reportError)
+        client.call('lanes.approve', { laneId: command.laneId, requestId: command.requestId, optionId: command.optionId }).catch((e) => reportError(e, command))
         return
       case 'setMode':
-        client.call('lanes.setMode', { laneId: command.laneId, modeId: command.modeId }).catch(reportError)
+        client.call('lanes.setMode', { laneId: command.laneId, modeId: command.modeId }).catch((e) => reportError(e, command))
         return
     }
   }
