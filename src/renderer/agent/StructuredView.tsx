@@ -114,6 +114,7 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   // ---- actions
   const actions = useMemo<ItemActions>(
     () => ({
+      laneId,
       approve: (requestId, optionId, answers) =>
         client.call('lanes.approve', { laneId, requestId, optionId, answers }).then(
           () => undefined,
