@@ -26,8 +26,8 @@ test('Ctrl+K opens the palette over a terminal; it filters, and runs "New lane" 
   const search = palette(page).getByRole('combobox', { name: 'Search actions' })
   await expect(search).toBeFocused()
   // Every action with its shortcut; the focused lane's own actions come first.
-  await expect(palette(page).getByRole('option', { name: /New lane/ })).toContainText('Ctrl+T')
-  await expect(palette(page).getByRole('option', { name: /Close alpha/ })).toContainText('Ctrl+W')
+  await expect(palette(page).getByRole('option', { name: /New lane/ })).toContainText('Ctrl+Shift+T')
+  await expect(palette(page).getByRole('option', { name: /Close alpha/ })).toContainText('Ctrl+Shift+W')
   await expect(palette(page).getByRole('option', { name: /Focus lane 1: alpha/ })).toContainText('Ctrl+1')
   await expect(palette(page).getByRole('option', { name: /Open settings/ })).toContainText('Ctrl+,')
   await page.screenshot({ path: test.info().outputPath('palette.png') })
