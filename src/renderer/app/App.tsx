@@ -16,7 +16,7 @@ import { useFolderDrop } from '../workspaces/useFolderDrop'
 import { EmptyState } from './EmptyState'
 import { LaneColumn } from '../lanes/LaneColumn'
 import { NewLaneDialog, type NewLaneChoice } from '../lanes/NewLaneDialog'
-import { estimateTerminalSize, neighbourAfterClose, upsertLane } from '../lanes/lane-state'
+import { estimateTerminalSize, upsertLane } from '../lanes/lane-state'
 import { ProfilesPanel } from '../profiles/ProfilesPanel'
 import { useAgents } from '../profiles/agents'
 import { CommandPalette } from '../palette/CommandPalette'
@@ -24,9 +24,8 @@ import { buildActions, paletteActions } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
-import { CloseLaneDialog, type CloseChoice } from '../lanes/CloseLaneDialog'
-import { closeConcerns } from '../lanes/close-lane'
-import { unsentDraft } from '../agent/composer-draft'
+import { CloseLaneDialog } from '../lanes/CloseLaneDialog'
+import { useCloseLane } from '../lanes/useCloseLane'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
 import { AttentionInbox } from '../attention/AttentionInbox'
@@ -237,37 +236,7 @@ export function App({ bridge, ws }: AppProps) {
     },
     [client, reportError, setLanes],
   )
-  // Closing archives the lane (reopenable from History → Archived); only deleting its worktree deletes it.
-  const finishClose = useCallback(
-    async (lane: Lane, choice: CloseChoice = { how: 'archive' }) => {
-      const next = neighbourAfterClose(activeLanes(lanes), lane.id)
-      try {
-        if (choice.how === 'delete') {
-          await client.call('lanes.remove', { laneId: lane.id, worktree: 'delete', deleteBranch: choice.deleteBranch })
-          setLanes((list) => list.filter((l) => l.id !== lane.id))
-        } else {
-          const archived = await client.call('lanes.archive', { laneId: lane.id })
-          setLanes((list) => upsertLane(list, archived))
-        }
-        if (focusedLaneId === lane.id || focusedLaneId === null) {
-          if (next) focusLane(next)
-          else setFocusedLaneId(null)
-        }
-      } catch (e) {
-        reportError(e)
-      }
-    },
-    [client, reportError, lanes, focusedLaneId, setLanes, focusLane],
-  )
-  // A running process, unsent text or a worktree of its own: ask first.
-  const closeLane = useCallback(
-    async (lane: Lane) => {
-      const concerns = closeConcerns(lane, unsentDraft(lane.id))
-      if (lane.worktree || concerns.length > 0) setOverlay({ kind: 'closeLane', lane, concerns })
-      else await finishClose(lane)
-    },
-    [finishClose, setOverlay],
-  )
+  const { finishClose, closeLane } = useCloseLane({ client, reportError, lanes, focusedLaneId, setLanes, focusLane, setFocusedLaneId, setOverlay })
 
   // ---- the one dispatcher: shortcuts, buttons, the palette and main's menus/tray all end here
   const dispatch = useRef<(command: UiCommand) => void>(() => {})
