@@ -1,6 +1,6 @@
 import type { LaneEventBody } from '../../src/shared/events'
 import { expect, test } from './fixtures'
-import { mockCalls, mockLane, mockProfile, openStructuredLane, pushEvents, stamp, type MockWorld } from './mock-bridge'
+import { installMockBridge, mockCalls, mockLane, mockProfile, openStructuredLane, pushEvents, stamp, type MockWorld } from './mock-bridge'
 
 /** Cards that fit a narrow lane, and a retried request shown once. Driven by the scripted host (mock-bridge.ts). */
 
@@ -79,4 +79,40 @@ test('a request retried three times is one card with its count and a Retry butto
   expect(order).toEqual(['error', 'turn'])
   await card.getByRole('button', { name: 'Retry' }).click()
   await expect.poll(async () => (await mockCalls(page)).filter((c) => c.method === 'lanes.send').map((c) => c.input)).toEqual([{ laneId: 'lane1', input: 'summarise the changelog' }])
+})
+
+test('an error toast about a lane goes once the lane recovers, and sits clear of the composers', async ({ page, server }) => {
+  const w = world([{ type: 'process.started', command: 'pi' }])
+  w.lanes = [{ ...w.lanes[0], status: 'failed', exit: { exitCode: 1, signal: null, message: 'pi exited with code 1', lastLines: [] } }]
+  await installMockBridge(page, w)
+  await page.goto(server.url)
+  const lane = page.locator('.lane').first()
+  // The scripted host refuses lanes.start: an error toast about this lane.
+  await lane.getByRole('button', { name: 'Restart' }).click()
+  const toast = page.getByRole('region', { name: 'Notifications' }).getByRole('alert')
+  await expect(toast).toContainText('mock: lanes.start')
+  const t = (await toast.boundingBox())!
+  const composer = (await lane.locator('textarea').boundingBox())!
+  const overlaps = t.x < composer.x + composer.width && composer.x < t.x + t.width && t.y < composer.y + composer.height && composer.y < t.y + t.height
+  expect(overlaps).toBe(false)
+  // The lane coming back (restarted from elsewhere) takes the toast away.
+  await page.evaluate(() => {
+    const mock = (window as unknown as { __mock: { setLane(l: unknown): void; world: { lanes: { status: string }[] } } }).__mock
+    mock.setLane({ ...mock.world.lanes[0], status: 'ready', exit: undefined })
+  })
+  await expect(toast).toHaveCount(0)
+})
+
+test('an interrupted turn that used nothing does not say "0 in · 0 out"', async ({ page, server }) => {
+  const lane = await openStructuredLane(page, server.url, world([{ type: 'process.started', command: 'pi' }]))
+  await pushEvents(page, 'lane1', [
+    { type: 'input', text: 'never mind' },
+    { type: 'turn.started' },
+    { type: 'usage', turn: { inputTokens: 0, outputTokens: 0 } },
+    { type: 'turn.completed', outcome: 'interrupted' },
+  ])
+  const line = lane.locator('.t-turn')
+  await expect(line).toContainText('Interrupted')
+  await expect(line).not.toContainText('0 in')
+  await expect(line).not.toContainText('0 out')
 })
