@@ -143,7 +143,14 @@ export const LaneEventBody = z.discriminatedUnion('type', [
     path: z.string().optional(),
   }),
   /** Something went wrong that the user should see; `fatal` ones fail the lane. */
-  z.object({ type: z.literal('error'), message: z.string(), fatal: z.boolean().optional(), details: z.unknown().optional() }),
+  z.object({
+    type: z.literal('error'),
+    message: z.string(),
+    fatal: z.boolean().optional(),
+    details: z.unknown().optional(),
+    /** The agent retries the request itself (pi's auto-retry, Codex's `willRetry`): one card counts the attempts. */
+    retry: z.object({ attempt: z.number().int().optional(), maxAttempts: z.number().int().optional() }).optional(),
+  }),
 ])
 export type LaneEventBody = z.infer<typeof LaneEventBody>
 

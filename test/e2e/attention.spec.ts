@@ -112,7 +112,7 @@ test('the same for every kind: a question (Claude), a failed turn (pi), a failed
   await expect(byLane('l5')).toContainText('Finished in the background')
 
   // The palette lists them too, with the key.
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await expect(page.getByRole('option', { name: /Next lane that needs you \(4\)/ })).toContainText('Ctrl+Shift+A')
   await page.keyboard.press('Escape')
 

@@ -75,7 +75,7 @@ test('"New background agent…" from the palette starts a lane without taking th
   await waitForOutput(shell)
   await expect(shell).toHaveClass(/focused/)
 
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await page.keyboard.type('background')
   await page.keyboard.press('Enter')
   const dialog = page.getByRole('dialog', { name: 'New background agent' })

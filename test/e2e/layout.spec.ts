@@ -84,7 +84,7 @@ test('lanes reorder by dragging in the navigator or Alt+↑/↓, and pin to the 
 
   // Pin the last lane from the palette: it leads the columns, marked in the navigator.
   await row('l12').click()
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await page.keyboard.type('pin upgrade')
   await page.keyboard.press('Enter')
   await expect.poll(async () => (await ids())[0]).toBe('l12')

@@ -90,6 +90,15 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
           case 'lanes.send':
             push(input.laneId, { type: 'input', text: input.input })
             return ok({ ok: true })
+          // Closing archives: the lane leaves the columns, its record stays (History → Archived).
+          case 'lanes.archive':
+          case 'lanes.restore': {
+            const lane = w.lanes.find((l) => l.id === input.laneId)
+            if (!lane) return Promise.resolve({ ok: false, error: { code: 'not_found', message: 'mock: no such lane' } })
+            const next = { ...lane, archived: method === 'lanes.archive' ? true : undefined, status: method === 'lanes.archive' ? ('sleeping' as const) : lane.status }
+            setLane(next)
+            return ok(next)
+          }
           case 'lanes.remove':
             w.lanes = w.lanes.filter((l) => l.id !== input.laneId)
             for (const s of subs.values()) if (s.stream === 'lanes.status') s.cb({ type: 'removed', laneId: input.laneId })

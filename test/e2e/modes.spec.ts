@@ -47,7 +47,7 @@ test('the lane header switches the agent’s mode; a mode the agent refuses stay
 test('the palette offers the focused lane’s other modes', async ({ page, server }) => {
   const lane = await openStructuredLane(page, server.url, world())
   await lane.getByRole('textbox', { name: 'Message' }).click()
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await page.keyboard.type('plan mode')
   const option = page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').first()
   await expect(option).toContainText('Switch refactor to Plan mode')

@@ -21,13 +21,13 @@ test('Ctrl+K opens the palette over a terminal; it filters, and runs "New lane" 
   await page.keyboard.type('echo kept-abc')
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft')
 
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await expect(palette(page)).toBeVisible()
   const search = palette(page).getByRole('combobox', { name: 'Search actions' })
   await expect(search).toBeFocused()
   // Every action with its shortcut; the focused lane's own actions come first.
-  await expect(palette(page).getByRole('option', { name: /New lane/ })).toContainText('Ctrl+T')
-  await expect(palette(page).getByRole('option', { name: /Close alpha/ })).toContainText('Ctrl+W')
+  await expect(palette(page).getByRole('option', { name: /New lane/ })).toContainText('Ctrl+Shift+T')
+  await expect(palette(page).getByRole('option', { name: /Close alpha/ })).toContainText('Ctrl+Shift+W')
   await expect(palette(page).getByRole('option', { name: /Focus lane 1: alpha/ })).toContainText('Ctrl+1')
   await expect(palette(page).getByRole('option', { name: /Open settings/ })).toContainText('Ctrl+,')
   await page.screenshot({ path: test.info().outputPath('palette.png') })
@@ -41,7 +41,7 @@ test('Ctrl+K opens the palette over a terminal; it filters, and runs "New lane" 
   await expect.poll(async () => (await terminalLines(alpha)).includes('kept-abc')).toBe(true)
 
   // Filter: "new lane" puts New lane first, selected; Enter runs it.
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await page.keyboard.type('new lane')
   const options = palette(page).getByRole('option')
   await expect(options.first()).toContainText('New lane…')
@@ -59,7 +59,7 @@ test('Ctrl+K opens the palette over a terminal; it filters, and runs "New lane" 
   await waitForOutput(beta)
 
   // Nothing matches: says so; Enter does nothing.
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await page.keyboard.type('zzzqqq')
   await expect(palette(page)).toContainText('No action matches “zzzqqq”')
   await page.keyboard.press('Enter')
@@ -84,17 +84,17 @@ test('Ctrl+K opens the palette over a terminal; it filters, and runs "New lane" 
   await expect.poll(() => terminalFocused(alpha)).toBe(true)
 
   // A lane is found by its title alone, too; Ctrl+K again closes the palette.
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await page.keyboard.type('beta')
   await expect(options.first()).toContainText('Focus lane 2: beta')
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await expect(palette(page)).toBeHidden()
 })
 
 test('palette: theme toggle and settings; a click outside closes it', async ({ page, server }) => {
   await page.goto(server.url)
   await expect(page.locator('.sidebar-foot')).toContainText('server')
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await expect(palette(page)).toBeVisible()
   const before = await page.evaluate(() => document.documentElement.dataset.theme)
   const other = before === 'dark' ? 'light' : 'dark'
@@ -104,7 +104,7 @@ test('palette: theme toggle and settings; a click outside closes it', async ({ p
   await expect(page.locator('html')).toHaveAttribute('data-theme', other)
   await expect(page.locator('html')).toHaveAttribute('data-theme-setting', other)
 
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await page.keyboard.type('settings')
   await page.keyboard.press('Enter')
   await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible()
@@ -112,7 +112,7 @@ test('palette: theme toggle and settings; a click outside closes it', async ({ p
   await page.keyboard.press('Escape')
   await expect(page.getByRole('dialog', { name: 'Settings' })).toBeHidden()
 
-  await page.keyboard.press('Control+k')
+  await page.keyboard.press('Control+Shift+K')
   await expect(palette(page)).toBeVisible()
   await page.mouse.click(20, 400)
   await expect(palette(page)).toBeHidden()

@@ -361,7 +361,7 @@ test('closing a worktree lane asks keep or delete (and the branch); Ctrl+W too',
   await expect(page.locator('.lane')).toHaveCount(1)
 
   await lane.click()
-  await page.keyboard.press('Control+w')
+  await page.keyboard.press('Control+Shift+W')
   await expect(dialog).toBeVisible()
   await dialog.getByLabel(/Also delete the branch/).check()
   await dialog.getByRole('button', { name: 'Delete worktree and branch' }).click()

@@ -6,7 +6,7 @@ function terminalFocused(page: Page, lane: Locator): Promise<boolean> {
   return lane.evaluate((el) => el.querySelector('.xterm')!.contains(document.activeElement))
 }
 
-test('Ctrl+1/2 focus lanes, Ctrl+W closes the focused one, Ctrl+T opens the new lane dialog', async ({
+test('Ctrl+1/2 focus lanes, Ctrl+Shift+W closes the focused one (asking, its shell runs), Ctrl+Shift+T opens the new lane dialog', async ({
   page,
   server,
   workspaceDir,
@@ -43,15 +43,19 @@ test('Ctrl+1/2 focus lanes, Ctrl+W closes the focused one, Ctrl+T opens the new 
   await page.keyboard.press('Control+9')
   await expect(second).toHaveClass(/focused/)
 
-  // Ctrl+T opens the dialog even from inside a terminal (xterm does not eat it); Escape closes it.
-  await page.keyboard.press('Control+t')
+  // Ctrl+Shift+T opens the dialog even from inside a terminal (xterm does not eat it); Escape closes it.
+  await page.keyboard.press('Control+Shift+T')
   await expect(page.getByRole('dialog')).toBeVisible()
   await page.keyboard.press('Escape')
   await expect(page.getByRole('dialog')).toBeHidden()
 
-  // Ctrl+W closes the focused lane (two); one remains and gets the focus.
+  // Ctrl+Shift+W closes the focused lane (two), asking first since its shell runs; one remains and gets the focus.
   await page.keyboard.press('Control+2')
-  await page.keyboard.press('Control+w')
+  await page.keyboard.press('Control+Shift+W')
+  const ask = page.getByRole('dialog', { name: 'Close lane “two”' })
+  await expect(ask).toContainText('Its shell is still running')
+  await ask.getByRole('button', { name: 'Close lane', exact: true }).click()
+  await expect(ask).toBeHidden()
   await expect(page.locator('.lane')).toHaveCount(1)
   await expect(page.locator('.lane .lane-title')).toHaveText('one')
   await expect(first).toHaveClass(/focused/)
@@ -63,7 +67,8 @@ test('Ctrl+1/2 focus lanes, Ctrl+W closes the focused one, Ctrl+T opens the new 
   await page.keyboard.press('Enter')
   await expect.poll(async () => (await terminalLines(first)).includes('still-2')).toBe(true)
 
-  // And the server agrees: the lane is gone, not just hidden.
+  // And the server agrees: the lane left the columns for the archive.
   await page.reload()
   await expect(page.locator('.lane')).toHaveCount(1)
+  await expect(page.getByRole('region', { name: 'Archived lanes' })).toContainText('two')
 })

@@ -114,7 +114,7 @@ describe('buildActions', () => {
       'Open profiles',
       'Toggle theme (switch to light)',
     ])
-    expect(actions.find((a) => a.id === 'new-lane')?.shortcut).toBe('Ctrl+T')
+    expect(actions.find((a) => a.id === 'new-lane')?.shortcut).toBe('Ctrl+Shift+T')
     expect(actions.find((a) => a.id === 'settings')?.shortcut).toBe('Ctrl+,')
     expect(buildActions({ ...base, mac: true }).find((a) => a.id === 'new-lane')?.shortcut).toBe('⌘T')
   })
@@ -143,7 +143,7 @@ describe('buildActions', () => {
       ['Close build', 'closeLane'],
     ])
     expect(buildActions({ ...base, lanes: [lane('a', 'build', 'busy')], focusedLaneId: 'a', maximizedLaneId: 'a' }).find((a) => a.id === 'maximize')?.title).toBe('Restore the columns')
-    expect(busy.find((a) => a.id === 'close')?.shortcut).toBe('Ctrl+W')
+    expect(busy.find((a) => a.id === 'close')?.shortcut).toBe('Ctrl+Shift+W')
     const failed = buildActions({ ...base, lanes: [lane('a', 'build', 'failed')], focusedLaneId: 'a' })
     expect(failed.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Restart build', 'Maximise build', 'Pin build', 'Close build'])
     const sleeping = buildActions({ ...base, lanes: [lane('a', 'sh', 'sleeping', 'terminal')], focusedLaneId: 'a' })
@@ -176,11 +176,22 @@ describe('palette and settings shortcuts', () => {
     expect(shortcutFor(key('k', { ctrlKey: true }), true)).toBeNull() // Ctrl+K stays the terminal's on macOS
     expect(shortcutFor(key(',', { ctrlKey: true }), false)).toEqual({ type: 'openSettings' })
     expect(shortcutFor(key('k'), false)).toBeNull()
-    expect(shortcutFor(key('K', { ctrlKey: true, shiftKey: true }), false)).toBeNull()
+    expect(shortcutFor(key('K', { ctrlKey: true, shiftKey: true }), true)).toBeNull()
+  })
+  test('in a terminal on Linux/Windows, Ctrl+W/K/T are the shell’s and the lane keys take Shift', () => {
+    for (const k of ['w', 'k', 't']) expect(shortcutFor(key(k, { ctrlKey: true }), false, 'terminal'), k).toBeNull()
+    expect(shortcutFor({ ...key('W', { ctrlKey: true, shiftKey: true }), code: 'KeyW' }, false, 'terminal')).toEqual({ type: 'closeLane' })
+    expect(shortcutFor({ ...key('T', { ctrlKey: true, shiftKey: true }), code: 'KeyT' }, false, 'terminal')).toEqual({ type: 'newLane' })
+    expect(shortcutFor({ ...key('K', { ctrlKey: true, shiftKey: true }), code: 'KeyK' }, false, 'terminal')).toEqual({ type: 'openPalette' })
+    // Focus-by-number and the settings stay: shells do not use Ctrl+digit or Ctrl+,.
+    expect(shortcutFor(key('2', { ctrlKey: true }), false, 'terminal')).toEqual({ type: 'focusLaneAt', index: 1 })
+    // macOS keeps ⌘W for the lane and Ctrl+W for the shell.
+    expect(shortcutFor(key('w', { metaKey: true }), true, 'terminal')).toEqual({ type: 'closeLane' })
+    expect(shortcutFor(key('w', { ctrlKey: true }), true, 'terminal')).toBeNull()
   })
   test('labels as menus show them', () => {
     expect(shortcutLabel({ type: 'openPalette' }, true)).toBe('⌘K')
-    expect(shortcutLabel({ type: 'openPalette' }, false)).toBe('Ctrl+K')
+    expect(shortcutLabel({ type: 'openPalette' }, false)).toBe('Ctrl+Shift+K')
     expect(shortcutLabel({ type: 'focusLaneAt', index: 2 }, false)).toBe('Ctrl+3')
   })
 })

@@ -137,7 +137,12 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
       approve: (requestId, optionId, answers) =>
         client.call('lanes.approve', { laneId, requestId, optionId, answers }).then(
           () => undefined,
-          (e) => reportError(e),
+          (e) => reportError(e, { laneId }),
+        ),
+      retry: (prompt) =>
+        client.call('lanes.send', { laneId, input: prompt }).then(
+          () => undefined,
+          (e) => reportError(e, { laneId }),
         ),
     }),
     [client, reportError, laneId],
@@ -151,7 +156,7 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
         stick.current = true
         return true
       } catch (e) {
-        reportError(e)
+        reportError(e, { laneId })
         return false
       }
     },
@@ -159,7 +164,7 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   )
   const status = lane.status
   const interrupt = useCallback(() => {
-    client.call('lanes.interrupt', { laneId }).catch(reportError)
+    client.call('lanes.interrupt', { laneId }).catch((e) => reportError(e, { laneId }))
   }, [client, reportError, laneId])
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && canInterrupt(status) && !e.defaultPrevented) {

@@ -22,3 +22,12 @@ export function useComposerDraft(laneId: string): [string, (text: string | ((now
   }, [laneId, text])
   return [text, setText]
 }
+
+/** The lane's unsent composer text ('' when none or when storage is unavailable). */
+export function unsentDraft(laneId: string): string {
+  try {
+    return localStorage.getItem(key(laneId)) ?? ''
+  } catch {
+    return ''
+  }
+}

@@ -40,6 +40,36 @@ export interface ItemActions {
   laneId?: string
   /** `answers` go with the option of kind `other` on a request with questions. */
   approve(requestId: string, optionId: string, answers?: Answers): Promise<void>
+  /** Sends a failed turn's prompt again. */
+  retry(prompt: string): Promise<void>
+}
+
+function ErrorItem({ item, retry }: { item: ItemOf<'error'>; retry: ItemActions['retry'] }) {
+  const [busy, setBusy] = useState(false)
+  const retries = item.retries ?? 0
+  return (
+    <div className={`t-error${item.fatal ? ' t-error-fatal' : ''}`} role="alert">
+      <span className="t-error-label">{item.fatal ? 'Fatal error' : 'Error'}</span>
+      <span className="t-error-message">{item.message}</span>
+      {(retries > 0 || item.retryPrompt !== undefined) && (
+        <span className="t-error-retries">
+          {retries > 0 && <span>{item.retrying ? `retrying · ${retries} ${retries === 1 ? 'retry' : 'retries'} so far` : `after ${retries} ${retries === 1 ? 'retry' : 'retries'}`}</span>}
+          {item.retryPrompt !== undefined && (
+            <button
+              className="button button-small"
+              disabled={busy}
+              onClick={() => {
+                setBusy(true)
+                void retry(item.retryPrompt!).finally(() => setBusy(false))
+              }}
+            >
+              Retry
+            </button>
+          )}
+        </span>
+      )}
+    </div>
+  )
 }
 
 export const ItemView = memo(function ItemView({ item, actions }: { item: TranscriptItem; actions: ItemActions }) {
@@ -57,12 +87,7 @@ export const ItemView = memo(function ItemView({ item, actions }: { item: Transc
     case 'plan':
       return <PlanItem item={item} />
     case 'error':
-      return (
-        <div className={`t-error${item.fatal ? ' t-error-fatal' : ''}`} role="alert">
-          <span className="t-error-label">{item.fatal ? 'Fatal error' : 'Error'}</span>
-          <span className="t-error-message">{item.message}</span>
-        </div>
-      )
+      return <ErrorItem item={item} retry={actions.retry} />
     case 'turn':
       return <TurnItem item={item} />
     case 'notice':
@@ -463,7 +488,9 @@ function TurnItem({ item }: { item: ItemOf<'turn'> }) {
   else parts.push(<span key="o">Done</span>)
   if (item.message && item.outcome !== 'completed') parts.push(<span key="m">{item.message}</span>)
   if (item.durationMs !== undefined) parts.push(<span key="d">{formatDuration(item.durationMs)}</span>)
-  for (const [i, p] of usageParts(item.usage).entries()) parts.push(<span key={`u${i}`}>{p}</span>)
+  // A turn that used nothing (interrupted before the model answered) says so by omitting "0 in · 0 out".
+  const spent = item.usage && ((item.usage.inputTokens ?? 0) > 0 || (item.usage.outputTokens ?? 0) > 0 || (item.usage.costUsd ?? 0) > 0)
+  if (spent) for (const [i, p] of usageParts(item.usage).entries()) parts.push(<span key={`u${i}`}>{p}</span>)
   return (
     <div className={`t-turn t-turn-${item.outcome}`} data-outcome={item.outcome}>
       <span className="t-turn-line" />

@@ -65,7 +65,17 @@ export type TranscriptItem =
       expired?: boolean
     })
   | (ItemBase & { kind: 'plan'; entries: PlanEntry[] })
-  | (ItemBase & { kind: 'error'; message: string; fatal: boolean })
+  | (ItemBase & {
+      kind: 'error'
+      message: string
+      fatal: boolean
+      /** Failed attempts the agent has retried so far (one card for all of them). */
+      retries?: number
+      /** The agent is retrying the request now. */
+      retrying?: boolean
+      /** The turn failed after this error: the prompt a Retry button sends again. */
+      retryPrompt?: string
+    })
   | (ItemBase & {
       kind: 'turn'
       outcome: 'completed' | 'interrupted' | 'failed'
@@ -140,6 +150,18 @@ export function turnInProgress(state: TranscriptState): boolean {
 
 const norm = (text: string) => text.replace(/\s+/g, ' ').trim()
 
+/** A failed turn: its last error card (after the last prompt) stops retrying and offers to send that prompt again. */
+function offerRetry(s: TranscriptState): void {
+  for (let i = s.items.length - 1; i >= 0; i--) {
+    const item = s.items[i]
+    if (item.kind === 'input') return
+    if (item.kind !== 'error') continue
+    const prompt = s.items.findLast((it, j) => j < i && it.kind === 'input') as ItemOf<'input'> | undefined
+    update<'error'>(s, i, { retrying: false, ...(prompt ? { retryPrompt: prompt.text } : {}) })
+    return
+  }
+}
+
 function push(s: TranscriptState, item: TranscriptItem): number {
   s.items.push(item)
   return s.items.length - 1
@@ -205,6 +227,7 @@ function fold(s: TranscriptState, event: LaneEvent): void {
     case 'turn.completed': {
       const turn = s.turn
       settle(s)
+      if (event.outcome === 'failed') offerRetry(s)
       push(s, {
         ...base(event),
         kind: 'turn',
@@ -337,7 +360,14 @@ function fold(s: TranscriptState, event: LaneEvent): void {
     }
     case 'error': {
       closeStreams(s)
-      push(s, { ...base(event), kind: 'error', message: event.message, fatal: event.fatal === true })
+      const last = s.items.length - 1
+      const previous = s.items[last]
+      // The agent retrying one request: the same card counts the attempts and ends with the final error.
+      if (previous?.kind === 'error' && previous.retrying) {
+        update<'error'>(s, last, { message: event.message, fatal: event.fatal === true, retries: (previous.retries ?? 0) + (event.retry ? 1 : 0), retrying: event.retry !== undefined })
+        return
+      }
+      push(s, { ...base(event), kind: 'error', message: event.message, fatal: event.fatal === true, ...(event.retry ? { retries: 1, retrying: true } : {}) })
       return
     }
     case 'process.exited': {

@@ -8,7 +8,7 @@ import { ConnectionBanner } from './ConnectionBanner'
 import { isMacPlatform, shortcutLabel } from './shortcuts'
 import { useCommandSources } from './command-sources'
 import { mayRun, type Overlay, type UiCommand } from './commands'
-import { Toasts, useToasts } from './toasts'
+import { Toasts, useStaleToastSweep, useToasts } from './toasts'
 import { useWorkbench } from './workbench'
 import type { WsBridge } from '../host/ws-bridge'
 import { Sidebar } from '../workspaces/Sidebar'
@@ -16,7 +16,7 @@ import { useFolderDrop } from '../workspaces/useFolderDrop'
 import { EmptyState } from './EmptyState'
 import { LaneColumn } from '../lanes/LaneColumn'
 import { NewLaneDialog, type NewLaneChoice } from '../lanes/NewLaneDialog'
-import { estimateTerminalSize, neighbourAfterClose, upsertLane } from '../lanes/lane-state'
+import { estimateTerminalSize, upsertLane } from '../lanes/lane-state'
 import { ProfilesPanel } from '../profiles/ProfilesPanel'
 import { useAgents } from '../profiles/agents'
 import { CommandPalette } from '../palette/CommandPalette'
@@ -24,7 +24,8 @@ import { buildActions, paletteActions } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
-import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
+import { CloseLaneDialog } from '../lanes/CloseLaneDialog'
+import { useCloseLane } from '../lanes/useCloseLane'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
 import { AttentionInbox } from '../attention/AttentionInbox'
@@ -50,12 +51,12 @@ const BROWSER_DROP_NOTICE =
 export function App({ bridge, ws }: AppProps) {
   const client = useMemo(() => createClient(bridge), [bridge])
   const mac = useMemo(() => isMacPlatform(navigator.platform || navigator.userAgent), [])
-  const { toasts, push, dismiss } = useToasts()
+  const { toasts, push, dismiss, dismissAll } = useToasts()
   const reportError = useCallback(
-    (error: unknown) => {
+    (error: unknown, about?: { laneId?: string }) => {
       // A lost connection shows as the banner, not as one toast per call.
       if (error instanceof ClientError && error.code === 'internal' && error.message === 'disconnected') return
-      push(errorMessage(error))
+      push(errorMessage(error), 'error', undefined, about?.laneId)
     },
     [push],
   )
@@ -73,6 +74,7 @@ export function App({ bridge, ws }: AppProps) {
   )
   // Archived lanes keep their records but leave the columns (the sidebar lists them).
   const active = useMemo(() => activeLanes(allLanes), [allLanes])
+  useStaleToastSweep(toasts, allLanes, lanesListed, dismissAll)
 
   const [selectedWorkspaceId, setSelectedWorkspaceId] = useState<string | null>(null)
   // The navigator: which workspace's lanes are the columns (null: all), and whether the sidebar shows.
@@ -229,35 +231,12 @@ export function App({ bridge, ws }: AppProps) {
         const updated = await client.call(method, { laneId: lane.id })
         setLanes((list) => (list.some((l) => l.id === updated.id) ? upsertLane(list, updated) : list))
       } catch (e) {
-        reportError(e)
+        reportError(e, { laneId: lane.id })
       }
     },
     [client, reportError, setLanes],
   )
-  const removeLane = useCallback(
-    async (lane: Lane, options: RemoveOptions = {}) => {
-      const next = neighbourAfterClose(lanes, lane.id)
-      try {
-        await client.call('lanes.remove', { laneId: lane.id, ...options })
-        setLanes((list) => list.filter((l) => l.id !== lane.id))
-        if (focusedLaneId === lane.id || focusedLaneId === null) {
-          if (next) focusLane(next)
-          else setFocusedLaneId(null)
-        }
-      } catch (e) {
-        reportError(e)
-      }
-    },
-    [client, reportError, lanes, focusedLaneId, setLanes, focusLane],
-  )
-  // A lane with its own worktree asks first what to do with the worktree and branch.
-  const closeLane = useCallback(
-    async (lane: Lane) => {
-      if (lane.worktree) setOverlay({ kind: 'removeLane', lane })
-      else await removeLane(lane)
-    },
-    [removeLane, setOverlay],
-  )
+  const { finishClose, closeLane } = useCloseLane({ client, reportError, lanes, focusedLaneId, setLanes, focusLane, setFocusedLaneId, setOverlay })
 
   // ---- the one dispatcher: shortcuts, buttons, the palette and main's menus/tray all end here
   const dispatch = useRef<(command: UiCommand) => void>(() => {})
@@ -359,13 +338,13 @@ export function App({ bridge, ws }: AppProps) {
         return
       }
       case 'interruptLane':
-        client.call('lanes.interrupt', { laneId: command.laneId }).catch(reportError)
+        client.call('lanes.interrupt', { laneId: command.laneId }).catch((e) => reportError(e, command))
         return
       case 'approve':
-        client.call('lanes.approve', { laneId: command.laneId, requestId: command.requestId, optionId: command.optionId }).catch(reportError)
+        client.call('lanes.approve', { laneId: command.laneId, requestId: command.requestId, optionId: command.optionId }).catch((e) => reportError(e, command))
         return
       case 'setMode':
-        client.call('lanes.setMode', { laneId: command.laneId, modeId: command.modeId }).catch(reportError)
+        client.call('lanes.setMode', { laneId: command.laneId, modeId: command.modeId }).catch((e) => reportError(e, command))
         return
     }
   }
@@ -459,14 +438,14 @@ export function App({ bridge, ws }: AppProps) {
               )}
               <div className="toolbar-spacer" />
               <span className="toolbar-hint">
-                <kbd>{prefix}K</kbd> actions · <kbd>{shortcutLabel({ type: 'openLaneSwitcher' }, mac)}</kbd> go to lane · <kbd>{prefix}1…9</kbd> focus
+                <kbd>{shortcutLabel({ type: 'openPalette' }, mac)}</kbd> actions · <kbd>{shortcutLabel({ type: 'openLaneSwitcher' }, mac)}</kbd> go to lane · <kbd>{prefix}1…9</kbd> focus
               </span>
               <button
                 className="button button-primary"
                 onClick={() => run({ type: 'newLane' })}
-                title={`New lane (${prefix}T)`}
+                title={`New lane (${shortcutLabel({ type: 'newLane' }, mac)})`}
               >
-                + New lane <kbd>{prefix}T</kbd>
+                + New lane <kbd>{shortcutLabel({ type: 'newLane' }, mac)}</kbd>
               </button>
             </div>
             <div className={`lanes${columns.some((l) => l.id === layout.maximized) ? ' has-maximized' : ''}`} ref={lanesAreaRef}>
@@ -496,7 +475,7 @@ export function App({ bridge, ws }: AppProps) {
               {columns.length === 0 && (
                 <EmptyState
                   hasWorkspace={workspaces.length > 0}
-                  prefix={prefix}
+                  newLaneKey={shortcutLabel({ type: 'newLane' }, mac)}
                   onNewLane={() => run({ type: 'newLane' })}
                   onAddFolder={() => run({ type: 'addWorkspace' })}
                 />
@@ -580,11 +559,12 @@ export function App({ bridge, ws }: AppProps) {
             onClose={closeOverlay}
           />
         )}
-        {overlay?.kind === 'removeLane' && (
-          <RemoveLaneDialog
+        {overlay?.kind === 'closeLane' && (
+          <CloseLaneDialog
             lane={overlay.lane}
-            onRemove={async (options) => {
-              await removeLane(overlay.lane, options)
+            concerns={overlay.concerns}
+            onClose={async (choice) => {
+              await finishClose(overlay.lane, choice)
               setOverlay(null)
             }}
             onCancel={closeOverlay}

@@ -1,5 +1,5 @@
 /** The lanes area with no lanes: what to do first. */
-export function EmptyState(props: { hasWorkspace: boolean; prefix: string; onNewLane(): void; onAddFolder(): void }) {
+export function EmptyState(props: { hasWorkspace: boolean; newLaneKey: string; onNewLane(): void; onAddFolder(): void }) {
   return (
     <div className="empty">
       {props.hasWorkspace ? (
@@ -7,7 +7,7 @@ export function EmptyState(props: { hasWorkspace: boolean; prefix: string; onNew
           <h2>No lanes yet</h2>
           <p>A lane runs one agent or shell in a workspace. Start one to see it here as a column.</p>
           <button className="button button-primary" onClick={props.onNewLane}>
-            + New lane <kbd>{props.prefix}T</kbd>
+            + New lane <kbd>{props.newLaneKey}</kbd>
           </button>
         </>
       ) : (

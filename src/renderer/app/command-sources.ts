@@ -5,13 +5,13 @@ import { shortcutFor } from './shortcuts'
 
 /**
  * Where commands come from besides the page itself: the keyboard (capture phase, before xterm, which
- * also ignores these keys) and main (menus, tray, notifications, a second launch). The palette's key
+ * also ignores these keys; in a terminal the shell's control keys pass through) and main (menus, tray, notifications, a second launch). The palette's key
  * toggles it; the menu's item, which Electron may fire for the same key press, only opens it.
  */
 export function useCommandSources(client: Client, mac: boolean, run: (command: UiCommand) => void, reportError: (e: unknown) => void): void {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
-      const command = shortcutFor(e, mac)
+      const command = shortcutFor(e, mac, inTerminal(e.target) ? 'terminal' : 'page')
       if (!command) return
       e.preventDefault()
       e.stopPropagation()
@@ -23,4 +23,8 @@ export function useCommandSources(client: Client, mac: boolean, run: (command: U
 
   // One subscription for the app's life.
   useEffect(() => client.subscribe('app.commands', {}, run, reportError), [client, run, reportError])
+}
+
+function inTerminal(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('.xterm') !== null
 }

@@ -51,8 +51,8 @@ export type Overlay =
   | { kind: 'palette'; scope?: 'lanes' }
   | { kind: 'settings' }
   | { kind: 'background' }
-  /** A lane with its own worktree being closed: the keep/delete question. */
-  | { kind: 'removeLane'; lane: Lane }
+  /** A lane being closed that would lose something (`concerns`), or has its own worktree: ask first. */
+  | { kind: 'closeLane'; lane: Lane; concerns: string[] }
 
 /**
  * Whether a command may run while `overlay` is open. Lane and workspace actions wait until nothing

@@ -4,7 +4,8 @@ import type { Client } from '../host/client'
 export interface AppServices {
   client: Client
   /** Shows an error to the user (a toast); never swallow one. */
-  reportError: (error: unknown) => void
+  /** `laneId`: the error is about that lane; its toast goes when the lane recovers or goes away. */
+  reportError: (error: unknown, about?: { laneId?: string }) => void
   /** Shows a message to the user (a toast). */
   notify: (message: string, kind?: 'info' | 'error') => void
   /** Whether shortcuts use Cmd (macOS) rather than Ctrl. */

@@ -20,21 +20,35 @@ export function isMacPlatform(platform: string): boolean {
   return /mac|darwin|iphone|ipad/i.test(platform)
 }
 
+/** Where the key was typed: a terminal gets the control keys shells use (Ctrl+W, Ctrl+K, Ctrl+T …). */
+export type KeyTarget = 'page' | 'terminal'
+
 /**
  * Cmd on macOS, Ctrl elsewhere (on macOS Ctrl stays the terminal's); no Alt.
- * Ctrl+T new lane, Ctrl+W close the focused lane, Ctrl+1…9 focus column N (index 0…8),
- * Ctrl+K the command palette, Ctrl+, the settings; the Shift ones below.
+ * macOS: ⌘T new lane, ⌘W close the focused lane, ⌘K the command palette.
+ * Linux/Windows: Ctrl+Shift+T/W/K, because Ctrl+W (delete word), Ctrl+K (kill line) and Ctrl+T
+ * (transpose) are the shell's; plain Ctrl+T/W/K still work outside a terminal.
+ * Everywhere: primary+1…9 focus column N (index 0…8), primary+, the settings; the Shift ones below.
  */
-export function shortcutFor(e: KeyLike, mac: boolean): ShortcutCommand | null {
+export function shortcutFor(e: KeyLike, mac: boolean, target: KeyTarget = 'page'): ShortcutCommand | null {
   const primary = mac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey
   if (!primary || e.altKey) return null
-  if (e.shiftKey) return shiftedShortcut(e)
   const key = e.key.toLowerCase()
-  if (key === 't') return { type: 'newLane' }
-  if (key === 'w') return { type: 'closeLane' }
-  if (key === 'k') return { type: 'openPalette' }
-  if (e.key === ',' || e.code === 'Comma') return { type: 'openSettings' }
-  const digit = /^[1-9]$/.test(e.key) ? e.key : /^Digit([1-9])$/.exec(e.code ?? '')?.[1]
+  const code = e.code ?? ''
+  if (e.shiftKey) {
+    if (!mac) {
+      if (code === 'KeyT' || key === 't') return { type: 'newLane' }
+      if (code === 'KeyW' || key === 'w') return { type: 'closeLane' }
+      if (code === 'KeyK' || key === 'k') return { type: 'openPalette' }
+    }
+    return shiftedShortcut(e)
+  }
+  const shellKeys = !mac && target === 'terminal'
+  if (key === 't') return shellKeys ? null : { type: 'newLane' }
+  if (key === 'w') return shellKeys ? null : { type: 'closeLane' }
+  if (key === 'k') return shellKeys ? null : { type: 'openPalette' }
+  if (e.key === ',' || code === 'Comma') return { type: 'openSettings' }
+  const digit = /^[1-9]$/.test(e.key) ? e.key : /^Digit([1-9])$/.exec(code)?.[1]
   if (digit) return { type: 'focusLaneAt', index: Number(digit) - 1 }
   return null
 }
@@ -67,10 +81,12 @@ const KEYS: Record<ShortcutCommand['type'], string> = {
   toggleMaximize: 'Enter',
 }
 const SHIFTED = new Set<ShortcutCommand['type']>(['openLaneSwitcher', 'nextLane', 'previousLane', 'nextAttention', 'toggleMaximize'])
+/** Shifted on Linux/Windows only, where the plain keys belong to the shell. */
+const SHIFTED_OFF_MAC = new Set<ShortcutCommand['type']>(['newLane', 'closeLane', 'openPalette'])
 
-/** How a shortcut reads in menus and the palette: ⌘K on macOS, Ctrl+K elsewhere. */
+/** How a shortcut reads in menus and the palette: ⌘K on macOS, Ctrl+Shift+K elsewhere. */
 export function shortcutLabel(action: ShortcutCommand, mac: boolean): string {
   const key = action.type === 'focusLaneAt' ? String(action.index + 1) : KEYS[action.type]
-  if (SHIFTED.has(action.type)) return mac ? `⇧⌘${key}` : `Ctrl+Shift+${key}`
+  if (SHIFTED.has(action.type) || (!mac && SHIFTED_OFF_MAC.has(action.type))) return mac ? `⇧⌘${key}` : `Ctrl+Shift+${key}`
   return `${mac ? '⌘' : 'Ctrl+'}${key}`
 }

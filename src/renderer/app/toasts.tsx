@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { Lane } from '../../shared/contract'
 
 export interface Toast {
   id: number
@@ -6,6 +7,27 @@ export interface Toast {
   kind: 'error' | 'info'
   /** A button that does what the message is about (e.g. go to the lane that needs the user). */
   action?: { label: string; run(): void }
+  /** The lane the error is about: it goes when that lane recovers or goes away. */
+  laneId?: string
+}
+
+export type LaneHealth = Pick<Lane, 'id' | 'status' | 'archived'>
+
+/**
+ * Error toasts that no longer hold: their lane is gone or archived, or it has since moved into a healthy
+ * state (`before` → `now` status changed to ready or busy: restarted, resumed, answered).
+ */
+export function staleToastIds(toasts: readonly Toast[], before: ReadonlyMap<string, Lane['status']>, now: readonly LaneHealth[]): number[] {
+  const byId = new Map(now.map((l) => [l.id, l]))
+  return toasts
+    .filter((t) => {
+      if (t.kind !== 'error' || !t.laneId) return false
+      const lane = byId.get(t.laneId)
+      if (!lane || lane.archived) return true
+      const was = before.get(t.laneId)
+      return was !== undefined && was !== lane.status && (lane.status === 'ready' || lane.status === 'busy')
+    })
+    .map((t) => t.id)
 }
 
 let nextToastId = 1
@@ -13,14 +35,28 @@ let nextToastId = 1
 /** A list of dismissable messages; the same message shown twice is not stacked. */
 export function useToasts() {
   const [toasts, setToasts] = useState<Toast[]>([])
-  const push = useCallback((message: string, kind: Toast['kind'] = 'error', action?: Toast['action']) => {
+  const push = useCallback((message: string, kind: Toast['kind'] = 'error', action?: Toast['action'], laneId?: string) => {
     setToasts((list) => {
       if (list.some((t) => t.message === message && t.kind === kind)) return list
-      return [...list.slice(-4), { id: nextToastId++, message, kind, ...(action ? { action } : {}) }]
+      return [...list.slice(-4), { id: nextToastId++, message, kind, ...(action ? { action } : {}), ...(laneId ? { laneId } : {}) }]
     })
   }, [])
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), [])
-  return { toasts, push, dismiss }
+  const dismissAll = useCallback((ids: readonly number[]) => ids.length > 0 && setToasts((list) => list.filter((t) => !ids.includes(t.id))), [])
+  return { toasts, push, dismiss, dismissAll }
+}
+
+/** Drops error toasts about a lane once it recovers or goes (after the first lane list: before it, every lane looks gone). */
+export function useStaleToastSweep(toasts: readonly Toast[], lanes: readonly LaneHealth[], listed: boolean, dismissAll: (ids: readonly number[]) => void): void {
+  const before = useRef(new Map<string, Lane['status']>())
+  useEffect(() => {
+    if (!listed) return
+    dismissAll(staleToastIds(toasts, before.current, lanes))
+  }, [toasts, lanes, listed, dismissAll])
+  useEffect(() => {
+    // Statuses as of the last toast check; updated after it so a transition is seen once.
+    if (listed) before.current = new Map(lanes.map((l) => [l.id, l.status]))
+  }, [lanes, listed])
 }
 
 export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss: (id: number) => void }) {

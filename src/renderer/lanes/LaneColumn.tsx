@@ -121,7 +121,7 @@ export function LaneColumn(props: Props) {
             <button
               className="icon-button lane-close"
               aria-label={`Close lane ${title}`}
-              title={`Close lane (${props.shortcutPrefix}W)`}
+              title={`Close lane (${props.shortcutPrefix === '⌘' ? '⌘W' : 'Ctrl+Shift+W'})`}
               onClick={() => props.onClose(lane)}
             >
               ×

@@ -37,7 +37,7 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
     const { term, fit } = mounted
     let disposed = false
 
-    term.attachCustomKeyEventHandler((e) => shortcutFor(e, mac) === null)
+    term.attachCustomKeyEventHandler((e) => shortcutFor(e, mac, 'terminal') === null)
     const dataSub = term.onData((input) => {
       client.call('lanes.send', { laneId, input }).catch(reportError)
     })

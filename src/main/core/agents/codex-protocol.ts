@@ -274,7 +274,7 @@ export class CodexTranslator {
       case 'error': {
         const err = isObj(p.error) ? p.error : {}
         const message = [str(err.message) ?? 'Codex reported an error', str(err.additionalDetails)].filter(Boolean).join(': ')
-        this.emit({ type: 'error', message: p.willRetry ? `${message} (retrying)` : message, fatal: false })
+        this.emit({ type: 'error', message, fatal: false, ...(p.willRetry ? { retry: {} } : {}) })
         return
       }
       case 'warning':

@@ -189,7 +189,8 @@ export class PiProtocol {
         this.pendingEnd = undefined
         this.sink.emit({
           type: 'error',
-          message: `pi retries (attempt ${v.attempt}/${v.maxAttempts}) after: ${str(v.errorMessage) ?? 'an error'}`,
+          message: str(v.errorMessage) ?? 'pi reported an error',
+          retry: { attempt: int(v.attempt), maxAttempts: int(v.maxAttempts) },
         })
         return
       case 'auto_retry_end':
@@ -498,4 +499,9 @@ async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOp
       return proc.stop({ goodbye: () => protocol.interrupt(), graceMs })
     },
   }
+}
+
+/** A whole number from the wire, or undefined. */
+function int(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined
 }

@@ -28,6 +28,8 @@ const sep = { type: 'separator' } as const
 
 export function appMenu({ platform, appName, dev }: MenuOptions): MenuNode[] {
   const mac = platform === 'darwin'
+  // Off macOS, Ctrl+T/W/K are the shell's in a terminal lane (transpose, delete word, kill line): the lane keys take Shift.
+  const laneKey = (key: string) => (mac ? `CmdOrCtrl+${key}` : `Ctrl+Shift+${key}`)
   const settings: MenuNode = { label: mac ? 'Settings…' : 'Settings', command: 'openSettings', accelerator: 'CmdOrCtrl+,', displayOnly: true }
   const appMenu: MenuNode[] = mac
     ? [
@@ -41,12 +43,13 @@ export function appMenu({ platform, appName, dev }: MenuOptions): MenuNode[] {
   const file: MenuNode = {
     label: 'File',
     submenu: [
-      { label: 'New Lane…', command: 'newLane', accelerator: 'CmdOrCtrl+T', displayOnly: true },
+      { label: 'New Lane…', command: 'newLane', accelerator: laneKey('T'), displayOnly: true },
       { label: 'New Background Agent…', action: 'newBackgroundAgent' },
       sep,
-      { label: 'Close Lane', command: 'closeLane', accelerator: 'CmdOrCtrl+W', displayOnly: true },
-      // Cmd/Ctrl+W belongs to the lane; the window closes with Shift added.
-      { role: 'close', label: 'Close Window', accelerator: 'CmdOrCtrl+Shift+W' },
+      { label: 'Close Lane', command: 'closeLane', accelerator: laneKey('W'), displayOnly: true },
+      // ⌘W belongs to the lane, so the window closes with ⇧⌘W; elsewhere Ctrl+Shift+W closes the lane and the
+      // window keeps the system's Alt+F4 (an explicit accelerator: the role's default, Ctrl+W, would take it from the shell).
+      { role: 'close', label: 'Close Window', accelerator: mac ? 'CmdOrCtrl+Shift+W' : 'Alt+F4' },
       ...(mac ? [] : [sep, settings, sep, { role: 'quit', label: 'Quit' }]),
     ],
   }
@@ -54,7 +57,7 @@ export function appMenu({ platform, appName, dev }: MenuOptions): MenuNode[] {
   const view: MenuNode = {
     label: 'View',
     submenu: [
-      { label: 'Command Palette…', command: 'openPalette', accelerator: 'CmdOrCtrl+K', displayOnly: true },
+      { label: 'Command Palette…', command: 'openPalette', accelerator: laneKey('K'), displayOnly: true },
       { label: 'Show Switchyard', action: 'openWindow' },
       sep,
       { role: 'resetZoom' },
