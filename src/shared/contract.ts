@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Answers, LaneEvent, LaneModes, LaneStatus, Usage } from './events'
+import { Answers, ContextFill, LaneEvent, LaneModes, LaneStatus, Usage } from './events'
 
 /**
  * The one contract between main and renderer. Every method and stream is declared here once;
@@ -169,6 +169,8 @@ export const Lane = z.object({
   pid: z.number().int().optional(),
   /** Tokens and cost so far, where the agent reports them. */
   usage: Usage.optional(),
+  /** The context window's fill at the last report, where the agent reports it. */
+  context: ContextFill.optional(),
   /** The agent's modes (plan, accept edits …) where it has them; `current` is also what a wake restores. */
   modes: LaneModes.optional(),
   /** A lane that runs an agent's own login command in a terminal, for a profile. */
