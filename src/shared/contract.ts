@@ -303,6 +303,22 @@ const LaneRef = z.object({ laneId: Id })
 const Cols = z.number().int().min(2).max(1000)
 const Rows = z.number().int().min(1).max(500)
 
+const UsageSum = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cachedInputTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+})
+/** Tokens and cost summed from the lanes' recorded usage reports: per lane, per workspace, per day. */
+export const UsageLedger = z.object({
+  total: UsageSum,
+  lanes: z.array(z.object({ laneId: Id, workspaceId: Id, kind: AgentKind, title: z.string(), usage: UsageSum, reports: z.number().int() })),
+  workspaces: z.array(z.object({ workspaceId: Id, usage: UsageSum })),
+  /** Newest first; `day` is YYYY-MM-DD in the caller's zone. */
+  days: z.array(z.object({ day: z.string(), usage: UsageSum })),
+})
+export type UsageLedger = z.infer<typeof UsageLedger>
+
 export const methods = {
   'app.info': {
     input: Empty,
@@ -434,6 +450,8 @@ export const methods = {
   'worktrees.removeOrphan': { input: z.object({ path: FilePath, deleteBranch: z.boolean().optional() }), output: Ok },
 
   /** Full-text search over every lane's transcript, archived ones included. */
+  /** The usage ledger over every lane, archived ones included; `utcOffsetMinutes` picks where days begin. */
+  'usage.ledger': { input: z.object({ utcOffsetMinutes: z.number().int().min(-900).max(900).optional() }).optional(), output: UsageLedger },
   'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },
 } as const
 

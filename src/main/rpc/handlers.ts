@@ -9,6 +9,7 @@ import { presetFor } from '../core/profiles/profiles'
 import type { Core } from '../core/core'
 import { searchTranscripts } from '../core/lanes/search'
 import { Uploads } from '../core/uploads'
+import { buildLedger, readUsageEntries } from '../core/usage/ledger'
 import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/workspaces/review'
 import { isInside } from '../core/workspaces/worktrees'
 import type { Handlers, StreamSources } from './router'
@@ -121,6 +122,11 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       if (owned) throw new AppError('conflict', `A lane still uses ${path}; remove the lane instead`)
       await worktrees.removeOrphan(path, { deleteBranch: deleteBranch ?? false })
       return ok
+    },
+    'usage.ledger': async (input) => {
+      const all = lanes.list()
+      const entries = await Promise.all(all.map((l) => readUsageEntries(l.id, lanes.transcriptFile(l.id))))
+      return buildLedger(all, entries.flat(), input?.utcOffsetMinutes ?? 0)
     },
     'history.search': ({ query, limit }) =>
       searchTranscripts(
