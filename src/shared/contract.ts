@@ -104,6 +104,9 @@ export const Workspace = z.object({
 })
 export type Workspace = z.infer<typeof Workspace>
 
+/** A model id as the agent spells it (`gpt-5.1-codex`, `sonnet`, `anthropic/claude-sonnet-4`). */
+export const ModelName = z.string().trim().max(200).regex(/^[^\s-][^\s]*$|^$/, 'A model id has no spaces and does not start with -')
+
 const profileShape = {
   kind: AgentKind,
   name: z.string().trim().min(1).max(100),
@@ -115,6 +118,8 @@ const profileShape = {
   approvalPolicy: ApprovalPolicy,
   /** The known agent this profile runs (its config-dir variables, login, import); none for a custom ACP command. */
   preset: z.string().max(64).optional(),
+  /** The model its lanes ask for (the agent's own flag or request field); empty or absent: the agent's default. */
+  model: ModelName.optional(),
 }
 /** A new profile: what is left out gets the kind's defaults. */
 export const ProfileFields = z.object({
@@ -169,6 +174,8 @@ export const Lane = z.object({
   pid: z.number().int().optional(),
   /** Tokens and cost so far, where the agent reports them. */
   usage: Usage.optional(),
+  /** The model this lane asked for (its own, else its profile's at creation); absent: the agent's default. */
+  model: z.string().optional(),
   /** The context window's fill at the last report, where the agent reports it. */
   context: ContextFill.optional(),
   /** The agent's modes (plan, accept edits …) where it has them; `current` is also what a wake restores. */
@@ -344,6 +351,8 @@ export const methods = {
     input: z.object({ profileId: Id, patch: ProfilePatch }),
     output: Profile,
   },
+  /** A copy of a profile (command, args, env, policies, model) with its own empty config dir: a second account. */
+  'profiles.duplicate': { input: z.object({ profileId: Id, name: z.string().trim().min(1).max(100).optional() }), output: Profile },
   'profiles.remove': { input: z.object({ profileId: Id }), output: Ok },
   /** Opens a terminal lane running the agent's own login, with the profile's env and private dir. */
   'profiles.login': { input: z.object({ profileId: Id, workspaceId: Id }), output: Lane },
@@ -377,6 +386,8 @@ export const methods = {
       prompt: z.string().min(1).max(1 << 20).optional(),
       /** Run the prompt without the window, then sleep (tray's "New background agent"). */
       background: z.boolean().optional(),
+      /** The model for this lane, instead of the profile's. */
+      model: ModelName.optional(),
     }),
     output: Lane,
   },

@@ -61,6 +61,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     },
     'profiles.list': () => profiles.list(),
     'profiles.create': (input) => profiles.create(input),
+    'profiles.duplicate': ({ profileId, name }) => profiles.duplicate(profileId, name),
     'profiles.update': ({ profileId, patch }) => profiles.update(profileId, patch),
     'profiles.remove': ({ profileId }) => {
       const p = profiles.get(profileId)

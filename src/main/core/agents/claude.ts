@@ -485,6 +485,7 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
       const args = [...spec.args, ...PROTOCOL_ARGS]
       const mode = CLAUDE_MODES.some((m) => m.id === spec.mode) ? spec.mode! : 'default'
       if (mode !== 'default') args.push('--permission-mode', mode)
+      if (spec.model) args.push('--model', spec.model)
       if (spec.resume) {
         // A session that is gone (config dir wiped) would make the CLI exit at once, on every wake.
         if (sessionExists(spec.env.CLAUDE_CONFIG_DIR ?? spec.configDir, spec.resume)) args.push('--resume', spec.resume)

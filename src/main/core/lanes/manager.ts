@@ -110,6 +110,8 @@ export class LaneManager {
     const worktree = wantsWorktree
       ? await this.opts.worktrees!.create({ repoPath: workspace.path, laneId: id, title, ...input.worktree })
       : undefined
+    // Fixed at creation, so a lane keeps its model across sleeps even if the profile's changes later.
+    const model = purpose === 'work' && profile.kind !== 'terminal' ? input.model || profile.model || undefined : undefined
     const record: LaneRecord = {
       id,
       workspaceId: workspace.id,
@@ -118,6 +120,7 @@ export class LaneManager {
       ...(purpose === 'login' ? { purpose } : {}),
       ...(input.background ? { background: true } : {}),
       ...(worktree ? { worktree } : {}),
+      ...(model ? { model } : {}),
       title,
       status: 'starting',
       createdAt: at,
@@ -437,6 +440,7 @@ export class LaneManager {
       rows: record.rows,
       resume,
       ...(record.modes ? { mode: record.modes.current } : {}),
+      ...(record.model ? { model: record.model } : {}),
     }
   }
 }
