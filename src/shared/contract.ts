@@ -353,6 +353,10 @@ export const methods = {
   },
   /** A copy of a profile (command, args, env, policies, model) with its own empty config dir: a second account. */
   'profiles.duplicate': { input: z.object({ profileId: Id, name: z.string().trim().min(1).max(100).optional() }), output: Profile },
+  /** pi asks nothing by itself: whether the profile loads an extension (that may gate), for an honest "Ask". */
+  'profiles.piGate': { input: z.object({ profileId: Id }), output: z.object({ extension: z.boolean() }) },
+  /** Installs the project's permission-gate extension into a pi profile's agent dir. */
+  'profiles.installPiGate': { input: z.object({ profileId: Id }), output: Ok },
   'profiles.remove': { input: z.object({ profileId: Id }), output: Ok },
   /** Opens a terminal lane running the agent's own login, with the profile's env and private dir. */
   'profiles.login': { input: z.object({ profileId: Id, workspaceId: Id }), output: Lane },

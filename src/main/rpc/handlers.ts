@@ -5,6 +5,7 @@ import { detectAgents } from '../core/agents/registry'
 import { AppError } from '../core/errors'
 import { buildChildEnv, loginShellPath } from '../core/isolation/env'
 import { importFiles } from '../core/isolation/profile-dir'
+import { hasPiExtension, installPiGate } from '../core/profiles/pi-gate'
 import { presetFor } from '../core/profiles/profiles'
 import type { Core } from '../core/core'
 import { searchTranscripts } from '../core/lanes/search'
@@ -61,6 +62,13 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     },
     'profiles.list': () => profiles.list(),
     'profiles.create': (input) => profiles.create(input),
+    'profiles.piGate': ({ profileId }) => ({ extension: hasPiExtension(profiles.get(profileId).configDir) }),
+    'profiles.installPiGate': ({ profileId }) => {
+      const profile = profiles.get(profileId)
+      if (profile.kind !== 'pi') throw new AppError('unsupported', `${profile.name} does not run pi`)
+      installPiGate(profile.configDir)
+      return ok
+    },
     'profiles.duplicate': ({ profileId, name }) => profiles.duplicate(profileId, name),
     'profiles.update': ({ profileId, patch }) => profiles.update(profileId, patch),
     'profiles.remove': ({ profileId }) => {

@@ -74,3 +74,12 @@ export function useAgents(client: Client) {
   }, [client])
   return { agents, detecting, detect }
 }
+
+/** What a model id looks like for each kind (its CLI's own spelling), as a placeholder. */
+export const MODEL_HINT: Record<AgentKind, string> = {
+  terminal: '',
+  codex: 'gpt-5.1-codex',
+  claude: 'sonnet, opus or a full id',
+  pi: 'provider/model, e.g. anthropic/claude-sonnet-4',
+  acp: 'as the agent lists it',
+}
