@@ -65,3 +65,12 @@ describe('usage ledger arithmetic', () => {
     expect(entries).toEqual([{ laneId: 'l1', at: noon, turn: { inputTokens: 8046, outputTokens: 10 } }])
   })
 })
+
+describe('usage shown', () => {
+  it('context fill is a whole percentage, capped at 100, and absent when not reported', async () => {
+    const { contextPercent } = await import('../../src/renderer/ui/format')
+    expect(contextPercent({ usedTokens: 6961, windowTokens: 258400 })).toBe(3)
+    expect(contextPercent({ usedTokens: 300_000, windowTokens: 258400 })).toBe(100)
+    expect(contextPercent(undefined)).toBeNull()
+  })
+})

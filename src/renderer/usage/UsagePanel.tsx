@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react'
 import type { Lane, UsageLedger, Workspace } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { PanelDialog } from '../ui/dialog'
-import { formatTokens } from '../ui/format'
-import { contextPercent, ledgerCells, localUtcOffsetMinutes } from './usage-model'
+import { contextPercent, formatTokens } from '../ui/format'
+import { ledgerCells, localUtcOffsetMinutes } from './usage-model'
 import './usage.css'
 
 type Sum = UsageLedger['total']

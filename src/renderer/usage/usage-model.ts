@@ -1,4 +1,3 @@
-import type { ContextFill } from '../../shared/events'
 import type { UsageLedger } from '../../shared/contract'
 import { formatCost, formatTokens } from '../ui/format'
 
@@ -7,12 +6,6 @@ type Sum = UsageLedger['total']
 /** One ledger row as shown: in, out, cached and cost, each formatted ('' for a cost never reported). */
 export function ledgerCells(u: Sum): { input: string; output: string; cached: string; cost: string } {
   return { input: formatTokens(u.inputTokens), output: formatTokens(u.outputTokens), cached: formatTokens(u.cachedInputTokens), cost: u.costUsd > 0 ? formatCost(u.costUsd) : '—' }
-}
-
-/** The context window's fill as a whole percentage (0–100), or null when the agent does not report it. */
-export function contextPercent(context: ContextFill | undefined): number | null {
-  if (!context || context.windowTokens <= 0) return null
-  return Math.min(100, Math.round((context.usedTokens / context.windowTokens) * 100))
 }
 
 /** Minutes east of UTC here, so the server splits days at the viewer's midnight. */
