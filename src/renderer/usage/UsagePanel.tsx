@@ -94,7 +94,9 @@ function LedgerTable({ caption, first, rows, context }: { caption: string; first
                 <td data-cell="context" title={r.context ? `${formatTokens(r.context.usedTokens)} of ${formatTokens(r.context.windowTokens)}` : 'Not reported by this agent'}>
                   {fill === null ? '—' : (
                     <span className="usage-fill">
-                      <span className="usage-fill-bar" style={{ width: `${fill}%` }} />
+                      <span className="usage-fill-track">
+                        <span className={`usage-fill-bar${fill >= 80 ? ' usage-fill-high' : ''}`} style={{ width: `${fill}%` }} />
+                      </span>
                       <span>{fill}%</span>
                     </span>
                   )}
