@@ -230,6 +230,8 @@ export const Settings = z.object({
   /** Closing the last window keeps the app in the tray while lanes are busy or waiting. */
   keepRunningInTray: z.boolean(),
   notifications: z.boolean(),
+  /** Checkpoints each lane keeps (the oldest are pruned). */
+  checkpointsKeep: z.number().int().min(1).max(10_000),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -265,6 +267,19 @@ export const ChangedFile = z.object({
   binary: z.boolean(),
 })
 export type ChangedFile = z.infer<typeof ChangedFile>
+
+/** A lane's files saved at a turn boundary (or before a restore, or on request), under a private git ref. */
+export const Checkpoint = z.object({
+  n: z.number().int().positive(),
+  turn: z.number().int().min(0),
+  phase: z.enum(['start', 'end', 'restore', 'manual']),
+  commit: z.string(),
+  at: z.number(),
+  changed: z.boolean(),
+})
+export type Checkpoint = z.infer<typeof Checkpoint>
+
+export const MergeStrategy = z.enum(['ff', 'squash', 'rebase'])
 
 export const ReviewComment = z.object({
   path: FilePath,
@@ -458,6 +473,49 @@ export const methods = {
   'review.drafts': { input: LaneRef, output: z.object({ comments: z.array(ReviewComment) }) },
   /** Replaces the lane's drafts (an empty list deletes them). */
   'review.saveDrafts': { input: LaneRef.extend({ comments: z.array(ReviewComment).max(100) }), output: Ok },
+  /** The lane's checkpoints, oldest first; `rewind`: its running agent can also rewind its conversation. */
+  'checkpoints.list': { input: LaneRef, output: z.object({ checkpoints: z.array(Checkpoint), rewind: z.boolean() }) },
+  /** Saves the lane's files now (terminal lanes, or any lane on request). Null where the folder is not a git repository. */
+  'checkpoints.create': { input: LaneRef, output: Checkpoint.nullable() },
+  /** What restoring checkpoint `n` would change, from the files now to the checkpoint (whole folder or `path`). */
+  'checkpoints.diff': { input: LaneRef.extend({ n: z.number().int().positive(), path: FilePath.optional() }), output: z.object({ files: z.array(ChangedFile) }) },
+  /**
+   * Restores checkpoint `n` (whole folder or `path`) after saving the present as checkpoint `undo`.
+   * `conversation`: also rewind the agent's conversation where it can (else its next prompt is told).
+   */
+  'checkpoints.restore': {
+    input: LaneRef.extend({ n: z.number().int().positive(), path: FilePath.optional(), conversation: z.boolean().optional() }),
+    output: z.object({ undo: z.number().int(), files: z.array(z.string()), conversation: z.enum(['rewound', 'noted']) }),
+  },
+  /**
+   * Puts the lane's committed work into its worktree's base branch: fast-forward, one squashed commit,
+   * or rebased then fast-forwarded. A conflict leaves everything as it was and is answered (`merged: false`).
+   */
+  'finish.merge': {
+    input: LaneRef.extend({ strategy: MergeStrategy, message: z.string().trim().max(10_000).optional() }),
+    output: z.object({ merged: z.boolean(), commit: z.string().optional(), conflicts: z.array(z.string()), message: z.string() }),
+  },
+  /** Asks the lane's agent to resolve the conflicts a merge reported. */
+  'finish.resolve': { input: LaneRef.extend({ conflicts: z.array(FilePath).max(1000) }), output: Ok },
+  /** Pushes the lane's branch (or, `target: 'base'`, its base) and sets the upstream; `force` (with lease) only when asked. */
+  'finish.push': {
+    input: LaneRef.extend({ target: z.enum(['lane', 'base']).optional(), remote: z.string().min(1).max(256).optional(), force: z.boolean().optional() }),
+    output: z.object({ remote: z.string(), branch: z.string() }),
+  },
+  /** A pull request's title and body, drafted from the lane's transcript and commits. */
+  'finish.draftPr': { input: LaneRef, output: z.object({ title: z.string(), body: z.string() }) },
+  /** Opens the pull request through `gh` when it is installed and logged in, else answers the forge's compare URL. */
+  'finish.openPr': {
+    input: LaneRef.extend({ title: z.string().trim().min(1).max(256), body: z.string().max(65_536), remote: z.string().min(1).max(256).optional() }),
+    output: z.object({ url: z.string(), via: z.enum(['gh', 'compare']) }),
+  },
+  /** The lane branch's pull request and its checks (through gh); null without gh or without a pull request. */
+  'finish.prStatus': {
+    input: LaneRef,
+    output: z
+      .object({ number: z.number().int(), url: z.string(), state: z.string(), draft: z.boolean(), checks: z.object({ passed: z.number().int(), failed: z.number().int(), pending: z.number().int() }) })
+      .nullable(),
+  },
   /** Git branches of a workspace, for choosing a worktree's base. */
   'git.branches': { input: z.object({ workspaceId: Id }), output: z.object({ current: z.string().nullable(), branches: z.array(z.string()) }) },
   /** Worktrees under the data dir that no lane owns (after a crash, or lanes removed with "keep"). */

@@ -134,6 +134,22 @@ export const LaneEventBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
   /** `turn`: what this report adds to the running turn (reports add up); `total`: the session's total so far. */
   z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional(), context: ContextFill.optional() }),
+  /**
+   * The lane's files were saved as checkpoint `n` (a private git ref): at a turn's start or end, before
+   * a restore (`restoring`: the checkpoint being restored, so this one undoes it), or on request.
+   */
+  z.object({
+    type: z.literal('checkpoint'),
+    n: z.number().int().positive(),
+    turn: z.number().int().min(0),
+    phase: z.enum(['start', 'end', 'restore', 'manual']),
+    commit: z.string(),
+    /** False when the files were as at the previous checkpoint (no new git object was written). */
+    changed: z.boolean(),
+    restoring: z.number().int().positive().optional(),
+    /** A restore of one file or folder only. */
+    path: z.string().optional(),
+  }),
   /** Something went wrong that the user should see; `fatal` ones fail the lane. */
   z.object({ type: z.literal('error'), message: z.string(), fatal: z.boolean().optional(), details: z.unknown().optional() }),
 ])

@@ -66,7 +66,7 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
           case 'agents.detect':
             return ok(w.agents ?? [])
           case 'settings.get':
-            return ok((w.settings ??= { theme: 'system', maxProcesses: 12, keepRunningInTray: true, notifications: true }))
+            return ok((w.settings ??= { theme: 'system', maxProcesses: 12, keepRunningInTray: true, notifications: true, checkpointsKeep: 100 }))
           case 'settings.update':
             w.settings = { ...(w.settings ?? { theme: 'system', maxProcesses: 12, keepRunningInTray: true, notifications: true }), ...input }
             return ok(w.settings)

@@ -35,6 +35,7 @@ export function createCore(opts: CoreOptions) {
     worktrees,
     adapters: opts.adapters ?? defaultAdapters(),
     maxProcesses: opts.maxProcesses ?? settings.get().maxProcesses,
+    checkpointsKeep: () => settings.get().checkpointsKeep,
     secrets: opts.secrets ?? ((id) => secrets.values(id)),
   })
   settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))

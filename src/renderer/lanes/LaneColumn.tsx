@@ -192,6 +192,7 @@ export function LaneColumn(props: Props) {
       <ColumnResizer
         laneTitle={title}
         width={() => section.current?.getBoundingClientRect().width ?? 360}
+        setWidth={props.width}
         areaWidth={() => section.current?.parentElement?.clientWidth ?? window.innerWidth}
         onResize={(width) => props.onResize(lane, width)}
       />

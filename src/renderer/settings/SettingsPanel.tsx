@@ -3,6 +3,7 @@ import { PanelDialog } from '../ui/dialog'
 import type { MethodOutput, Settings } from '../../shared/contract'
 import type { ThemeSetting } from './theme'
 import './settings.css'
+import { CheckpointsKeep } from './CheckpointsKeep'
 
 interface Props {
   settings: Settings | null
@@ -74,6 +75,7 @@ export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClos
               Lanes
             </h3>
             <ProcessLimit value={settings.maxProcesses} onSave={(maxProcesses) => onUpdate({ maxProcesses })} />
+            <CheckpointsKeep value={settings.checkpointsKeep} onSave={(checkpointsKeep) => onUpdate({ checkpointsKeep })} />
             <div className="settings-row">
               <div className="settings-label">
                 <span>Agents and shells</span>

@@ -242,6 +242,11 @@ class CodexSession implements AgentSession {
     }
   }
 
+  /** Drops turn `beforeTurnId` and every later one from the thread's history (files are the lane's business). */
+  async rewind(beforeTurnId: string): Promise<void> {
+    await this.peer.request('thread/revert', { threadId: this.translator.threadId, beforeTurnId })
+  }
+
   approve(requestId: string, optionId: string, answers?: Answers): void {
     this.translator.approve(requestId, optionId, answers)
   }

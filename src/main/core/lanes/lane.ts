@@ -297,6 +297,17 @@ export class Lane {
     }
   }
 
+  /** Whether the running agent can rewind its conversation (`AgentSession.rewind`). */
+  get canRewind(): boolean {
+    return this.session?.rewind !== undefined
+  }
+
+  async rewind(beforeTurnId: string): Promise<void> {
+    if (this.starting) await this.starting
+    if (!this.session?.rewind) throw new AppError('unsupported', `Lane ${this.id}'s agent cannot rewind its conversation`)
+    await this.session.rewind(beforeTurnId)
+  }
+
   async interrupt(): Promise<void> {
     if (!this.session) throw new AppError('not_running', `Lane ${this.id} is not running`)
     await this.session.interrupt()

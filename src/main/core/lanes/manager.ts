@@ -13,6 +13,7 @@ import { presetFor, type Profiles } from '../profiles/profiles'
 import { readList, type KeyValueStore } from '../store'
 import type { Worktrees } from '../workspaces/worktrees'
 import type { Workspaces } from '../workspaces/workspaces'
+import { CheckpointService, DEFAULT_KEEP } from './checkpoint-service'
 import { composePrompt, titleFromPrompt } from './prompt'
 import { Lane } from './lane'
 import { evictionCandidate, idleLanes, startReaper, type IdleCandidate } from './reaper'
@@ -36,6 +37,8 @@ export interface LaneManagerOptions {
   secrets?: (profileId: string) => Record<string, string>
   /** Git worktrees for lanes that want their own checkout. */
   worktrees?: Worktrees
+  /** How many checkpoints each lane keeps (the setting; read at each checkpoint). */
+  checkpointsKeep?: () => number
 }
 
 type Listener<T> = (value: T) => void
@@ -54,11 +57,24 @@ export class LaneManager {
   private maxProcesses: number
   private readonly stopReaper: () => void
   private saveTimer: NodeJS.Timeout | undefined
+  readonly checkpoints: CheckpointService
   /** The last failed write of the lane records, until one succeeds. */
   private storeFault: DiskWriteError | undefined
 
   constructor(private readonly opts: LaneManagerOptions) {
     this.now = opts.now ?? Date.now
+    this.checkpoints = new CheckpointService({
+      dataDir: opts.dataDir,
+      cwdOf: (id) => this.cwdOf(id),
+      keep: opts.checkpointsKeep ?? (() => DEFAULT_KEEP),
+      emit: (id, body) => this.lanes.get(id)?.emit(body),
+      now: this.now,
+    })
+    // Files at each turn's end (its start is saved before the prompt goes out, in send).
+    this.onEvent((e) => {
+      if (e.type === 'turn.started' && e.turnId) this.checkpoints.noteTurnId(e.laneId, e.turnId)
+      if (e.type === 'turn.completed') void this.checkpoint(e.laneId, 'end')
+    })
     this.maxProcesses = opts.maxProcesses ?? 12
     // Background lanes sleep once their prompt is done.
     this.onEvent((e) => {
@@ -153,8 +169,45 @@ export class LaneManager {
         this.untitled.delete(id)
         this.patch(id, { title })
       }
-      await lane.send(text, !keystrokes)
+      // A prompt that starts a turn (not one steering a running turn): save the files first.
+      if (!keystrokes && lane.status !== 'busy' && lane.status !== 'waiting') await this.checkpoint(id, 'start')
+      const note = keystrokes ? undefined : this.checkpoints.takeNote(id)
+      await lane.send(note ? `${note}\n\n${text}` : text, !keystrokes)
     })
+  }
+
+  /** Saves a checkpoint; a failure is reported in the lane, never in the way of its work. */
+  private async checkpoint(id: string, phase: 'start' | 'end' | 'manual') {
+    try {
+      return await this.checkpoints.capture(id, phase)
+    } catch (err) {
+      this.lanes.get(id)?.emit({ type: 'error', message: `Checkpoint failed: ${err instanceof Error ? err.message : String(err)}` })
+      return undefined
+    }
+  }
+
+  /**
+   * Restores checkpoint `n` (whole folder or `path`), checkpointing the present first. With
+   * `conversation`, an agent that can rewind forgets the turns after it; otherwise its next prompt
+   * says the files were restored.
+   */
+  async restoreCheckpoint(id: string, n: number, opts: { path?: string; conversation?: boolean } = {}) {
+    const lane = this.get(id)
+    if (lane.status === 'busy' || lane.status === 'waiting') throw new AppError('conflict', `${lane.record.title} is in a turn; interrupt it or wait before restoring files`)
+    const { undo, files, target } = await this.checkpoints.restore(id, n, opts.path)
+    let conversation: 'rewound' | 'noted' = 'noted'
+    if (opts.conversation && !opts.path) {
+      const turnId = await this.checkpoints.rewindTarget(id, target)
+      if (turnId) {
+        if (!lane.running) await this.startLane(lane)
+        if (lane.canRewind) {
+          await lane.rewind(turnId)
+          conversation = 'rewound'
+        }
+      }
+      if (conversation === 'rewound') this.checkpoints.dropNote(id)
+    }
+    return { undo: undo.n, files, conversation }
   }
 
   /** Wakes or restarts the lane; after a disk failure this is Resume: what waited is written first. */
@@ -209,6 +262,7 @@ export class LaneManager {
   async remove(id: string, opts: { worktree?: 'keep' | 'delete'; deleteBranch?: boolean } = {}): Promise<void> {
     const lane = this.get(id)
     await lane.stop('exited')
+    await this.checkpoints.forget(id).catch(() => undefined)
     const wt = lane.record.worktree
     if (wt && opts.worktree === 'delete') await this.opts.worktrees!.remove(wt, { deleteBranch: opts.deleteBranch ?? false })
     this.lanes.delete(id)
@@ -267,6 +321,8 @@ export class LaneManager {
   async stopAll(): Promise<void> {
     this.stopReaper()
     await Promise.all([...this.lanes.values()].map((l) => l.stop('sleeping')))
+    // A turn's end checkpoint may still be on its way to the transcript.
+    await this.checkpoints.idle()
     this.flush()
     for (const [id, t] of this.transcripts) {
       // Last chance for what waited for the disk; if it still does not fit, say so where someone may read it.
