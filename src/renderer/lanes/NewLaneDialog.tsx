@@ -62,7 +62,7 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
     if (!workspaceId || !profileId || busy) return
     setBusy(true)
     lastProfileId = profileId
-    const ok = await onCreate({ workspaceId, profileId, title: title.trim() || undefined, ...(model.trim() && selectedProfile?.kind !== 'terminal' ? { model: model.trim() } : {}), worktree: worktree.input() })
+    const ok = await onCreate({ workspaceId, profileId, title: title.trim() || undefined, ...(model.trim() && selectedProfile && MODEL_HINT[selectedProfile.kind] !== undefined ? { model: model.trim() } : {}), worktree: worktree.input() })
     setBusy(false)
     if (ok) onClose()
   }
@@ -148,7 +148,7 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
                 onChange={(e) => setTitle(e.target.value)}
               />
             </label>
-            {selectedProfile && selectedProfile.kind !== 'terminal' && (
+            {selectedProfile && MODEL_HINT[selectedProfile.kind] !== undefined && (
               <label className="field">
                 <span>
                   Model <em>{selectedProfile.model ? `empty: the profile's (${selectedProfile.model})` : "empty: the agent's default"}</em>

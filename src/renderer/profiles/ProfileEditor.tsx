@@ -26,7 +26,7 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
     try {
       await client.call('profiles.update', {
         profileId: profile.id,
-        patch: { name: name.trim(), command: command.trim(), args: splitArgs(args), env: parsedEnv.env, ...(profile.kind !== 'terminal' ? { model: model.trim() } : {}) },
+        patch: { name: name.trim(), command: command.trim(), args: splitArgs(args), env: parsedEnv.env, ...(MODEL_HINT[profile.kind] !== undefined ? { model: model.trim() } : {}) },
       })
       props.onDone(true)
     } catch (err) {
@@ -52,7 +52,7 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
           </span>
           <input className="input" value={command} placeholder={props.defaultCommand} spellCheck={false} onChange={(e) => setCommand(e.target.value)} />
         </label>
-        {profile.kind !== 'terminal' && (
+        {MODEL_HINT[profile.kind] !== undefined && (
           <label className="field">
             <span>
               Model <em>empty: the agent's default</em>

@@ -21,6 +21,9 @@ import { Transcript } from './transcript'
 
 const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
 
+/** Kinds whose adapter passes a lane's model to the agent. */
+const MODEL_KINDS = new Set<string>(['codex', 'claude', 'pi'])
+
 export interface LaneManagerOptions {
   dataDir: string
   store: KeyValueStore
@@ -127,7 +130,8 @@ export class LaneManager {
       ? await this.opts.worktrees!.create({ repoPath: workspace.path, laneId: id, title, ...input.worktree })
       : undefined
     // Fixed at creation, so a lane keeps its model across sleeps even if the profile's changes later.
-    const model = purpose === 'work' && profile.kind !== 'terminal' ? input.model || profile.model || undefined : undefined
+    // Only kinds whose adapter passes it on (ACP's session/set_model is not wired yet).
+    const model = purpose === 'work' && MODEL_KINDS.has(profile.kind) ? input.model || profile.model || undefined : undefined
     const record: LaneRecord = {
       id,
       workspaceId: workspace.id,
