@@ -225,8 +225,13 @@ export type AgentInfo = z.infer<typeof AgentInfo>
 export const Theme = z.enum(['system', 'light', 'dark'])
 export const Settings = z.object({
   theme: Theme,
-  /** Lanes with a live process at once. */
-  maxProcesses: z.number().int().min(1).max(64),
+  /**
+   * Lanes with a live process at once: a soft limit (idle lanes cost little; the reaper puts the least
+   * recently active to sleep to make room), so it may be set well above the number of cores.
+   */
+  maxProcesses: z.number().int().min(1).max(512),
+  /** Total resident memory (MB) the lanes' process trees may use before idle lanes are put to sleep; 0: no budget. */
+  memoryBudgetMb: z.number().int().min(0).max(1024 * 1024),
   /** Closing the last window keeps the app in the tray while lanes are busy or waiting. */
   keepRunningInTray: z.boolean(),
   notifications: z.boolean(),
@@ -382,6 +387,16 @@ export const methods = {
   'agents.detect': { input: Empty, output: z.array(AgentInfo) },
 
   'lanes.list': { input: Empty, output: z.array(Lane) },
+  /** The resident memory of each running lane's process tree, measured now, and the budget (0: none). */
+  'lanes.memory': {
+    input: Empty,
+    output: z.object({
+      totalBytes: z.number(),
+      budgetBytes: z.number(),
+      lanes: z.array(z.object({ laneId: Id, rssBytes: z.number() })),
+      measuredAt: z.number(),
+    }),
+  },
   'lanes.create': {
     input: z.object({
       workspaceId: Id,

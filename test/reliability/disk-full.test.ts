@@ -115,13 +115,16 @@ describe('disk full while a lane works', () => {
       const t = new Transcript(path.join(dir, 't.jsonl'))
       const ev = (seq: number, text: string) => ({ laneId: 'lane_x', seq, at: seq, type: 'text.delta', text }) as LaneEvent
       t.append(ev(1, 'one'))
+      t.flush()
       let calls = 0
       diskWrites.writeSync = (fd, buf, off, len) => {
         if (calls++ === 0) return realWrite(fd, buf, off, Math.floor(len / 2)) // half a line fits
         throw enospc()
       }
-      expect(t.append(ev(2, 'two'.repeat(100)))?.message).toMatch(/^disk full writing /)
+      t.append(ev(2, 'two'.repeat(100)))
+      expect(t.flush()?.message).toMatch(/^disk full writing /) // group commit: the batch is written at the end of the turn
       expect(t.append(ev(3, 'three'))).toBeDefined()
+      expect(t.unsaved).toBe(1) // 3 waits in the batch, behind 2, until flushed
       diskWrites.writeSync = realWrite
       expect(t.retry()).toBeUndefined()
       t.append(ev(4, 'four'))

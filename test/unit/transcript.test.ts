@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { diskWrites } from '../../src/main/core/disk'
 import { Transcript } from '../../src/main/core/lanes/transcript'
 import type { LaneEvent } from '../../src/shared/events'
 import { tempDir } from '../support/core'
@@ -89,5 +90,33 @@ describe('transcript', () => {
     expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1))
     reader.append(ev(3001, 'appended after reopening'))
     expect((await reader.read(3000)).events.map((e) => e.seq)).toEqual([3001])
+  })
+
+  it('group commit: the events of one turn go to the file in one write, and are published only once they are in it', async () => {
+    const t = new Transcript(file())
+    const realWrite = diskWrites.writeSync
+    let writes = 0
+    diskWrites.writeSync = (...args) => (writes++, realWrite(...args))
+    const published: number[] = []
+    t.onWritten = (events, fault) => {
+      expect(fault).toBeUndefined()
+      // Whatever a client is handed is already in the file.
+      const onDisk = readFileSync(t.file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).seq)
+      for (const e of events) expect(onDisk).toContain(e.seq)
+      published.push(...events.map((e) => e.seq))
+    }
+    try {
+      for (let i = 1; i <= 500; i++) t.append(ev(i))
+      expect(published).toEqual([]) // nothing shown before the write at the end of the turn
+      await new Promise((r) => setImmediate(r))
+      expect(published).toEqual(Array.from({ length: 500 }, (_, i) => i + 1))
+      expect(writes).toBe(1)
+      // A batch past BATCH_BYTES is written at once, without waiting for the turn to end.
+      t.append(ev(501, 'x'.repeat(300 * 1024)))
+      expect(published.at(-1)).toBe(501)
+      expect(writes).toBe(2)
+    } finally {
+      diskWrites.writeSync = realWrite
+    }
   })
 })

@@ -1,5 +1,6 @@
 import { AppCommands } from './app-commands'
 import { defaultAdapters, type AdapterRegistry } from './agents/registry'
+import { loginShellPath } from './isolation/env'
 import { LaneManager, type LaneManagerOptions } from './lanes/manager'
 import { Profiles } from './profiles/profiles'
 import { fileSecretStore, type SecretStore } from './secrets'
@@ -23,6 +24,8 @@ export interface CoreOptions extends Partial<Pick<LaneManagerOptions, 'now' | 'm
 export function createCore(opts: CoreOptions) {
   // First: record this run's lane processes, and end what a run that died hard left running.
   const supervision = superviseDataDir(opts.dataDir)
+  // Read once, now, in the background: the first lane then finds it ready instead of waiting ~115 ms for a login shell.
+  if (!opts.loginPath) void loginShellPath().catch(() => undefined)
   const workspaces = new Workspaces(opts.store)
   const profiles = new Profiles(opts.store, opts.dataDir)
   const settings = new SettingsService(opts.store)
@@ -38,7 +41,11 @@ export function createCore(opts: CoreOptions) {
     checkpointsKeep: () => settings.get().checkpointsKeep,
     secrets: opts.secrets ?? ((id) => secrets.values(id)),
   })
-  settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))
+  lanes.setMemoryBudget(settings.get().memoryBudgetMb * 1024 * 1024)
+  settings.onChange((s) => {
+    lanes.setMaxProcesses(s.maxProcesses)
+    lanes.setMemoryBudget(s.memoryBudgetMb * 1024 * 1024)
+  })
   const reviewDrafts = new ReviewDrafts(opts.store, lanes)
   lanes.onStatus((e) => {
     if (e.type === 'removed') reviewDrafts.forget(e.laneId)

@@ -100,6 +100,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       return detectAgents(PATH, buildChildEnv({ parent: process.env, loginPath: PATH }))
     },
     'lanes.list': () => lanes.list(),
+    'lanes.memory': () => lanes.memory(),
     'lanes.create': (input) => lanes.create(input),
     'attachments.upload': ({ uploadId, name, chunk }) => uploads.append(uploadId, name, chunk),
     'lanes.send': async ({ laneId, input, attachments }) => (await lanes.send(laneId, input, resolveUploads(attachments)), ok),

@@ -74,7 +74,19 @@ export class Lane {
     public record: LaneRecord,
     private readonly deps: LaneDeps,
     public resumeToken?: string,
-  ) {}
+  ) {
+    // Events are published once their batch is written (group commit): a client never sees what is not on disk.
+    deps.transcript.onWritten = (events, fault) => {
+      if (fault) this.diskFault(fault)
+      for (const e of events) this.deps.onEvent(e)
+    }
+  }
+
+  /** Publishes the record after the events emitted before the change: a client never sees a status ahead of its events. */
+  private recordChanged(record: LaneRecord): void {
+    this.deps.transcript.flush()
+    this.deps.onRecord(record)
+  }
 
   get id(): string {
     return this.record.id
@@ -101,10 +113,9 @@ export class Lane {
   private emitOne(body: LaneEventBody): void {
     const at = this.deps.now()
     const event = { ...body, laneId: this.id, seq: this.deps.transcript.nextSeq(), at } as LaneEvent
-    const fault = this.deps.transcript.append(event)
-    if (fault) this.diskFault(fault)
-    if (isActivity(body)) this.record = { ...this.record, lastActivityAt: at }
-    this.deps.onEvent(event)
+    this.deps.transcript.append(event)
+    // Many events share a millisecond in a burst: copy the record only when the time moved.
+    if (isActivity(body) && at !== this.record.lastActivityAt) this.record = { ...this.record, lastActivityAt: at }
     if (body.type === 'approval.resolved') this.pendingApprovals.delete(body.requestId)
     if (body.type === 'turn.started') this.inTurn = true
     if (body.type === 'turn.completed') {
@@ -114,7 +125,7 @@ export class Lane {
     if (body.type === 'usage') this.addUsage(body)
     if (body.type === 'modes') {
       this.record = { ...this.record, modes: { current: body.current, available: body.available } }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
     }
     if (body.type === 'approval.requested') {
       this.pendingApprovals.set(body.requestId, body)
@@ -143,7 +154,7 @@ export class Lane {
     this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
     if (!first) return
     this.failure = err.message
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
     // Not from inside emit(): the stop emits events of its own.
     if (this.session && !this.stopTarget) queueMicrotask(() => void this.stop('failed'))
   }
@@ -154,11 +165,11 @@ export class Lane {
     const err = this.deps.transcript.retry()
     if (err) {
       this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
       throw err
     }
     this.record = { ...this.record, diskError: undefined }
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
   }
 
   private setStatus(status: LaneStatus, patch: Partial<LaneRecord> = {}): void {
@@ -169,7 +180,7 @@ export class Lane {
     }
     this.record = { ...this.record, ...patch, status }
     if (previous !== status) this.emit({ type: 'status', status, previous })
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
   }
 
   /** Starts the agent if it is not running; concurrent callers share one start. */
@@ -193,7 +204,7 @@ export class Lane {
         exited: (info) => this.onExit(info),
         setResumeToken: (token) => {
           this.resumeToken = token
-          this.deps.onRecord(this.record)
+          this.recordChanged(this.record)
         },
       })
       this.session = session
@@ -266,7 +277,7 @@ export class Lane {
       }
     } else {
       this.record = { ...this.record, modes: { ...modes, current: modeId } }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
     }
   }
 
@@ -293,7 +304,7 @@ export class Lane {
     }
     if (usage || event.context) {
       this.record = { ...this.record, ...(usage ? { usage } : {}), ...(event.context ? { context: event.context } : {}) }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
     }
   }
 
@@ -316,7 +327,7 @@ export class Lane {
   resize(cols: number, rows: number): void {
     this.record = { ...this.record, cols, rows }
     this.session?.resize(cols, rows)
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
   }
 
   /** Stops the process tree; the lane keeps its transcript and wakes on the next send. */

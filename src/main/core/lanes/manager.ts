@@ -16,7 +16,8 @@ import type { Workspaces } from '../workspaces/workspaces'
 import { CheckpointService, DEFAULT_KEEP } from './checkpoint-service'
 import { composePrompt, titleFromPrompt } from './prompt'
 import { Lane } from './lane'
-import { evictionCandidate, idleLanes, startReaper, type IdleCandidate } from './reaper'
+import { evictionCandidate, idleLanes, nextDueIn, overBudget, startReaper, type IdleCandidate } from './reaper'
+import { laneTreeRss } from './memory'
 import { Transcript } from './transcript'
 
 const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
@@ -33,7 +34,7 @@ export interface LaneManagerOptions {
   now?: () => number
   /** Lanes with a live process at once; past it the least recently active idle lane is put to sleep. */
   maxProcesses?: number
-  /** How often the idle reaper looks; 0 turns it off (tests call `reapIdle`). */
+  /** The longest the idle reaper waits between looks (it otherwise wakes when the next lane is due); 0 turns it off (tests call `reapIdle`). */
   reaperIntervalMs?: number
   parentEnv?: NodeJS.ProcessEnv
   loginPath?: () => Promise<string | undefined>
@@ -45,6 +46,15 @@ export interface LaneManagerOptions {
 }
 
 type Listener<T> = (value: T) => void
+
+/** What the lane trees use, as `lanes.memory` answers. */
+export interface LaneMemory {
+  totalBytes: number
+  /** 0: no budget. */
+  budgetBytes: number
+  lanes: { laneId: string; rssBytes: number }[]
+  measuredAt: number
+}
 
 /** How soon a failed write of the lane records is tried again. */
 const STORE_RETRY_MS = 5_000
@@ -58,7 +68,9 @@ export class LaneManager {
   private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
   private readonly now: () => number
   private maxProcesses: number
-  private readonly stopReaper: () => void
+  /** Total RSS the lane trees may use before idle lanes are put to sleep; 0: no budget. */
+  private memoryBudgetBytes = 0
+  private readonly reaper: { poke: () => void; stop: () => void }
   private saveTimer: NodeJS.Timeout | undefined
   readonly checkpoints: CheckpointService
   /** The last failed write of the lane records, until one succeeds. */
@@ -91,11 +103,28 @@ export class LaneManager {
       this.lanes.set(record.id, this.makeLane({ ...record, status, pid: undefined }, resumeToken))
     }
     const interval = opts.reaperIntervalMs ?? 15_000
-    this.stopReaper = interval > 0 ? startReaper(() => void this.reapIdle(), interval) : () => {}
+    this.reaper = interval > 0 ? startReaper(() => this.reapIdle(), () => nextDueIn(this.candidates(), this.now()), interval) : { poke() {}, stop() {} }
   }
 
   setMaxProcesses(n: number): void {
     this.maxProcesses = n
+  }
+
+  setMemoryBudget(bytes: number): void {
+    this.memoryBudgetBytes = bytes
+    this.reaper.poke()
+  }
+
+  /** Measures the RSS of every running lane's process tree (Linux: /proc; elsewhere 0, and `measured` says so). */
+  async memory(): Promise<LaneMemory> {
+    const running = [...this.lanes.values()].filter((l) => l.hasProcess && l.record.pid !== undefined)
+    const byLane = running.length ? await laneTreeRss(running.map((l) => ({ laneId: l.id, pid: l.record.pid! }))) : []
+    return {
+      totalBytes: byLane.reduce((sum, l) => sum + l.rssBytes, 0),
+      budgetBytes: this.memoryBudgetBytes,
+      lanes: byLane,
+      measuredAt: this.now(),
+    }
   }
 
   list(): LaneRecord[] {
@@ -314,16 +343,22 @@ export class LaneManager {
     return this.transcriptOf(id).file
   }
 
-  /** Puts lanes idle past their profile's timeout to sleep. */
+  /** Puts lanes idle past their profile's timeout to sleep, then, over the memory budget, the least recently active ready ones. */
   async reapIdle(now = this.now()): Promise<string[]> {
     const ids = idleLanes(this.candidates(), now)
     await Promise.all(ids.map((id) => this.lanes.get(id)?.stop('sleeping')))
-    return ids
+    if (this.memoryBudgetBytes <= 0) return ids
+    const { lanes } = await this.memory()
+    const rss = new Map(lanes.map((l) => [l.laneId, l.rssBytes]))
+    const running = [...this.lanes.values()].filter((l) => l.hasProcess)
+    const evict = overBudget(running.map((l) => ({ ...this.candidate(l), rssBytes: rss.get(l.id) ?? 0 })), this.memoryBudgetBytes)
+    await Promise.all(evict.map((id) => this.lanes.get(id)?.stop('sleeping')))
+    return [...ids, ...evict]
   }
 
   /** Stops every lane's process tree (quit, shutdown). Lanes come back asleep next time. */
   async stopAll(): Promise<void> {
-    this.stopReaper()
+    this.reaper.stop()
     await Promise.all([...this.lanes.values()].map((l) => l.stop('sleeping')))
     // A turn's end checkpoint may still be on its way to the transcript.
     await this.checkpoints.idle()
@@ -458,6 +493,8 @@ export class LaneManager {
 
   private changed(record: LaneRecord): void {
     this.scheduleSave()
+    // A lane that became ready may be due before the reaper's timer.
+    if (record.status === 'ready') this.reaper.poke()
     for (const l of this.statusListeners) l({ type: 'upsert', lane: record })
   }
 

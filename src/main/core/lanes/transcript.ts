@@ -7,10 +7,18 @@ import { DiskWriteError, diskWrites, writeAll } from '../disk'
 const INDEX_EVERY = 512
 /** A page stops after this many bytes of lines (always holding at least one event), so one reply stays a few MB. */
 export const PAGE_BYTES = 4 * 1024 * 1024
+/** A batch is written at the end of the event-loop turn, or at once when its lines reach this size. */
+export const BATCH_BYTES = 256 * 1024
+
+/** Called once a batch is on disk (`fault` undefined) or held in memory because the disk refused it. */
+export type WrittenListener = (events: readonly LaneEvent[], fault: DiskWriteError | undefined) => void
 
 /**
- * A lane's history: one LaneEvent per line, appended synchronously (so a reader always sees every
- * event already emitted, and a crash loses at most the line being written).
+ * A lane's history: one LaneEvent per line, written by group commit: the events of one event-loop turn
+ * (or of BATCH_BYTES) go to the file in one write, and only then to `onWritten`, which publishes them. So
+ * what a client has seen is in the file. Fsync policy: none per batch; a write reaches the OS page cache,
+ * which survives a crash of Switchyard (not of the machine): the cost of an fsync per turn is a disk
+ * flush per agent chunk, and a lost last second of a transcript on power loss is the accepted trade.
  *
  * When the disk refuses a write, the event and every later one are held in memory, in order (`unsaved`),
  * readers still get them, and `retry()` writes them once there is room: nothing shown is lost silently.
@@ -27,6 +35,13 @@ export class Transcript {
   private size: number
   /** Sparse, sorted [seq, byte offset of its line]: without it, paging through a long transcript rereads it from the start for every page. */
   private readonly index: Array<[number, number]> = []
+  /** Events appended but not yet written, with their lines already encoded. */
+  private batch: LaneEvent[] = []
+  private batchLines: string[] = []
+  private batchBytes = 0
+  private flushScheduled = false
+  /** Where a written (or held) batch goes next: the lane publishes it. */
+  onWritten: WrittenListener | undefined
 
   constructor(readonly file: string) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
@@ -55,28 +70,54 @@ export class Transcript {
   }
 
   /**
-   * Appends the event, or, if the disk refuses it (or earlier events still wait), keeps it in memory.
-   * Returns the failure when the event is not on disk; never throws for a disk error.
+   * Queues the event for the next group write (at the end of this event-loop turn, or now when the batch is
+   * big). Returns the failure that holds events in memory, if there is one; never throws for a disk error.
    */
   append(event: LaneEvent): DiskWriteError | undefined {
     this.seq = event.seq
+    const line = JSON.stringify(event)
+    this.batch.push(event)
+    this.batchLines.push(line)
+    // Characters, not bytes: a cheap bound, within 3× of the bytes.
+    this.batchBytes += line.length + 1
+    if (this.batchBytes >= BATCH_BYTES) this.flush()
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(() => this.flush())
+    }
+    return this.failure
+  }
+
+  /**
+   * Writes the batch in one write and hands it to `onWritten`. When the disk refuses it (or earlier events
+   * still wait), the batch is held in memory behind them and handed on with the failure, which is returned.
+   */
+  flush(): DiskWriteError | undefined {
+    this.flushScheduled = false
+    if (this.batch.length === 0) return this.failure
+    const events = this.batch
+    const lines = this.batchLines
+    this.batch = []
+    this.batchLines = []
+    this.batchBytes = 0
     if (this.pending.length === 0) {
       try {
-        this.write(event)
-        return undefined
+        this.write(events, lines)
       } catch (err) {
         this.failure = err instanceof DiskWriteError ? err : new DiskWriteError(this.file, err)
       }
     }
-    this.pending.push(event)
+    if (this.failure) this.pending.push(...events)
+    this.onWritten?.(events, this.failure)
     return this.failure
   }
 
   /** Writes the events held in memory; returns the failure if the disk still refuses. */
   retry(): DiskWriteError | undefined {
+    this.flush()
     while (this.pending.length > 0) {
       try {
-        this.write(this.pending[0])
+        this.write([this.pending[0]], [JSON.stringify(this.pending[0])])
       } catch (err) {
         this.failure = err instanceof DiskWriteError ? err : new DiskWriteError(this.file, err)
         return this.failure
@@ -87,25 +128,33 @@ export class Transcript {
     return undefined
   }
 
-  private write(event: LaneEvent): void {
+  /** One write of all `lines` (the encoding of `events`), or none: a torn tail is cut off again. */
+  private write(events: readonly LaneEvent[], lines: readonly string[]): void {
     // Encoded straight into one buffer: no concatenated copy of a long line on the heap.
-    const json = JSON.stringify(event)
     const lead = this.needsNewline ? 1 : 0
-    const line = Buffer.allocUnsafe(lead + Buffer.byteLength(json) + 1)
-    if (lead) line[0] = 0x0a
-    line.write(json, lead)
-    line[line.length - 1] = 0x0a
-    const offset = this.size + lead
+    const offsets: number[] = []
+    let total = lead
+    for (const line of lines) {
+      offsets.push(this.size + total)
+      total += Buffer.byteLength(line) + 1
+    }
+    const buf = Buffer.allocUnsafe(total)
+    if (lead) buf[0] = 0x0a
+    let at = lead
+    for (const line of lines) {
+      at += buf.write(line, at)
+      buf[at++] = 0x0a
+    }
     try {
       this.fd ??= diskWrites.openSync(this.file, 'a', 0o600)
-      writeAll(this.fd, line)
+      writeAll(this.fd, buf)
     } catch (err) {
       this.undoPartialWrite()
       throw new DiskWriteError(this.file, err)
     }
     this.needsNewline = false
-    this.size += line.length
-    this.remember(event.seq, offset)
+    this.size += buf.length
+    for (let i = 0; i < events.length; i++) this.remember(events[i].seq, offsets[i])
   }
 
   /** A write cut short by a full disk leaves part of a line: cut it off, or at least start the next line fresh. */
@@ -148,6 +197,8 @@ export class Transcript {
 
   /** Events with seq > `after`, at most `limit` of them and about `maxBytes` of them, in order. */
   async read(after = 0, limit = 1000, maxBytes = PAGE_BYTES): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+    // What was emitted before the read is written (and published) first: a reader sees all of it.
+    this.flush()
     // Taken before reading: a retry() during the read moves them to the file, maybe past where it read.
     const waiting = this.pending.slice()
     const page = await this.readFile(after, limit, maxBytes)
@@ -209,6 +260,7 @@ export class Transcript {
   }
 
   close(): void {
+    this.flush()
     if (this.fd !== undefined) {
       try {
         closeSync(this.fd)
@@ -218,6 +270,9 @@ export class Transcript {
   }
 
   delete(): void {
+    this.batch = []
+    this.batchLines = []
+    this.batchBytes = 0
     this.close()
     rmSync(this.file, { force: true })
   }
