@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Answers, LaneEvent, LaneModes, LaneStatus, Usage } from './events'
+import { Answers, ContextFill, LaneEvent, LaneModes, LaneStatus, Usage } from './events'
 
 /**
  * The one contract between main and renderer. Every method and stream is declared here once;
@@ -104,6 +104,9 @@ export const Workspace = z.object({
 })
 export type Workspace = z.infer<typeof Workspace>
 
+/** A model id as the agent spells it (`gpt-5.1-codex`, `sonnet`, `anthropic/claude-sonnet-4`). */
+export const ModelName = z.string().trim().max(200).regex(/^[^\s-][^\s]*$|^$/, 'A model id has no spaces and does not start with -')
+
 const profileShape = {
   kind: AgentKind,
   name: z.string().trim().min(1).max(100),
@@ -115,6 +118,8 @@ const profileShape = {
   approvalPolicy: ApprovalPolicy,
   /** The known agent this profile runs (its config-dir variables, login, import); none for a custom ACP command. */
   preset: z.string().max(64).optional(),
+  /** The model its lanes ask for (the agent's own flag or request field); empty or absent: the agent's default. */
+  model: ModelName.optional(),
 }
 /** A new profile: what is left out gets the kind's defaults. */
 export const ProfileFields = z.object({
@@ -169,6 +174,10 @@ export const Lane = z.object({
   pid: z.number().int().optional(),
   /** Tokens and cost so far, where the agent reports them. */
   usage: Usage.optional(),
+  /** The model this lane asked for (its own, else its profile's at creation); absent: the agent's default. */
+  model: z.string().optional(),
+  /** The context window's fill at the last report, where the agent reports it. */
+  context: ContextFill.optional(),
   /** The agent's modes (plan, accept edits …) where it has them; `current` is also what a wake restores. */
   modes: LaneModes.optional(),
   /** A lane that runs an agent's own login command in a terminal, for a profile. */
@@ -321,6 +330,22 @@ const LaneRef = z.object({ laneId: Id })
 const Cols = z.number().int().min(2).max(1000)
 const Rows = z.number().int().min(1).max(500)
 
+const UsageSum = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cachedInputTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+})
+/** Tokens and cost summed from the lanes' recorded usage reports: per lane, per workspace, per day. */
+export const UsageLedger = z.object({
+  total: UsageSum,
+  lanes: z.array(z.object({ laneId: Id, workspaceId: Id, kind: AgentKind, title: z.string(), usage: UsageSum, reports: z.number().int() })),
+  workspaces: z.array(z.object({ workspaceId: Id, usage: UsageSum })),
+  /** Newest first; `day` is YYYY-MM-DD in the caller's zone. */
+  days: z.array(z.object({ day: z.string(), usage: UsageSum })),
+})
+export type UsageLedger = z.infer<typeof UsageLedger>
+
 export const methods = {
   'app.info': {
     input: Empty,
@@ -346,6 +371,12 @@ export const methods = {
     input: z.object({ profileId: Id, patch: ProfilePatch }),
     output: Profile,
   },
+  /** A copy of a profile (command, args, env, policies, model) with its own empty config dir: a second account. */
+  'profiles.duplicate': { input: z.object({ profileId: Id, name: z.string().trim().min(1).max(100).optional() }), output: Profile },
+  /** pi asks nothing by itself: whether the profile loads an extension (that may gate), for an honest "Ask". */
+  'profiles.piGate': { input: z.object({ profileId: Id }), output: z.object({ extension: z.boolean() }) },
+  /** Installs the project's permission-gate extension into a pi profile's agent dir. */
+  'profiles.installPiGate': { input: z.object({ profileId: Id }), output: Ok },
   'profiles.remove': { input: z.object({ profileId: Id }), output: Ok },
   /** Opens a terminal lane running the agent's own login, with the profile's env and private dir. */
   'profiles.login': { input: z.object({ profileId: Id, workspaceId: Id }), output: Lane },
@@ -389,6 +420,8 @@ export const methods = {
       prompt: z.string().min(1).max(1 << 20).optional(),
       /** Run the prompt without the window, then sleep (tray's "New background agent"). */
       background: z.boolean().optional(),
+      /** The model for this lane, instead of the profile's. */
+      model: ModelName.optional(),
     }),
     output: Lane,
   },
@@ -505,6 +538,8 @@ export const methods = {
   'worktrees.removeOrphan': { input: z.object({ path: FilePath, deleteBranch: z.boolean().optional() }), output: Ok },
 
   /** Full-text search over every lane's transcript, archived ones included. */
+  /** The usage ledger over every lane, archived ones included; `utcOffsetMinutes` picks where days begin. */
+  'usage.ledger': { input: z.object({ utcOffsetMinutes: z.number().int().min(-900).max(900).optional() }).optional(), output: UsageLedger },
   'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },
 } as const
 

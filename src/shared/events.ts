@@ -15,6 +15,13 @@ export const Usage = z.object({
   costUsd: z.number().nonnegative().optional(),
 })
 
+/** How full the model's context window is, where the agent reports it (its last call against its window). */
+export const ContextFill = z.object({
+  usedTokens: z.number().int().nonnegative(),
+  windowTokens: z.number().int().positive(),
+})
+export type ContextFill = z.infer<typeof ContextFill>
+
 export const ApprovalOption = z.object({
   id: z.string(),
   label: z.string(),
@@ -125,7 +132,8 @@ export const LaneEventBody = z.discriminatedUnion('type', [
   /** The agent's modes, or a change of its current one. */
   z.object({ type: z.literal('modes'), ...LaneModes.shape }),
   z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
-  z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional() }),
+  /** `turn`: what this report adds to the running turn (reports add up); `total`: the session's total so far. */
+  z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional(), context: ContextFill.optional() }),
   /**
    * The lane's files were saved as checkpoint `n` (a private git ref): at a turn's start or end, before
    * a restore (`restoring`: the checkpoint being restored, so this one undoes it), or on request.

@@ -61,6 +61,19 @@ describe('claude (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
+  it("the lane's model reaches the model server: --model becomes the request's model", async () => {
+    const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: h.profile.id, model: 'claude-opus-4-1-switchyard-test' })
+    expect(lane.status).toBe('ready')
+    const before = h.llm.requests.length
+    const { done } = await turn(lane.id, 'hello with a model')
+    expect(done.outcome).toBe('completed')
+    // The conversation's request (the one with tools); auxiliary ones may use a small model of Claude's choosing.
+    const main = h.llm.requests.slice(before).filter((r) => r.protocol === 'anthropic' && Array.isArray(r.body.tools) && r.body.tools.length > 0)
+    expect(main.length).toBeGreaterThan(0)
+    expect(main.map((r) => r.body.model)).toEqual(main.map(() => 'claude-opus-4-1-switchyard-test'))
+    await h.core.lanes.stop(lane.id)
+  })
+
   it('runs a shell command through its Bash tool: the file is on disk, the tool call has command and output', async () => {
     const lane = await newLane(auto)
     const { done, events, text } = await turn(lane.id, 'RUN:echo claude-was-here > proof.txt && cat proof.txt')

@@ -110,6 +110,16 @@ describe('codex (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
+  it("the lane's model reaches the model server: thread/start's model, not config.toml's", async () => {
+    const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: h.profile.id, model: 'fake-model-for-this-lane' })
+    expect(lane.status).toBe('ready')
+    const { done } = await turn(lane.id, 'hello from a lane with its own model')
+    expect(done.outcome).toBe('completed')
+    const request = h.llm.requests.find((r) => r.protocol === 'openai-responses' && JSON.stringify(r.body.input).includes('a lane with its own model'))
+    expect(request?.body.model).toBe('fake-model-for-this-lane')
+    await h.core.lanes.stop(lane.id)
+  })
+
   it('runs a shell command: the file is on disk, the tool call has command, output and exit code', async () => {
     const lane = await newLane()
     const { done, events, text } = await turn(lane.id, 'RUN:echo codex-was-here > proof.txt && cat proof.txt')

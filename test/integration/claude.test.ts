@@ -25,6 +25,29 @@ function setup(opts: { approvalPolicy?: ApprovalPolicy; env?: Record<string, str
 }
 
 describe('claude adapter (fake stream-json CLI)', () => {
+  it('the lane\'s model reaches the agent as --model, else the profile\'s at creation', async () => {
+    const t = setup()
+    t.c.profiles.update(t.profile.id, { model: 'sonnet' })
+    const own = await t.c.lanes.create({ workspaceId: t.c.workspace.id, profileId: t.profile.id, model: 'opus' })
+    const inherited = await t.c.lanes.create({ workspaceId: t.c.workspace.id, profileId: t.profile.id })
+    expect([own.model, inherited.model]).toEqual(['opus', 'sonnet'])
+    const argvOf = async (laneId: string) => {
+      const { after } = await t.turn(laneId, 'argv')
+      return JSON.parse(t.text(laneId, after).replace(/^argv /, '')) as string[]
+    }
+    const ownArgv = await argvOf(own.id)
+    expect(ownArgv[ownArgv.lastIndexOf('--model') + 1]).toBe('opus')
+    expect(ownArgv.filter((a) => a === '--model')).toHaveLength(1)
+    const inheritedArgv = await argvOf(inherited.id)
+    expect(inheritedArgv[inheritedArgv.indexOf('--model') + 1]).toBe('sonnet')
+    // The profile changing later does not move a lane that has its model.
+    t.c.profiles.update(t.profile.id, { model: '' })
+    const plain = await t.c.lanes.create({ workspaceId: t.c.workspace.id, profileId: t.profile.id })
+    expect(plain.model).toBeUndefined()
+    expect(await argvOf(plain.id)).not.toContain('--model')
+    expect(t.c.lanes.get(inherited.id).record.model).toBe('sonnet')
+  })
+
   it('an agent that exits before it is ready fails the lane with its stderr', async () => {
     const t = setup({ env: { FAKE_CLAUDE_FAIL_START: 'Invalid API key' } })
     const l = await t.c.lanes.create({ workspaceId: t.c.workspace.id, profileId: t.profile.id })

@@ -45,6 +45,13 @@ describe('pi adapter (fake pi rpc)', () => {
     expect(reported).toEqual({ argv: ['--mode', 'rpc'], PI_OFFLINE: '1' })
   })
 
+  it("a lane's model goes to pi as --model after the profile's args", async () => {
+    const t = setup()
+    const l = await t.c.lanes.create({ workspaceId: t.c.workspace.id, profileId: t.profile.id, model: 'anthropic/claude-sonnet-4' })
+    const { after } = await t.turn(l.id, 'argv')
+    expect(JSON.parse(t.text(l.id, after)).argv).toEqual(['--mode', 'rpc', '--model', 'anthropic/claude-sonnet-4'])
+  })
+
   it('U+2028/U+2029 inside a prompt and a reply survive both directions (split on \\n only)', async () => {
     const t = setup()
     const l = await t.lane()

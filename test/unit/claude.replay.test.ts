@@ -51,6 +51,10 @@ describe('claude stream-json, replayed from the real CLI', () => {
     expect(t.at(-1)).toEqual({ type: 'turn.completed', outcome: 'completed' })
   })
 
+  it('reports the context fill: the last call against its model\'s window from modelUsage', () => {
+    expect(of(turn(events, 0), 'usage')[0].context).toEqual({ usedTokens: 2549, windowTokens: 1000000 }) // the assistant message's usage counts 1 output token so far
+  })
+
   it('the session id becomes the resume token', () => {
     expect(tokens).toEqual(['1fe4c77a-8e32-4110-bfbd-eca754f68769'])
   })

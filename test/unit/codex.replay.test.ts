@@ -56,13 +56,28 @@ describe('codex app-server, replayed from the recorded traffic', () => {
   })
 
   it('reports token usage: the thread total and what the turn added', () => {
-    expect(ofType(hello, 'usage').at(-1)).toEqual({
+    expect(ofType(hello, 'usage').at(-1)).toMatchObject({
       type: 'usage',
       total: { inputTokens: 6951, outputTokens: 10, cachedInputTokens: 0 },
       turn: { inputTokens: 6951, outputTokens: 10, cachedInputTokens: 0 },
     })
-    // Two model calls in the tool turn: 21129 - 6951 input tokens in all.
-    expect(ofType(tool, 'usage').at(-1)).toMatchObject({ total: { inputTokens: 21129 }, turn: { inputTokens: 14178, outputTokens: 20 } })
+    // Two model calls in the tool turn: each report carries what its call added; 21129 - 6951 input tokens in all.
+    expect(ofType(tool, 'usage').map((u) => u.turn)).toEqual([
+      { inputTokens: 7037, outputTokens: 10, cachedInputTokens: 0 },
+      { inputTokens: 7141, outputTokens: 10, cachedInputTokens: 0 },
+    ])
+    expect(ofType(tool, 'usage').at(-1)).toMatchObject({ total: { inputTokens: 21129, outputTokens: 30 } })
+  })
+
+  it('the turns add up to the thread total (the header and the turns agree)', () => {
+    const usage = ofType(events, 'usage')
+    const sum = (k: 'inputTokens' | 'outputTokens') => usage.reduce((n, u) => n + (u.turn?.[k] ?? 0), 0)
+    expect(sum('inputTokens')).toBe(usage.at(-1)!.total!.inputTokens)
+    expect(sum('outputTokens')).toBe(usage.at(-1)!.total!.outputTokens)
+  })
+
+  it('reports the context window fill: the last call against the model window', () => {
+    expect(ofType(hello, 'usage').at(-1)!.context).toEqual({ usedTokens: 6961, windowTokens: 258400 })
   })
 
   it('shows a command as a tool call with its command, output and exit code', () => {
@@ -113,7 +128,8 @@ describe('codex app-server resume, replayed', () => {
 
   it('the old total replayed on resume is no usage of the new turn', () => {
     const usage = ofType(events, 'usage')
-    expect(usage[0]).toEqual({ type: 'usage', total: { inputTokens: 51314, outputTokens: 70, cachedInputTokens: 0 } })
+    expect(usage[0]).toMatchObject({ type: 'usage', total: { inputTokens: 51314, outputTokens: 70, cachedInputTokens: 0 } })
+    expect(usage[0].turn).toBeUndefined()
     expect(usage.at(-1)).toMatchObject({ total: { inputTokens: 59360 }, turn: { inputTokens: 8046, outputTokens: 10 } })
   })
 })

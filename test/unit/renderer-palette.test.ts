@@ -109,6 +109,7 @@ describe('buildActions', () => {
       'Add workspace…',
       'Show only workspace: app',
       'Show only workspace: lib',
+      'Usage: tokens and cost',
       'Open settings',
       'Hide the sidebar',
       'Open profiles',

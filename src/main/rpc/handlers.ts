@@ -5,10 +5,12 @@ import { detectAgents } from '../core/agents/registry'
 import { AppError } from '../core/errors'
 import { buildChildEnv, loginShellPath } from '../core/isolation/env'
 import { importFiles } from '../core/isolation/profile-dir'
+import { hasPiExtension, installPiGate } from '../core/profiles/pi-gate'
 import { presetFor } from '../core/profiles/profiles'
 import type { Core } from '../core/core'
 import { searchTranscripts } from '../core/lanes/search'
 import { Uploads } from '../core/uploads'
+import { buildLedger, readUsageEntries } from '../core/usage/ledger'
 import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/workspaces/review'
 import { commitSubjects, conflictPrompt, draftPullRequest, mergeIntoBase, openPullRequest, pullRequestStatus, pushBranch, remoteFor, type BranchInfo } from '../core/workspaces/finish'
 import { gitOk } from '../core/workspaces/git'
@@ -70,6 +72,14 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     },
     'profiles.list': () => profiles.list(),
     'profiles.create': (input) => profiles.create(input),
+    'profiles.piGate': ({ profileId }) => ({ extension: hasPiExtension(profiles.get(profileId).configDir) }),
+    'profiles.installPiGate': ({ profileId }) => {
+      const profile = profiles.get(profileId)
+      if (profile.kind !== 'pi') throw new AppError('unsupported', `${profile.name} does not run pi`)
+      installPiGate(profile.configDir)
+      return ok
+    },
+    'profiles.duplicate': ({ profileId, name }) => profiles.duplicate(profileId, name),
     'profiles.update': ({ profileId, patch }) => profiles.update(profileId, patch),
     'profiles.remove': ({ profileId }) => {
       const p = profiles.get(profileId)
@@ -166,6 +176,11 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       if (owned) throw new AppError('conflict', `A lane still uses ${path}; remove the lane instead`)
       await worktrees.removeOrphan(path, { deleteBranch: deleteBranch ?? false })
       return ok
+    },
+    'usage.ledger': async (input) => {
+      const all = lanes.list()
+      const entries = await Promise.all(all.map((l) => readUsageEntries(l.id, lanes.transcriptFile(l.id))))
+      return buildLedger(all, entries.flat(), input?.utcOffsetMinutes ?? 0)
     },
     'history.search': ({ query, limit }) =>
       searchTranscripts(

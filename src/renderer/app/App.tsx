@@ -7,6 +7,7 @@ import { useConnection } from '../host/connection'
 import { ConnectionBanner } from './ConnectionBanner'
 import { isMacPlatform, shortcutLabel } from './shortcuts'
 import { useCommandSources } from './command-sources'
+import { UsagePanel } from '../usage/UsagePanel'
 import { mayRun, type Overlay, type UiCommand } from './commands'
 import { Toasts, useStaleToastSweep, useToasts } from './toasts'
 import { useWorkbench } from './workbench'
@@ -263,6 +264,9 @@ export function App({ bridge, ws }: AppProps) {
         return
       case 'openProfiles':
         openProfiles()
+        return
+      case 'openUsage':
+        setOverlay({ kind: 'usage' })
         return
       case 'addWorkspace':
         addFolder()
@@ -546,6 +550,7 @@ export function App({ bridge, ws }: AppProps) {
             onClose={closeOverlay}
           />
         )}
+        {overlay?.kind === 'usage' && <UsagePanel lanes={lanes} workspaces={workspaces} onClose={closeOverlay} />}
         {overlay?.kind === 'background' && (
           <BackgroundDialog
             workspaces={workspaces}

@@ -14,6 +14,8 @@ export type UiCommand =
   | { type: 'openProfiles' }
   | { type: 'setTheme'; theme: 'system' | 'light' | 'dark' }
   | { type: 'searchHistory' }
+  /** The usage ledger: tokens and cost per day, workspace and lane. */
+  | { type: 'openUsage' }
   /** The lane shown N-th (0-based) in the columns. */
   | { type: 'focusLaneAt'; index: number }
   | { type: 'closeLane'; laneId?: string }
@@ -51,6 +53,7 @@ export type Overlay =
   | { kind: 'palette'; scope?: 'lanes' }
   | { kind: 'settings' }
   | { kind: 'background' }
+  | { kind: 'usage' }
   /** A lane being closed that would lose something (`concerns`), or has its own worktree: ask first. */
   | { kind: 'closeLane'; lane: Lane; concerns: string[] }
 

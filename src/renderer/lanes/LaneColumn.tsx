@@ -2,7 +2,10 @@ import { useEffect, useRef, useState } from 'react'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { TerminalView } from '../terminal/TerminalView'
 import { StructuredView } from '../agent/StructuredView'
-import { usageParts, usageTitle } from '../ui/format'
+import { contextPercent, formatTokens, usageParts, usageTitle } from '../ui/format'
+
+/** Context fill (%) from which a lane header shows it. */
+const CONTEXT_SHOWN_FROM = 50
 import { ModeSelect } from './ModeSelect'
 import { StatusBadge } from './StatusBadge'
 import { exitSummary, isEnded, isRunning } from './lane-state'
@@ -42,6 +45,8 @@ export function LaneColumn(props: Props) {
   const title = lane.title || profile?.name || 'Lane'
   const structured = lane.kind !== 'terminal'
   const usage = usageParts(lane.usage)
+  // The header is crowded at 3+ lanes: the fill shows once it starts to matter (the Usage panel has every lane's).
+  const contextFill = contextPercent(lane.context)
   const exitPanel = isEnded(lane.status) || lane.diskError ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
   const [reviewOpen, setReviewOpen] = useState(false)
   const review = reviewOpen && canReview(lane) ? <ReviewPanel lane={lane} onClose={() => setReviewOpen(false)} /> : null
@@ -152,6 +157,14 @@ export function LaneColumn(props: Props) {
                   {part}
                 </span>
               ))}
+              {contextFill !== null && contextFill >= CONTEXT_SHOWN_FROM && (
+                <span
+                  className={`usage-context${contextFill >= 80 ? ' usage-context-high' : ''}`}
+                  title={`Context window: ${formatTokens(lane.context!.usedTokens)} of ${formatTokens(lane.context!.windowTokens)} tokens`}
+                >
+                  ctx {contextFill}%
+                </span>
+              )}
             </span>
           )}
         </div>

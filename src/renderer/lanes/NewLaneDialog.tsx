@@ -1,13 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useDialog } from '../ui/dialog'
 import type { AgentInfo, MethodInput, Profile, Workspace } from '../../shared/contract'
-import { agentFor, groupProfiles, missingHint } from '../profiles/agents'
+import { agentFor, groupProfiles, MODEL_HINT, missingHint } from '../profiles/agents'
 import { WorktreeFields, useWorktreeChoice } from '../review/WorktreeFields'
 
 export interface NewLaneChoice {
   workspaceId: string
   profileId: string
   title?: string
+  /** This lane's model instead of the profile's. */
+  model?: string
   /** Own git worktree (none for a folder outside git). */
   worktree?: MethodInput<'lanes.create'>['worktree']
 }
@@ -38,6 +40,7 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
   )
   const [profileId, setProfileId] = useState(() => defaultProfileId(profiles, lastProfileId))
   const [title, setTitle] = useState('')
+  const [model, setModel] = useState('')
   const [busy, setBusy] = useState(false)
   const first = useDialog<HTMLSelectElement>(onClose)
   // Profiles may arrive after the dialog opened.
@@ -59,7 +62,7 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
     if (!workspaceId || !profileId || busy) return
     setBusy(true)
     lastProfileId = profileId
-    const ok = await onCreate({ workspaceId, profileId, title: title.trim() || undefined, worktree: worktree.input() })
+    const ok = await onCreate({ workspaceId, profileId, title: title.trim() || undefined, ...(model.trim() && selectedProfile && MODEL_HINT[selectedProfile.kind] !== undefined ? { model: model.trim() } : {}), worktree: worktree.input() })
     setBusy(false)
     if (ok) onClose()
   }
@@ -145,6 +148,21 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
                 onChange={(e) => setTitle(e.target.value)}
               />
             </label>
+            {selectedProfile && MODEL_HINT[selectedProfile.kind] !== undefined && (
+              <label className="field">
+                <span>
+                  Model <em>{selectedProfile.model ? `empty: the profile's (${selectedProfile.model})` : "empty: the agent's default"}</em>
+                </span>
+                <input
+                  className="input"
+                  value={model}
+                  maxLength={200}
+                  spellCheck={false}
+                  placeholder={selectedProfile.model || MODEL_HINT[selectedProfile.kind]}
+                  onChange={(e) => setModel(e.target.value)}
+                />
+              </label>
+            )}
             <WorktreeFields choice={worktree} />
             <div className="dialog-actions">
               <button type="button" className="button button-ghost" onClick={onClose}>

@@ -170,6 +170,7 @@ export function buildActions(s: PaletteState): PaletteAction[] {
   if (s.canSearchHistory) {
     out.push({ id: 'search', title: 'Search history…', keywords: 'find transcript archive', group: 'App', command: { type: 'searchHistory' } })
   }
+  out.push({ id: 'usage', title: 'Usage: tokens and cost', keywords: 'ledger tokens cost spend billing context window per day workspace', group: 'App', command: { type: 'openUsage' } })
   out.push({ id: 'settings', title: 'Open settings', keywords: 'preferences options process limit tray notifications', shortcut: key('openSettings'), group: 'App', command: { type: 'openSettings' } })
   out.push({
     id: 'sidebar',

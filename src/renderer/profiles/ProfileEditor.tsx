@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Profile } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { joinArgs, splitArgs } from '../ui/format'
+import { MODEL_HINT } from './agents'
 import { formatEnv, parseEnv } from './env-text'
 
 /** Edits a profile's name, command, arguments and environment (`profiles.update`). */
@@ -12,6 +13,7 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
   const [command, setCommand] = useState(profile.command)
   const [args, setArgs] = useState(joinArgs(profile.args))
   const [env, setEnv] = useState(formatEnv(profile.env))
+  const [model, setModel] = useState(profile.model ?? '')
   const [busy, setBusy] = useState(false)
   const first = useRef<HTMLInputElement>(null)
   useEffect(() => first.current?.focus(), [])
@@ -24,7 +26,7 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
     try {
       await client.call('profiles.update', {
         profileId: profile.id,
-        patch: { name: name.trim(), command: command.trim(), args: splitArgs(args), env: parsedEnv.env },
+        patch: { name: name.trim(), command: command.trim(), args: splitArgs(args), env: parsedEnv.env, ...(MODEL_HINT[profile.kind] !== undefined ? { model: model.trim() } : {}) },
       })
       props.onDone(true)
     } catch (err) {
@@ -50,6 +52,14 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
           </span>
           <input className="input" value={command} placeholder={props.defaultCommand} spellCheck={false} onChange={(e) => setCommand(e.target.value)} />
         </label>
+        {MODEL_HINT[profile.kind] !== undefined && (
+          <label className="field">
+            <span>
+              Model <em>empty: the agent's default</em>
+            </span>
+            <input className="input" value={model} aria-label={`Model of ${profile.name}`} placeholder={MODEL_HINT[profile.kind]} spellCheck={false} onChange={(e) => setModel(e.target.value)} />
+          </label>
+        )}
         <label className="field new-profile-args">
           <span>
             Arguments <em>quoted like a shell</em>

@@ -133,6 +133,18 @@ function ProfileRow(props: {
       setBusy(null)
     }
   }
+  const duplicate = async () => {
+    setBusy('duplicate')
+    try {
+      const copy = await client.call('profiles.duplicate', { profileId: profile.id })
+      notify(`${copy.name}: a copy of ${profile.name} with its own config dir. Log in or set its secrets for the second account.`, 'info')
+      props.onChanged()
+    } catch (e) {
+      reportError(e)
+    } finally {
+      setBusy(null)
+    }
+  }
   const remove = async () => {
     setBusy('remove')
     try {
@@ -183,6 +195,15 @@ function ProfileRow(props: {
           onClick={() => setEditing(!editing)}
         >
           Edit
+        </button>
+        <button
+          className="button button-small button-ghost"
+          disabled={busy !== null}
+          aria-label={`Duplicate ${profile.name}`}
+          title="A copy with its own config dir and no secrets: a second account of the same agent"
+          onClick={() => void duplicate()}
+        >
+          {busy === 'duplicate' ? 'Duplicating…' : 'Duplicate'}
         </button>
         {!profile.builtIn && (
           <button className="button button-small button-ghost button-danger" disabled={busy !== null} onClick={() => void remove()}>
@@ -254,8 +275,43 @@ function ProfileRow(props: {
           </select>
         </label>
       </div>
+      {profile.kind === 'pi' && profile.approvalPolicy === 'ask' && <PiGateNote profile={profile} />}
+      {profile.model && <div className="profile-model">Model: <code>{profile.model}</code></div>}
       <ProfileSecrets profile={profile} known={props.knownSecrets} />
     </div>
+  )
+}
+
+/**
+ * pi has no approvals of its own: "Ask" only asks through an extension. Says so when the profile loads
+ * none, and offers the project's gate (asks before every bash command).
+ */
+function PiGateNote({ profile }: { profile: Profile }) {
+  const { client, reportError } = useApp()
+  const [extension, setExtension] = useState<boolean | null>(null)
+  const [busy, setBusy] = useState(false)
+  useEffect(() => {
+    client.call('profiles.piGate', { profileId: profile.id }).then((r) => setExtension(r.extension), () => {})
+  }, [client, profile.id])
+  if (extension !== false) return null
+  const install = async () => {
+    setBusy(true)
+    try {
+      await client.call('profiles.installPiGate', { profileId: profile.id })
+      setExtension(true)
+    } catch (e) {
+      reportError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <p className="profile-gate-note" role="note">
+      pi runs every tool without asking: “Ask” needs a permission-gate extension in this profile.
+      <button className="button button-small" disabled={busy} onClick={() => void install()}>
+        {busy ? 'Installing…' : 'Install the approval gate'}
+      </button>
+    </p>
   )
 }
 

@@ -115,3 +115,9 @@ export function idleLabel(ms: number): string {
   if (ms < 3600_000) return `${Math.round(ms / 60_000)} min`
   return `${+(ms / 3600_000).toFixed(1)} hours`
 }
+
+/** The context window's fill as a whole percentage (0–100), or null when the agent does not report it. */
+export function contextPercent(context: { usedTokens: number; windowTokens: number } | undefined): number | null {
+  if (!context || context.windowTokens <= 0) return null
+  return Math.min(100, Math.round((context.usedTokens / context.windowTokens) * 100))
+}

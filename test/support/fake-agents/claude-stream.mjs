@@ -72,6 +72,7 @@ async function turn(prompt) {
   const id = `msg_fake_${++n}`
   out({ type: 'system', subtype: 'init', cwd: process.cwd(), session_id: session, tools: ['Bash', 'Read'], model: 'claude-fake', permissionMode: 'default' })
   saveSession()
+  if (prompt === 'argv') return reply(id, `argv ${JSON.stringify(argv)}`)
   if (prompt === 'whoami') return reply(id, `session ${session} resumed ${resumed ? 'yes' : 'no'}`)
   if (prompt === 'crash') {
     streamText(id, 'about to ')

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import type { Answers, LaneEventBody, LaneModes, Question } from '../../../shared/events'
+import type { Answers, ContextFill, LaneEventBody, LaneModes, Question } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import type { AgentAdapter, AgentSession } from './types'
 
@@ -135,6 +135,20 @@ function usageOf(r: Json): Extract<LaneEventBody, { type: 'usage' }> {
   return total ? { type: 'usage', turn, total } : { type: 'usage', turn }
 }
 
+/** Tokens one model call put into the context: everything it read and wrote. */
+function callTokens(u: Json): number {
+  const nn = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
+  return nn(u.input_tokens) + nn(u.cache_read_input_tokens) + nn(u.cache_creation_input_tokens) + nn(u.output_tokens)
+}
+
+/** The context window's fill: the last main call's tokens against its model's window from modelUsage. */
+export function contextOf(models: unknown, lastCall: { model: string; tokens: number } | undefined): ContextFill | undefined {
+  if (!lastCall || !models || typeof models !== 'object') return undefined
+  const window = (models as Record<string, Json>)[lastCall.model]?.contextWindow
+  if (typeof window !== 'number' || !Number.isFinite(window) || window <= 0) return undefined
+  return { usedTokens: Math.round(lastCall.tokens), windowTokens: Math.round(window) }
+}
+
 interface PendingApproval {
   toolUseId?: string
   input: Json
@@ -157,6 +171,8 @@ export interface TranslatorSink {
 export class ClaudeProtocol {
   private turnOpen = false
   private interrupting = false
+  /** The main conversation's latest model call, for the context fill. */
+  private lastCall: { model: string; tokens: number } | undefined
   private sessionId: string | undefined
   private nextRequest = 1
   private readonly replies = new Map<string, { resolve: (r: Json) => void; reject: (e: Error) => void }>()
@@ -390,6 +406,8 @@ export class ClaudeProtocol {
   private onAssistant(m: Json): void {
     this.noteSession(m.session_id)
     const message: Json = m.message ?? {}
+    // The main conversation's latest call fills the context window (a subagent's has its own).
+    if (!m.parent_tool_use_id && message.usage && typeof message.model === 'string') this.lastCall = { model: message.model, tokens: callTokens(message.usage) }
     const content: Json[] = Array.isArray(message.content) ? message.content : []
     const ids = str(message.id) ? { messageId: message.id as string } : {}
     for (const block of content) {
@@ -433,7 +451,8 @@ export class ClaudeProtocol {
 
   private onResult(r: Json): void {
     this.noteSession(r.session_id)
-    this.sink.emit(usageOf(r))
+    const context = contextOf(r.modelUsage, this.lastCall)
+    this.sink.emit({ ...usageOf(r), ...(context ? { context } : {}) })
     if (!this.turnOpen) return
     const aborted = typeof r.terminal_reason === 'string' && r.terminal_reason.startsWith('aborted')
     if (this.interrupting || (r.subtype === 'error_during_execution' && aborted)) return this.closeTurn('interrupted')
@@ -485,6 +504,7 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
       const args = [...spec.args, ...PROTOCOL_ARGS]
       const mode = CLAUDE_MODES.some((m) => m.id === spec.mode) ? spec.mode! : 'default'
       if (mode !== 'default') args.push('--permission-mode', mode)
+      if (spec.model) args.push('--model', spec.model)
       if (spec.resume) {
         // A session that is gone (config dir wiped) would make the CLI exit at once, on every wake.
         if (sessionExists(spec.env.CLAUDE_CONFIG_DIR ?? spec.configDir, spec.resume)) args.push('--resume', spec.resume)

@@ -89,6 +89,15 @@ function usageOf(u: unknown): Usage | undefined {
   return { inputTokens: n(u.inputTokens), outputTokens: n(u.outputTokens), cachedInputTokens: n(u.cachedInputTokens) }
 }
 
+/** How full the model's context window is: the last call's tokens against the window codex reports. */
+function contextOf(usage: Json): { usedTokens: number; windowTokens: number } | undefined {
+  const last = isObj(usage.last) ? usage.last : undefined
+  const window = usage.modelContextWindow
+  if (!last || typeof window !== 'number' || !Number.isFinite(window) || window <= 0) return undefined
+  const used = typeof last.totalTokens === 'number' ? last.totalTokens : (usageOf(last)?.inputTokens ?? 0) + (usageOf(last)?.outputTokens ?? 0)
+  return { usedTokens: Math.max(0, Math.round(used)), windowTokens: Math.round(window) }
+}
+
 const minus = (a: Usage, b: Usage | undefined): Usage => ({
   inputTokens: Math.max(0, (a.inputTokens ?? 0) - (b?.inputTokens ?? 0)),
   outputTokens: Math.max(0, (a.outputTokens ?? 0) - (b?.outputTokens ?? 0)),
@@ -162,7 +171,6 @@ export class CodexTranslator {
   activeTurnId: string | undefined
   private readonly finishedTurns = new Set<string>()
   private lastTotal: Usage | undefined
-  private turnBaseline: Usage | undefined
   private readonly tools = new Map<string, ToolState>()
   /** Items we streamed deltas for (their completed form must not repeat the text as deltas). */
   private readonly streamed = new Set<string>()
@@ -182,7 +190,6 @@ export class CodexTranslator {
   turnStarted(turnId: string): void {
     if (this.activeTurnId === turnId || this.finishedTurns.has(turnId)) return
     this.activeTurnId = turnId
-    this.turnBaseline = this.lastTotal
     this.emit({ type: 'turn.started', turnId })
   }
 
@@ -261,11 +268,14 @@ export class CodexTranslator {
         const usage = isObj(p.tokenUsage) ? p.tokenUsage : {}
         const total = usageOf(usage.total)
         if (!total) return
-        this.lastTotal = total
-        // The answer to thread/resume replays the thread's total under an old turn id.
+        // The answer to thread/resume replays the thread's total under an old turn id: no usage of this turn.
         const current = this.activeTurnId !== undefined && p.turnId === this.activeTurnId
-        if (!current) this.turnBaseline = total
-        this.emit({ type: 'usage', total, ...(current ? { turn: minus(total, this.turnBaseline) } : {}) })
+        // Codex reports after each model call; `turn` is what this call added (the lane and the transcript
+        // add the increments up), so a turn of three calls counts each call once, not 1+2+3 times.
+        const added = current ? minus(total, this.lastTotal) : undefined
+        this.lastTotal = total
+        const context = contextOf(usage)
+        this.emit({ type: 'usage', total, ...(added ? { turn: added } : {}), ...(context ? { context } : {}) })
         return
       }
       case 'serverRequest/resolved':

@@ -130,7 +130,7 @@ class CodexSession implements AgentSession {
       await this.peer.request('initialize', { clientInfo: CLIENT_INFO, capabilities: { experimentalApi: true } }, { timeoutMs })
       this.peer.notify('initialized')
       // Approvals go to us (not codex's auto-reviewer), whatever the profile's config.toml says.
-      const settings = { cwd: spec.cwd, approvalPolicy: APPROVAL_POLICY, approvalsReviewer: 'user', sandbox: SANDBOX }
+      const settings = { cwd: spec.cwd, approvalPolicy: APPROVAL_POLICY, approvalsReviewer: 'user', sandbox: SANDBOX, ...(spec.model ? { model: spec.model } : {}) }
       let threadId: string | undefined
       let model: string | undefined
       if (spec.resume) {

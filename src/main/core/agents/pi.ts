@@ -438,7 +438,7 @@ export function piAdapter(opts: PiAdapterOptions = {}): AgentAdapter {
 async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOptions): Promise<AgentSession> {
   const graceMs = opts.graceMs ?? 1500
   // The profile's args first (they may name a script for `node`), then the protocol's flags, which win.
-  const args = [...spec.args, '--mode', 'rpc', ...(spec.resume ? ['--session', spec.resume] : [])]
+  const args = [...spec.args, '--mode', 'rpc', ...(spec.model ? ['--model', spec.model] : []), ...(spec.resume ? ['--session', spec.resume] : [])]
   let resumeToken = spec.resume
   let ready = false
   let proc!: AgentProcess

@@ -14,6 +14,8 @@ export interface LaunchSpec {
   rows: number
   /** What the adapter passed to `setResumeToken` earlier: continue that conversation. */
   resume?: string
+  /** The model the lane asks for; absent: the agent's default. */
+  model?: string
   /** The mode the lane was in (a wake restores it), if the agent has modes. */
   mode?: string
 }

@@ -302,8 +302,8 @@ export class Lane {
       for (const [k, v] of Object.entries(event.turn) as [keyof typeof sum, number][]) sum[k] = (sum[k] ?? 0) + v
       usage = sum
     }
-    if (usage) {
-      this.record = { ...this.record, usage }
+    if (usage || event.context) {
+      this.record = { ...this.record, ...(usage ? { usage } : {}), ...(event.context ? { context: event.context } : {}) }
       this.recordChanged(this.record)
     }
   }

@@ -22,6 +22,9 @@ import { Transcript } from './transcript'
 
 const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
 
+/** Kinds whose adapter passes a lane's model to the agent. */
+const MODEL_KINDS = new Set<string>(['codex', 'claude', 'pi'])
+
 export interface LaneManagerOptions {
   dataDir: string
   store: KeyValueStore
@@ -155,6 +158,9 @@ export class LaneManager {
     const worktree = wantsWorktree
       ? await this.opts.worktrees!.create({ repoPath: workspace.path, laneId: id, title, ...input.worktree })
       : undefined
+    // Fixed at creation, so a lane keeps its model across sleeps even if the profile's changes later.
+    // Only kinds whose adapter passes it on (ACP's session/set_model is not wired yet).
+    const model = purpose === 'work' && MODEL_KINDS.has(profile.kind) ? input.model || profile.model || undefined : undefined
     const record: LaneRecord = {
       id,
       workspaceId: workspace.id,
@@ -163,6 +169,7 @@ export class LaneManager {
       ...(purpose === 'login' ? { purpose } : {}),
       ...(input.background ? { background: true } : {}),
       ...(worktree ? { worktree } : {}),
+      ...(model ? { model } : {}),
       title,
       status: 'starting',
       createdAt: at,
@@ -530,6 +537,7 @@ export class LaneManager {
       rows: record.rows,
       resume,
       ...(record.modes ? { mode: record.modes.current } : {}),
+      ...(record.model ? { model: record.model } : {}),
     }
   }
 }

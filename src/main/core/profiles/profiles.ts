@@ -54,6 +54,15 @@ export class Profiles {
     return profile
   }
 
+  /**
+   * A copy with its own, empty config dir (a second account of the same agent: log in there). Secrets are
+   * not copied: they belong to the account.
+   */
+  duplicate(id: string, name?: string): Profile {
+    const { id: _id, builtIn: _b, configDir: _c, ...fields } = this.get(id)
+    return this.create({ ...fields, name: name ?? copyName(fields.name, this.items.map((p) => p.name)) })
+  }
+
   update(id: string, patch: MethodArgs<'profiles.update'>['patch']): Profile {
     const current = this.get(id)
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
@@ -78,4 +87,10 @@ export class Profiles {
   private save(): void {
     this.store.set('profiles', this.items)
   }
+}
+
+/** "Codex 2", "Codex 3" …: the first name not taken (a copy of "Codex 2" is "Codex 3"). */
+export function copyName(name: string, taken: string[]): string {
+  const base = name.replace(/ \d+$/, '')
+  for (let n = 2; ; n++) if (!taken.includes(`${base} ${n}`)) return `${base} ${n}`.slice(0, 100)
 }
