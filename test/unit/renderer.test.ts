@@ -30,9 +30,11 @@ describe('shortcutFor', () => {
     expect(shortcutFor(key('w', { ctrlKey: true }), true)).toBeNull()
     expect(shortcutFor(key('w', { metaKey: true }), false)).toBeNull()
   })
-  test('no Alt, no Shift, no plain keys, no 0', () => {
+  test('no Alt, no plain keys, no 0; Ctrl+Shift+T/W/K are the lane keys a terminal leaves alone', () => {
     expect(shortcutFor(key('t'), false)).toBeNull()
-    expect(shortcutFor(key('T', { ctrlKey: true, shiftKey: true }), false)).toBeNull()
+    expect(shortcutFor(key('T', { ctrlKey: true, shiftKey: true }), false, 'terminal')).toEqual({ type: 'newLane' })
+    expect(shortcutFor(key('w', { ctrlKey: true }), false, 'terminal')).toBeNull() // the shell's delete-word
+    expect(shortcutFor(key('T', { metaKey: true, shiftKey: true }), true)).toBeNull()
     expect(shortcutFor(key('t', { ctrlKey: true, altKey: true }), false)).toBeNull()
     expect(shortcutFor(key('0', { ctrlKey: true }), false)).toBeNull()
     expect(shortcutFor(key('c', { ctrlKey: true }), false)).toBeNull()
