@@ -27,6 +27,7 @@ import { openAppStore } from './electron/store'
 import { AppTray } from './electron/tray'
 import { createAppWindow, hardenAllWebContents, hardenSession } from './electron/window'
 import { createHandlers, createStreamSources } from './rpc/handlers'
+import { startLocalEndpoint } from './rpc/local-endpoint'
 import { Router } from './rpc/router'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -105,6 +106,11 @@ if (!app.requestSingleInstanceLock()) {
     })
     hardenSession()
     serveIpc(router, (url) => isAppUrl(url, appLocation))
+    // The CLI's and `switchyard mcp`'s way in; without it the app still works, so a failure is only logged.
+    const endpoint = startLocalEndpoint({ dataDir, mode: 'electron', serve: () => ({ router: () => router }) }).catch((err) => {
+      console.error(`switchyard: no CLI endpoint: ${err instanceof Error ? err.message : err}`)
+      return undefined
+    })
     /** Shows the window, then asks it to do something (it gets the command once it listens). */
     const command = (c: AppCommand) => {
       showMainWindow()
@@ -191,7 +197,7 @@ if (!app.requestSingleInstanceLock()) {
     app.on('before-quit', (e) => {
       if (stopped) return
       e.preventDefault()
-      stopping ??= core.close().finally(() => {
+      stopping ??= Promise.all([core.close(), endpoint.then((ep) => ep?.close())]).then(() => undefined).finally(() => {
         stopped = true
         tray.destroy()
         app.quit()

@@ -3,24 +3,20 @@
  * WebSocket, serving the built renderer to a browser. `npm run serve -- --port 0 --data-dir DIR`.
  */
 import { randomBytes } from 'node:crypto'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
 import { createCore, type Core } from './core/core'
 import { installCrashHandlers } from './core/crash'
+import { serverDataDir } from './core/data-dirs'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
+import { startLocalEndpoint } from './rpc/local-endpoint'
 import { Router } from './rpc/router'
 import { startWsServer } from './rpc/ws-server'
 
-function defaultDataDir(): string {
-  const home = os.homedir()
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Switchyard Server')
-  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? home, 'Switchyard Server')
-  return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'switchyard-server')
-}
+const defaultDataDir = () => serverDataDir()
 
 const USAGE = `Usage: npm run serve -- [options]   (or: node out/main/server.js [options])
 
@@ -64,9 +60,11 @@ async function main(): Promise<void> {
     token: randomBytes(24).toString('base64url'),
     staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
   })
+  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: () => ({ router: () => router }) })
   process.stdout.write(`Switchyard server listening on ${server.url}\n`)
   // stdout carries the one line above; the rest is for the person who started it.
   process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)
+  process.stderr.write(`The switchyard CLI reaches it through ${endpoint.path} (yours only).\n`)
   process.stderr.write('Stop it with Ctrl+C.\n')
   void core.previousRunsEnded.then(({ runs, processes }) => {
     if (runs > 0) process.stderr.write(`Ended ${processes} process(es) left running by ${runs} earlier run(s) that did not shut down.\n`)
@@ -77,6 +75,7 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     await server.close()
+    await endpoint.close()
     await core.close()
     process.exit(0)
   }

@@ -73,6 +73,8 @@ export const ErrorCode = z.enum([
   'spawn_failed',
   'not_running',
   'unsupported',
+  /** The caller may not do this (another user's endpoint, or outside a lane token's scope). */
+  'refused',
   'internal',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
