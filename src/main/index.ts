@@ -60,7 +60,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(() => {
     const dataDir = app.getPath('userData')
     const { store, repaired } = openAppStore(dataDir)
-    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir) })
+    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), appRoot: app.getAppPath() })
     // Electron would show a dialog and run on with half a state: log, save, stop every lane, exit 1.
     installCrashHandlers({ dataDir, flush: () => core.lanes.flush(), stop: () => core.close(), exit: (code) => app.exit(code) })
 

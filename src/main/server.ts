@@ -13,6 +13,7 @@ import { serverDataDir } from './core/data-dirs'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
 import { startLocalEndpoint } from './rpc/local-endpoint'
+import { relayStdio } from './rpc/stdio-relay'
 import { Router } from './rpc/router'
 import { startWsServer } from './rpc/ws-server'
 
@@ -30,6 +31,10 @@ Options:
   --port PORT      port to listen on, 0 for any free one (default 0)
   --data-dir DIR   where workspaces, profiles, lanes and transcripts live
                    (default ${defaultDataDir()})
+  --stdio          the contract on stdin/stdout (one JSON message per line), for a client over SSH:
+                   connects to the data dir's headless core, starting it if needed, so its lanes
+                   outlive this process; logs go to stderr
+  --headless       the core and its local endpoint only (no WebSocket, no UI), what --stdio starts
   -h, --help       print this and exit
 `
 
@@ -40,17 +45,25 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      stdio: { type: 'boolean' },
+      headless: { type: 'boolean' },
     },
   })
   if (values.help) {
     process.stdout.write(USAGE)
     return
   }
+  if (values.stdio) {
+    // stdout is the wire here: nothing else may be written to it.
+    await relayStdio({ dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()), serverJs: fileURLToPath(import.meta.url) })
+    process.exit(0)
+  }
+  if (values.headless) return runHeadless(path.resolve(values['data-dir'] ?? defaultDataDir()))
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${values.port}`)
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir())
 
-  const core = createCore({ dataDir, store: fileStore(dataDir) })
+  const core = createCore({ dataDir, store: fileStore(dataDir), appRoot: fileURLToPath(new URL('../..', import.meta.url)), sshConfigFile: process.env.SWITCHYARD_SSH_CONFIG })
   exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
   const server = await startWsServer({
@@ -82,6 +95,24 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
   process.on('SIGHUP', shutdown)
+}
+
+/** The core behind a local endpoint only: what a remote host runs for `--stdio` clients. */
+async function runHeadless(dataDir: string): Promise<void> {
+  const core = createCore({ dataDir, store: fileStore(dataDir) })
+  exitOnCrash(dataDir, core)
+  const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
+  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: () => ({ router: () => router }) })
+  process.stderr.write(`Switchyard ${version} headless core on ${endpoint.path} (pid ${process.pid})\n`)
+  const shutdown = async () => {
+    await endpoint.close()
+    await core.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+  // Detached from any terminal: a hangup is not a request to stop.
+  process.on('SIGHUP', () => undefined)
 }
 
 /**

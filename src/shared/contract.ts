@@ -289,6 +289,42 @@ export const LaneStatusEvent = z.discriminatedUnion('type', [
 ])
 export type LaneStatusEvent = z.infer<typeof LaneStatusEvent>
 
+/** A machine reached over the user's own OpenSSH, running its own core (see docs/design-notes.md). */
+export const Host = z.object({
+  id: Id,
+  name: z.string(),
+  /** As the user typed it: a Host alias from ~/.ssh/config, user@host or user@host:port. */
+  destination: z.string(),
+  addedAt: z.number(),
+  status: z.enum(['disconnected', 'connecting', 'connected', 'failed']),
+  /** Why it is failed or disconnected (ssh's own words where ssh said it). */
+  message: z.string().optional(),
+})
+export type Host = z.infer<typeof Host>
+
+export const HostCheck = z.object({
+  home: z.string(),
+  node: z.object({ path: z.string().nullable(), version: z.string().nullable(), ok: z.boolean() }),
+  platform: z.string().nullable(),
+  git: z.string().nullable(),
+  toolchain: z.object({ cxx: z.string().nullable(), make: z.string().nullable(), python: z.string().nullable() }),
+  tar: z.boolean(),
+  installed: z.boolean(),
+  agents: z.record(z.string(), z.string().nullable()),
+  problems: z.array(z.string()),
+})
+export const InstallPlan = z.object({
+  dir: z.string(),
+  files: z.number().int(),
+  bytes: z.number().int(),
+  nativeModules: z.string(),
+  paths: z.array(z.string()),
+  problems: z.array(z.string()),
+})
+const HostRef = z.object({ hostId: Id })
+/** A method or stream of this contract, run by a host's core; never `hosts.*` (no relaying relays). */
+const RemoteName = z.string().min(1).max(64).refine((n) => !n.startsWith('hosts.'), 'not a hosts.* name')
+
 const Ok = z.object({ ok: z.literal(true) })
 const Empty = z.object({}).strict().optional()
 const LaneRef = z.object({ laneId: Id })
@@ -425,6 +461,25 @@ export const methods = {
 
   /** Full-text search over every lane's transcript, archived ones included. */
   'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },
+
+  'hosts.list': { input: Empty, output: z.array(Host) },
+  /** Remembers an SSH destination; nothing is run on it yet. */
+  'hosts.add': { input: z.object({ destination: z.string().min(1).max(512), name: z.string().trim().min(1).max(100).optional() }), output: Host },
+  /** Disconnects (its lanes keep running there) and forgets the host. */
+  'hosts.remove': { input: HostRef, output: Ok },
+  /** Over SSH (BatchMode): Node, toolchain, git, the agents' CLIs, and whether this version is installed. */
+  'hosts.check': { input: HostRef, output: HostCheck },
+  /** What `hosts.install` would copy and where, for the user's consent. */
+  'hosts.installPlan': { input: HostRef, output: InstallPlan },
+  'hosts.install': { input: HostRef, output: InstallPlan },
+  /** Starts (or joins) the host's core over one multiplexed SSH connection; reconnects with backoff after drops. */
+  'hosts.connect': { input: HostRef, output: Host },
+  /** Closes our connection; the host's lanes keep running. */
+  'hosts.disconnect': { input: HostRef, output: Host },
+  /** Stops every lane on the host. */
+  'hosts.stopAll': { input: HostRef, output: z.object({ stopped: z.number().int() }) },
+  /** Runs one of this contract's methods on the host's core; input and output are that method's. */
+  'hosts.call': { input: HostRef.extend({ method: RemoteName, input: z.unknown().optional() }), output: z.unknown() },
 } as const
 
 export const streams = {
@@ -434,6 +489,13 @@ export const streams = {
   'lanes.status': { input: Empty, event: LaneStatusEvent },
   /** Requests from main's menus, tray, notifications and second launches. */
   'app.commands': { input: Empty, event: AppCommand },
+  /** Every change of a host's record or connection state. */
+  'hosts.status': { input: Empty, event: Host },
+  /**
+   * One of this contract's streams on a host's core, kept across reconnects; `lanes.events` then
+   * replays what each lane wrote meanwhile, so every event arrives once.
+   */
+  'hosts.events': { input: HostRef.extend({ stream: RemoteName, input: z.unknown().optional() }), event: z.unknown() },
 } as const
 
 export type Methods = typeof methods

@@ -1,4 +1,8 @@
+import path from 'node:path'
+import { version } from '../../../package.json'
 import { AppCommands } from './app-commands'
+import { HostManager } from './hosts/host-manager'
+import { controlDirFor } from './hosts/ssh'
 import { defaultAdapters, type AdapterRegistry } from './agents/registry'
 import { LaneManager, type LaneManagerOptions } from './lanes/manager'
 import { Profiles } from './profiles/profiles'
@@ -17,6 +21,10 @@ export interface CoreOptions extends Partial<Pick<LaneManagerOptions, 'now' | 'm
   adapters?: AdapterRegistry
   /** Electron passes its safeStorage store; otherwise a 0600 file under the data dir. */
   secretStore?: SecretStore
+  /** Where `out/main` and `node_modules` are, for installing on hosts (default: the working directory). */
+  appRoot?: string
+  /** Tests: an ssh_config for every ssh we run (`ssh -F`). */
+  sshConfigFile?: string
 }
 
 /** The whole plain-Node core, wired: what Electron and server mode both host. */
@@ -46,7 +54,15 @@ export function createCore(opts: CoreOptions) {
   // On start: drop git's records of lane worktrees whose folders are gone (orphans are listed on request).
   void worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))).catch(() => undefined)
   const commands = new AppCommands()
+  const hosts = new HostManager({
+    store: opts.store,
+    controlDir: controlDirFor(opts.dataDir),
+    appRoot: path.resolve(opts.appRoot ?? process.cwd()),
+    version,
+    sshConfigFile: opts.sshConfigFile,
+  })
   return {
+    hosts,
     workspaces,
     profiles,
     settings,
@@ -59,6 +75,7 @@ export function createCore(opts: CoreOptions) {
     previousRunsEnded: supervision.ended,
     /** Stops every lane and watcher (quit). */
     async close() {
+      hosts.close()
       gitStatus.close()
       await lanes.stopAll()
       supervision.close()

@@ -11,6 +11,7 @@ import { searchTranscripts } from '../core/lanes/search'
 import { Uploads } from '../core/uploads'
 import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/workspaces/review'
 import { isInside } from '../core/workspaces/worktrees'
+import { createHostHandlers, createHostStreams } from './host-handlers'
 import type { Handlers, StreamSources } from './router'
 
 export interface HostInfo {
@@ -21,12 +22,12 @@ export interface HostInfo {
   pickFolder?: () => Promise<string | null>
 }
 
-export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts'>
+export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts' | 'hosts'>
 
 const ok = { ok: true } as const
 
 /** The contract's methods, bound to the core's services. */
-export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts }: Services, host: HostInfo): Handlers {
+export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts, hosts }: Services, host: HostInfo): Handlers {
   /** What a lane's changes are measured against: its worktree's base, or HEAD. */
   const reviewBase = (laneId: string) => lanes.get(laneId).record.worktree?.baseCommit ?? 'HEAD'
   const uploads = new Uploads(nodePath.join(host.dataDir, 'uploads'))
@@ -37,6 +38,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     if (used > 0) throw new AppError('conflict', `${what} is used by ${used} lane${used > 1 ? 's' : ''}; close ${used > 1 ? 'them' : 'it'} first`)
   }
   return {
+    ...createHostHandlers(hosts),
     'app.info': () => ({
       name: 'Switchyard',
       version: host.version,
@@ -130,8 +132,9 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
   }
 }
 
-export function createStreamSources({ lanes, commands }: Services): StreamSources {
+export function createStreamSources({ lanes, commands, hosts }: Services): StreamSources {
   return {
+    ...createHostStreams(hosts),
     'lanes.events': (input, emit) => {
       const laneId = input?.laneId
       if (laneId) lanes.get(laneId) // not_found for a lane that does not exist
