@@ -319,7 +319,10 @@ export const InstallPlan = z.object({
   bytes: z.number().int(),
   nativeModules: z.string(),
   paths: z.array(z.string()),
+  /** What stops the install. */
   problems: z.array(z.string()),
+  /** What the user should know but does not stop it. */
+  warnings: z.array(z.string()),
 })
 const HostRef = z.object({ hostId: Id })
 /** A method or stream of this contract, run by a host's core; never `hosts.*` (no relaying relays). */

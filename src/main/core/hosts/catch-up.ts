@@ -59,6 +59,11 @@ export class LaneEventCatchUp {
     this.emit(event)
   }
 
+  /** Call before subscribing on a reconnect: live events wait until the transcript's have been replayed. */
+  hold() {
+    if (this.attached) this.buffer ??= []
+  }
+
   /**
    * Call right after subscribing on a (new) connection. The first time it notes where each lane's
    * history ends (what came before is the transcript's, not this subscription's); later it replays
@@ -76,7 +81,7 @@ export class LaneEventCatchUp {
       )
       return
     }
-    this.buffer = []
+    this.buffer ??= []
     try {
       for (const l of lanes) {
         for (;;) {

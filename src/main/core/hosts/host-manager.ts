@@ -81,6 +81,10 @@ class HostConnection {
     clearTimeout(this.timer)
     this.client?.close()
     this.client = undefined
+    // The shared master connection too (it would linger for ControlPersist); the host's core stays up.
+    const exit = spawnSsh(this.mgr.target(this.record), undefined, undefined, ['-O', 'exit'])
+    exit.on('error', () => undefined)
+    exit.stdin?.end()
     this.setStatus('disconnected')
   }
 
@@ -119,6 +123,7 @@ class HostConnection {
   }
 
   async attach(relay: Relay, client: StreamClient): Promise<void> {
+    relay.catchUp?.hold()
     const sub = await client.subscribe(relay.stream, relay.input, relay.catchUp ? (e) => relay.catchUp!.live(e as LaneEvent) : relay.emit)
     if (!sub.ok) throw new AppError(sub.error.code, sub.error.message)
     relay.unsubscribe = sub.value

@@ -19,7 +19,7 @@ export function checkScript(version: string): string {
     'cd',
     'echo "node=$(command -v node)"',
     'echo "nodeVersion=$(node -v 2>/dev/null)"',
-    'echo "nodeAbi=$(node -p process.platform-process.arch 2>/dev/null)"',
+    `echo "nodeAbi=$(node -p 'process.platform+"-"+process.arch' 2>/dev/null)"`,
     'echo "git=$(git --version 2>/dev/null)"',
     'echo "cxx=$(command -v g++ || command -v c++ || command -v clang++)"',
     'echo "make=$(command -v make)"',
@@ -96,6 +96,7 @@ export interface InstallPlan {
   /** Relative to the app root: what is packed. */
   paths: string[]
   problems: string[]
+  warnings: string[]
 }
 
 /** The production packages from the lockfile (no dev ones), as `node_modules/...` paths that exist here. */
@@ -151,8 +152,9 @@ export function planInstall(opts: { appRoot: string; version: string; check: Hos
     nativeModules = `node-pty is rebuilt there for ${opts.check.platform ?? 'its platform'} (\`npm rebuild node-pty\`)`
     if (lacking.length) problems.push(`${opts.check.platform ?? 'The host'} differs from this machine (${opts.localPlatform}), so node-pty must be built there, which needs ${lacking.join(', ')}.`)
   }
-  if (missing.length) problems.push(`These packages are missing from this checkout's node_modules: ${missing.join(', ')}`)
-  return { dir: `${opts.check.home}/${installDirFor(opts.version)}`, files, bytes, nativeModules, paths, problems: problems }
+  // The server bundle may not need all of them (the CLI's MCP server, say): a warning, not a stop.
+  const warnings = missing.length ? [`Not in this checkout's node_modules, so not copied: ${missing.join(', ')}`] : []
+  return { dir: `${opts.check.home}/${installDirFor(opts.version)}`, files, bytes, nativeModules, paths, problems, warnings }
 }
 
 /** Unpacks the tar on stdin into the versioned folder, atomically (a half-copied install is never used). */
