@@ -19,6 +19,7 @@ import { useAgents } from '../profiles/agents'
 import { CommandPalette } from '../palette/CommandPalette'
 import { buildActions, type PaletteCommand } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
+import { HostsPanel } from '../hosts/HostsPanel'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
 import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
@@ -71,6 +72,7 @@ export function App({ bridge, ws }: AppProps) {
   // Issue 4's overlays: the command palette, the settings, the background-agent dialog.
   const [paletteOpen, setPaletteOpen] = useState(false)
   const [settingsOpen, setSettingsOpen] = useState(false)
+  const [hostsOpen, setHostsOpen] = useState(false)
   const [backgroundOpen, setBackgroundOpen] = useState(false)
   const shellModalOpen = paletteOpen || settingsOpen || backgroundOpen
   const { settings, update: updateSettings } = useSettings(client, connection.epoch, reportError)
@@ -403,6 +405,7 @@ export function App({ bridge, ws }: AppProps) {
             setPathInputOpen={setPathInputOpen}
             onOpenProfiles={openProfiles}
             onOpenSettings={() => setSettingsOpen(true)}
+            onOpenHosts={() => setHostsOpen(true)}
           >
             <HistorySidebar
               lanes={allLanes}
@@ -501,6 +504,7 @@ export function App({ bridge, ws }: AppProps) {
             onClose={() => setPaletteOpen(false)}
           />
         )}
+        {hostsOpen && <HostsPanel onClose={() => setHostsOpen(false)} />}
         {settingsOpen && (
           <SettingsPanel
             settings={settings}

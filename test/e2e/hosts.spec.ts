@@ -1,0 +1,65 @@
+import { expect, test } from './fixtures'
+import { sshdMissing, startSshd, type TestSshd } from '../support/sshd'
+
+/**
+ * The host UI against a real sshd on 127.0.0.1 (the server mode under test gets its ssh_config):
+ * add → check → the install plan → install on consent → connect; a changed host key in ssh's words.
+ */
+const missing = sshdMissing()
+test.skip(missing !== null, `skipped: ${missing}`)
+
+let sshd: TestSshd
+test.beforeAll(async () => {
+  sshd = await startSshd()
+})
+test.afterAll(async () => {
+  await sshd?.close()
+})
+test.use({ serverEnv: async ({}, use) => use({ SWITCHYARD_SSH_CONFIG: sshd.configFile }) })
+
+test('add a host, check it, install on consent, connect', async ({ page, server }) => {
+  test.setTimeout(120_000)
+  await page.goto(server.url)
+  await page.getByRole('button', { name: 'Hosts' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Hosts' })
+  await expect(dialog).toContainText('No hosts yet')
+
+  await dialog.getByLabel('SSH destination').fill('-oProxyCommand=touch /tmp/x')
+  await dialog.getByRole('button', { name: 'Add host' }).click()
+  await expect(dialog.getByRole('alert')).toContainText('is not an SSH destination')
+
+  await dialog.getByLabel('SSH destination').fill(sshd.hosts.ok)
+  await dialog.getByRole('button', { name: 'Add host' }).click()
+  const row = dialog.getByRole('listitem', { name: `Host ${sshd.hosts.ok}` })
+  await expect(row.locator('.host-status')).toHaveText('disconnected')
+
+  await row.getByRole('button', { name: 'Check' }).click()
+  const check = row.getByLabel('Check result')
+  await expect(check).toContainText(/v\d+\.\d+\.\d+ \(.*\/node\)/, { timeout: 30_000 })
+  await expect(check).toContainText('git version')
+
+  await row.getByRole('button', { name: 'Install…' }).click()
+  const plan = row.getByLabel('Install plan')
+  await expect(plan).toContainText(`${sshd.home}/.switchyard/`, { timeout: 30_000 })
+  await page.screenshot({ path: test.info().outputPath('hosts-plan.png') })
+  await plan.getByRole('button', { name: 'Install', exact: true }).click()
+  await expect(check).toContainText('yes, this version', { timeout: 90_000 })
+
+  await row.getByRole('button', { name: 'Connect' }).click()
+  await expect(row.locator('.host-status')).toHaveText('connected', { timeout: 30_000 })
+  await expect(row.getByRole('button', { name: 'Stop all on host' })).toBeVisible()
+  await page.screenshot({ path: test.info().outputPath('hosts-connected.png') })
+  await row.getByRole('button', { name: 'Disconnect' }).click()
+  await expect(row.locator('.host-status')).toHaveText('disconnected')
+})
+
+test('a changed host key is refused in OpenSSH\'s words', async ({ page, server }) => {
+  await page.goto(server.url)
+  await page.getByRole('button', { name: 'Hosts' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Hosts' })
+  await dialog.getByLabel('SSH destination').fill(sshd.hosts.badKey)
+  await dialog.getByRole('button', { name: 'Add host' }).click()
+  const row = dialog.getByRole('listitem', { name: `Host ${sshd.hosts.badKey}` })
+  await row.getByRole('button', { name: 'Check' }).click()
+  await expect(row.getByRole('alert')).toContainText('Host key verification failed', { timeout: 30_000 })
+})
