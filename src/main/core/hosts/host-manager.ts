@@ -141,11 +141,12 @@ export class HostManager {
   private readonly listeners = new Set<(host: Host) => void>()
 
   constructor(readonly opts: HostManagerOptions) {
-    mkdirSync(opts.controlDir, { recursive: true, mode: 0o700 })
     for (const r of readList(opts.store, 'hosts', HostRecord)) this.connections.set(r.id, new HostConnection(r, this))
   }
 
+  /** Made on first use: a core that never reaches a host writes nothing for hosts (a read-only data dir starts). */
   target(record: HostRecord): SshTarget {
+    mkdirSync(this.opts.controlDir, { recursive: true, mode: 0o700 })
     return { destination: record.destination, controlDir: this.opts.controlDir, configFile: this.opts.sshConfigFile }
   }
 
