@@ -88,6 +88,11 @@ describe.skipIf(skip !== null)('remote hosts over real ssh', () => {
     expect(check.git).toMatch(/^git version/)
     expect(check.installed).toBe(false)
 
+    // Before the install there is nothing to start there: said once, not retried.
+    const early = await call<Host>('hosts.connect', { hostId: host.id })
+    expect(early.status).toBe('failed')
+    expect(early.message).toMatch(/^Switchyard \S+ is not installed on sy-test: use Install first$/)
+
     const plan = await call<{ dir: string; paths: string[]; problems: string[] }>('hosts.installPlan', { hostId: host.id })
     expect(plan.dir).toBe(`${sshd.home}/.switchyard/${(await import('../../package.json')).version}`)
     expect(plan.paths).toContain('out/main')

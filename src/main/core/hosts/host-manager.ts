@@ -99,6 +99,9 @@ class HostConnection {
     const info = await client.call('app.info')
     if (!info.ok) {
       child.kill()
+      if (/Cannot find module|No such file/.test(stderr) && !/ssh:/.test(stderr)) {
+        return this.dropped(`Switchyard ${this.mgr.opts.version} is not installed on ${this.record.destination}: use Install first`, true)
+      }
       return this.dropped(child.exitCode === 255 || stderr ? sshFailure(stderr) : info.error.message, true)
     }
     this.client = client
@@ -115,7 +118,7 @@ class HostConnection {
 
   private dropped(message: string, failedToStart: boolean) {
     // A changed host key or a missing core will not fix itself: say so and stop retrying.
-    const permanent = failedToStart && /host key|Host key verification failed|Permission denied|not found|No such file/i.test(message)
+    const permanent = failedToStart && /host key|Host key verification failed|Permission denied|not found|No such file|not installed/i.test(message)
     this.setStatus(permanent ? 'failed' : 'disconnected', message)
     if (!this.wanted || permanent) return
     const { min, max } = this.mgr.opts.backoff ?? { min: 1000, max: 30_000 }
