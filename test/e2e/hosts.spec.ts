@@ -1,4 +1,6 @@
-import { expect, test } from './fixtures'
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+import { addWorkspace, expect, newLane, rpc, terminalLines, test, waitForOutput } from './fixtures'
 import { sshdMissing, startSshd, type TestSshd } from '../support/sshd'
 
 /**
@@ -49,6 +51,27 @@ test('add a host, check it, install on consent, connect', async ({ page, server 
   await expect(row.locator('.host-status')).toHaveText('connected', { timeout: 30_000 })
   await expect(row.getByRole('button', { name: 'Stop all on host' })).toBeVisible()
   await page.screenshot({ path: test.info().outputPath('hosts-connected.png') })
+
+  // Open it: the same workbench, now the host's. A folder there, a shell lane there, as the remote user.
+  await row.getByRole('button', { name: 'Open' }).click()
+  await expect(page.locator('.sidebar-foot')).toContainText(`on ${sshd.hosts.ok}`)
+  execFileSync('ssh', ['-F', sshd.configFile, sshd.hosts.ok, 'mkdir -p remote-proj'])
+  await addWorkspace(page, path.join(sshd.home, 'remote-proj'))
+  const lane = await newLane(page)
+  await waitForOutput(lane)
+  await lane.locator('[data-lane-terminal]').click()
+  await page.keyboard.type('echo "on:$(whoami)"\n')
+  await expect.poll(async () => (await terminalLines(lane)).some((l) => l.includes(`on:${sshd.user}`)), { timeout: 15_000 }).toBe(true)
+  await page.screenshot({ path: test.info().outputPath('hosts-remote-lane.png') })
+  // None of it is this machine's.
+  expect(await rpc(server, 'workspaces.list', {})).toEqual([])
+
+  await page.getByRole('button', { name: 'Hosts' }).click()
+  await page.getByRole('button', { name: 'Back to this machine' }).click()
+  await expect(page.locator('.sidebar-foot')).not.toContainText('on sy-test')
+  await expect(page.locator('.lane')).toHaveCount(0)
+  await page.getByRole('button', { name: 'Hosts' }).click()
+  await row.getByRole('button', { name: 'Stop all on host' }).click()
   await row.getByRole('button', { name: 'Disconnect' }).click()
   await expect(row.locator('.host-status')).toHaveText('disconnected')
 })

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { AppCommand, Lane, Workspace } from '../../shared/contract'
+import type { AppCommand, Bridge, Lane, Workspace } from '../../shared/contract'
 import type { HostBridge } from '../env'
 import { ClientError, createClient, errorMessage } from './client'
 import { AppContext, type AppServices } from './context'
@@ -28,15 +28,17 @@ import { activeLanes } from '../history/history-model'
 
 export interface AppProps {
   /** The Electron preload's bridge, or the WebSocket one in a browser. */
-  bridge: HostBridge | WsBridge
+  bridge: HostBridge | WsBridge | Bridge
   /** Set in a browser: the WebSocket bridge, for its connection state. */
   ws?: WsBridge
+  /** Remote hosts: the local bridge (hosts.* live here), the host shown, and how to switch. */
+  hosts?: { bridge: Bridge; current: { id: string; name: string } | null; open(hostId: string | null): void }
 }
 
 const BROWSER_DROP_NOTICE =
   'A browser does not tell the page where a dropped folder lives: type its path in the box instead.'
 
-export function App({ bridge, ws }: AppProps) {
+export function App({ bridge, ws, hosts }: AppProps) {
   const client = useMemo(() => createClient(bridge), [bridge])
   const mac = useMemo(() => isMacPlatform(navigator.platform || navigator.userAgent), [])
   const { toasts, push, dismiss } = useToasts()
@@ -405,7 +407,8 @@ export function App({ bridge, ws }: AppProps) {
             setPathInputOpen={setPathInputOpen}
             onOpenProfiles={openProfiles}
             onOpenSettings={() => setSettingsOpen(true)}
-            onOpenHosts={() => setHostsOpen(true)}
+            onOpenHosts={hosts ? () => setHostsOpen(true) : undefined}
+            hostName={hosts?.current?.name}
           >
             <HistorySidebar
               lanes={allLanes}
@@ -504,7 +507,17 @@ export function App({ bridge, ws }: AppProps) {
             onClose={() => setPaletteOpen(false)}
           />
         )}
-        {hostsOpen && <HostsPanel onClose={() => setHostsOpen(false)} />}
+        {hostsOpen && hosts && (
+          <HostsPanel
+            bridge={hosts.bridge}
+            currentHostId={hosts.current?.id ?? null}
+            onOpen={(hostId) => {
+              setHostsOpen(false)
+              hosts.open(hostId)
+            }}
+            onClose={() => setHostsOpen(false)}
+          />
+        )}
         {settingsOpen && (
           <SettingsPanel
             settings={settings}

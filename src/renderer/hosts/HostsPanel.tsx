@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import { createClient, type Client } from '../app/client'
 import { useApp } from '../app/context'
 import { PanelDialog } from '../ui/dialog'
-import type { Host, MethodOutput } from '../../shared/contract'
+import type { Bridge, Host, MethodOutput } from '../../shared/contract'
 import './hosts.css'
 
 type Check = MethodOutput<'hosts.check'>
@@ -17,8 +18,8 @@ const STATUS_LABEL: Record<Host['status'], string> = {
 const mib = (bytes: number) => `${(bytes / (1 << 20)).toFixed(1)} MiB`
 
 /** Keeps the host list current from `hosts.status`. */
-function useHosts(): Host[] {
-  const { client, reportError } = useApp()
+function useHosts(client: Client): Host[] {
+  const { reportError } = useApp()
   const [hosts, setHosts] = useState<Host[]>([])
   useEffect(() => {
     let live = true
@@ -32,10 +33,20 @@ function useHosts(): Host[] {
   return hosts
 }
 
-/** Remote hosts: add an SSH destination, check it, install on consent, connect. */
-export function HostsPanel({ onClose }: { onClose(): void }) {
-  const { client, reportError } = useApp()
-  const hosts = useHosts()
+interface Props {
+  /** This machine's bridge: hosts.* are answered here, whichever host the window shows. */
+  bridge: Bridge
+  currentHostId: string | null
+  /** Shows a host's workspaces and lanes in this window (null: this machine's). */
+  onOpen(hostId: string | null): void
+  onClose(): void
+}
+
+/** Remote hosts: add an SSH destination, check it, install on consent, connect, open. */
+export function HostsPanel({ bridge, currentHostId, onOpen, onClose }: Props) {
+  const { reportError } = useApp()
+  const client = useMemo(() => createClient(bridge), [bridge])
+  const hosts = useHosts(client)
   const [destination, setDestination] = useState('')
   const [error, setError] = useState<string | null>(null)
 
@@ -65,12 +76,17 @@ export function HostsPanel({ onClose }: { onClose(): void }) {
           </button>
         </form>
         {error && <p className="hosts-error" role="alert">{error}</p>}
+        {currentHostId && (
+          <button className="hosts-local" onClick={() => onOpen(null)}>
+            Back to this machine
+          </button>
+        )}
         {hosts.length === 0 ? (
           <p className="hosts-empty">No hosts yet. Switchyard runs its core there over one SSH connection; keys, agent, ProxyJump and known_hosts are your ssh's.</p>
         ) : (
           <ul className="hosts-list">
             {hosts.map((h) => (
-              <HostRow key={h.id} host={h} onError={reportError} />
+              <HostRow key={h.id} client={client} host={h} shown={h.id === currentHostId} onOpen={() => onOpen(h.id)} onError={reportError} />
             ))}
           </ul>
         )}
@@ -79,8 +95,8 @@ export function HostsPanel({ onClose }: { onClose(): void }) {
   )
 }
 
-function HostRow({ host, onError }: { host: Host; onError: (e: unknown) => void }) {
-  const { client } = useApp()
+function HostRow(props: { client: Client; host: Host; shown: boolean; onOpen(): void; onError: (e: unknown) => void }) {
+  const { client, host, onError } = props
   const [busy, setBusy] = useState<string | null>(null)
   const [check, setCheck] = useState<Check | null>(null)
   const [plan, setPlan] = useState<Plan | null>(null)
@@ -113,6 +129,11 @@ function HostRow({ host, onError }: { host: Host; onError: (e: unknown) => void 
           <button disabled={busy !== null} onClick={() => void run('plan', async () => setPlan(await client.call('hosts.installPlan', { hostId })))}>
             Install…
           </button>
+          {host.status === 'connected' && !props.shown && (
+            <button className="primary" onClick={props.onOpen} title="Show this host's workspaces and lanes in this window">
+              Open
+            </button>
+          )}
           {host.status === 'connected' || host.status === 'connecting' ? (
             <>
               <button disabled={busy !== null} onClick={() => void run('disconnect', async () => void (await client.call('hosts.disconnect', { hostId })))}>

@@ -17,6 +17,8 @@ interface Props {
   onOpenSettings(): void
   /** Remote hosts (absent: no button). */
   onOpenHosts?(): void
+  /** The remote host this window shows, if not this machine. */
+  hostName?: string
   /** More sidebar sections (history search, archived lanes), above the nav. */
   children?: ReactNode
 }
@@ -111,6 +113,7 @@ export function Sidebar(props: Props) {
       <div className="sidebar-foot">
         {info ? (
           <span title={info.dataDir}>
+            {props.hostName ? <strong className="sidebar-host">on {props.hostName} · </strong> : null}
             {info.mode} · v{info.version}
           </span>
         ) : (
