@@ -66,6 +66,13 @@ describe.skipIf(skip !== null)('remote hosts over real ssh', () => {
     const host = await call<Host>('hosts.add', { destination: sshd.hosts.badKey })
     const err = await call<never>('hosts.check', { hostId: host.id }).catch((e: unknown) => e as Error & { code?: string })
     expect(err.message).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/)
+    // Connecting says it the same way, once: a changed key is not retried.
+    const failed = await call<Host>('hosts.connect', { hostId: host.id })
+    expect(failed.status).toBe('failed')
+    expect(failed.message).toMatch(/Host key verification failed/)
+    const attempts = hostStatus.filter((h) => h.id === host.id && h.status === 'connecting').length
+    await new Promise((r) => setTimeout(r, 1500)) // several backoff periods (200 ms here)
+    expect(hostStatus.filter((h) => h.id === host.id && h.status === 'connecting').length).toBe(attempts)
     await call('hosts.remove', { hostId: host.id })
   }, 60_000)
 

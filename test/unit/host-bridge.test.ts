@@ -45,6 +45,12 @@ describe('a host as a Bridge', () => {
     expect(got).toEqual([{ type: 'removed', laneId: 'l1' }])
   })
 
+  it('keeps this machine\'s menu and tray commands (app.commands) local', () => {
+    const { bridge, seen } = relayRouter()
+    createClient(hostBridge(bridge, 'host_1')).subscribe('app.commands', undefined, () => undefined)
+    expect(seen).toEqual([{ name: 'app.commands', input: undefined }])
+  })
+
   it('refuses to relay a relay', async () => {
     const { bridge } = relayRouter()
     const err = await createClient(hostBridge(bridge, 'host_1')).call('hosts.list' as never, {} as never).catch((e: unknown) => e)

@@ -9,6 +9,11 @@ export function hostBridge(bridge: Bridge, hostId: string): Bridge {
   return {
     invoke: (method, input) => bridge.invoke('hosts.call', { hostId, method, ...(input === undefined ? {} : { input }) }),
     subscribe: (stream, input, onEvent, onError) =>
-      bridge.subscribe('hosts.events', { hostId, stream, ...(input === undefined ? {} : { input }) }, onEvent, onError),
+      LOCAL_STREAMS.has(stream)
+        ? bridge.subscribe(stream, input, onEvent, onError)
+        : bridge.subscribe('hosts.events', { hostId, stream, ...(input === undefined ? {} : { input }) }, onEvent, onError),
   }
 }
+
+/** This machine's menu, tray and shortcuts still drive the window while it shows a host. */
+const LOCAL_STREAMS = new Set(['app.commands'])
