@@ -6,11 +6,10 @@
  * endpoint), which it starts, detached, when none is running. Same router, same wire as every transport.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, openSync } from 'node:fs'
+import { mkdirSync, openSync, readFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { endpointPath, ENDPOINT_FILE } from './local-endpoint'
-import { readFileSync } from 'node:fs'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

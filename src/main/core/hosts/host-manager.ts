@@ -104,6 +104,12 @@ class HostConnection {
       }
       return this.dropped(child.exitCode === 255 || stderr ? sshFailure(stderr) : info.error.message, true)
     }
+    if (!this.wanted) {
+      // Disconnected while the connection was being made.
+      client.close()
+      child.kill()
+      return
+    }
     this.client = client
     this.attempt = 0
     client.onClose = () => {
