@@ -27,6 +27,12 @@ describe('SSH destinations', () => {
     expect(args.join(' ')).toContain('-p 2200')
     expect(args).not.toContain('-F')
   })
+
+  it('does not ask Windows\' OpenSSH for connection sharing it lacks', () => {
+    const args = sshArgs({ destination: 'h', controlDir: 'C:\\d' }, 'echo hi', [], 'win32')
+    expect(args.join(' ')).not.toMatch(/Control/)
+    expect(args).toContain('BatchMode=yes')
+  })
 })
 
 describe('host check', () => {

@@ -82,9 +82,11 @@ class HostConnection {
     this.client?.close()
     this.client = undefined
     // The shared master connection too (it would linger for ControlPersist); the host's core stays up.
-    const exit = spawnSsh(this.mgr.target(this.record), undefined, undefined, ['-O', 'exit'])
-    exit.on('error', () => undefined)
-    exit.stdin?.end()
+    if (process.platform !== 'win32') {
+      const exit = spawnSsh(this.mgr.target(this.record), undefined, undefined, ['-O', 'exit'])
+      exit.on('error', () => undefined)
+      exit.stdin?.end()
+    }
     this.setStatus('disconnected')
   }
 

@@ -48,13 +48,17 @@ export function controlDirFor(dataDir: string): string {
 }
 
 /** ssh's argv for running `remoteCommand` (a line for the remote user's shell) on the target. */
-export function sshArgs(target: SshTarget, remoteCommand: string | undefined, extra: string[] = []): string[] {
+export function sshArgs(target: SshTarget, remoteCommand: string | undefined, extra: string[] = [], platform = process.platform): string[] {
   const { host, port } = parseDestination(target.destination)
-  return [
-    ...(target.configFile ? ['-F', target.configFile] : []),
+  // Windows' OpenSSH has no connection sharing: one connection per command there.
+  const multiplex = platform === 'win32' ? [] : [
     '-o', 'ControlMaster=auto',
     '-o', `ControlPath=${path.join(target.controlDir, '%C')}`,
     '-o', `ControlPersist=${target.persistSeconds ?? 600}`,
+  ]
+  return [
+    ...(target.configFile ? ['-F', target.configFile] : []),
+    ...multiplex,
     // Nothing can be typed into a GUI's ssh: keys, the agent or a config must do it.
     '-o', 'BatchMode=yes',
     '-o', 'ServerAliveInterval=15',
