@@ -444,6 +444,11 @@ export const methods = {
   'secrets.list': { input: z.object({ profileId: Id }), output: z.array(z.object({ name: z.string(), set: z.boolean() })) },
   'secrets.set': { input: z.object({ profileId: Id, name: EnvName, value: z.string().min(1).max(65536) }), output: Ok },
   'secrets.remove': { input: z.object({ profileId: Id, name: EnvName }), output: Ok },
+  /**
+   * A profile's secrets held in memory only, replacing what was provided before: how a client gives a
+   * host's core the secrets its lanes need without them ever being written on the host.
+   */
+  'secrets.provide': { input: z.object({ profileId: Id, values: z.record(EnvName, z.string().min(1).max(65536)) }), output: Ok },
 
   /** Files the lane changed against its base (worktree lanes) or HEAD (others). */
   'review.diff': { input: LaneRef, output: z.object({ base: z.string(), files: z.array(ChangedFile) }) },

@@ -4,7 +4,8 @@
  * an approval → the SSH connection killed mid-turn → the turn completes there → every event once.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -22,6 +23,17 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const FAKE_ACP = path.join(ROOT, 'test/support/fake-agents/acp-agent.mjs')
 const skip = sshdMissing() ?? (serverBuilt() ? null : 'out/main/server.js is missing: run `npx electron-vite build` first')
 if (skip) console.warn(`remote.test.ts skipped: ${skip}`)
+
+/** Every file under `dir` whose bytes contain `text`. */
+function filesContaining(dir: string, text: string): string[] {
+  const found: string[] = []
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const file = path.join(dir, entry)
+    const st = statSync(file, { throwIfNoEntry: false })
+    if (st?.isFile() && readFileSync(file).includes(text)) found.push(file)
+  }
+  return found
+}
 
 async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms
@@ -130,6 +142,19 @@ describe.skipIf(skip !== null)('remote hosts over real ssh', () => {
       eventsOf(term.id).some((e) => e.type === 'terminal.output' && e.data.includes(`remote:${sshd.user}`)),
     )
 
+    // A secret for the host's shell profile: kept here, given to the host's core in memory, in the lane's env there.
+    const secret = `sekrit-${process.pid}-${Date.now()}`
+    await remote(host.id, 'secrets.set', { profileId: shell.id, name: 'MY_TOKEN', value: secret })
+    expect(await remote(host.id, 'secrets.list', { profileId: shell.id })).toEqual([{ name: 'MY_TOKEN', set: true }])
+    const withSecret = await remote<Lane>(host.id, 'lanes.create', { workspaceId: ws.id, profileId: shell.id, worktree: { enabled: false } })
+    // Its hash, not the secret, goes through the terminal (whose transcript is on the host's disk).
+    await remote(host.id, 'lanes.send', { laneId: withSecret.id, input: 'printf %s "$MY_TOKEN" | sha256sum\r' })
+    const digest = createHash('sha256').update(secret).digest('hex')
+    await until('secret in the env', () => eventsOf(withSecret.id).some((e) => e.type === 'terminal.output' && e.data.includes(digest)))
+    expect(filesContaining(path.join(sshd.home, '.switchyard'), secret)).toEqual([])
+    expect(filesContaining(dataDir, secret)).toEqual([path.join(dataDir, 'secrets.json')])
+    await remote(host.id, 'lanes.stop', { laneId: withSecret.id })
+
     // Agent lane: asks before running a tool; the approval crosses ssh both ways.
     const agentProfile = await remote<Profile>(host.id, 'profiles.create', {
       kind: 'acp',
@@ -174,7 +199,7 @@ describe.skipIf(skip !== null)('remote hosts over real ssh', () => {
     const ticks = eventsOf(agent.id).flatMap((e) => (e.type === 'text.delta' ? (e.text.match(/tick \d+/g) ?? []) : []))
     expect(ticks).toEqual(Array.from({ length: 30 }, (_, i) => `tick ${i + 1}`))
 
-    // Stop all on host stops both lanes there.
+    // Stop all on host stops both lanes there (the secret's lane was stopped already).
     expect((await call<{ stopped: number }>('hosts.stopAll', { hostId: host.id })).stopped).toBe(2)
     if (unsubscribe.ok) unsubscribe.value()
   }, 240_000)

@@ -36,6 +36,8 @@ export function createCore(opts: CoreOptions) {
   const settings = new SettingsService(opts.store)
   const secrets = opts.secretStore ?? fileSecretStore(opts.dataDir)
   const worktrees = new Worktrees(opts.dataDir)
+  /** Secrets a client provided (secrets.provide): in memory only, over the stored ones. */
+  const providedSecrets = new Map<string, Record<string, string>>()
   const lanes = new LaneManager({
     ...opts,
     workspaces,
@@ -43,7 +45,7 @@ export function createCore(opts: CoreOptions) {
     worktrees,
     adapters: opts.adapters ?? defaultAdapters(),
     maxProcesses: opts.maxProcesses ?? settings.get().maxProcesses,
-    secrets: opts.secrets ?? ((id) => secrets.values(id)),
+    secrets: opts.secrets ?? ((id) => ({ ...secrets.values(id), ...providedSecrets.get(id) })),
   })
   settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))
   const reviewDrafts = new ReviewDrafts(opts.store, lanes)
@@ -58,11 +60,13 @@ export function createCore(opts: CoreOptions) {
     store: opts.store,
     controlDir: controlDirFor(opts.dataDir),
     appRoot: path.resolve(opts.appRoot ?? process.cwd()),
+    secrets,
     version,
     sshConfigFile: opts.sshConfigFile,
   })
   return {
     hosts,
+    providedSecrets,
     workspaces,
     profiles,
     settings,

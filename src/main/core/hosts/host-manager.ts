@@ -12,6 +12,7 @@ import type { LaneEvent } from '../../../shared/events'
 import { StreamClient } from '../../rpc/stream-transport'
 import { AppError } from '../errors'
 import { newId } from '../ids'
+import type { SecretStore } from '../secrets'
 import { readList, type KeyValueStore } from '../store'
 import { LaneEventCatchUp } from './catch-up'
 import { checkScript, installScript, parseCheck, planInstall, stdioCommand, type HostCheck, type InstallPlan } from './setup'
@@ -27,6 +28,8 @@ export interface HostManagerOptions {
   /** The checkout or app folder that holds `out/main` and `node_modules`. */
   appRoot: string
   version: string
+  /** Where a host's profile secrets are kept: here (keychain or 0600 file), never on the host's disk. */
+  secrets: SecretStore
   /** Tests: an ssh_config of their own (`ssh -F`). */
   sshConfigFile?: string
   /** Reconnect delays, ms: doubled from `min` up to `max`. */
@@ -121,6 +124,7 @@ class HostConnection {
       this.dropped(`Connection lost${stderr.trim() ? `: ${sshFailure(stderr)}` : ''}`, false)
     }
     this.setStatus('connected')
+    await this.mgr.provideAll(this.record.id, client).catch(() => undefined)
     for (const relay of this.relays) await this.attach(relay, client).catch(() => undefined)
   }
 
@@ -251,9 +255,55 @@ export class HostManager {
     return c.client
   }
 
+  /** This machine's key for a host profile's secrets. */
+  private secretKey = (hostId: string, profileId: string) => `${hostId}/${profileId}`
+
+  /** Hands the host's core every secret kept here for its profiles: in its memory, not on its disk. */
+  async provideAll(hostId: string, client: StreamClient): Promise<void> {
+    const profiles = await client.call('profiles.list')
+    if (!profiles.ok) return
+    for (const p of profiles.value as Array<{ id: string }>) {
+      const values = this.opts.secrets.values(this.secretKey(hostId, p.id))
+      if (Object.keys(values).length) await client.call('secrets.provide', { profileId: p.id, values })
+    }
+  }
+
+  /**
+   * A host profile's secrets stay here: set and remove change this machine's store and then the
+   * host's in-memory copy (`secrets.provide`); list answers from here and from the host's own store.
+   */
+  private async relaySecrets(hostId: string, method: string, input: unknown): Promise<unknown> {
+    const { profileId, name, value } = input as { profileId: string; name: string; value?: string }
+    const key = this.secretKey(hostId, profileId)
+    if (method === 'secrets.list') {
+      const there = (await this.forward(hostId, 'secrets.list', { profileId })) as Array<{ name: string }>
+      const names = new Set([...there.map((s) => s.name), ...this.opts.secrets.names(key)])
+      return [...names].sort().map((n) => ({ name: n, set: true }))
+    }
+    // The profile must exist there before anything is kept here for it.
+    const profiles = (await this.forward(hostId, 'profiles.list', {})) as Array<{ id: string }>
+    if (!profiles.some((p) => p.id === profileId)) throw new AppError('not_found', `No profile ${profileId} on ${this.get(hostId).record.name}`)
+    if (method === 'secrets.set') this.opts.secrets.set(key, name, value!)
+    else {
+      this.opts.secrets.remove(key, name)
+      await this.forward(hostId, 'secrets.remove', { profileId, name })
+    }
+    await this.forward(hostId, 'secrets.provide', { profileId, values: this.opts.secrets.values(key) })
+    return { ok: true }
+  }
+
   /** A contract method on the host's core; its answer is checked against the contract before it goes on. */
   async call(hostId: string, method: string, input: unknown): Promise<unknown> {
     if (!Object.hasOwn(methods, method) || method.startsWith('hosts.')) throw new AppError('unknown_method', `Unknown method: ${method}`)
+    if (method === 'secrets.set' || method === 'secrets.remove' || method === 'secrets.list') {
+      const parsed = methods[method].input.safeParse(input)
+      if (!parsed.success) throw parsed.error
+      return this.relaySecrets(hostId, method, parsed.data)
+    }
+    return this.forward(hostId, method, input)
+  }
+
+  private async forward(hostId: string, method: string, input: unknown): Promise<unknown> {
     const r: Result<unknown> = await this.client(hostId).call(method, input)
     if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details)
     const out = methods[method as MethodName].output.safeParse(r.value)
