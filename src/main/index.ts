@@ -26,6 +26,7 @@ import { openAppStore } from './electron/store'
 import { AppTray } from './electron/tray'
 import { createAppWindow, hardenAllWebContents, hardenSession } from './electron/window'
 import { createHandlers, createStreamSources } from './rpc/handlers'
+import { localServeOptions } from './rpc/local-access'
 import { startLocalEndpoint } from './rpc/local-endpoint'
 import { Router } from './rpc/router'
 
@@ -59,7 +60,9 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(() => {
     const dataDir = app.getPath('userData')
     const { store, repaired } = openAppStore(dataDir)
-    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir) })
+    // Lanes whose profile may drive other lanes run `switchyard mcp` with Electron's own Node.
+    const cliLauncher = { command: process.execPath, args: [path.join(here, 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } }
+    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), cliLauncher })
 
     // ---- windows
     let mainWin: BrowserWindow | undefined
@@ -104,7 +107,7 @@ if (!app.requestSingleInstanceLock()) {
     hardenSession()
     serveIpc(router, (url) => isAppUrl(url, appLocation))
     // The CLI's and `switchyard mcp`'s way in; without it the app still works, so a failure is only logged.
-    const endpoint = startLocalEndpoint({ dataDir, mode: 'electron', serve: () => ({ router: () => router }) }).catch((err) => {
+    const endpoint = startLocalEndpoint({ dataDir, mode: 'electron', serve: localServeOptions(router, core, core.laneTokens) }).catch((err) => {
       console.error(`switchyard: no CLI endpoint: ${err instanceof Error ? err.message : err}`)
       return undefined
     })

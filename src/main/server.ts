@@ -11,6 +11,7 @@ import { createCore } from './core/core'
 import { serverDataDir } from './core/data-dirs'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
+import { localServeOptions } from './rpc/local-access'
 import { startLocalEndpoint } from './rpc/local-endpoint'
 import { Router } from './rpc/router'
 import { startWsServer } from './rpc/ws-server'
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${values.port}`)
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir())
 
-  const core = createCore({ dataDir, store: fileStore(dataDir) })
+  // Lanes whose profile may drive other lanes run `switchyard mcp` from the same build.
+  const cliLauncher = { command: process.execPath, args: [fileURLToPath(new URL('./cli.js', import.meta.url))] }
+  const core = createCore({ dataDir, store: fileStore(dataDir), cliLauncher })
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
   const server = await startWsServer({
     router,
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
     token: randomBytes(24).toString('base64url'),
     staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
   })
-  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: () => ({ router: () => router }) })
+  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: localServeOptions(router, core, core.laneTokens) })
   process.stdout.write(`Switchyard server listening on ${server.url}\n`)
   // stdout carries the one line above; the rest is for the person who started it.
   process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)

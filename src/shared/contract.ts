@@ -55,6 +55,10 @@ const profileShape = {
   approvalPolicy: ApprovalPolicy,
   /** The known agent this profile runs (its config-dir variables, login, import); none for a custom ACP command. */
   preset: z.string().max(64).optional(),
+  /** Its lanes get Switchyard's MCP tools: create lanes in their workspace, send, wait, read (not pi: no MCP). */
+  mayDriveLanes: z.boolean().optional(),
+  /** How many lanes one of its lanes may create through those tools (default 4). */
+  maxChildLanes: z.number().int().min(0).max(64).optional(),
 }
 /** A new profile: what is left out gets the kind's defaults. */
 export const ProfileFields = z.object({
@@ -118,6 +122,8 @@ export const Lane = z.object({
   /** Out of the columns, process gone, history kept; `lanes.restore` brings it back. */
   archived: z.boolean().optional(),
   worktree: LaneWorktree.optional(),
+  /** The lane whose agent created this one (through Switchyard's MCP tools). */
+  parentLaneId: Id.optional(),
   git: GitStatus.optional(),
   /** Why the lane is `failed` (or how it `exited`). */
   exit: z

@@ -119,6 +119,8 @@ export const LaneEventBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('modes'), ...LaneModes.shape }),
   z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
   z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional() }),
+  /** This lane's agent created another lane (through Switchyard's MCP tools): a link to it. */
+  z.object({ type: z.literal('lane.child'), childLaneId: z.string(), title: z.string() }),
   /** Something went wrong that the user should see; `fatal` ones fail the lane. */
   z.object({ type: z.literal('error'), message: z.string(), fatal: z.boolean().optional(), details: z.unknown().optional() }),
 ])

@@ -1,5 +1,7 @@
 import { AppCommands } from './app-commands'
 import { defaultAdapters, type AdapterRegistry } from './agents/registry'
+import path from 'node:path'
+import { LaneTokens } from './lanes/lane-tokens'
 import { LaneManager, type LaneManagerOptions } from './lanes/manager'
 import { Profiles } from './profiles/profiles'
 import { fileSecretStore, type SecretStore } from './secrets'
@@ -16,6 +18,8 @@ export interface CoreOptions extends Partial<Pick<LaneManagerOptions, 'now' | 'm
   adapters?: AdapterRegistry
   /** Electron passes its safeStorage store; otherwise a 0600 file under the data dir. */
   secretStore?: SecretStore
+  /** How to run the `switchyard` CLI, for lanes whose profile may drive other lanes (its `mcp` command). */
+  cliLauncher?: { command: string; args: string[]; env?: Record<string, string> }
 }
 
 /** The whole plain-Node core, wired: what Electron and server mode both host. */
@@ -25,6 +29,7 @@ export function createCore(opts: CoreOptions) {
   const settings = new SettingsService(opts.store)
   const secrets = opts.secretStore ?? fileSecretStore(opts.dataDir)
   const worktrees = new Worktrees(opts.dataDir)
+  const laneTokens = new LaneTokens(path.join(opts.dataDir, 'run', 'tokens'))
   const lanes = new LaneManager({
     ...opts,
     workspaces,
@@ -33,6 +38,7 @@ export function createCore(opts: CoreOptions) {
     adapters: opts.adapters ?? defaultAdapters(),
     maxProcesses: opts.maxProcesses ?? settings.get().maxProcesses,
     secrets: opts.secrets ?? ((id) => secrets.values(id)),
+    mcp: opts.cliLauncher ? { launcher: opts.cliLauncher, tokens: laneTokens } : undefined,
   })
   settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))
   const reviewDrafts = new ReviewDrafts(opts.store, lanes)
@@ -52,6 +58,7 @@ export function createCore(opts: CoreOptions) {
     lanes,
     commands,
     reviewDrafts,
+    laneTokens,
     /** Stops every lane and watcher (quit). */
     async close() {
       gitStatus.close()

@@ -1,3 +1,4 @@
+import { acpMcpServers } from './mcp-config'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs'
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises'
@@ -484,7 +485,7 @@ class AcpSession implements AgentSession {
     if (resume && (caps.sessionCapabilities?.resume || caps.loadSession)) {
       try {
         if (caps.sessionCapabilities?.resume) {
-          const resumed = await agent.request(acp.methods.agent.session.resume, { sessionId: resume, cwd, mcpServers: [] })
+          const resumed = await agent.request(acp.methods.agent.session.resume, { sessionId: resume, cwd, mcpServers: acpMcpServers(this.spec.mcp) })
           this.sessionId = resume
           await this.adoptModes(resumed?.modes)
         } else {
@@ -493,7 +494,7 @@ class AcpSession implements AgentSession {
           }
           this.sessionId = resume
           this.replaying = true
-          const loaded = await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: [] })
+          const loaded = await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: acpMcpServers(this.spec.mcp) })
           await this.replayDrained()
           await this.adoptModes(loaded?.modes)
         }
@@ -507,7 +508,7 @@ class AcpSession implements AgentSession {
       this.cb.emit({ type: 'error', message: 'This agent cannot continue an earlier conversation; starting a new one' })
     }
     try {
-      const created = await agent.request(acp.methods.agent.session.new, { cwd, mcpServers: [] })
+      const created = await agent.request(acp.methods.agent.session.new, { cwd, mcpServers: acpMcpServers(this.spec.mcp) })
       this.sessionId = created.sessionId
       await this.adoptModes(created.modes)
     } catch (err) {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
+import { claudeMcpArgs } from './mcp-config'
 import type { Answers, LaneEventBody, LaneModes, Question } from '../../../shared/events'
 import { encodeJsonl, JsonlReader } from '../transport/jsonl'
 import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
@@ -483,7 +484,7 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
     defaultCommand: () => ({ command: 'claude', args: [] }),
     kindEnv: () => ({}),
     async start(spec, cb) {
-      const args = [...spec.args, ...PROTOCOL_ARGS]
+      const args = [...spec.args, ...PROTOCOL_ARGS, ...claudeMcpArgs(spec.mcp)]
       const mode = CLAUDE_MODES.some((m) => m.id === spec.mode) ? spec.mode! : 'default'
       if (mode !== 'default') args.push('--permission-mode', mode)
       if (spec.resume) {

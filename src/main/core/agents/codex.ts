@@ -1,3 +1,4 @@
+import { codexMcpArgs } from './mcp-config'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import type { Answers, LaneEventBody, Question } from '../../../shared/events'
 import { encodeJsonl, JsonlReader } from '../transport/jsonl'
@@ -557,7 +558,8 @@ class CodexSession implements AgentSession {
   private collaboration: { masks: Json[]; mode: string; model: string } | undefined
 
   static async start(spec: LaunchSpec, cb: AdapterCallbacks, opts: CodexAdapterOptions): Promise<CodexSession> {
-    const child = spawnInGroup(spec.command, ['app-server', ...spec.args], { cwd: spec.cwd, env: spec.env })
+    const argv = ['app-server', ...codexMcpArgs(spec.mcp), ...spec.args]
+    const child = spawnInGroup(spec.command, argv, { cwd: spec.cwd, env: spec.env })
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve)
       child.once('error', reject)
@@ -573,7 +575,7 @@ class CodexSession implements AgentSession {
     }
     session.startFailure = undefined
     session.opened = true
-    cb.emit({ type: 'process.started', pid: child.pid, command: [spec.command, 'app-server', ...spec.args].join(' ') })
+    cb.emit({ type: 'process.started', pid: child.pid, command: [spec.command, ...argv].join(' ') })
     return session
   }
 

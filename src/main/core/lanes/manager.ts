@@ -14,6 +14,7 @@ import type { Worktrees } from '../workspaces/worktrees'
 import type { Workspaces } from '../workspaces/workspaces'
 import { composePrompt } from './prompt'
 import { Lane } from './lane'
+import type { LaneTokens } from './lane-tokens'
 import { evictionCandidate, idleLanes, startReaper, type IdleCandidate } from './reaper'
 import { Transcript } from './transcript'
 
@@ -35,6 +36,8 @@ export interface LaneManagerOptions {
   secrets?: (profileId: string) => Record<string, string>
   /** Git worktrees for lanes that want their own checkout. */
   worktrees?: Worktrees
+  /** How to run `switchyard` (for lanes whose profile may drive other lanes), and their tokens. */
+  mcp?: { launcher: { command: string; args: string[]; env?: Record<string, string> }; tokens: LaneTokens }
 }
 
 type Listener<T> = (value: T) => void
@@ -185,6 +188,7 @@ export class LaneManager {
     const wt = lane.record.worktree
     if (wt && opts.worktree === 'delete') await this.opts.worktrees!.remove(wt, { deleteBranch: opts.deleteBranch ?? false })
     this.lanes.delete(id)
+    this.opts.mcp?.tokens.revoke(id)
     this.transcriptOf(id).delete()
     this.transcripts.delete(id)
     this.scheduleSave()
@@ -203,8 +207,8 @@ export class LaneManager {
     return this.patch(id, { archived: undefined })
   }
 
-  /** Updates record fields that are not the lane's own state (git status, archive flag). */
-  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived'>>): LaneRecord {
+  /** Updates record fields that are not the lane's own state (git status, archive flag, parent). */
+  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived' | 'parentLaneId'>>): LaneRecord {
     const lane = this.get(id)
     lane.record = { ...lane.record, ...fields }
     this.changed(lane.record)
@@ -372,6 +376,17 @@ export class LaneManager {
       rows: record.rows,
       resume,
       ...(record.modes ? { mode: record.modes.current } : {}),
+      ...(this.opts.mcp && profile.mayDriveLanes && record.purpose !== 'login' && record.kind !== 'terminal'
+        ? {
+            mcp: {
+              name: 'switchyard',
+              command: this.opts.mcp.launcher.command,
+              // The token goes in a 0600 file, not argv (which other users can read in `ps`).
+              args: [...this.opts.mcp.launcher.args, 'mcp', '--data-dir', this.opts.dataDir, '--lane-token-file', this.opts.mcp.tokens.fileFor(record.id)],
+              env: this.opts.mcp.launcher.env ?? {},
+            },
+          }
+        : {}),
     }
   }
 }
