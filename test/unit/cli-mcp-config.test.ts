@@ -12,6 +12,7 @@ describe('agent configuration', () => {
     const args = claudeMcpArgs(mcp)
     expect(args[0]).toBe('--mcp-config')
     expect(JSON.parse(args[1])).toEqual({ mcpServers: { switchyard: { type: 'stdio', command: mcp.command, args: mcp.args, env: mcp.env } } })
+    expect(args.slice(2)).toEqual(['--allowedTools', 'mcp__switchyard'])
     expect(claudeMcpArgs(undefined)).toEqual([])
   })
 
@@ -23,6 +24,8 @@ describe('agent configuration', () => {
       'mcp_servers.switchyard.args=["/app/cli.js","mcp","--lane-token-file","/d/run/tokens/lane_1.token"]',
       '-c',
       'mcp_servers.switchyard.env={ELECTRON_RUN_AS_NODE="1"}',
+      '-c',
+      'mcp_servers.switchyard.default_tools_approval_mode="approve"',
     ])
   })
 

@@ -6,10 +6,20 @@
 import type * as acp from '@agentclientprotocol/sdk/unstable'
 import type { McpServerSpec } from './types'
 
-/** Claude Code: `--mcp-config <json>` (added to the user's own servers, not replacing them). */
+/*
+ * Opting a profile in is the user's approval of these tools: the agents are told not to ask per call
+ * (the lane token's scope is what limits them).
+ */
+
+/** Claude Code: `--mcp-config <json>` (added to the user's own servers, not replacing them), its tools allowed. */
 export function claudeMcpArgs(mcp: McpServerSpec | undefined): string[] {
   if (!mcp) return []
-  return ['--mcp-config', JSON.stringify({ mcpServers: { [mcp.name]: { type: 'stdio', command: mcp.command, args: mcp.args, env: mcp.env } } })]
+  return [
+    '--mcp-config',
+    JSON.stringify({ mcpServers: { [mcp.name]: { type: 'stdio', command: mcp.command, args: mcp.args, env: mcp.env } } }),
+    '--allowedTools',
+    `mcp__${mcp.name}`,
+  ]
 }
 
 /** A TOML value for codex's `-c key=value`: JSON strings and arrays of strings are valid TOML. */
@@ -19,7 +29,12 @@ const tomlTable = (env: Record<string, string>) => `{${Object.entries(env).map((
 export function codexMcpArgs(mcp: McpServerSpec | undefined): string[] {
   if (!mcp) return []
   const key = `mcp_servers.${mcp.name}`
-  return ['-c', `${key}.command=${JSON.stringify(mcp.command)}`, '-c', `${key}.args=${JSON.stringify(mcp.args)}`, '-c', `${key}.env=${tomlTable(mcp.env)}`]
+  return [
+    ...['-c', `${key}.command=${JSON.stringify(mcp.command)}`],
+    ...['-c', `${key}.args=${JSON.stringify(mcp.args)}`],
+    ...['-c', `${key}.env=${tomlTable(mcp.env)}`],
+    ...['-c', `${key}.default_tools_approval_mode="approve"`],
+  ]
 }
 
 /** ACP: the `mcpServers` of `session/new`, `session/load` and `session/resume`. */
