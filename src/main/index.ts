@@ -62,7 +62,10 @@ if (!app.requestSingleInstanceLock()) {
     const { store, repaired } = openAppStore(dataDir)
     // Lanes whose profile may drive other lanes run `switchyard mcp` with Electron's own Node.
     const cliLauncher = { command: process.execPath, args: [path.join(here, 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } }
-    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), cliLauncher })
+    // A failure trigger's notification, shown whatever the window's focus (the user asked for it).
+    const notify = (title: string, body: string, laneId: string) =>
+      showNotification({ kind: 'laneFailed', laneId, title, body }, () => command({ type: 'focusLane', laneId }))
+    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), cliLauncher, notify })
 
     // ---- windows
     let mainWin: BrowserWindow | undefined

@@ -52,7 +52,9 @@ async function main(): Promise<void> {
 
   // Lanes whose profile may drive other lanes run `switchyard mcp` from the same build.
   const cliLauncher = { command: process.execPath, args: [fileURLToPath(new URL('./cli.js', import.meta.url))] }
-  const core = createCore({ dataDir, store: fileStore(dataDir), cliLauncher })
+  // A browser has no notifications from us; a failure trigger says it on stderr.
+  const notify = (title: string, body: string) => process.stderr.write(`switchyard: ${title}: ${body}\n`)
+  const core = createCore({ dataDir, store: fileStore(dataDir), cliLauncher, notify })
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
   const server = await startWsServer({
     router,

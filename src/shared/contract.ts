@@ -206,6 +206,40 @@ export const SearchHit = z.object({
   snippet: z.string(),
 })
 
+/** `HH:MM`, 24-hour, local time. */
+const DailyAt = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24-hour)')
+const triggerFields = {
+  /** forward: when `fromLaneId`'s turn completes, send `template` to `toLaneId`. notify: when a lane of
+   *  `workspaceId` fails, notify. schedule: every day at `dailyAt`, run `prompt` in a fresh lane. */
+  kind: z.enum(['forward', 'notify', 'schedule']).describe('forward | notify | schedule'),
+  fromLaneId: Id.optional().describe('forward: the lane whose completed turn fires it'),
+  toLaneId: Id.optional().describe('forward: the lane that gets the message'),
+  template: z.string().min(1).max(100_000).optional().describe('forward: the prompt sent; {{message}} is the final message, {{lane}} the source lane'),
+  workspaceId: Id.optional().describe('notify: the workspace watched; schedule: where the lane runs'),
+  profileId: Id.optional().describe('schedule: the profile of the fresh lane'),
+  prompt: z.string().min(1).max(1 << 20).optional().describe('schedule: the prompt to run'),
+  dailyAt: DailyAt.optional().describe('schedule: HH:MM, local time'),
+}
+const NEEDS: Record<'forward' | 'notify' | 'schedule', (keyof typeof triggerFields)[]> = {
+  forward: ['fromLaneId', 'toLaneId', 'template'],
+  notify: ['workspaceId'],
+  schedule: ['workspaceId', 'profileId', 'prompt', 'dailyAt'],
+}
+/** A new trigger: flat (so the CLI has plain flags), with the fields its kind needs checked. */
+export const TriggerFields = z.object(triggerFields).superRefine((t, ctx) => {
+  for (const key of NEEDS[t.kind]) if (t[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `A ${t.kind} trigger needs ${key}` })
+})
+/** The dispatcher pattern: an event on one lane starts work on another. Stored with the settings. */
+export const Trigger = z.object({
+  ...triggerFields,
+  id: Id,
+  enabled: z.boolean(),
+  createdAt: z.number(),
+  /** When it last fired. */
+  lastFiredAt: z.number().optional(),
+})
+export type Trigger = z.infer<typeof Trigger>
+
 /** Something main asks the renderer to do (menu item, tray, notification click, second launch). */
 export const AppCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('focusLane'), laneId: Id }),
@@ -348,6 +382,11 @@ export const methods = {
   /** Worktrees under the data dir that no lane owns (after a crash, or lanes removed with "keep"). */
   'worktrees.orphans': { input: Empty, output: z.array(z.object({ path: z.string(), branch: z.string().nullable(), repoPath: z.string() })) },
   'worktrees.removeOrphan': { input: z.object({ path: z.string().min(1), deleteBranch: z.boolean().optional() }), output: Ok },
+
+  'triggers.list': { input: Empty, output: z.array(Trigger) },
+  'triggers.add': { input: TriggerFields, output: Trigger },
+  'triggers.toggle': { input: z.object({ triggerId: Id, enabled: z.boolean() }), output: Trigger },
+  'triggers.remove': { input: z.object({ triggerId: Id }), output: Ok },
 
   /** Full-text search over every lane's transcript, archived ones included. */
   'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },

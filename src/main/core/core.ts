@@ -2,6 +2,7 @@ import { AppCommands } from './app-commands'
 import { defaultAdapters, type AdapterRegistry } from './agents/registry'
 import path from 'node:path'
 import { LaneTokens } from './lanes/lane-tokens'
+import { Triggers } from './triggers/triggers'
 import { LaneManager, type LaneManagerOptions } from './lanes/manager'
 import { Profiles } from './profiles/profiles'
 import { fileSecretStore, type SecretStore } from './secrets'
@@ -20,6 +21,9 @@ export interface CoreOptions extends Partial<Pick<LaneManagerOptions, 'now' | 'm
   secretStore?: SecretStore
   /** How to run the `switchyard` CLI, for lanes whose profile may drive other lanes (its `mcp` command). */
   cliLauncher?: { command: string; args: string[]; env?: Record<string, string> }
+  /** How a failure trigger tells the user; and how often schedules are checked (0: tests tick). */
+  notify?: (title: string, body: string, laneId: string) => void
+  triggerTickMs?: number
 }
 
 /** The whole plain-Node core, wired: what Electron and server mode both host. */
@@ -49,6 +53,7 @@ export function createCore(opts: CoreOptions) {
   // On start: drop git's records of lane worktrees whose folders are gone (orphans are listed on request).
   void worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))).catch(() => undefined)
   const commands = new AppCommands()
+  const triggers = new Triggers({ store: opts.store, lanes, now: opts.now, notify: opts.notify, tickMs: opts.triggerTickMs })
   return {
     workspaces,
     profiles,
@@ -59,9 +64,11 @@ export function createCore(opts: CoreOptions) {
     commands,
     reviewDrafts,
     laneTokens,
+    triggers,
     /** Stops every lane and watcher (quit). */
     async close() {
       gitStatus.close()
+      triggers.close()
       await lanes.stopAll()
     },
   }

@@ -18,12 +18,12 @@ export interface HostInfo {
   pickFolder?: () => Promise<string | null>
 }
 
-export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts'>
+export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts' | 'triggers'>
 
 const ok = { ok: true } as const
 
 /** The contract's methods, bound to the core's services. */
-export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts }: Services, host: HostInfo): Handlers {
+export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts, triggers }: Services, host: HostInfo): Handlers {
   /** What a lane's changes are measured against: its worktree's base, or HEAD. */
   const reviewBase = (laneId: string) => lanes.get(laneId).record.worktree?.baseCommit ?? 'HEAD'
   const refuseIfUsed = (what: string, used: number) => {
@@ -113,6 +113,10 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       await worktrees.removeOrphan(path, { deleteBranch: deleteBranch ?? false })
       return ok
     },
+    'triggers.list': () => triggers.list(),
+    'triggers.add': (fields) => triggers.add(fields),
+    'triggers.toggle': ({ triggerId, enabled }) => triggers.toggle(triggerId, enabled),
+    'triggers.remove': ({ triggerId }) => (triggers.remove(triggerId), ok),
     'history.search': ({ query, limit }) =>
       searchTranscripts(
         lanes.list().map((l) => ({ id: l.id, title: l.title, archived: l.archived ?? false, file: lanes.transcriptFile(l.id) })),
