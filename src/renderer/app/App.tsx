@@ -24,6 +24,7 @@ import { BackgroundDialog } from '../background/BackgroundDialog'
 import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
+import { useLaneLinks } from '../lane-links/LaneLink'
 
 export interface AppProps {
   /** The Electron preload's bridge, or the WebSocket one in a browser. */
@@ -114,6 +115,7 @@ export function App({ bridge, ws }: AppProps) {
     else pendingFocus.current = laneId
     document.querySelector(`[data-lane-id="${CSS.escape(laneId)}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
   }, [])
+  useLaneLinks(focusLane)
 
   // The focused lane, if it still exists.
   const focusedLaneId = lanes.some((l) => l.id === focusedLaneChoice) ? focusedLaneChoice : null
@@ -441,6 +443,7 @@ export function App({ bridge, ws }: AppProps) {
                   index={index}
                   workspace={workspaceById.get(lane.workspaceId)}
                   profile={profileById.get(lane.profileId)}
+                  parent={lane.parentLaneId ? lanes.find((l) => l.id === lane.parentLaneId) : undefined}
                   focused={lane.id === focusedLaneId}
                   epoch={connection.epoch}
                   shortcutPrefix={prefix}
