@@ -11,7 +11,7 @@ import { AppError } from '../core/errors'
 import { connectLocalEndpoint, ENDPOINT_FILE } from '../rpc/local-endpoint'
 import type { StreamClient } from '../rpc/stream-transport'
 import { commands, EXIT_CODES, findCommand } from './commands'
-import { formatHuman } from './format'
+import { formatField, formatHuman } from './format'
 import { helpFor, parseArgs } from './schema-args'
 import { waitForTurn, WaitError } from './wait'
 
@@ -118,7 +118,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const result = await client.call(command!.name, wire)
     if (!result.ok) return failure(io, result.error)
-    io.stdout(globals.json ? JSON.stringify(result.value, null, 2) + '\n' : formatHuman(result.value))
+    io.stdout(
+      globals.field !== undefined
+        ? formatField(result.value, globals.field)
+        : globals.json
+          ? JSON.stringify(result.value, null, 2) + '\n'
+          : formatHuman(result.value),
+    )
     return 0
   } catch (err) {
     if (err instanceof WaitError) return failure(io, err.error)
