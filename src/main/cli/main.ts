@@ -23,11 +23,11 @@ export interface CliIo {
   interrupted: Promise<void>
 }
 
-/** `--data-dir`, else $SWITCHYARD_DATA_DIR, else whichever default (desktop app, then server mode) is running. */
+/** `--data-dir`, else $SWITCHYARD_DATA_DIR, else whichever running one of the desktop app's (its $SWITCHYARD_USER_DATA or default) and server mode's default data dirs. */
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return path.resolve(flag)
   if (env.SWITCHYARD_DATA_DIR) return path.resolve(env.SWITCHYARD_DATA_DIR)
-  const candidates = [desktopDataDir(env), serverDataDir(env)]
+  const candidates = [...(env.SWITCHYARD_USER_DATA ? [path.resolve(env.SWITCHYARD_USER_DATA)] : []), desktopDataDir(env), serverDataDir(env)]
   return candidates.find((d) => existsSync(path.join(d, ENDPOINT_FILE))) ?? candidates[0]
 }
 
