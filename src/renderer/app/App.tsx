@@ -25,6 +25,7 @@ import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
 import { useLaneLinks } from '../lane-links/LaneLink'
+import { TriggersSection } from '../triggers/TriggersSection'
 
 export interface AppProps {
   /** The Electron preload's bridge, or the WebSocket one in a browser. */
@@ -514,6 +515,7 @@ export function App({ bridge, ws }: AppProps) {
               openProfiles()
             }}
             onClose={() => setSettingsOpen(false)}
+            extra={<TriggersSection client={client} lanes={allLanes} workspaces={workspaces} profiles={profiles} />}
           />
         )}
         {backgroundOpen && (
