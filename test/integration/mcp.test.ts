@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { acpAdapter } from '../../src/main/core/agents/acp'
 import { piAdapter } from '../../src/main/core/agents/pi'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
 import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers'
@@ -18,6 +19,7 @@ import { cliBundle } from '../support/cli-bundle'
 import { tempDir, testCore, waitFor, type TestCore } from '../support/core'
 
 const FAKE_PI = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/pi-rpc.mjs')
+const FAKE_ACP = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/acp-agent.mjs')
 
 let core: TestCore
 let endpoint: LocalEndpoint
@@ -26,7 +28,10 @@ const clients: Client[] = []
 
 beforeAll(async () => {
   cli = await cliBundle()
-  core = testCore({ adapters: { ...defaultAdapters(), pi: piAdapter({ graceMs: 300 }) }, cliLauncher: { command: process.execPath, args: [cli] } })
+  core = testCore({
+    adapters: { ...defaultAdapters(), pi: piAdapter({ graceMs: 300 }), acp: acpAdapter({ graceMs: 500 }) },
+    cliLauncher: { command: process.execPath, args: [cli] },
+  })
   const router = new Router(createHandlers(core, { mode: 'server', version: 'test', dataDir: core.dataDir }), createStreamSources(core))
   endpoint = await startLocalEndpoint({ dataDir: core.dataDir, mode: 'server', serve: localServeOptions(router, core, core.laneTokens) })
 }, 60_000)
@@ -115,5 +120,23 @@ describe('switchyard mcp', () => {
     const { writeFileSync } = await import('node:fs')
     writeFileSync(file, 'not-a-token')
     expect(textOf(await client.callTool({ name: 'list_lanes', arguments: {} }))).toMatch(/^refused: Not a valid lane token/)
+  }, 60_000)
+
+  it('an ACP agent gets the server in session/new mcpServers only when its profile opted in', async () => {
+    const acpProfile = (name: string, drive: boolean) =>
+      core.profiles.create({ kind: 'acp', name, command: process.execPath, args: [FAKE_ACP, '--acp'], env: { FAKE_ACP_HOME: tempDir('switchyard-acp-home-') }, idleTimeoutMs: 0, mayDriveLanes: drive })
+    const ask = async (profileId: string) => {
+      const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId, worktree: { enabled: false } })
+      const after = (await core.lanes.transcript(lane.id)).next
+      await core.lanes.send(lane.id, 'MCP')
+      return waitFor('MCP answer', async () => {
+        const page = await core.lanes.transcript(lane.id, after)
+        const msg = page.events.find((e) => e.type === 'message' && e.role === 'assistant')
+        return msg?.type === 'message' ? msg.text : undefined
+      }, 20_000)
+    }
+    const opted = await ask(acpProfile('acp planner', true).id)
+    expect(opted).toMatch(new RegExp(`^MCP: switchyard:${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${cli.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} mcp --data-dir \\S+ --lane-token-file \\S+\\.token$`))
+    expect(await ask(acpProfile('acp plain', false).id)).toBe('MCP: ')
   }, 60_000)
 })
