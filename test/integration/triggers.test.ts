@@ -113,6 +113,18 @@ describe('triggers', () => {
     expect(() => core.triggers.add({ kind: 'forward', fromLaneId: 'nope', toLaneId: 'nah', template: 'x' })).toThrow('No lane nope')
     expect(() => core.triggers.toggle('trig_missing', true)).toThrow('No trigger trig_missing')
   })
+
+  it('a forward that would close a loop (A → B → C → A) is refused, also when switched back on', async () => {
+    const { core, profile } = setup()
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((title) => core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id, title })))
+    core.triggers.add({ kind: 'forward', fromLaneId: a.id, toLaneId: b.id, template: '{{message}}' })
+    const bc = core.triggers.add({ kind: 'forward', fromLaneId: b.id, toLaneId: c.id, template: '{{message}}' })
+    expect(() => core.triggers.add({ kind: 'forward', fromLaneId: c.id, toLaneId: a.id, template: '{{message}}' })).toThrow(/loop of forwards/)
+    core.triggers.toggle(bc.id, false)
+    const ca = core.triggers.add({ kind: 'forward', fromLaneId: c.id, toLaneId: a.id, template: '{{message}}' })
+    expect(ca.enabled).toBe(true)
+    expect(() => core.triggers.toggle(bc.id, true)).toThrow(/loop of forwards/)
+  })
 })
 
 describe('trigger decisions', () => {

@@ -25,6 +25,25 @@ export function nextDailyRun(afterMs: number, dailyAt: string): number {
   return d.getTime()
 }
 
+/**
+ * Whether a forward from `from` to `to` would close a loop of enabled forwards (A → B → A would
+ * ping-pong turns, and tokens, forever).
+ */
+export function closesForwardLoop(triggers: readonly Trigger[], from: string, to: string): boolean {
+  const next = new Map<string, string[]>()
+  for (const t of triggers) if (t.kind === 'forward' && t.enabled) next.set(t.fromLaneId!, [...(next.get(t.fromLaneId!) ?? []), t.toLaneId!])
+  const seen = new Set<string>()
+  const stack = [to]
+  while (stack.length) {
+    const lane = stack.pop()!
+    if (lane === from) return true
+    if (seen.has(lane)) continue
+    seen.add(lane)
+    stack.push(...(next.get(lane) ?? []))
+  }
+  return false
+}
+
 /** Whether a schedule is due at `now`: its next run after the last firing (or its creation) has come. */
 export function scheduleDue(t: Trigger, now: number): boolean {
   return t.kind === 'schedule' && t.enabled && t.dailyAt !== undefined && nextDailyRun(t.lastFiredAt ?? t.createdAt, t.dailyAt) <= now
@@ -61,6 +80,9 @@ export class Triggers {
 
   add(fields: MethodArgs<'triggers.add'>): Trigger {
     if (fields.kind === 'forward' && fields.fromLaneId === fields.toLaneId) throw new AppError('invalid_input', 'A lane cannot forward to itself')
+    if (fields.kind === 'forward' && closesForwardLoop(this.triggers, fields.fromLaneId!, fields.toLaneId!)) {
+      throw new AppError('conflict', 'That forward would close a loop of forwards (turns would bounce between the lanes forever)')
+    }
     for (const laneId of [fields.fromLaneId, fields.toLaneId]) if (laneId) this.opts.lanes.get(laneId)
     const trigger: Trigger = { ...fields, id: newId('trig'), enabled: true, createdAt: this.now() }
     this.save([...this.triggers, trigger])
@@ -68,6 +90,10 @@ export class Triggers {
   }
 
   toggle(id: string, enabled: boolean): Trigger {
+    const t = this.get(id)
+    if (enabled && !t.enabled && t.kind === 'forward' && closesForwardLoop(this.triggers, t.fromLaneId!, t.toLaneId!)) {
+      throw new AppError('conflict', 'Turning this on would close a loop of forwards')
+    }
     return this.patch(id, { enabled })
   }
 
