@@ -63,11 +63,15 @@ async function main(): Promise<void> {
     token: randomBytes(24).toString('base64url'),
     staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
   })
-  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: localServeOptions(router, core, core.laneTokens) })
+  // The CLI's and `switchyard mcp`'s way in; the browser UI works without it, so a failure only warns.
+  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: localServeOptions(router, core, core.laneTokens) }).catch((err: Error) => {
+    process.stderr.write(`switchyard: the CLI cannot reach this server: ${err.message}\n`)
+    return undefined
+  })
   process.stdout.write(`Switchyard server listening on ${server.url}\n`)
   // stdout carries the one line above; the rest is for the person who started it.
   process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)
-  process.stderr.write(`The switchyard CLI reaches it through ${endpoint.path} (yours only).\n`)
+  if (endpoint) process.stderr.write(`The switchyard CLI reaches it through ${endpoint.path} (yours only).\n`)
   process.stderr.write('Stop it with Ctrl+C.\n')
 
   let closing = false
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     await server.close()
-    await endpoint.close()
+    await endpoint?.close()
     await core.close()
     process.exit(0)
   }
