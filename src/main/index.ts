@@ -8,6 +8,8 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { AppCommand, ApprovalPolicy, Lane } from '../shared/contract'
 import { createCore } from './core/core'
+import { installCrashHandlers } from './core/crash'
+import { checkDataDir } from './core/disk'
 import { isAppUrl } from './core/desktop/app-url'
 import { existingFolders, workspacePathsFromArgv } from './core/desktop/argv'
 import { badgeCount } from './core/desktop/badge'
@@ -59,6 +61,14 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(() => {
     const dataDir = app.getPath('userData')
+    try {
+      checkDataDir(dataDir)
+    } catch (err) {
+      // Read-only or missing and uncreatable: say exactly that, instead of the first write's ENOENT.
+      dialog.showErrorBox('Switchyard cannot start', err instanceof Error ? err.message : String(err))
+      app.exit(1)
+      return
+    }
     const { store, repaired } = openAppStore(dataDir)
     // Lanes whose profile may drive other lanes run `switchyard mcp` with Electron's own Node.
     const cliLauncher = { command: process.execPath, args: [path.join(here, 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } }
@@ -66,6 +76,8 @@ if (!app.requestSingleInstanceLock()) {
     const notify = (title: string, body: string, laneId: string) =>
       showNotification({ kind: 'laneFailed', laneId, title, body }, () => command({ type: 'focusLane', laneId }))
     const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), cliLauncher, notify })
+    // Electron would show a dialog and run on with half a state: log, save, stop every lane, exit 1.
+    installCrashHandlers({ dataDir, flush: () => core.lanes.flush(), stop: () => core.close(), exit: (code) => app.exit(code) })
 
     // ---- windows
     let mainWin: BrowserWindow | undefined

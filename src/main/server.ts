@@ -7,8 +7,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
-import { createCore } from './core/core'
+import { createCore, type Core } from './core/core'
 import { serverDataDir } from './core/data-dirs'
+import { installCrashHandlers } from './core/crash'
+import { checkDataDir } from './core/disk'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
 import { localServeOptions } from './rpc/local-access'
@@ -54,7 +56,9 @@ async function main(): Promise<void> {
   const cliLauncher = { command: process.execPath, args: [fileURLToPath(new URL('./cli.js', import.meta.url))] }
   // A browser has no notifications from us; a failure trigger says it on stderr.
   const notify = (title: string, body: string) => process.stderr.write(`switchyard: ${title}: ${body}\n`)
+  checkDataDir(dataDir) // a read-only or uncreatable data dir is reported as such (and exits 1, below)
   const core = createCore({ dataDir, store: fileStore(dataDir), cliLauncher, notify })
+  exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
   const server = await startWsServer({
     router,
@@ -73,6 +77,9 @@ async function main(): Promise<void> {
   process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)
   if (endpoint) process.stderr.write(`The switchyard CLI reaches it through ${endpoint.path} (yours only).\n`)
   process.stderr.write('Stop it with Ctrl+C.\n')
+  void core.previousRunsEnded.then(({ runs, processes }) => {
+    if (runs > 0) process.stderr.write(`Ended ${processes} process(es) left running by ${runs} earlier run(s) that did not shut down.\n`)
+  })
 
   let closing = false
   const shutdown = async () => {
@@ -86,6 +93,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
   process.on('SIGHUP', shutdown)
+}
+
+/**
+ * An exception no handler expected: logged to `<dataDir>/crash.log`, lane records saved, every lane's
+ * tree stopped, exit 1. A bad client or lane never gets here; it is handled where it happened.
+ */
+function exitOnCrash(dataDir: string, core: Core): void {
+  installCrashHandlers({ dataDir, flush: () => core.lanes.flush(), stop: () => core.close(), exit: (code) => process.exit(code) })
 }
 
 main().catch((err) => {

@@ -6,7 +6,63 @@ import { Answers, LaneEvent, LaneModes, LaneStatus, Usage } from './events'
  * the router validates inputs against it and both sides infer their types from it.
  */
 
-export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+const KiB = 1024
+const MiB = 1024 * KiB
+
+/**
+ * The largest message between a client and main: the WebSocket's frame limit. Every input limit below
+ * derives from it, so whatever the contract accepts fits in one frame (and IPC refuses the same).
+ */
+export const MAX_MESSAGE_BYTES = 4 * MiB
+/** An input's size as JSON, leaving room for its envelope (`{"id":…,"method":…,"input":…}`). */
+export const MAX_INPUT_BYTES = MAX_MESSAGE_BYTES - 16 * KiB
+
+/** Node's Buffer where there is one (main): it counts without a JS loop. */
+const nodeBuffer = (globalThis as { Buffer?: { byteLength(s: string, encoding: 'utf8'): number } }).Buffer
+
+/** UTF-8 bytes of a string: Node's count in main, this loop in the browser. */
+export function utf8Bytes(s: string): number {
+  return nodeBuffer ? nodeBuffer.byteLength(s, 'utf8') : countUtf8(s)
+}
+
+/** UTF-8 bytes of a string, counted without encoding it (a lone surrogate counts as U+FFFD, as encoders write it). */
+export function countUtf8(s: string): number {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4 // a surrogate pair is one 4-byte character
+      i++
+    } else n += 3
+  }
+  return n
+}
+
+/** An input's size on the wire (JSON, UTF-8), or Infinity for what JSON cannot carry. */
+export function encodedBytes(input: unknown): number {
+  try {
+    const text = JSON.stringify(input)
+    return text === undefined ? 0 : utf8Bytes(text)
+  } catch {
+    return Infinity
+  }
+}
+
+/** Names a plain JS object already answers to: never an id or a key, whatever stores it. */
+export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype']
+const notReserved = (name: string) => !RESERVED_KEYS.includes(name)
+
+/** A path on this machine, as the OS bounds one. */
+const FilePath = z.string().min(1).max(4096)
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+  .refine(notReserved, 'not __proto__, constructor or prototype')
 
 export const ErrorCode = z.enum([
   'invalid_input',
@@ -19,6 +75,8 @@ export const ErrorCode = z.enum([
   'unsupported',
   /** The caller may not do this (another user's endpoint, or outside a lane token's scope). */
   'refused',
+  /** The disk refused a write (full, read-only, I/O error); the message names the file. */
+  'disk_error',
   'internal',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -28,7 +86,11 @@ export type RpcError = z.infer<typeof RpcError>
 export const AgentKind = z.enum(['terminal', 'codex', 'claude', 'pi', 'acp'])
 export type AgentKind = z.infer<typeof AgentKind>
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+export const EnvName = z
+  .string()
+  .max(256)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+  .refine(notReserved, 'not __proto__, constructor or prototype')
 /** Who answers an agent's permission requests: the user, or main on the user's behalf. */
 export const ApprovalPolicy = z.enum(['ask', 'auto_reads', 'auto_all'])
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>
@@ -125,6 +187,12 @@ export const Lane = z.object({
   /** The lane whose agent created this one (through Switchyard's MCP tools). */
   parentLaneId: Id.optional(),
   git: GitStatus.optional(),
+  /**
+   * A write of this lane's history or of the app's records failed ("disk full writing <path>"): the lane
+   * is stopped and takes no input; `unsaved` events are held in memory (and shown) until `lanes.start`
+   * finds room again and writes them.
+   */
+  diskError: z.object({ message: z.string(), path: z.string(), unsaved: z.number().int().nonnegative() }).optional(),
   /** Why the lane is `failed` (or how it `exited`). */
   exit: z
     .object({
@@ -156,19 +224,38 @@ export type AgentInfo = z.infer<typeof AgentInfo>
 export const Theme = z.enum(['system', 'light', 'dark'])
 export const Settings = z.object({
   theme: Theme,
-  /** Lanes with a live process at once. */
-  maxProcesses: z.number().int().min(1).max(64),
+  /**
+   * Lanes with a live process at once: a soft limit (idle lanes cost little; the reaper puts the least
+   * recently active to sleep to make room), so it may be set well above the number of cores.
+   */
+  maxProcesses: z.number().int().min(1).max(512),
+  /** Total resident memory (MB) the lanes' process trees may use before idle lanes are put to sleep; 0: no budget. */
+  memoryBudgetMb: z.number().int().min(0).max(1024 * 1024),
   /** Closing the last window keeps the app in the tray while lanes are busy or waiting. */
   keepRunningInTray: z.boolean(),
   notifications: z.boolean(),
+  /** Checkpoints each lane keeps (the oldest are pruned). */
+  checkpointsKeep: z.number().int().min(1).max(10_000),
 })
 export type Settings = z.infer<typeof Settings>
 
-/** A file given with a prompt: by path (the agent reads it) or by content (dropped in a browser). */
+/**
+ * One piece of an upload, in characters: even a piece of control characters (6 bytes each as JSON)
+ * fits in one message, so a file of any size crosses the WebSocket in frames it accepts.
+ */
+export const UPLOAD_CHUNK_CHARS = Math.floor((MAX_INPUT_BYTES - 4 * KiB) / 6)
+/** All pieces of one upload together (UTF-8 bytes on disk). */
+export const MAX_UPLOAD_BYTES = 64 * MiB
+
+/**
+ * A file given with a prompt: by path (the agent reads it), by content (small, dropped in a browser),
+ * or uploaded in pieces first (`attachments.upload`), after which the agent gets the stored file's path.
+ */
 export const Attachment = z.object({
   name: z.string().max(1024),
-  path: z.string().max(4096).optional(),
+  path: FilePath.optional(),
   content: z.string().max(1 << 20).optional(),
+  uploadId: Id.optional(),
 })
 export type Attachment = z.infer<typeof Attachment>
 
@@ -185,8 +272,21 @@ export const ChangedFile = z.object({
 })
 export type ChangedFile = z.infer<typeof ChangedFile>
 
+/** A lane's files saved at a turn boundary (or before a restore, or on request), under a private git ref. */
+export const Checkpoint = z.object({
+  n: z.number().int().positive(),
+  turn: z.number().int().min(0),
+  phase: z.enum(['start', 'end', 'restore', 'manual']),
+  commit: z.string(),
+  at: z.number(),
+  changed: z.boolean(),
+})
+export type Checkpoint = z.infer<typeof Checkpoint>
+
+export const MergeStrategy = z.enum(['ff', 'squash', 'rebase'])
+
 export const ReviewComment = z.object({
-  path: z.string().min(1),
+  path: FilePath,
   startLine: z.number().int().min(1),
   endLine: z.number().int().min(1),
   /** Which side of the diff the lines are on: the base (old) or the lane's version (new). */
@@ -277,7 +377,7 @@ export const methods = {
     }),
   },
   'workspaces.list': { input: Empty, output: z.array(Workspace) },
-  'workspaces.add': { input: z.object({ path: z.string().min(1).max(4096) }), output: Workspace },
+  'workspaces.add': { input: z.object({ path: FilePath }), output: Workspace },
   /** Opens the host's folder dialog and adds what the user picked (null when cancelled). */
   'workspaces.pick': { input: Empty, output: Workspace.nullable() },
   'workspaces.remove': { input: z.object({ workspaceId: Id }), output: Ok },
@@ -298,6 +398,16 @@ export const methods = {
   'agents.detect': { input: Empty, output: z.array(AgentInfo) },
 
   'lanes.list': { input: Empty, output: z.array(Lane) },
+  /** The resident memory of each running lane's process tree, measured now, and the budget (0: none). */
+  'lanes.memory': {
+    input: Empty,
+    output: z.object({
+      totalBytes: z.number(),
+      budgetBytes: z.number(),
+      lanes: z.array(z.object({ laneId: Id, rssBytes: z.number() })),
+      measuredAt: z.number(),
+    }),
+  },
   'lanes.create': {
     input: z.object({
       workspaceId: Id,
@@ -332,6 +442,14 @@ export const methods = {
     ),
     output: Ok,
   },
+  /**
+   * Stores a file for a later `lanes.send`, one piece per call: the first call (no uploadId) starts it,
+   * each next one appends. A browser sends large dropped files this way; Electron sends their paths.
+   */
+  'attachments.upload': {
+    input: z.object({ uploadId: Id.optional(), name: z.string().trim().min(1).max(255), chunk: z.string().max(UPLOAD_CHUNK_CHARS) }),
+    output: z.object({ uploadId: Id, bytes: z.number().int() }),
+  },
   /** Wakes a sleeping lane or restarts an exited or failed one, without sending anything. */
   'lanes.start': { input: LaneRef, output: Lane },
   'lanes.interrupt': { input: LaneRef, output: Ok },
@@ -350,6 +468,8 @@ export const methods = {
   },
   'lanes.archive': { input: LaneRef, output: Lane },
   'lanes.restore': { input: LaneRef, output: Lane },
+  /** The user's name for the lane (the navigator, the column header). */
+  'lanes.rename': { input: LaneRef.extend({ title: z.string().trim().min(1).max(200) }), output: Lane },
   'lanes.resize': { input: LaneRef.extend({ cols: Cols, rows: Rows }), output: Ok },
   'lanes.transcript': {
     input: LaneRef.extend({
@@ -369,7 +489,7 @@ export const methods = {
   /** Files the lane changed against its base (worktree lanes) or HEAD (others). */
   'review.diff': { input: LaneRef, output: z.object({ base: z.string(), files: z.array(ChangedFile) }) },
   /** Throws away the lane's change to a file, or one hunk of it (index into that file's diff hunks). */
-  'review.discard': { input: LaneRef.extend({ path: z.string().min(1), hunk: z.number().int().min(0).optional() }), output: Ok },
+  'review.discard': { input: LaneRef.extend({ path: FilePath, hunk: z.number().int().min(0).optional() }), output: Ok },
   'review.commit': { input: LaneRef.extend({ message: z.string().trim().min(1).max(10_000) }), output: z.object({ commit: z.string() }) },
   /** Sends review comments (file and line references, quoted lines) to the agent as its next prompt. */
   'review.comment': { input: LaneRef.extend({ comments: z.array(ReviewComment).min(1).max(100) }), output: Ok },
@@ -377,11 +497,54 @@ export const methods = {
   'review.drafts': { input: LaneRef, output: z.object({ comments: z.array(ReviewComment) }) },
   /** Replaces the lane's drafts (an empty list deletes them). */
   'review.saveDrafts': { input: LaneRef.extend({ comments: z.array(ReviewComment).max(100) }), output: Ok },
+  /** The lane's checkpoints, oldest first; `rewind`: its running agent can also rewind its conversation. */
+  'checkpoints.list': { input: LaneRef, output: z.object({ checkpoints: z.array(Checkpoint), rewind: z.boolean() }) },
+  /** Saves the lane's files now (terminal lanes, or any lane on request). Null where the folder is not a git repository. */
+  'checkpoints.create': { input: LaneRef, output: Checkpoint.nullable() },
+  /** What restoring checkpoint `n` would change, from the files now to the checkpoint (whole folder or `path`). */
+  'checkpoints.diff': { input: LaneRef.extend({ n: z.number().int().positive(), path: FilePath.optional() }), output: z.object({ files: z.array(ChangedFile) }) },
+  /**
+   * Restores checkpoint `n` (whole folder or `path`) after saving the present as checkpoint `undo`.
+   * `conversation`: also rewind the agent's conversation where it can (else its next prompt is told).
+   */
+  'checkpoints.restore': {
+    input: LaneRef.extend({ n: z.number().int().positive(), path: FilePath.optional(), conversation: z.boolean().optional() }),
+    output: z.object({ undo: z.number().int(), files: z.array(z.string()), conversation: z.enum(['rewound', 'noted']) }),
+  },
+  /**
+   * Puts the lane's committed work into its worktree's base branch: fast-forward, one squashed commit,
+   * or rebased then fast-forwarded. A conflict leaves everything as it was and is answered (`merged: false`).
+   */
+  'finish.merge': {
+    input: LaneRef.extend({ strategy: MergeStrategy, message: z.string().trim().max(10_000).optional() }),
+    output: z.object({ merged: z.boolean(), commit: z.string().optional(), conflicts: z.array(z.string()), message: z.string() }),
+  },
+  /** Asks the lane's agent to resolve the conflicts a merge reported. */
+  'finish.resolve': { input: LaneRef.extend({ conflicts: z.array(FilePath).max(1000) }), output: Ok },
+  /** Pushes the lane's branch (or, `target: 'base'`, its base) and sets the upstream; `force` (with lease) only when asked. */
+  'finish.push': {
+    input: LaneRef.extend({ target: z.enum(['lane', 'base']).optional(), remote: z.string().min(1).max(256).optional(), force: z.boolean().optional() }),
+    output: z.object({ remote: z.string(), branch: z.string() }),
+  },
+  /** A pull request's title and body, drafted from the lane's transcript and commits. */
+  'finish.draftPr': { input: LaneRef, output: z.object({ title: z.string(), body: z.string() }) },
+  /** Opens the pull request through `gh` when it is installed and logged in, else answers the forge's compare URL. */
+  'finish.openPr': {
+    input: LaneRef.extend({ title: z.string().trim().min(1).max(256), body: z.string().max(65_536), remote: z.string().min(1).max(256).optional() }),
+    output: z.object({ url: z.string(), via: z.enum(['gh', 'compare']) }),
+  },
+  /** The lane branch's pull request and its checks (through gh); null without gh or without a pull request. */
+  'finish.prStatus': {
+    input: LaneRef,
+    output: z
+      .object({ number: z.number().int(), url: z.string(), state: z.string(), draft: z.boolean(), checks: z.object({ passed: z.number().int(), failed: z.number().int(), pending: z.number().int() }) })
+      .nullable(),
+  },
   /** Git branches of a workspace, for choosing a worktree's base. */
   'git.branches': { input: z.object({ workspaceId: Id }), output: z.object({ current: z.string().nullable(), branches: z.array(z.string()) }) },
   /** Worktrees under the data dir that no lane owns (after a crash, or lanes removed with "keep"). */
   'worktrees.orphans': { input: Empty, output: z.array(z.object({ path: z.string(), branch: z.string().nullable(), repoPath: z.string() })) },
-  'worktrees.removeOrphan': { input: z.object({ path: z.string().min(1), deleteBranch: z.boolean().optional() }), output: Ok },
+  'worktrees.removeOrphan': { input: z.object({ path: FilePath, deleteBranch: z.boolean().optional() }), output: Ok },
 
   'triggers.list': { input: Empty, output: z.array(Trigger) },
   'triggers.add': { input: TriggerFields, output: Trigger },
@@ -394,7 +557,11 @@ export const methods = {
 
 export const streams = {
   /** LaneEvents as they happen, for one lane or all. */
-  'lanes.events': { input: z.object({ laneId: Id.optional() }).optional(), event: LaneEvent },
+  /** `types`: only events of these types (a window watching every lane for attention skips the deltas). */
+  'lanes.events': {
+    input: z.object({ laneId: Id.optional(), types: z.array(z.string().min(1).max(64)).min(1).max(32).optional() }).optional(),
+    event: LaneEvent,
+  },
   /** Every change of a lane's record (status, pid, exit), and removals. */
   'lanes.status': { input: Empty, event: LaneStatusEvent },
   /** Requests from main's menus, tray, notifications and second launches. */

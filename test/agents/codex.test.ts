@@ -7,7 +7,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Profile } from '../../src/shared/contract'
 import { alivePids, laneStatus, waitFor } from '../support/core'
-import { type AgentHarness, cmdline, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptMidStream, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
+import { type AgentHarness, cmdline, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptDuringApproval, interruptMidStream, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
 
 import { KEY_VAR, writeConfig } from './codex-config'
 
@@ -117,6 +117,12 @@ describe('codex (real CLI, fake LLM)', () => {
     expect(done.outcome).toBe('completed')
     expect(readFileSync(path.join(h.core.folder, 'approved.txt'), 'utf8')).toBe('allowed\n')
     expect(find(eventsOf(h, lane.id, after), 'tool.completed')[0]).toMatchObject({ status: 'completed', exitCode: 0 })
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('an interrupt while it asks withdraws the request and ends the turn; the command never runs', async () => {
+    const lane = await newLane(asking)
+    await interruptDuringApproval(h, lane.id)
     await h.core.lanes.stop(lane.id)
   })
 

@@ -2,7 +2,7 @@
  * The real-agent tier's harness: a core whose PATH has the pinned real CLI, a fake LLM on 127.0.0.1,
  * and helpers to drive a lane through the LaneManager and read what it emitted.
  */
-import { readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
@@ -137,6 +137,24 @@ export async function interruptMidStream(h: AgentHarness, laneId: string): Promi
   expect(next.done.outcome).toBe('completed')
   expect(next.text).toContain('ECHO: still there?')
   await h.core.lanes.stop(laneId)
+}
+
+/**
+ * An interrupt while the agent asks before a command: the agent withdraws the request, the turn ends
+ * interrupted, the lane is ready, answering the old request is refused, and the command never ran.
+ */
+export async function interruptDuringApproval(h: AgentHarness, laneId: string): Promise<void> {
+  const proof = path.join(h.core.folder, `interrupted-${laneId}.txt`)
+  const after = mark(h, laneId)
+  await h.core.lanes.send(laneId, `RUN:echo late > ${path.basename(proof)}`)
+  const request = await waitFor('approval request', () => ofType(eventsOf(h, laneId, after), 'approval.requested')[0], 30_000)
+  await h.core.lanes.interrupt(laneId)
+  const done = await turnDone(h, laneId, after, 30_000)
+  expect(done.outcome).toBe('interrupted')
+  expect(ofType(eventsOf(h, laneId, after), 'approval.resolved')).toMatchObject([{ requestId: request.requestId, by: 'agent' }])
+  await waitFor('ready', () => laneStatus(h.core, laneId) === 'ready')
+  await expect(h.core.lanes.approve(laneId, request.requestId, request.options[0].id)).rejects.toMatchObject({ code: 'not_found' })
+  expect(existsSync(proof)).toBe(false)
 }
 
 /**

@@ -7,32 +7,8 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Profile } from '../../src/shared/contract'
 import { alivePids, laneStatus, waitFor } from '../support/core'
-import { type AgentHarness, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptMidStream, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
-
-/** The env var pi reads the (fake) key from: models.json names it, the profile's env sets it. */
-const KEY_VAR = 'FAKE_LLM_API_KEY'
-
-function writeModels(configDir: string, llmUrl: string): void {
-  mkdirSync(configDir, { recursive: true })
-  const provider = {
-    baseUrl: `${llmUrl}/v1`,
-    api: 'openai-completions',
-    apiKey: KEY_VAR,
-    models: [
-      {
-        id: 'fake-model',
-        name: 'Fake model',
-        reasoning: false,
-        input: ['text'],
-        contextWindow: 128000,
-        maxTokens: 4096,
-        // $ per million tokens, so the usage events carry a cost.
-        cost: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0 },
-      },
-    ],
-  }
-  writeFileSync(path.join(configDir, 'models.json'), JSON.stringify({ providers: { fake: provider } }, null, 2))
-}
+import { KEY_VAR, writeModels } from './pi-config'
+import { type AgentHarness, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptDuringApproval, interruptMidStream, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
 
 /** pi has no permission system of its own: this extension asks before every bash command, as pi's permission-gate example does. */
 const GATE_EXTENSION = `
@@ -144,6 +120,12 @@ describe('pi (real CLI, fake LLM)', () => {
     expect(done.outcome).toBe('completed')
     expect(readFileSync(path.join(h.core.folder, 'approved.txt'), 'utf8')).toBe('allowed\n')
     expect(find(eventsOf(h, lane.id, after), 'tool.completed')[0]).toMatchObject({ status: 'completed', exitCode: 0 })
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('with a permission-gate extension, an interrupt while it asks withdraws the request and ends the turn', async () => {
+    const lane = await newLane(gated)
+    await interruptDuringApproval(h, lane.id)
     await h.core.lanes.stop(lane.id)
   })
 

@@ -71,7 +71,9 @@ describe('triggers', () => {
     await core.lanes.send(lane.id, 'crash')
     await waitFor('notified', () => notified[0])
     expect(notified).toEqual([{ title: 'fragile failed', laneId: lane.id }])
-    expect(of(lane.id).find((e) => e.type === 'message' && e.role === 'system')).toMatchObject({ text: expect.stringContaining('notified that this lane failed') })
+    // Lanes publish an event once its batch is written (group commit), so the note follows the notification.
+    const note = await waitFor('noted', () => of(lane.id).find((e) => e.type === 'message' && e.role === 'system'))
+    expect(note).toMatchObject({ text: expect.stringContaining('notified that this lane failed') })
   })
 
   it('a daily schedule fires at its time on a faked clock, once, in a fresh background lane; everything survives a restart', async () => {

@@ -26,6 +26,7 @@ vi.mock('electron', async () => {
     quitRequests: 0,
     quit: false,
     userData: '',
+    exitCode: undefined as number | undefined,
   }
   class FakeWebContents extends Emitter {
     destroyed = false
@@ -78,6 +79,7 @@ vi.mock('electron', async () => {
     setAppUserModelId() {},
     setDesktopName() {},
     setBadgeCount: (n: number) => ((state.badge = n), true),
+    exit: (code: number) => (state.exitCode = code),
     quit() {
       state.quitRequests++
       const e = { prevented: false, preventDefault() { this.prevented = true } }
@@ -150,6 +152,7 @@ type FakeState = {
   handlers: Map<string, (...args: any[]) => unknown>
   quitRequests: number
   quit: boolean
+  exitCode: number | undefined
 }
 let state: FakeState
 let fakeApp: { quit(): void }
@@ -188,6 +191,8 @@ const alive = (pid: number) => {
 
 let launchFolder: string
 let argvBefore: string[]
+/** What index.ts installed for uncaught exceptions (called directly: Vitest keeps its own listener). */
+let crashHandler: NodeJS.UncaughtExceptionListener | undefined
 beforeAll(async () => {
   argvBefore = process.argv
   launchFolder = tempDir('switchyard-shell-ws-')
@@ -197,8 +202,10 @@ beforeAll(async () => {
   const electron = (await import('electron')) as unknown as { __state: FakeState; app: { quit(): void } }
   state = electron.__state
   fakeApp = electron.app
+  const listenersBefore = new Set(process.listeners('uncaughtException'))
   await import('../../src/main/index')
   await waitFor('the main window', () => state.windows.length > 0)
+  crashHandler = process.listeners('uncaughtException').find((l) => !listenersBefore.has(l))
   // index.ts finds the renderer beside its own directory: from source, src/renderer.
   ours = sender(rendererUrl(), state.windows[0].webContents)
 })
@@ -302,6 +309,21 @@ describe('the desktop shell (index.ts against a stand-in Electron)', () => {
     trayItem('Quit').click()
     await waitFor('the app to quit', () => state.quit, 15_000)
     for (const pid of pids) expect(alive(pid)).toBe(false)
+  })
+
+  // After quitting (the stand-in process lives on): the core still starts lanes, and a crash stops them.
+  it('an unexpected exception is logged to crash.log, every lane stopped, and the app exits 1', async () => {
+    const lane = await invoke('lanes.create', { workspaceId: (await invoke('workspaces.list', {}))[0].id, profileId: 'shell' })
+    await waitFor('the lane to run', async () => (await laneStatus(lane.id)) === 'ready')
+    const pid = (await invoke('lanes.list', {})).find((l: { id: string }) => l.id === lane.id).pid
+    expect(alive(pid)).toBe(true)
+    expect(crashHandler).toBeDefined()
+    crashHandler!(new Error('a bug nobody caught'), 'uncaughtException')
+    await waitFor('app.exit', () => state.exitCode !== undefined, 15_000)
+    expect(state.exitCode).toBe(1)
+    expect(alive(pid)).toBe(false)
+    expect(readFileSync(path.join(process.env.SWITCHYARD_USER_DATA!, 'crash.log'), 'utf8')).toMatch(/uncaughtException\nError: a bug nobody caught/)
+    process.off('uncaughtException', crashHandler!)
   })
 })
 

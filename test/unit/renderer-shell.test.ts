@@ -1,7 +1,8 @@
 /** The desktop shell's pure renderer parts: attachments, profile env text and secrets rows, theme, settings input. */
 import { describe, expect, it as test } from 'vitest'
 import type { Attachment, Profile } from '../../src/shared/contract'
-import { addAttachments, decodeText, fileToAttachment, MAX_ATTACHMENTS, quotePath } from '../../src/renderer/agent/attachments'
+import { addAttachments, chunkText, decodeText, fileToAttachment, MAX_ATTACHMENTS, planUploads, quotePath, withUploads } from '../../src/renderer/ui/attachments'
+import { encodedBytes, MAX_INPUT_BYTES } from '../../src/shared/contract'
 import { formatEnv, parseEnv, secretRows } from '../../src/renderer/profiles/env-text'
 import { resolveTheme } from '../../src/renderer/settings/theme'
 import { parseProcessLimit } from '../../src/renderer/settings/SettingsPanel'
@@ -42,9 +43,37 @@ describe('attachments', () => {
     r = addAttachments(many, [{ name: 'one more', path: '/p/more' }])
     expect(r.list).toHaveLength(MAX_ATTACHMENTS)
     expect(r.refused).toEqual([expect.stringMatching(/^one more: at most 64 files/)])
+    // More than one message can carry: taken, and uploaded in pieces when sent.
     const mib = 'z'.repeat(1 << 20)
-    r = addAttachments([{ name: '1', content: mib }, { name: '2', content: mib }, { name: '3', content: mib }], [{ name: '4', content: 'more' }])
-    expect(r.refused).toEqual([expect.stringMatching(/^4: the attached files would exceed 3\.0 MiB/)])
+    r = addAttachments([{ name: '1', content: mib }, { name: '2', content: mib }, { name: '3', content: mib }], [{ name: '4', content: mib }, { name: '5', content: mib }])
+    expect(r.refused).toEqual([])
+    expect(r.list).toHaveLength(5)
+  })
+  test('sending: contents that do not fit in one message are uploaded first, largest first, in pieces', async () => {
+    const small: Attachment = { name: 's.txt', content: 'small' }
+    const byPath: Attachment = { name: 'p.txt', path: '/x/p.txt' }
+    expect(planUploads('hi', [small, byPath])).toEqual([])
+    const mib = (c: string) => c.repeat(1 << 20)
+    const five = [small, ...['a', 'b', 'c', 'd'].map((c) => ({ name: `${c}.txt`, content: mib(c) })), byPath]
+    // 4 MiB of content and a prompt: two must go ahead so the rest fits under the limit.
+    const plan = planUploads('x'.repeat(100_000), five)
+    expect(plan.length).toBeGreaterThan(0)
+    expect(plan).not.toContain(0)
+    expect(plan).not.toContain(5)
+    const pieces: { uploadId?: string; name: string; chunk: string }[] = []
+    const sent = await withUploads('x'.repeat(100_000), five, async (p) => (pieces.push(p), { uploadId: p.uploadId ?? `up_${p.name}` }))
+    for (const i of plan) expect(sent[i]).toEqual({ name: five[i]!.name, uploadId: `up_${five[i]!.name}` })
+    expect(sent[0]).toBe(small)
+    expect(encodedBytes({ laneId: 'lane_x', input: 'x'.repeat(100_000), attachments: sent })).toBeLessThanOrEqual(MAX_INPUT_BYTES)
+    // Every piece fits in a message, even at 6 bytes a character.
+    for (const p of pieces) expect(p.chunk.length * 6).toBeLessThan(MAX_INPUT_BYTES)
+    expect(pieces.filter((p) => p.name === five[plan[0]!]!.name).map((p) => p.chunk).join('')).toBe(five[plan[0]!]!.content)
+  })
+  test('pieces never split a surrogate pair', () => {
+    const text = 'a😀b😀'
+    expect(chunkText(text, 2)).toEqual(['a', '😀', 'b', '😀'])
+    expect(chunkText('', 5)).toEqual([''])
+    expect(chunkText('abcdef', 4)).toEqual(['abcd', 'ef'])
   })
   test('paths typed into a terminal are quoted for its shell', () => {
     expect(quotePath('/home/me/notes.txt', false)).toBe('/home/me/notes.txt')
@@ -83,10 +112,11 @@ describe('settings', () => {
     expect(resolveTheme('dark', true)).toBe('dark')
     expect(resolveTheme('light', false)).toBe('light')
   })
-  test('process limit: a whole number from 1 to 64', () => {
+  test('process limit: a whole number from 1 to 512 (a soft limit: idle lanes are put to sleep to make room)', () => {
     expect(parseProcessLimit(' 8 ')).toEqual({ ok: true, value: 8 })
-    expect(parseProcessLimit('0')).toEqual({ ok: false, message: 'From 1 to 64' })
-    expect(parseProcessLimit('65')).toEqual({ ok: false, message: 'From 1 to 64' })
+    expect(parseProcessLimit('0')).toEqual({ ok: false, message: 'From 1 to 512' })
+    expect(parseProcessLimit('100')).toEqual({ ok: true, value: 100 })
+    expect(parseProcessLimit('513')).toEqual({ ok: false, message: 'From 1 to 512' })
     expect(parseProcessLimit('2.5').ok).toBe(false)
     expect(parseProcessLimit('').ok).toBe(false)
   })

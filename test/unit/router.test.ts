@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { methods, streams, Lane, type MethodName } from '../../src/shared/contract'
+import { countUtf8, methods, streams, Lane, MAX_INPUT_BYTES, type MethodName } from '../../src/shared/contract'
 import { AppError } from '../../src/main/core/errors'
 import { Router, type Handlers, type StreamSources } from '../../src/main/rpc/router'
 
@@ -70,5 +70,18 @@ describe('router', () => {
     const lane = { id: 'lane_1', workspaceId: 'ws_1', profileId: 'shell', kind: 'terminal', title: 't', status: 'ready', createdAt: 1, lastActivityAt: 1, cols: 80, rows: 24 }
     expect(Lane.parse(lane)).toEqual(lane)
     expect(() => methods['lanes.list'].output.parse([{ ...lane, status: 'bogus' }])).toThrow(z.ZodError)
+  })
+})
+
+describe('message sizes', () => {
+  it("the browser's UTF-8 count agrees with Node's, surrogates included", () => {
+    for (const s of ['', 'plain', 'grüße', '€uro', '😀 and 👩‍👩‍👧', 'lone \ud800 high', 'lone \udc00 low', '\ud800', 'end \ud83d']) {
+      expect(countUtf8(s), JSON.stringify(s)).toBe(Buffer.byteLength(s, 'utf8'))
+    }
+  })
+  it('an input too large for one message is refused before validation, over any transport', async () => {
+    const router = new Router({} as never, {} as never)
+    const r = await router.call('app.info', { pad: 'x'.repeat(MAX_INPUT_BYTES) })
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { max: MAX_INPUT_BYTES } } })
   })
 })

@@ -3,11 +3,13 @@ import { defaultAdapters, type AdapterRegistry } from './agents/registry'
 import path from 'node:path'
 import { LaneTokens } from './lanes/lane-tokens'
 import { Triggers } from './triggers/triggers'
+import { loginShellPath } from './isolation/env'
 import { LaneManager, type LaneManagerOptions } from './lanes/manager'
 import { Profiles } from './profiles/profiles'
 import { fileSecretStore, type SecretStore } from './secrets'
 import { SettingsService } from './settings'
 import type { KeyValueStore } from './store'
+import { superviseDataDir } from './transport/process-records'
 import { GitStatusWatcher } from './workspaces/git-status'
 import { ReviewDrafts } from './workspaces/review'
 import { Worktrees } from './workspaces/worktrees'
@@ -28,6 +30,10 @@ export interface CoreOptions extends Partial<Pick<LaneManagerOptions, 'now' | 'm
 
 /** The whole plain-Node core, wired: what Electron and server mode both host. */
 export function createCore(opts: CoreOptions) {
+  // First: record this run's lane processes, and end what a run that died hard left running.
+  const supervision = superviseDataDir(opts.dataDir)
+  // Read once, now, in the background: the first lane then finds it ready instead of waiting ~115 ms for a login shell.
+  if (!opts.loginPath) void loginShellPath().catch(() => undefined)
   const workspaces = new Workspaces(opts.store)
   const profiles = new Profiles(opts.store, opts.dataDir)
   const settings = new SettingsService(opts.store)
@@ -41,10 +47,15 @@ export function createCore(opts: CoreOptions) {
     worktrees,
     adapters: opts.adapters ?? defaultAdapters(),
     maxProcesses: opts.maxProcesses ?? settings.get().maxProcesses,
+    checkpointsKeep: () => settings.get().checkpointsKeep,
     secrets: opts.secrets ?? ((id) => secrets.values(id)),
     mcp: opts.cliLauncher ? { launcher: opts.cliLauncher, tokens: laneTokens } : undefined,
   })
-  settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))
+  lanes.setMemoryBudget(settings.get().memoryBudgetMb * 1024 * 1024)
+  settings.onChange((s) => {
+    lanes.setMaxProcesses(s.maxProcesses)
+    lanes.setMemoryBudget(s.memoryBudgetMb * 1024 * 1024)
+  })
   const reviewDrafts = new ReviewDrafts(opts.store, lanes)
   lanes.onStatus((e) => {
     if (e.type === 'removed') reviewDrafts.forget(e.laneId)
@@ -65,11 +76,14 @@ export function createCore(opts: CoreOptions) {
     reviewDrafts,
     laneTokens,
     triggers,
+    /** How many processes of earlier runs (that died without stopping their lanes) were ended at start. */
+    previousRunsEnded: supervision.ended,
     /** Stops every lane and watcher (quit). */
     async close() {
       gitStatus.close()
       triggers.close()
       await lanes.stopAll()
+      supervision.close()
     },
   }
 }

@@ -16,7 +16,26 @@ export interface SecretStore {
   forget(profileId: string): void
 }
 
+/** Secrets by profile id, then by name. Keys are the user's strings: null-prototype objects only. */
 export type Vault = Record<string, Record<string, string>>
+
+/** A null-prototype object, so no key (not even `__proto__`) reaches a built-in. */
+const bare = <T>(): Record<string, T> => Object.create(null) as Record<string, T>
+
+/** A vault as read from JSON (where `__proto__` is an own key): strings only, in null-prototype objects. */
+export function toVault(raw: unknown): Vault {
+  const vault = bare<Record<string, string>>()
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return vault
+  for (const [id, secrets] of Object.entries(raw)) {
+    if (!secrets || typeof secrets !== 'object' || Array.isArray(secrets)) continue
+    const own = bare<string>()
+    for (const [name, value] of Object.entries(secrets)) if (typeof value === 'string') own[name] = value
+    vault[id] = own
+  }
+  return vault
+}
+
+const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key)
 
 /**
  * Server mode's store: plain JSON in `<dataDir>/secrets.json`, mode 0600 (readable by the user alone),
@@ -32,9 +51,9 @@ export function vaultFile(file: string): { read: () => Vault; write: (vault: Vau
   return {
     read: () => {
       try {
-        return JSON.parse(readFileSync(file, 'utf8'))
+        return toVault(JSON.parse(readFileSync(file, 'utf8')))
       } catch {
-        return {}
+        return toVault({})
       }
     },
     write: (vault) => {
@@ -49,22 +68,27 @@ export function vaultFile(file: string): { read: () => Vault; write: (vault: Vau
 
 /** A SecretStore over any load/save pair of the whole vault (the file here, safeStorage in Electron). */
 export function vaultStore(read: () => Vault, write: (vault: Vault) => void): SecretStore {
+  const load = () => toVault(read())
+  const of = (vault: Vault, id: string) => (has(vault, id) ? vault[id]! : undefined)
   return {
-    names: (id) => Object.keys(read()[id] ?? {}).sort(),
-    values: (id) => ({ ...read()[id] }),
+    names: (id) => Object.keys(of(load(), id) ?? {}).sort(),
+    values: (id) => Object.assign(bare<string>(), of(load(), id)),
     set(id, name, value) {
-      const vault = read()
-      vault[id] = { ...vault[id], [name]: value }
+      const vault = load()
+      const own = (vault[id] = Object.assign(bare<string>(), of(vault, id)))
+      own[name] = value
       write(vault)
     },
     remove(id, name) {
-      const vault = read()
-      if (!vault[id]) return
-      delete vault[id][name]
+      const vault = load()
+      const own = of(vault, id)
+      if (!own || !has(own, name)) return
+      delete own[name]
       write(vault)
     },
     forget(id) {
-      const vault = read()
+      const vault = load()
+      if (!has(vault, id)) return
       delete vault[id]
       write(vault)
     },

@@ -29,7 +29,13 @@ export function serveIpc(router: Router, isAppUrl: (url: string) => boolean): vo
     }
     mine.get(sub)?.()
     const result = router.subscribe(stream, input, (event) => {
-      if (!wc.isDestroyed()) wc.send(IPC.event, sub, event)
+      if (wc.isDestroyed()) return
+      try {
+        wc.send(IPC.event, sub, event)
+      } catch (err) {
+        // A window going away mid-send is that window's end, not the emitting lane's.
+        console.warn(`switchyard: event not delivered to a window: ${(err as Error).message}`)
+      }
     })
     if (!result.ok) return result
     mine.set(sub, result.value)

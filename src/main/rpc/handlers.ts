@@ -1,4 +1,6 @@
 import os from 'node:os'
+import nodePath from 'node:path'
+import type { Attachment } from '../../shared/contract'
 import { detectAgents } from '../core/agents/registry'
 import { AppError } from '../core/errors'
 import { buildChildEnv, loginShellPath } from '../core/isolation/env'
@@ -6,7 +8,10 @@ import { importFiles } from '../core/isolation/profile-dir'
 import { presetFor } from '../core/profiles/profiles'
 import type { Core } from '../core/core'
 import { searchTranscripts } from '../core/lanes/search'
+import { Uploads } from '../core/uploads'
 import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/workspaces/review'
+import { commitSubjects, conflictPrompt, draftPullRequest, mergeIntoBase, openPullRequest, pullRequestStatus, pushBranch, remoteFor, type BranchInfo } from '../core/workspaces/finish'
+import { gitOk } from '../core/workspaces/git'
 import { isInside } from '../core/workspaces/worktrees'
 import type { Handlers, StreamSources } from './router'
 
@@ -26,6 +31,18 @@ const ok = { ok: true } as const
 export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts, triggers }: Services, host: HostInfo): Handlers {
   /** What a lane's changes are measured against: its worktree's base, or HEAD. */
   const reviewBase = (laneId: string) => lanes.get(laneId).record.worktree?.baseCommit ?? 'HEAD'
+  /** The lane's branch and where it goes: its worktree's branch and base, or the branch its folder has checked out. */
+  const branchOf = async (laneId: string): Promise<BranchInfo & { worktree: boolean }> => {
+    const cwd = lanes.cwdOf(laneId)
+    const wt = lanes.get(laneId).record.worktree
+    if (wt) return { cwd, branch: wt.branch, base: wt.base, worktree: true }
+    const branch = (await gitOk(cwd, ['symbolic-ref', '-q', '--short', 'HEAD'], { code: 'invalid_input', message: 'The lane is not on a branch' })).trim()
+    return { cwd, branch, base: branch, worktree: false }
+  }
+  const uploads = new Uploads(nodePath.join(host.dataDir, 'uploads'))
+  /** Uploaded attachments become paths: the agent reads the stored file. */
+  const resolveUploads = (attachments?: Attachment[]) =>
+    attachments?.map(({ uploadId, ...a }) => (uploadId ? { name: a.name, path: uploads.pathOf(uploadId) } : a))
   const refuseIfUsed = (what: string, used: number) => {
     if (used > 0) throw new AppError('conflict', `${what} is used by ${used} lane${used > 1 ? 's' : ''}; close ${used > 1 ? 'them' : 'it'} first`)
   }
@@ -73,8 +90,10 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       return detectAgents(PATH, buildChildEnv({ parent: process.env, loginPath: PATH }))
     },
     'lanes.list': () => lanes.list(),
+    'lanes.memory': () => lanes.memory(),
     'lanes.create': (input) => lanes.create(input),
-    'lanes.send': async ({ laneId, input, attachments }) => (await lanes.send(laneId, input, attachments), ok),
+    'attachments.upload': ({ uploadId, name, chunk }) => uploads.append(uploadId, name, chunk),
+    'lanes.send': async ({ laneId, input, attachments }) => (await lanes.send(laneId, input, resolveUploads(attachments)), ok),
     'lanes.start': ({ laneId }) => lanes.start(laneId),
     'lanes.interrupt': async ({ laneId }) => (await lanes.interrupt(laneId), ok),
     'lanes.setMode': ({ laneId, modeId }) => lanes.setMode(laneId, modeId),
@@ -83,6 +102,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'lanes.remove': async ({ laneId, worktree, deleteBranch }) => (await lanes.remove(laneId, { worktree, deleteBranch }), ok),
     'lanes.archive': ({ laneId }) => lanes.archive(laneId),
     'lanes.restore': ({ laneId }) => lanes.restore(laneId),
+    'lanes.rename': ({ laneId, title }) => lanes.rename(laneId, title),
     'lanes.resize': ({ laneId, cols, rows }) => (lanes.resize(laneId, cols, rows), ok),
     'lanes.transcript': ({ laneId, after, limit }) => lanes.transcript(laneId, after, limit),
 
@@ -93,7 +113,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       return secrets.names(profileId).map((name) => ({ name, set: true }))
     },
     'secrets.set': ({ profileId, name, value }) => (profiles.get(profileId), secrets.set(profileId, name, value), ok),
-    'secrets.remove': ({ profileId, name }) => (secrets.remove(profileId, name), ok),
+    'secrets.remove': ({ profileId, name }) => (profiles.get(profileId), secrets.remove(profileId, name), ok),
 
     'review.diff': async ({ laneId }) => {
       const base = reviewBase(laneId)
@@ -104,6 +124,40 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'review.comment': async ({ laneId, comments }) => (await lanes.send(laneId, reviewPrompt(comments)), ok),
     'review.drafts': ({ laneId }) => ({ comments: reviewDrafts.get(laneId) }),
     'review.saveDrafts': ({ laneId, comments }) => (reviewDrafts.save(laneId, comments), ok),
+    'checkpoints.list': async ({ laneId }) => ({
+      checkpoints: (await lanes.checkpoints.list(laneId)).map(({ tree: _tree, turnId: _turnId, ...c }) => c),
+      rewind: lanes.get(laneId).canRewind,
+    }),
+    'checkpoints.create': async ({ laneId }) => {
+      const c = await lanes.checkpoints.capture(lanes.get(laneId).id, 'manual')
+      return c ? { n: c.n, turn: c.turn, phase: c.phase, commit: c.commit, at: c.at, changed: c.changed } : null
+    },
+    'checkpoints.diff': async ({ laneId, n, path }) => ({ files: await lanes.checkpoints.diff(laneId, n, path) }),
+    'checkpoints.restore': ({ laneId, n, path, conversation }) => lanes.restoreCheckpoint(laneId, n, { path, conversation }),
+    'finish.merge': async ({ laneId, strategy, message }) => {
+      const b = await branchOf(laneId)
+      if (!b.worktree) throw new AppError('unsupported', `This lane works on ${b.branch} itself; there is no lane branch to merge`)
+      const r = await mergeIntoBase(b, strategy, message)
+      return r.merged ? { merged: true, commit: r.commit, conflicts: [], message: r.message } : { merged: false, conflicts: r.conflicts, message: r.message }
+    },
+    'finish.resolve': async ({ laneId, conflicts }) => (await lanes.send(laneId, conflictPrompt(await branchOf(laneId), conflicts)), ok),
+    'finish.push': async ({ laneId, target, remote, force }) => {
+      const b = await branchOf(laneId)
+      return pushBranch(b.cwd, target === 'base' ? b.base : b.branch, { remote, force })
+    },
+    'finish.draftPr': async ({ laneId }) => {
+      const b = await branchOf(laneId)
+      return draftPullRequest((await lanes.transcript(laneId, 0, 10_000)).events, await commitSubjects(b))
+    },
+    'finish.openPr': async ({ laneId, title, body, remote }) => {
+      const b = await branchOf(laneId)
+      if (!b.worktree) throw new AppError('unsupported', `This lane works on ${b.branch} itself; push it and open the pull request from its branch`)
+      return openPullRequest(b, { title, body }, await remoteFor(b.cwd, b.branch, remote))
+    },
+    'finish.prStatus': async ({ laneId }) => {
+      const b = await branchOf(laneId)
+      return b.worktree ? pullRequestStatus(b) : null
+    },
     'git.branches': ({ workspaceId }) => worktrees.branches(workspaces.get(workspaceId).path),
     'worktrees.orphans': () => worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))),
     'worktrees.removeOrphan': async ({ path, deleteBranch }) => {
@@ -130,9 +184,10 @@ export function createStreamSources({ lanes, commands }: Services): StreamSource
   return {
     'lanes.events': (input, emit) => {
       const laneId = input?.laneId
+      const types = input?.types ? new Set<string>(input.types) : null
       if (laneId) lanes.get(laneId) // not_found for a lane that does not exist
       return lanes.onEvent((e) => {
-        if (!laneId || e.laneId === laneId) emit(e)
+        if ((!laneId || e.laneId === laneId) && (!types || types.has(e.type))) emit(e)
       })
     },
     'lanes.status': (_input, emit) => lanes.onStatus(emit),

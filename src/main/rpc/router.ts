@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import {
+  encodedBytes,
+  MAX_INPUT_BYTES,
   methods,
   streams,
   type MethodArgs,
@@ -25,6 +27,15 @@ export function toRpcError(err: unknown): RpcError {
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
 }
 
+function tooLarge(size: number): RpcError {
+  const mib = (n: number) => `${(n / (1 << 20)).toFixed(1)} MiB`
+  return {
+    code: 'invalid_input',
+    message: `This message is ${Number.isFinite(size) ? mib(size) : 'not JSON'}; one message carries at most ${mib(MAX_INPUT_BYTES)}. Attach large files by path or upload them in pieces (attachments.upload).`,
+    details: { size, max: MAX_INPUT_BYTES },
+  }
+}
+
 /**
  * Serves the contract: every input is validated before a handler sees it, and every failure comes
  * back as a structured error. Nothing here throws to the transport.
@@ -38,6 +49,9 @@ export class Router {
   async call(method: string, input: unknown): Promise<Result<unknown>> {
     if (!has(methods, method)) return { ok: false, error: { code: 'unknown_method', message: `Unknown method: ${method}` } }
     const name = method as MethodName
+    // The same bound over IPC as over the WebSocket: nothing valid here is too big for a frame.
+    const size = encodedBytes(input)
+    if (size > MAX_INPUT_BYTES) return { ok: false, error: tooLarge(size) }
     const parsed = methods[name].input.safeParse(input)
     if (!parsed.success) return { ok: false, error: toRpcError(parsed.error) }
     try {

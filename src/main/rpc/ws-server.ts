@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { MAX_MESSAGE_BYTES } from '../../shared/contract'
 import { CSP } from '../../shared/csp'
 import { ClientMessage, type ServerMessage } from '../../shared/wire'
 import type { Router } from './router'
+import { judgeLag, SLOW_CLIENT, type Lag, type SlowClientRule } from './slow-client'
 
 export interface WsServerOptions {
   router: Router
@@ -16,10 +18,11 @@ export interface WsServerOptions {
   token: string
   /** The built renderer, served at `/`. */
   staticDir: string
+  /** Where a client's faults are reported (stderr by default). */
+  log?: (line: string) => void
+  /** When a client that does not keep up is cut off (tests shorten it). */
+  slowClient?: SlowClientRule
 }
-
-/** A client this far behind is cut off; it reconnects and catches up from the transcript. */
-const MAX_BUFFERED_BYTES = 32 * 1024 * 1024
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -51,7 +54,10 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
       res.writeHead(400).end() // e.g. a malformed %-escape in the path
     }
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 })
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const slowClient = opts.slowClient ?? SLOW_CLIENT
+  // The contract's limits derive from the same constant: every valid input fits in one frame.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
   let port = opts.port
 
   // Loopback binds accept only loopback Host names: a rebound DNS name is someone else's page.
@@ -71,6 +77,8 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
   }
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A reset during or after the handshake is that client's problem, never the server's.
+    socket.on('error', () => socket.destroy())
     const url = new URL(req.url ?? '/', 'http://placeholder')
     const refuse = (status: number, reason: string) => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
@@ -82,7 +90,8 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
     if (!hostAllowed(req.headers.host) || (origin !== undefined && origin !== `http://${req.headers.host}`)) {
       return refuse(403, 'Forbidden')
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, opts.router))
+    const who = `client ${req.socket.remoteAddress}:${req.socket.remotePort}`
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, opts.router, { who, log, slowClient }))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -90,6 +99,9 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
     http.listen(opts.port, opts.host, () => resolve())
   })
   port = (http.address() as AddressInfo).port
+  // After listen, an accept error (EMFILE under a flood, say) is logged; the server keeps serving.
+  http.on('error', (err) => log(`switchyard: http server: ${err.message}`))
+  wss.on('error', (err) => log(`switchyard: websocket server: ${err.message}`))
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host
   return {
     url: `http://${shownHost}:${port}/?token=${opts.token}`,
@@ -101,17 +113,66 @@ export async function startWsServer(opts: WsServerOptions): Promise<{ url: strin
   }
 }
 
-function serveClient(ws: WebSocket, router: Router): void {
+interface ClientContext {
+  /** The client as the log names it. */
+  who: string
+  log: (line: string) => void
+  slowClient: SlowClientRule
+}
+
+/** Per client: open subscriptions and calls not yet answered. A client needs a handful of each. */
+export const MAX_SUBSCRIPTIONS = 256
+export const MAX_CALLS_IN_FLIGHT = 1024
+
+/** The close code `ws` sent for a protocol error (kept on the error under a symbol), or its error code. */
+function closeCodeOf(err: Error): string {
+  const status = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code')
+  return String(status ? (err as unknown as Record<symbol, unknown>)[status] : ((err as NodeJS.ErrnoException).code ?? 'error'))
+}
+
+/**
+ * One client's calls and subscriptions. Whatever it sends, it can at worst close its own connection:
+ * a frame `ws` refuses (too large: 1009, not UTF-8: 1007, unmasked or reserved bits/opcodes: 1002) is
+ * closed with that code and logged.
+ */
+function serveClient(ws: WebSocket, router: Router, ctx: ClientContext): void {
   const subs = new Map<number, () => void>()
+  let lag: Lag = {}
+  let inFlight = 0
+  let lagTimer: NodeJS.Timeout | undefined
+
+  const checkLag = () => {
+    const verdict = judgeLag(ctx.slowClient, lag, ws.bufferedAmount, Date.now())
+    lag = verdict.lag
+    if (verdict.cutOff) {
+      ctx.log(`switchyard: ${ctx.who} cut off: ${ws.bufferedAmount} bytes behind (${ctx.slowClient.bytes} allowed for ${ctx.slowClient.forMs} ms)`)
+      ws.terminate()
+    } else if (lag.behindSince !== undefined) {
+      // Behind: look again even if nothing more is sent, so catching up (or not) is seen.
+      lagTimer ??= setInterval(checkLag, Math.max(10, Math.min(1000, ctx.slowClient.forMs / 4))).unref()
+    } else if (lagTimer) {
+      clearInterval(lagTimer)
+      lagTimer = undefined
+    }
+  }
   const send = (msg: ServerMessage) => {
     if (ws.readyState !== ws.OPEN) return
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return ws.terminate()
-    ws.send(JSON.stringify(msg))
+    let text: string
+    try {
+      text = JSON.stringify(msg)
+    } catch (err) {
+      // A value JSON cannot carry is a bug of ours; the client hears about it, the server goes on.
+      ctx.log(`switchyard: ${ctx.who}: could not encode a message: ${(err as Error).message}`)
+      if ('id' in msg) text = JSON.stringify({ id: msg.id, ok: false, error: { code: 'internal', message: 'The answer could not be encoded' } })
+      else return
+    }
+    ws.send(text)
+    checkLag()
   }
-  ws.on('message', async (data, isBinary) => {
+  const receive = async (data: unknown, isBinary: boolean) => {
     let raw: unknown
     try {
-      raw = JSON.parse(isBinary ? '' : data.toString())
+      raw = JSON.parse(isBinary ? '' : String(data))
     } catch {
       return send({ id: null, ok: false, error: { code: 'invalid_input', message: 'Messages must be JSON text' } })
     }
@@ -122,19 +183,41 @@ function serveClient(ws: WebSocket, router: Router): void {
     }
     const msg = parsed.data
     if ('method' in msg) {
-      send({ id: msg.id, ...(await router.call(msg.method, msg.input)) })
+      if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+        return send({ id: msg.id, ok: false, error: { code: 'limit_reached', message: `At most ${MAX_CALLS_IN_FLIGHT} calls at once; wait for answers` } })
+      }
+      inFlight++
+      try {
+        send({ id: msg.id, ...(await router.call(msg.method, msg.input)) })
+      } finally {
+        inFlight--
+      }
     } else if ('subscribe' in msg) {
       if (subs.has(msg.id)) return send({ id: msg.id, ok: false, error: { code: 'conflict', message: `Subscription ${msg.id} exists` } })
+      if (subs.size >= MAX_SUBSCRIPTIONS) {
+        return send({ id: msg.id, ok: false, error: { code: 'limit_reached', message: `At most ${MAX_SUBSCRIPTIONS} subscriptions per connection` } })
+      }
       const result = router.subscribe(msg.subscribe, msg.input, (event) => send({ sub: msg.id, event }))
-      if (result.ok) subs.set(msg.id, result.value)
+      if (result.ok) {
+        // A subscription that arrives as the socket closes would never be ended by 'close'.
+        if (ws.readyState !== ws.OPEN) return result.value()
+        subs.set(msg.id, result.value)
+      }
       send(result.ok ? { id: msg.id, ok: true, value: null } : { id: msg.id, ok: false, error: result.error })
     } else {
       subs.get(msg.unsubscribe)?.()
       subs.delete(msg.unsubscribe)
       send({ id: msg.id, ok: true, value: null })
     }
+  }
+  ws.on('message', (data, isBinary) => {
+    receive(data, isBinary).catch((err: unknown) => ctx.log(`switchyard: ${ctx.who}: ${(err as Error)?.stack ?? err}`))
   })
+  // Without this listener a bad frame is an uncaught 'error' and ends the whole process.
+  // `ws` has already sent the close frame; the socket may linger until the client answers it.
+  ws.on('error', (err) => ctx.log(`switchyard: ${ctx.who} closed (${closeCodeOf(err)}): ${err.message}`))
   ws.on('close', () => {
+    clearInterval(lagTimer)
     for (const end of subs.values()) end()
     subs.clear()
   })
@@ -166,5 +249,6 @@ function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): v
     'Cache-Control': file.endsWith('index.html') ? 'no-cache' : 'max-age=31536000, immutable',
   })
   if (req.method === 'HEAD') res.end()
-  else createReadStream(file).pipe(res)
+  // The file may go between stat and read (a rebuild): that response fails, not the server.
+  else createReadStream(file).on('error', () => res.destroy()).pipe(res)
 }

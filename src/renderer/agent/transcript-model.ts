@@ -76,6 +76,8 @@ export type TranscriptItem =
       usage?: Usage
     })
   | (ItemBase & { kind: 'notice'; text: string; tone: 'info' | 'warn' })
+  /** The lane's files saved at this point (checkpoint `n`); `restoring`: saved just before restoring that one. */
+  | (ItemBase & { kind: 'checkpoint'; n: number; turn: number; phase: 'start' | 'end' | 'restore' | 'manual'; restoring?: number; path?: string })
 
 export type ItemKind = TranscriptItem['kind']
 export type ItemOf<K extends ItemKind> = Extract<TranscriptItem, { kind: K }>
@@ -374,6 +376,12 @@ function fold(s: TranscriptState, event: LaneEvent): void {
         closeStreams(s)
         push(s, { ...base(event), kind: 'notice', text, tone: 'info' })
       }
+      return
+    }
+    case 'checkpoint': {
+      // One marker per boundary: a turn's start shows only where the files changed since the last end (or before the first turn).
+      if (event.phase === 'start' && event.changed === false && event.turn > 1) return
+      push(s, { ...base(event), kind: 'checkpoint', n: event.n, turn: event.turn, phase: event.phase, restoring: event.restoring, path: event.path })
       return
     }
     case 'terminal.output':

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Profile } from '../../shared/contract'
 import { useApp } from '../app/context'
-import { joinArgs, splitArgs } from '../agent/format'
+import { joinArgs, splitArgs } from '../ui/format'
 import { formatEnv, parseEnv } from './env-text'
 
 /** Edits a profile's name, command, arguments and environment (`profiles.update`). */

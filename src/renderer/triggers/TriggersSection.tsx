@@ -1,7 +1,7 @@
 /** Settings' Triggers section: what fires on what, switched on and off or removed here; added here or with the CLI. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import type { Lane, MethodInput, Profile, Trigger, Workspace } from '../../shared/contract'
-import { errorMessage, type Client } from '../app/client'
+import { errorMessage, type Client } from '../host/client'
 import { describeTrigger } from './trigger-model'
 import './triggers.css'
 

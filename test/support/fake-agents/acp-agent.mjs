@@ -27,6 +27,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Readable, Writable } from 'node:stream'
 import * as acp from '@agentclientprotocol/sdk/unstable'
+import './tool-child.mjs'
 
 const HOME = process.env.FAKE_ACP_HOME ?? path.join(os.tmpdir(), 'switchyard-fake-acp')
 mkdirSync(HOME, { recursive: true })

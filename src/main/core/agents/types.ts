@@ -47,6 +47,11 @@ export interface AgentSession {
   resize(cols: number, rows: number): void
   /** Switches the agent's mode; resolves once it took it (and emitted `modes`). Absent: no modes. */
   setMode?(modeId: string): Promise<void>
+  /**
+   * Forgets turn `beforeTurnId` (the id its `turn.started` carried) and every later turn from the
+   * conversation, so the agent continues as if they never happened. Absent: the agent cannot rewind.
+   */
+  rewind?(beforeTurnId: string): Promise<void>
   /** Stops the whole process tree (protocol shutdown first where there is one). */
   stop(): Promise<void>
 }

@@ -30,7 +30,7 @@ export function keychainSecretStore(file: string, cipher: Cipher): SecretStore {
       sealed.set(profileId, name, cipher.encrypt(value).toString('base64'))
     },
     values(profileId) {
-      const out: Record<string, string> = {}
+      const out = Object.create(null) as Record<string, string> // names are the user's strings
       for (const [name, data] of Object.entries(sealed.values(profileId))) {
         try {
           out[name] = cipher.decrypt(Buffer.from(data, 'base64'))

@@ -20,12 +20,13 @@ export function checkAnswers(request: ApprovalRequest, optionId: string, answers
   if (!request.questions || option?.kind !== 'other') {
     return answers && Object.keys(answers).length > 0 ? { ok: false, message: `Option ${optionId} takes no answers` } : { ok: true }
   }
-  const given = answers ?? {}
-  const unknown = Object.keys(given).filter((id) => !request.questions!.some((q) => q.id === id))
+  // Question ids are the agent's strings: a Map, so `constructor` is just another id.
+  const given = new Map(Object.entries(answers ?? {}))
+  const unknown = [...given.keys()].filter((id) => !request.questions!.some((q) => q.id === id))
   if (unknown.length) return { ok: false, message: `No question ${unknown.join(', ')} in request ${request.requestId}` }
-  const out: Answers = {}
+  const out: Answers = Object.create(null)
   for (const q of request.questions) {
-    const values = (given[q.id] ?? []).filter((v) => v.trim() !== '')
+    const values = (given.get(q.id) ?? []).filter((v) => v.trim() !== '')
     if (values.length === 0) return { ok: false, message: `“${q.question}” needs an answer` }
     if (values.length > 1 && !q.multiSelect) return { ok: false, message: `“${q.question}” takes one answer` }
     const typed = values.filter((v) => !q.options.some((o) => o.label === v))

@@ -1,4 +1,4 @@
-import type { Bridge, Result, RpcError } from '../../shared/contract'
+import { MAX_MESSAGE_BYTES, utf8Bytes, type Bridge, type Result, type RpcError } from '../../shared/contract'
 import type { ClientMessage, ServerMessage } from '../../shared/wire'
 
 /**
@@ -101,7 +101,10 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   }
 
   function send(message: ClientMessage): void {
-    const text = JSON.stringify(message)
+    sendText(JSON.stringify(message))
+  }
+
+  function sendText(text: string): void {
     if (socket && socket.readyState === OPEN) socket.send(text)
     else queue.push(text)
   }
@@ -226,10 +229,16 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     invoke(method, input) {
       // While reconnecting, fail fast rather than run the action at some surprising later time.
       if (closed || state === 'reconnecting') return Promise.resolve({ ok: false, error: DISCONNECTED })
+      const id = nextId++
+      // The server would close the whole connection for a frame over its limit: refuse this call alone.
+      const text = JSON.stringify({ id, method, input } satisfies ClientMessage)
+      if (text !== undefined && utf8Bytes(text) > MAX_MESSAGE_BYTES) {
+        const message = `This message is over ${MAX_MESSAGE_BYTES >> 20} MiB; attach large files by path or let them upload in pieces`
+        return Promise.resolve({ ok: false, error: { code: 'invalid_input', message } })
+      }
       return new Promise((resolve) => {
-        const id = nextId++
         pending.set(id, resolve)
-        send({ id, method, input })
+        sendText(text)
       })
     },
     subscribe(stream, input, onEvent, onError) {

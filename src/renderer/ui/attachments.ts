@@ -1,11 +1,10 @@
 import { useRef, useState, type DragEvent } from 'react'
-import type { Attachment } from '../../shared/contract'
-import { isFileDrag } from '../workspaces/drop'
+import { encodedBytes, MAX_INPUT_BYTES, UPLOAD_CHUNK_CHARS, type Attachment } from '../../shared/contract'
+import { isFileDrag } from './drop'
+import './attachments.css'
 
 /** The contract's limit for one attachment's content; a bigger file is refused, not cut. */
 export const MAX_ATTACHMENT_BYTES = 1 << 20
-/** All contents of one prompt together (a WebSocket message carries at most 4 MiB). */
-export const MAX_TOTAL_CONTENT = 3 * (1 << 20)
 export const MAX_ATTACHMENTS = 64
 
 export type AttachmentResult = { ok: true; attachment: Attachment } | { ok: false; message: string }
@@ -54,26 +53,74 @@ export async function fileToAttachment(file: File, getPathForFile?: (file: File)
 /** Where an attachment is the same file as another: same path, or same name and content. */
 const sameAttachment = (a: Attachment, b: Attachment) => (a.path ? a.path === b.path : !b.path && a.name === b.name && a.content === b.content)
 
-/** Adds to the list: no duplicates, within the count and total-size limits; says what it refused. */
+/**
+ * Adds to the list: no duplicates, within the count limit; says what it refused. Contents that would
+ * not fit in one message together are uploaded in pieces when sent (`withUploads`).
+ */
 export function addAttachments(list: readonly Attachment[], added: readonly Attachment[]): { list: Attachment[]; refused: string[] } {
   const out = [...list]
   const refused: string[] = []
-  let total = out.reduce((n, a) => n + (a.content?.length ?? 0), 0)
   for (const a of added) {
     if (out.some((b) => sameAttachment(a, b))) continue
     if (out.length >= MAX_ATTACHMENTS) {
       refused.push(`${a.name}: at most ${MAX_ATTACHMENTS} files per message.`)
       continue
     }
-    const size = a.content?.length ?? 0
-    if (total + size > MAX_TOTAL_CONTENT) {
-      refused.push(`${a.name}: the attached files would exceed ${formatBytes(MAX_TOTAL_CONTENT)} in all.`)
-      continue
-    }
-    total += size
     out.push(a)
   }
   return { list: out, refused }
+}
+
+/** Room kept for the rest of the `lanes.send` input (lane id, keys). */
+const SEND_OVERHEAD = 1024
+
+/**
+ * Which content attachments to upload first so that the prompt and the rest fit in one message:
+ * none when all fits, else the largest until it does. Returns their indexes.
+ */
+export function planUploads(input: string, attachments: readonly Attachment[]): number[] {
+  let size = encodedBytes(input) + SEND_OVERHEAD + attachments.reduce((n, a) => n + encodedBytes(a) + 1, 0)
+  const bySize = attachments
+    .map((a, i) => ({ i, bytes: a.content === undefined ? 0 : encodedBytes(a) }))
+    .filter((x) => x.bytes > 0)
+    .sort((x, y) => y.bytes - x.bytes)
+  const chosen: number[] = []
+  for (const { i, bytes } of bySize) {
+    if (size <= MAX_INPUT_BYTES) break
+    chosen.push(i)
+    size -= bytes - 100 // what stays: {name, uploadId}
+  }
+  return chosen.sort((a, b) => a - b)
+}
+
+/** Pieces of at most `max` characters, never splitting a surrogate pair (each piece is valid text). */
+export function chunkText(text: string, max = UPLOAD_CHUNK_CHARS): string[] {
+  const out: string[] = []
+  for (let at = 0; at < text.length || out.length === 0; ) {
+    let end = Math.min(text.length, at + max)
+    const last = text.charCodeAt(end - 1)
+    if (end < text.length && last >= 0xd800 && last < 0xdc00) end--
+    out.push(text.slice(at, end))
+    at = end
+  }
+  return out
+}
+
+type Upload = (input: { uploadId?: string; name: string; chunk: string }) => Promise<{ uploadId: string }>
+
+/**
+ * The attachments as `lanes.send` can carry them in one message: contents too large together are
+ * uploaded first, piece by piece, and go as `{name, uploadId}`.
+ */
+export async function withUploads(input: string, attachments: Attachment[], upload: Upload): Promise<Attachment[]> {
+  const out = [...attachments]
+  for (const i of planUploads(input, attachments)) {
+    const a = attachments[i]!
+    let uploadId: string | undefined
+    for (const chunk of chunkText(a.content ?? '')) uploadId = (await upload({ uploadId, name: a.name, chunk })).uploadId
+    out[i] = { name: a.name, uploadId }
+  }
+  return out
 }
 
 /** A path typed into a shell: single-quoted for POSIX shells, double-quoted on Windows. */
