@@ -1,14 +1,17 @@
 // Figures for the renderer with many busy lanes: the built page (out/renderer) in Debian's Chromium,
 // fed by the e2e mock bridge, every lane streaming at once. Prints a table; there is no pass/fail.
 //
-//   npm run bench:renderer                      (builds first; then: node bench/renderer.bench.mjs)
+//   npm run bench:renderer                      (builds first; then: node bench/renderer.bench.mjs; 1 and 32 lanes)
 //   node bench/renderer.bench.mjs --lanes 12 --seconds 8 --terminals 0 --profile /tmp/prof
+//   node bench/renderer.bench.mjs --lanes 1,32 --terminals 0 --before /tmp/renderer-old --rounds 2
+//     (a before/after comparison in one session: each scenario runs on both builds, alternating)
 //
 // Compare ratios within one run: absolute timings on a shared 2-core box are noisy.
 // Node 24 runs this file as is (it imports the TypeScript mock bridge with type stripping).
 import { chromium } from '@playwright/test'
 import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -18,7 +21,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const { values: opts } = parseArgs({
   options: {
     /** Agent-lane counts, one scenario each. */
-    lanes: { type: 'string', default: '1,4,12' },
+    lanes: { type: 'string', default: '1,32' },
     /** Terminal lanes for the terminal scenario (0: none). */
     terminals: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '8' },
@@ -32,24 +35,33 @@ const { values: opts } = parseArgs({
     shots: { type: 'string' },
     /** The built renderer to serve (e.g. an unminified build, for readable profiles). */
     dir: { type: 'string', default: path.join(ROOT, 'out/renderer') },
+    /** Another build (e.g. a copy of out/renderer from before a change): every scenario runs on both. */
+    before: { type: 'string' },
+    /** Runs of each scenario (per build), interleaved, to see the spread on a busy machine. */
+    rounds: { type: 'string', default: '1' },
   },
 })
 const SECONDS = Number(opts.seconds)
 const RATE = Number(opts.rate)
 const WINDOW = { width: 1600, height: 1000 }
 
-if (!existsSync(path.join(opts.dir, 'index.html'))) {
-  console.error(`${opts.dir}/index.html is missing: run \`npm run build\` first`)
-  process.exit(1)
+/** The builds under test, each served under its own path (the built page loads ./assets). */
+const BUILDS = opts.before ? { before: path.resolve(opts.before), after: path.resolve(opts.dir) } : { current: path.resolve(opts.dir) }
+for (const dir of Object.values(BUILDS)) {
+  if (!existsSync(path.join(dir, 'index.html'))) {
+    console.error(`${dir}/index.html is missing: run \`npm run build\` first`)
+    process.exit(1)
+  }
 }
 
 // ---------- the page: out/renderer as static files (the mock bridge stands in for the server)
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' }
 const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html'
-  const file = path.join(opts.dir, rel)
-  if (!file.startsWith(opts.dir) || !existsSync(file)) {
+  const [, build, rest] = /^\/([^/]+)\/?(.*)$/.exec(decodeURIComponent(new URL(req.url, 'http://x').pathname)) ?? []
+  const dir = BUILDS[build]
+  const file = dir && path.join(dir, rest || 'index.html')
+  if (!file || !file.startsWith(dir) || !existsSync(file)) {
     res.writeHead(404).end()
     return
   }
@@ -58,6 +70,7 @@ const server = http.createServer((req, res) => {
 })
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 const URL_ = `http://127.0.0.1:${server.address().port}/`
+const LOAD_AT_START = os.loadavg()
 
 // ---------- the world: lanes with some history, mid-turn
 
@@ -214,7 +227,8 @@ function drive({ agents, terminals, rate, seconds, words }) {
     setTimeout(tick, (period * i) / terminals)
   }
 
-  // Delta → screen latency, sampled on the first agent lane: the newest delta its DOM shows, each frame.
+  // Agent → DOM latency, for every delta of every lane in view: a MutationObserver on the lane sees
+  // the commit that put delta n's text in the DOM; all deltas up to n (one frame's batch) count then.
   const shownIn = (laneId) => {
     const lane = document.querySelector(`[data-lane-id="${laneId}"]`)
     const messages = lane?.querySelectorAll('.t-message')
@@ -223,17 +237,27 @@ function drive({ agents, terminals, rate, seconds, words }) {
     return m ? Number(m[1]) : 0
   }
   b.shownIn = shownIn
-  let lastShown = 0
-  if (agents > 0) {
-    b.onFrame = () => {
-      const shown = shownIn('agent0')
-      if (shown > lastShown) {
-        const at = b.pushedAt.agent0[shown]
-        if (at !== undefined && at >= t0) b.latency.push(performance.now() - at)
-        lastShown = shown
+  const area = document.querySelector('.lanes').getBoundingClientRect()
+  b.observers = []
+  for (let i = 0; i < agents; i++) {
+    const laneId = `agent${i}`
+    const el = document.querySelector(`[data-lane-id="${laneId}"]`)
+    const rect = el.getBoundingClientRect()
+    if (!(rect.right > area.left && rect.left < area.right)) continue
+    let lastShown = shownIn(laneId)
+    const observer = new MutationObserver(() => {
+      const shown = shownIn(laneId)
+      const now = performance.now()
+      for (let n = lastShown + 1; n <= shown; n++) {
+        const at = b.pushedAt[laneId][n]
+        if (at !== undefined && at >= t0) b.latency.push(now - at)
       }
-    }
+      if (shown > lastShown) lastShown = shown
+    })
+    observer.observe(el, { subtree: true, childList: true, characterData: true })
+    b.observers.push(observer)
   }
+  b.lanesInView = b.observers.length
 }
 
 /**
@@ -243,7 +267,7 @@ function drive({ agents, terminals, rate, seconds, words }) {
 function settle({ agents, terminals }) {
   const b = window.__bench
   b.counting = false
-  b.onFrame = undefined
+  for (const observer of b.observers ?? []) observer.disconnect()
   const stop = performance.now()
   const area = document.querySelector('.lanes').getBoundingClientRect()
   const lanes = [
@@ -258,18 +282,33 @@ function settle({ agents, terminals }) {
       ? b.shownIn(lane.id) === b.pushed[lane.id]
       : (document.querySelector(`[data-lane-id="${lane.id}"] .xterm-rows`)?.textContent ?? '').includes(`END-${lane.id}`)
   const behind = (inView) => Math.max(0, ...lanes.filter((l) => l.agent && l.inView === inView).map((l) => b.pushed[l.id] - b.shownIn(l.id)))
-  const result = { behindInView: behind(true), behindOut: behind(false), inView: null, all: null }
+  const result = { behindInView: behind(true), behindOut: behind(false), inView: null, back: null }
+  const inView = lanes.filter((l) => l.inView)
+  const last = lanes[lanes.length - 1]
   return new Promise((resolve) => {
+    let scrolledAt = 0
     const check = () => {
-      const waited = performance.now() - stop
-      if (result.inView === null && lanes.filter((l) => l.inView).every(shows)) result.inView = waited
-      if (result.all === null && lanes.every(shows)) result.all = waited
-      if (result.all === null && waited < 10_000) return requestAnimationFrame(check)
-      // Stuck to the bottom: the end of the transcript is inside its scroller.
-      result.atBottom = lanes.filter((l) => {
-        const scroller = l.agent && document.querySelector(`[data-lane-id="${l.id}"] .transcript`)
-        return scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 32
-      }).length
+      const now = performance.now()
+      if (result.inView === null && inView.every(shows)) result.inView = now - stop
+      // Then the last lane (out of view so far) is brought into view: how long until it shows all.
+      if (result.inView !== null && scrolledAt === 0) {
+        scrolledAt = now
+        document.querySelector(`[data-lane-id="${last.id}"]`).scrollIntoView({ inline: 'end' })
+      }
+      if (scrolledAt && result.back === null && shows(last)) result.back = now - scrolledAt
+      if (result.back === null && now - stop < 10_000) return requestAnimationFrame(check)
+      // Stuck to the bottom: the end of the transcript is inside its scroller (lanes in view now).
+      const area = document.querySelector('.lanes').getBoundingClientRect()
+      const visible = lanes.filter((l) => {
+        const rect = document.querySelector(`[data-lane-id="${l.id}"]`).getBoundingClientRect()
+        return l.agent && rect.right > area.left && rect.left < area.right
+      })
+      result.atBottom = `${
+        visible.filter((l) => {
+          const scroller = document.querySelector(`[data-lane-id="${l.id}"] .transcript`)
+          return scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 32
+        }).length
+      }/${visible.length}`
       resolve(result)
     }
     requestAnimationFrame(check)
@@ -280,14 +319,14 @@ function settle({ agents, terminals }) {
 
 const fmt = (v, digits = 0) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits))
 
-async function scenario(browser, name, agents, terminals) {
+async function scenario(browser, name, agents, terminals, build) {
   const context = await browser.newContext({ viewport: WINDOW })
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.addInitScript(probes)
   await installMockBridge(page, world(agents, terminals))
-  await page.goto(URL_)
+  await page.goto(`${URL_}${build}/`)
   await page.waitForFunction(
     ({ agents, terminals }) =>
       document.querySelectorAll('.lane .structured .t-message').length >= agents * 3 &&
@@ -325,6 +364,7 @@ async function scenario(browser, name, agents, terminals) {
       elapsed: (performance.now() - window.__bench.t0) / 1000,
       longTasks: window.__bench.longTasks.slice(from).filter((t) => t.start >= window.__bench.t0),
       latency: window.__bench.latency,
+      lanesInView: window.__bench.lanesInView,
       pushed: window.__bench.pushed,
     }),
     { from: longBefore },
@@ -376,9 +416,12 @@ async function scenario(browser, name, agents, terminals) {
     heap: heap / 2 ** 20,
     p50: pct(50),
     p95: pct(95),
+    p99: pct(99),
+    lanesInView: probe.lanesInView,
+    load: os.loadavg()[0],
     behind: `${end.behindInView}/${end.behindOut}`,
-    caughtUp: `${fmt(end.inView)}/${fmt(end.all)}`,
-    atBottom: `${end.atBottom}/${agents}`,
+    caughtUp: `${fmt(end.inView)}/${fmt(end.back)}`,
+    atBottom: end.atBottom,
     errors,
   }
 }
@@ -432,24 +475,34 @@ const browser = await chromium.launch({
 })
 const rows = []
 try {
-  for (const n of opts.lanes.split(',').map(Number).filter((n) => n > 0)) {
-    rows.push(await scenario(browser, `${n} agent lane${n === 1 ? '' : 's'}`, n, 0))
-    console.error(`done: ${rows[rows.length - 1].name}`)
-  }
-  const terminals = Number(opts.terminals)
-  if (terminals > 0) {
-    rows.push(await scenario(browser, `${terminals} terminal lane${terminals === 1 ? '' : 's'}`, 0, terminals))
-    console.error(`done: ${rows[rows.length - 1].name}`)
+  for (let round = 1; round <= Number(opts.rounds); round++) {
+    for (const n of opts.lanes.split(',').map(Number).filter((n) => n > 0)) {
+      for (const build of Object.keys(BUILDS)) {
+        const label = `${opts.before ? `${build}: ` : ''}${n} agent lane${n === 1 ? '' : 's'}`
+        rows.push({ ...(await scenario(browser, label, n, 0, build)), build, lanes: n, round })
+        console.error(`done: ${label} (round ${round})`)
+      }
+    }
+    const terminals = Number(opts.terminals)
+    if (terminals > 0) {
+      for (const build of Object.keys(BUILDS)) {
+        const label = `${opts.before ? `${build}: ` : ''}${terminals} terminal lane${terminals === 1 ? '' : 's'}`
+        rows.push({ ...(await scenario(browser, label, 0, terminals, build)), build, lanes: 0, round })
+        console.error(`done: ${label} (round ${round})`)
+      }
+    }
   }
 } finally {
   await browser.close()
   server.close()
 }
 
+const agentRow = (r) => !r.name.includes('terminal')
 const table = [
-  ['scenario', 'deltas/s', 'script ms/s', 'layout ms/s', 'style ms/s', 'task ms/s', 'long tasks', 'worst ms', 'fps', 'heap MB', 'shown p50/p95 ms', 'behind at stop', 'caught up ms', 'at bottom'],
+  ['scenario', 'round', 'deltas/s', 'script ms/s', 'layout ms/s', 'style ms/s', 'task ms/s', 'long tasks', 'worst ms', 'fps', 'heap MB', 'in view', 'agent→DOM p50/p95/p99 ms', 'behind at stop', 'caught up ms', 'at bottom', 'load'],
   ...rows.map((r) => [
     r.name,
+    String(r.round),
     fmt(r.deltas),
     fmt(r.script),
     fmt(r.layout),
@@ -459,15 +512,35 @@ const table = [
     fmt(r.longWorst),
     fmt(r.fps, 1),
     fmt(r.heap, 1),
-    r.name.includes('terminal') ? '—' : `${fmt(r.p50)}/${fmt(r.p95)}`,
-    r.name.includes('terminal') ? '—' : r.behind,
+    agentRow(r) ? String(r.lanesInView) : '—',
+    agentRow(r) ? `${fmt(r.p50)}/${fmt(r.p95)}/${fmt(r.p99)}` : '—',
+    agentRow(r) ? r.behind : '—',
     r.caughtUp,
-    r.name.includes('terminal') ? '—' : r.atBottom,
+    agentRow(r) ? r.atBottom : '—',
+    fmt(r.load, 1),
   ]),
 ]
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
-console.log(`\nRenderer, ${WINDOW.width}×${WINDOW.height}, ${SECONDS} s of streaming, ${RATE} deltas/s per agent lane`)
-console.log('ms/s: main-thread time per second of wall time; shown: delta → on screen, first lane; behind at stop: deltas')
-console.log('not shown yet, lanes in view/out of view; caught up: ms until the last output shows, lanes in view/all')
+console.log(`\nRenderer, ${WINDOW.width}×${WINDOW.height}, ${SECONDS} s of streaming, ${RATE} deltas/s per agent lane; ${os.cpus().length} cores, load average at start ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')}`)
+console.log('ms/s: main-thread time per second of wall time; agent→DOM: every delta of every lane in view, from its push to the')
+console.log('commit that puts it in the DOM (MutationObserver); behind at stop: deltas not shown yet, lanes in view/out of view;')
+console.log('caught up: ms after the stop until the lanes in view show all / after scrolling the last lane into view until it')
+console.log('does; at bottom: lanes in view at the end of their transcript, then; load: 1-minute load average after the run')
 for (const row of table) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+
+// The many-lane run against the 1-lane run of the same build, round by round: on a shared machine the
+// absolute figures move with the load, the ratios less.
+const many = Math.max(...rows.map((r) => r.lanes))
+const ratios = rows
+  .filter((r) => r.lanes === many && many > 1)
+  .map((r) => ({ r, one: rows.find((o) => o.lanes === 1 && o.build === r.build && o.round === r.round) }))
+  .filter(({ one }) => one)
+if (ratios.length) {
+  console.log(`\n${many} lanes ÷ 1 lane (same build, same round):`)
+  for (const { r, one } of ratios) {
+    console.log(
+      `  ${r.build.padEnd(7)} round ${r.round}:  p50 ×${fmt(r.p50 / one.p50, 1)}  p99 ×${fmt(r.p99 / one.p99, 1)}  fps ×${fmt(r.fps / one.fps, 2)}  task ms/s ×${fmt(r.task / one.task, 1)}`,
+    )
+  }
+}
 for (const r of rows) if (r.errors.length) console.log(`${r.name}: page errors: ${r.errors.slice(0, 3).join(' | ')}`)

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { AppCommand, ApprovalPolicy, Lane } from '../shared/contract'
 import { createCore } from './core/core'
 import { installCrashHandlers } from './core/crash'
+import { checkDataDir } from './core/disk'
 import { isAppUrl } from './core/desktop/app-url'
 import { existingFolders, workspacePathsFromArgv } from './core/desktop/argv'
 import { badgeCount } from './core/desktop/badge'
@@ -27,6 +28,7 @@ import { openAppStore } from './electron/store'
 import { AppTray } from './electron/tray'
 import { createAppWindow, hardenAllWebContents, hardenSession } from './electron/window'
 import { createHandlers, createStreamSources } from './rpc/handlers'
+import { localServeOptions } from './rpc/local-access'
 import { startLocalEndpoint } from './rpc/local-endpoint'
 import { Router } from './rpc/router'
 
@@ -59,8 +61,21 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(() => {
     const dataDir = app.getPath('userData')
+    try {
+      checkDataDir(dataDir)
+    } catch (err) {
+      // Read-only or missing and uncreatable: say exactly that, instead of the first write's ENOENT.
+      dialog.showErrorBox('Switchyard cannot start', err instanceof Error ? err.message : String(err))
+      app.exit(1)
+      return
+    }
     const { store, repaired } = openAppStore(dataDir)
-    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), appRoot: app.getAppPath() })
+    // Lanes whose profile may drive other lanes run `switchyard mcp` with Electron's own Node.
+    const cliLauncher = { command: process.execPath, args: [path.join(here, 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } }
+    // A failure trigger's notification, shown whatever the window's focus (the user asked for it).
+    const notify = (title: string, body: string, laneId: string) =>
+      showNotification({ kind: 'laneFailed', laneId, title, body }, () => command({ type: 'focusLane', laneId }))
+    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), cliLauncher, notify, appRoot: app.getAppPath() })
     // Electron would show a dialog and run on with half a state: log, save, stop every lane, exit 1.
     installCrashHandlers({ dataDir, flush: () => core.lanes.flush(), stop: () => core.close(), exit: (code) => app.exit(code) })
 
@@ -107,7 +122,7 @@ if (!app.requestSingleInstanceLock()) {
     hardenSession()
     serveIpc(router, (url) => isAppUrl(url, appLocation))
     // The CLI's and `switchyard mcp`'s way in; without it the app still works, so a failure is only logged.
-    const endpoint = startLocalEndpoint({ dataDir, mode: 'electron', serve: () => ({ router: () => router }) }).catch((err) => {
+    const endpoint = startLocalEndpoint({ dataDir, mode: 'electron', serve: localServeOptions(router, core, core.laneTokens) }).catch((err) => {
       console.error(`switchyard: no CLI endpoint: ${err instanceof Error ? err.message : err}`)
       return undefined
     })

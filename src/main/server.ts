@@ -8,10 +8,12 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
 import { createCore, type Core } from './core/core'
-import { installCrashHandlers } from './core/crash'
 import { serverDataDir } from './core/data-dirs'
+import { installCrashHandlers } from './core/crash'
+import { checkDataDir } from './core/disk'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
+import { localServeOptions } from './rpc/local-access'
 import { startLocalEndpoint } from './rpc/local-endpoint'
 import { relayStdio } from './rpc/stdio-relay'
 import { Router } from './rpc/router'
@@ -63,7 +65,12 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${values.port}`)
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir())
 
-  const core = createCore({ dataDir, store: fileStore(dataDir), appRoot: fileURLToPath(new URL('../..', import.meta.url)), sshConfigFile: process.env.SWITCHYARD_SSH_CONFIG })
+  // Lanes whose profile may drive other lanes run `switchyard mcp` from the same build.
+  const cliLauncher = { command: process.execPath, args: [fileURLToPath(new URL('./cli.js', import.meta.url))] }
+  // A browser has no notifications from us; a failure trigger says it on stderr.
+  const notify = (title: string, body: string) => process.stderr.write(`switchyard: ${title}: ${body}\n`)
+  checkDataDir(dataDir) // a read-only or uncreatable data dir is reported as such (and exits 1, below)
+  const core = createCore({ dataDir, store: fileStore(dataDir), cliLauncher, notify, appRoot: fileURLToPath(new URL('../..', import.meta.url)), sshConfigFile: process.env.SWITCHYARD_SSH_CONFIG })
   exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
   const server = await startWsServer({
@@ -73,11 +80,15 @@ async function main(): Promise<void> {
     token: randomBytes(24).toString('base64url'),
     staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
   })
-  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: () => ({ router: () => router }) })
+  // The CLI's and `switchyard mcp`'s way in; the browser UI works without it, so a failure only warns.
+  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: localServeOptions(router, core, core.laneTokens) }).catch((err: Error) => {
+    process.stderr.write(`switchyard: the CLI cannot reach this server: ${err.message}\n`)
+    return undefined
+  })
   process.stdout.write(`Switchyard server listening on ${server.url}\n`)
   // stdout carries the one line above; the rest is for the person who started it.
   process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)
-  process.stderr.write(`The switchyard CLI reaches it through ${endpoint.path} (yours only).\n`)
+  if (endpoint) process.stderr.write(`The switchyard CLI reaches it through ${endpoint.path} (yours only).\n`)
   process.stderr.write('Stop it with Ctrl+C.\n')
   void core.previousRunsEnded.then(({ runs, processes }) => {
     if (runs > 0) process.stderr.write(`Ended ${processes} process(es) left running by ${runs} earlier run(s) that did not shut down.\n`)
@@ -88,7 +99,7 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     await server.close()
-    await endpoint.close()
+    await endpoint?.close()
     await core.close()
     process.exit(0)
   }
@@ -99,6 +110,7 @@ async function main(): Promise<void> {
 
 /** The core behind a local endpoint only: what a remote host runs for `--stdio` clients. */
 async function runHeadless(dataDir: string): Promise<void> {
+  checkDataDir(dataDir)
   const core = createCore({ dataDir, store: fileStore(dataDir) })
   exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))

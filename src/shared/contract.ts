@@ -75,6 +75,8 @@ export const ErrorCode = z.enum([
   'unsupported',
   /** The caller may not do this (another user's endpoint, or outside a lane token's scope). */
   'refused',
+  /** The disk refused a write (full, read-only, I/O error); the message names the file. */
+  'disk_error',
   'internal',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -115,6 +117,10 @@ const profileShape = {
   approvalPolicy: ApprovalPolicy,
   /** The known agent this profile runs (its config-dir variables, login, import); none for a custom ACP command. */
   preset: z.string().max(64).optional(),
+  /** Its lanes get Switchyard's MCP tools: create lanes in their workspace, send, wait, read (not pi: no MCP). */
+  mayDriveLanes: z.boolean().optional(),
+  /** How many lanes one of its lanes may create through those tools (default 4). */
+  maxChildLanes: z.number().int().min(0).max(64).optional(),
 }
 /** A new profile: what is left out gets the kind's defaults. */
 export const ProfileFields = z.object({
@@ -178,7 +184,15 @@ export const Lane = z.object({
   /** Out of the columns, process gone, history kept; `lanes.restore` brings it back. */
   archived: z.boolean().optional(),
   worktree: LaneWorktree.optional(),
+  /** The lane whose agent created this one (through Switchyard's MCP tools). */
+  parentLaneId: Id.optional(),
   git: GitStatus.optional(),
+  /**
+   * A write of this lane's history or of the app's records failed ("disk full writing <path>"): the lane
+   * is stopped and takes no input; `unsaved` events are held in memory (and shown) until `lanes.start`
+   * finds room again and writes them.
+   */
+  diskError: z.object({ message: z.string(), path: z.string(), unsaved: z.number().int().nonnegative() }).optional(),
   /** Why the lane is `failed` (or how it `exited`). */
   exit: z
     .object({
@@ -210,11 +224,18 @@ export type AgentInfo = z.infer<typeof AgentInfo>
 export const Theme = z.enum(['system', 'light', 'dark'])
 export const Settings = z.object({
   theme: Theme,
-  /** Lanes with a live process at once. */
-  maxProcesses: z.number().int().min(1).max(64),
+  /**
+   * Lanes with a live process at once: a soft limit (idle lanes cost little; the reaper puts the least
+   * recently active to sleep to make room), so it may be set well above the number of cores.
+   */
+  maxProcesses: z.number().int().min(1).max(512),
+  /** Total resident memory (MB) the lanes' process trees may use before idle lanes are put to sleep; 0: no budget. */
+  memoryBudgetMb: z.number().int().min(0).max(1024 * 1024),
   /** Closing the last window keeps the app in the tray while lanes are busy or waiting. */
   keepRunningInTray: z.boolean(),
   notifications: z.boolean(),
+  /** Checkpoints each lane keeps (the oldest are pruned). */
+  checkpointsKeep: z.number().int().min(1).max(10_000),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -251,6 +272,19 @@ export const ChangedFile = z.object({
 })
 export type ChangedFile = z.infer<typeof ChangedFile>
 
+/** A lane's files saved at a turn boundary (or before a restore, or on request), under a private git ref. */
+export const Checkpoint = z.object({
+  n: z.number().int().positive(),
+  turn: z.number().int().min(0),
+  phase: z.enum(['start', 'end', 'restore', 'manual']),
+  commit: z.string(),
+  at: z.number(),
+  changed: z.boolean(),
+})
+export type Checkpoint = z.infer<typeof Checkpoint>
+
+export const MergeStrategy = z.enum(['ff', 'squash', 'rebase'])
+
 export const ReviewComment = z.object({
   path: FilePath,
   startLine: z.number().int().min(1),
@@ -271,6 +305,40 @@ export const SearchHit = z.object({
   type: z.string(),
   snippet: z.string(),
 })
+
+/** `HH:MM`, 24-hour, local time. */
+const DailyAt = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24-hour)')
+const triggerFields = {
+  /** forward: when `fromLaneId`'s turn completes, send `template` to `toLaneId`. notify: when a lane of
+   *  `workspaceId` fails, notify. schedule: every day at `dailyAt`, run `prompt` in a fresh lane. */
+  kind: z.enum(['forward', 'notify', 'schedule']).describe('forward | notify | schedule'),
+  fromLaneId: Id.optional().describe('forward: the lane whose completed turn fires it'),
+  toLaneId: Id.optional().describe('forward: the lane that gets the message'),
+  template: z.string().min(1).max(100_000).optional().describe('forward: the prompt sent; {{message}} is the final message, {{lane}} the source lane'),
+  workspaceId: Id.optional().describe('notify: the workspace watched; schedule: where the lane runs'),
+  profileId: Id.optional().describe('schedule: the profile of the fresh lane'),
+  prompt: z.string().min(1).max(1 << 20).optional().describe('schedule: the prompt to run'),
+  dailyAt: DailyAt.optional().describe('schedule: HH:MM, local time'),
+}
+const NEEDS: Record<'forward' | 'notify' | 'schedule', (keyof typeof triggerFields)[]> = {
+  forward: ['fromLaneId', 'toLaneId', 'template'],
+  notify: ['workspaceId'],
+  schedule: ['workspaceId', 'profileId', 'prompt', 'dailyAt'],
+}
+/** A new trigger: flat (so the CLI has plain flags), with the fields its kind needs checked. */
+export const TriggerFields = z.object(triggerFields).superRefine((t, ctx) => {
+  for (const key of NEEDS[t.kind]) if (t[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `A ${t.kind} trigger needs ${key}` })
+})
+/** The dispatcher pattern: an event on one lane starts work on another. Stored with the settings. */
+export const Trigger = z.object({
+  ...triggerFields,
+  id: Id,
+  enabled: z.boolean(),
+  createdAt: z.number(),
+  /** When it last fired. */
+  lastFiredAt: z.number().optional(),
+})
+export type Trigger = z.infer<typeof Trigger>
 
 /** Something main asks the renderer to do (menu item, tray, notification click, second launch). */
 export const AppCommand = z.discriminatedUnion('type', [
@@ -369,6 +437,16 @@ export const methods = {
   'agents.detect': { input: Empty, output: z.array(AgentInfo) },
 
   'lanes.list': { input: Empty, output: z.array(Lane) },
+  /** The resident memory of each running lane's process tree, measured now, and the budget (0: none). */
+  'lanes.memory': {
+    input: Empty,
+    output: z.object({
+      totalBytes: z.number(),
+      budgetBytes: z.number(),
+      lanes: z.array(z.object({ laneId: Id, rssBytes: z.number() })),
+      measuredAt: z.number(),
+    }),
+  },
   'lanes.create': {
     input: z.object({
       workspaceId: Id,
@@ -429,6 +507,8 @@ export const methods = {
   },
   'lanes.archive': { input: LaneRef, output: Lane },
   'lanes.restore': { input: LaneRef, output: Lane },
+  /** The user's name for the lane (the navigator, the column header). */
+  'lanes.rename': { input: LaneRef.extend({ title: z.string().trim().min(1).max(200) }), output: Lane },
   'lanes.resize': { input: LaneRef.extend({ cols: Cols, rows: Rows }), output: Ok },
   'lanes.transcript': {
     input: LaneRef.extend({
@@ -461,11 +541,59 @@ export const methods = {
   'review.drafts': { input: LaneRef, output: z.object({ comments: z.array(ReviewComment) }) },
   /** Replaces the lane's drafts (an empty list deletes them). */
   'review.saveDrafts': { input: LaneRef.extend({ comments: z.array(ReviewComment).max(100) }), output: Ok },
+  /** The lane's checkpoints, oldest first; `rewind`: its running agent can also rewind its conversation. */
+  'checkpoints.list': { input: LaneRef, output: z.object({ checkpoints: z.array(Checkpoint), rewind: z.boolean() }) },
+  /** Saves the lane's files now (terminal lanes, or any lane on request). Null where the folder is not a git repository. */
+  'checkpoints.create': { input: LaneRef, output: Checkpoint.nullable() },
+  /** What restoring checkpoint `n` would change, from the files now to the checkpoint (whole folder or `path`). */
+  'checkpoints.diff': { input: LaneRef.extend({ n: z.number().int().positive(), path: FilePath.optional() }), output: z.object({ files: z.array(ChangedFile) }) },
+  /**
+   * Restores checkpoint `n` (whole folder or `path`) after saving the present as checkpoint `undo`.
+   * `conversation`: also rewind the agent's conversation where it can (else its next prompt is told).
+   */
+  'checkpoints.restore': {
+    input: LaneRef.extend({ n: z.number().int().positive(), path: FilePath.optional(), conversation: z.boolean().optional() }),
+    output: z.object({ undo: z.number().int(), files: z.array(z.string()), conversation: z.enum(['rewound', 'noted']) }),
+  },
+  /**
+   * Puts the lane's committed work into its worktree's base branch: fast-forward, one squashed commit,
+   * or rebased then fast-forwarded. A conflict leaves everything as it was and is answered (`merged: false`).
+   */
+  'finish.merge': {
+    input: LaneRef.extend({ strategy: MergeStrategy, message: z.string().trim().max(10_000).optional() }),
+    output: z.object({ merged: z.boolean(), commit: z.string().optional(), conflicts: z.array(z.string()), message: z.string() }),
+  },
+  /** Asks the lane's agent to resolve the conflicts a merge reported. */
+  'finish.resolve': { input: LaneRef.extend({ conflicts: z.array(FilePath).max(1000) }), output: Ok },
+  /** Pushes the lane's branch (or, `target: 'base'`, its base) and sets the upstream; `force` (with lease) only when asked. */
+  'finish.push': {
+    input: LaneRef.extend({ target: z.enum(['lane', 'base']).optional(), remote: z.string().min(1).max(256).optional(), force: z.boolean().optional() }),
+    output: z.object({ remote: z.string(), branch: z.string() }),
+  },
+  /** A pull request's title and body, drafted from the lane's transcript and commits. */
+  'finish.draftPr': { input: LaneRef, output: z.object({ title: z.string(), body: z.string() }) },
+  /** Opens the pull request through `gh` when it is installed and logged in, else answers the forge's compare URL. */
+  'finish.openPr': {
+    input: LaneRef.extend({ title: z.string().trim().min(1).max(256), body: z.string().max(65_536), remote: z.string().min(1).max(256).optional() }),
+    output: z.object({ url: z.string(), via: z.enum(['gh', 'compare']) }),
+  },
+  /** The lane branch's pull request and its checks (through gh); null without gh or without a pull request. */
+  'finish.prStatus': {
+    input: LaneRef,
+    output: z
+      .object({ number: z.number().int(), url: z.string(), state: z.string(), draft: z.boolean(), checks: z.object({ passed: z.number().int(), failed: z.number().int(), pending: z.number().int() }) })
+      .nullable(),
+  },
   /** Git branches of a workspace, for choosing a worktree's base. */
   'git.branches': { input: z.object({ workspaceId: Id }), output: z.object({ current: z.string().nullable(), branches: z.array(z.string()) }) },
   /** Worktrees under the data dir that no lane owns (after a crash, or lanes removed with "keep"). */
   'worktrees.orphans': { input: Empty, output: z.array(z.object({ path: z.string(), branch: z.string().nullable(), repoPath: z.string() })) },
   'worktrees.removeOrphan': { input: z.object({ path: FilePath, deleteBranch: z.boolean().optional() }), output: Ok },
+
+  'triggers.list': { input: Empty, output: z.array(Trigger) },
+  'triggers.add': { input: TriggerFields, output: Trigger },
+  'triggers.toggle': { input: z.object({ triggerId: Id, enabled: z.boolean() }), output: Trigger },
+  'triggers.remove': { input: z.object({ triggerId: Id }), output: Ok },
 
   /** Full-text search over every lane's transcript, archived ones included. */
   'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },
@@ -492,7 +620,11 @@ export const methods = {
 
 export const streams = {
   /** LaneEvents as they happen, for one lane or all. */
-  'lanes.events': { input: z.object({ laneId: Id.optional() }).optional(), event: LaneEvent },
+  /** `types`: only events of these types (a window watching every lane for attention skips the deltas). */
+  'lanes.events': {
+    input: z.object({ laneId: Id.optional(), types: z.array(z.string().min(1).max(64)).min(1).max(32).optional() }).optional(),
+    event: LaneEvent,
+  },
   /** Every change of a lane's record (status, pid, exit), and removals. */
   'lanes.status': { input: Empty, event: LaneStatusEvent },
   /** Requests from main's menus, tray, notifications and second launches. */

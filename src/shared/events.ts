@@ -89,7 +89,14 @@ export const LaneEventBody = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('text.delta'), messageId: z.string().optional(), text: z.string() }),
   z.object({ type: z.literal('reasoning.delta'), messageId: z.string().optional(), text: z.string() }),
-  z.object({ type: z.literal('message'), role: z.enum(['assistant', 'user', 'system']), messageId: z.string().optional(), text: z.string() }),
+  z.object({
+    type: z.literal('message'),
+    role: z.enum(['assistant', 'user', 'system']),
+    messageId: z.string().optional(),
+    text: z.string(),
+    /** The text is exactly what this message's `text.delta` events streamed, so it is not repeated here (`text` is ''). */
+    streamed: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('tool.started'), ...ToolCall.shape }),
   z.object({ type: z.literal('tool.updated'), ...ToolCall.shape }),
   z.object({ type: z.literal('tool.completed'), ...ToolCall.shape, status: z.enum(['completed', 'failed', 'declined']) }),
@@ -119,6 +126,24 @@ export const LaneEventBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('modes'), ...LaneModes.shape }),
   z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
   z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional() }),
+  /** This lane's agent created another lane (through Switchyard's MCP tools): a link to it. */
+  z.object({ type: z.literal('lane.child'), childLaneId: z.string(), title: z.string() }),
+  /**
+   * The lane's files were saved as checkpoint `n` (a private git ref): at a turn's start or end, before
+   * a restore (`restoring`: the checkpoint being restored, so this one undoes it), or on request.
+   */
+  z.object({
+    type: z.literal('checkpoint'),
+    n: z.number().int().positive(),
+    turn: z.number().int().min(0),
+    phase: z.enum(['start', 'end', 'restore', 'manual']),
+    commit: z.string(),
+    /** False when the files were as at the previous checkpoint (no new git object was written). */
+    changed: z.boolean(),
+    restoring: z.number().int().positive().optional(),
+    /** A restore of one file or folder only. */
+    path: z.string().optional(),
+  }),
   /** Something went wrong that the user should see; `fatal` ones fail the lane. */
   z.object({ type: z.literal('error'), message: z.string(), fatal: z.boolean().optional(), details: z.unknown().optional() }),
 ])

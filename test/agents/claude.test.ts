@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ApprovalPolicy, Profile } from '../../src/shared/contract'
 import { alivePids, laneStatus, waitFor } from '../support/core'
 import type { FakeLlm } from '../support/fake-llm/server'
-import { type AgentHarness, cmdline, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
+import { type AgentHarness, cmdline, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptDuringApproval, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
 
 /** Claude Code reads its endpoint and key from the environment; the config dir var comes from the preset. */
 const profileFields = (llm: FakeLlm, name: string, approvalPolicy: ApprovalPolicy) => ({
@@ -90,6 +90,12 @@ describe('claude (real CLI, fake LLM)', () => {
     expect(done.outcome).toBe('completed')
     expect(readFileSync(path.join(h.core.folder, 'approved.txt'), 'utf8')).toBe('allowed\n')
     expect(find(eventsOf(h, lane.id, after), 'tool.completed')[0]).toMatchObject({ status: 'completed', exitCode: 0 })
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('an interrupt while it asks withdraws the request and ends the turn; the command never runs', async () => {
+    const lane = await newLane()
+    await interruptDuringApproval(h, lane.id)
     await h.core.lanes.stop(lane.id)
   })
 

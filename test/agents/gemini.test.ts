@@ -2,12 +2,13 @@
  * The real Gemini CLI (pinned, `gemini --acp`) in a lane, against the fake LLM (Gemini API on 127.0.0.1).
  * Run: npx vitest run --config vitest.agents.config.ts test/agents/gemini.test.ts
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { describeRecording, type Recording } from '../../src/main/core/agents/gemini-sessions'
 import type { LaneEvent } from '../../src/shared/events'
 import { alivePids, laneStatus, waitFor } from '../support/core'
-import { CANARY, eventsOf, mark, textOf, treeOf, turnDone, useAgentHarness } from './harness'
+import { CANARY, eventsOf, interruptDuringApproval, mark, textOf, treeOf, turnDone, useAgentHarness } from './harness'
 
 type Ev<T extends LaneEvent['type']> = Extract<LaneEvent, { type: T }>
 
@@ -99,6 +100,8 @@ describe('Gemini CLI over ACP (real agent, fake LLM)', () => {
     expect(deltas(laneId, after)).toMatch(/canceled by the user/)
   })
 
+  it('an interrupt while it asks withdraws the request and ends the turn; the command never runs', () => interruptDuringApproval(h, laneId))
+
   it('its modes reach the lane; plan mode is switched to, privileged modes are refused with Gemini’s reason', async () => {
     const modes = h.core.lanes.get(laneId).record.modes
     expect(modes?.current).toBe('default')
@@ -157,6 +160,81 @@ describe('Gemini CLI over ACP (real agent, fake LLM)', () => {
     expect(deltas(lane.id, after)).toBe('RECALLED: pelican')
     // The history Gemini replays on load is not shown again.
     expect(eventsOf(h, lane.id, after).filter((e) => e.type === 'message').map((e) => (e as Ev<'message'>).text)).toEqual(['RECALLED: pelican'])
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('two lanes of one profile keep their own history: A is prompted only after B started, both sleep and wake', async () => {
+    // Every Gemini start cleans the profile's chats folder: a session with nothing resumable in it yet (lane A,
+    // created, not prompted) is deleted by lane B's start unless Switchyard keeps that cleanup off.
+    if (new Date().getSeconds() >= 40) await waitFor('a fresh minute', () => new Date().getSeconds() < 40, 25_000)
+    const a = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: h.profile.id })
+    const b = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: h.profile.id })
+    expect([a.status, b.status]).toEqual(['ready', 'ready'])
+    // B's cleanup runs beside its start, not before it answers: give it time to reach A's file.
+    await new Promise((r) => setTimeout(r, 1500))
+    await turnDone(h, a.id, await prompt(a.id, 'REMEMBER:heron'))
+    await turnDone(h, b.id, await prompt(b.id, 'REMEMBER:otter'))
+    const reaped = await h.core.lanes.reapIdle(Date.now() + 10 * 3600_000)
+    expect(reaped).toEqual(expect.arrayContaining([a.id, b.id]))
+
+    // Twice: a wake leaves a second recording of its session behind, which Gemini's cleanup took for an
+    // empty session and deleted along with the real one at the next start. Before the second wake every
+    // recording is made an hour old, so Switchyard's own cleanup judges all of them.
+    const chats = () => {
+      const tmp = path.join(h.profile.configDir, '.gemini', 'tmp')
+      return readdirSync(tmp).flatMap((p) => (existsSync(path.join(tmp, p, 'chats')) ? [path.join(tmp, p, 'chats')] : []))
+    }
+    const recordings = () =>
+      chats().flatMap((dir) => readdirSync(dir).map((n) => describeRecording(n, readFileSync(path.join(dir, n), 'utf8'), { whole: true, mtimeMs: statSync(path.join(dir, n)).mtimeMs })))
+    let before: Recording[] = []
+    for (const round of [1, 2]) {
+      if (round === 2) {
+        const hourAgo = new Date(Date.now() - 3600_000)
+        for (const dir of chats()) for (const n of readdirSync(dir)) utimesSync(path.join(dir, n), hourAgo, hourAgo)
+        before = recordings()
+      }
+      for (const [lane, word] of [[a, 'heron'], [b, 'otter']] as const) {
+        const after = await prompt(lane.id, 'RECALL')
+        const done = await turnDone(h, lane.id, after)
+        expect(done.outcome).toBe('completed')
+        expect(find(lane.id, 'error', after), `wake ${round} continued the old session`).toBeUndefined()
+        // Ends with: under load Gemini's history replay, which runs on after it answers session/load, can
+        // outlast the adapter's quiet window and show an earlier reply again (the ACP adapter's to fix).
+        const other = word === 'heron' ? 'otter' : 'heron'
+        expect(deltas(lane.id, after), `lane ${lane.id} recalls its own words (wake ${round})`).toMatch(new RegExp(`RECALLED: ${word}$`))
+        expect(deltas(lane.id, after)).not.toMatch(new RegExp(`nothing|${other}`))
+      }
+      if (round === 1) expect(await h.core.lanes.reapIdle(Date.now() + 10 * 3600_000)).toEqual(expect.arrayContaining([a.id, b.id]))
+    }
+    // Each Gemini start leaves its own unused session, each wake an empty copy: the old ones are gone (a
+    // wake may open a new copy), the lanes' conversations are not, nor a lane's session that is still empty.
+    const sessions = [a, b].map((l) => h.core.lanes.get(l.id).resumeToken)
+    const laneSessions = h.core.lanes.list().map((l) => h.core.lanes.get(l.id).resumeToken)
+    const stale = (rs: Recording[]) => rs.filter((r) => !r.content && r.mtimeMs < Date.now() - 30 * 60_000)
+    expect(stale(before).length, 'four starts, each with its own empty session').toBeGreaterThanOrEqual(4)
+    const left = recordings()
+    expect(stale(left).filter((r) => !laneSessions.includes(r.sessionId) || sessions.includes(r.sessionId))).toEqual([])
+    expect(left.filter((r) => r.content && sessions.includes(r.sessionId)).map((r) => r.sessionId).sort()).toEqual([...sessions].sort())
+    // The user's own settings survived the change that turned Gemini's cleanup off.
+    const settings = JSON.parse(readFileSync(path.join(h.profile.configDir, '.gemini', 'settings.json'), 'utf8'))
+    expect(settings).toMatchObject({ security: { auth: { selectedType: 'gemini-api-key' } }, general: { enableAutoUpdate: false, sessionRetention: { enabled: false } } })
+    // Deleting lane A deletes Gemini's copy of its conversation too; B's stays.
+    await h.core.lanes.remove(a.id)
+    expect(recordings().filter((r) => r.sessionId === sessions[0])).toEqual([])
+    expect(recordings().filter((r) => r.sessionId === sessions[1] && r.content)).toHaveLength(1)
+    await h.core.lanes.stop(b.id)
+  }, 240_000) // six Gemini starts on a loaded machine
+
+  it('a lane that slept before its first prompt wakes without a complaint about its empty session', async () => {
+    // Gemini cannot load a session with nothing in it: the wake starts a new one instead of failing to load.
+    const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: h.profile.id })
+    const first = h.core.lanes.get(lane.id).resumeToken
+    expect(await h.core.lanes.reapIdle(Date.now() + 10 * 3600_000)).toContain(lane.id)
+    const after = await prompt(lane.id, 'hello after a nap')
+    expect((await turnDone(h, lane.id, after)).outcome).toBe('completed')
+    expect(find(lane.id, 'error', after)).toBeUndefined()
+    expect(deltas(lane.id, after)).toBe('ECHO: hello after a nap')
+    expect(h.core.lanes.get(lane.id).resumeToken).not.toBe(first)
     await h.core.lanes.stop(lane.id)
   })
 

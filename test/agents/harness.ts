@@ -2,13 +2,14 @@
  * The real-agent tier's harness: a core whose PATH has the pinned real CLI, a fake LLM on 127.0.0.1,
  * and helpers to drive a lane through the LaneManager and read what it emitted.
  */
-import { readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
 import type { Profile } from '../../src/shared/contract'
 import { listProcesses, treeMembers } from '../../src/main/core/transport/process-tree'
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/server'
+import type { CoreOptions } from '../../src/main/core/core'
 import { alivePids, laneStatus, tempDir, testCore, waitFor, type TestCore } from '../support/core'
 import { ofType } from '../support/lane-events'
 // @ts-expect-error plain ESM script shared with CI
@@ -33,7 +34,7 @@ export interface AgentHarness {
 export function useAgentHarness(
   agent: 'codex' | 'claude' | 'pi' | 'gemini',
   configure: (ctx: { llm: FakeLlm; configDir: (profileId: string) => string; core: TestCore }) => Profile | Promise<Profile>,
-  opts: { reaperIntervalMs?: number } = {},
+  opts: { reaperIntervalMs?: number; core?: () => Promise<Partial<CoreOptions>> } = {},
 ): AgentHarness {
   const h = {} as AgentHarness
   let home = ''
@@ -48,6 +49,7 @@ export function useAgentHarness(
       parentEnv: { ...process.env, HOME: home },
       loginPath: async () => `${binDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
       reaperIntervalMs: opts.reaperIntervalMs ?? 0,
+      ...(await opts.core?.()),
     })
     h.events = []
     h.core.lanes.onEvent((e) => h.events.push(e))
@@ -135,6 +137,24 @@ export async function interruptMidStream(h: AgentHarness, laneId: string): Promi
   expect(next.done.outcome).toBe('completed')
   expect(next.text).toContain('ECHO: still there?')
   await h.core.lanes.stop(laneId)
+}
+
+/**
+ * An interrupt while the agent asks before a command: the agent withdraws the request, the turn ends
+ * interrupted, the lane is ready, answering the old request is refused, and the command never ran.
+ */
+export async function interruptDuringApproval(h: AgentHarness, laneId: string): Promise<void> {
+  const proof = path.join(h.core.folder, `interrupted-${laneId}.txt`)
+  const after = mark(h, laneId)
+  await h.core.lanes.send(laneId, `RUN:echo late > ${path.basename(proof)}`)
+  const request = await waitFor('approval request', () => ofType(eventsOf(h, laneId, after), 'approval.requested')[0], 30_000)
+  await h.core.lanes.interrupt(laneId)
+  const done = await turnDone(h, laneId, after, 30_000)
+  expect(done.outcome).toBe('interrupted')
+  expect(ofType(eventsOf(h, laneId, after), 'approval.resolved')).toMatchObject([{ requestId: request.requestId, by: 'agent' }])
+  await waitFor('ready', () => laneStatus(h.core, laneId) === 'ready')
+  await expect(h.core.lanes.approve(laneId, request.requestId, request.options[0].id)).rejects.toMatchObject({ code: 'not_found' })
+  expect(existsSync(proof)).toBe(false)
 }
 
 /**

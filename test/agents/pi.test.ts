@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Profile } from '../../src/shared/contract'
 import { alivePids, laneStatus, waitFor } from '../support/core'
 import { KEY_VAR, writeModels } from './pi-config'
-import { type AgentHarness, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptMidStream, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
+import { type AgentHarness, expectNoCanaryInShell, expectStopLeavesNothing, eventsOf, interruptDuringApproval, interruptMidStream, mark, ofType, runTurn, textOf, turnDone, useAgentHarness } from './harness'
 
 /** pi has no permission system of its own: this extension asks before every bash command, as pi's permission-gate example does. */
 const GATE_EXTENSION = `
@@ -120,6 +120,12 @@ describe('pi (real CLI, fake LLM)', () => {
     expect(done.outcome).toBe('completed')
     expect(readFileSync(path.join(h.core.folder, 'approved.txt'), 'utf8')).toBe('allowed\n')
     expect(find(eventsOf(h, lane.id, after), 'tool.completed')[0]).toMatchObject({ status: 'completed', exitCode: 0 })
+    await h.core.lanes.stop(lane.id)
+  })
+
+  it('with a permission-gate extension, an interrupt while it asks withdraws the request and ends the turn', async () => {
+    const lane = await newLane(gated)
+    await interruptDuringApproval(h, lane.id)
     await h.core.lanes.stop(lane.id)
   })
 

@@ -66,14 +66,16 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
           case 'agents.detect':
             return ok(w.agents ?? [])
           case 'settings.get':
-            return ok((w.settings ??= { theme: 'system', maxProcesses: 12, keepRunningInTray: true, notifications: true }))
+            return ok((w.settings ??= { theme: 'system', maxProcesses: 12, memoryBudgetMb: 0, keepRunningInTray: true, notifications: true, checkpointsKeep: 100 }))
           case 'settings.update':
-            w.settings = { ...(w.settings ?? { theme: 'system', maxProcesses: 12, keepRunningInTray: true, notifications: true }), ...input }
+            w.settings = { ...(w.settings ?? { theme: 'system', maxProcesses: 12, memoryBudgetMb: 0, keepRunningInTray: true, notifications: true, checkpointsKeep: 100 }), ...input }
             return ok(w.settings)
           case 'secrets.list':
             return ok([])
           case 'lanes.list':
             return ok(w.lanes)
+          case 'lanes.memory':
+            return ok({ totalBytes: 0, budgetBytes: (w.settings?.memoryBudgetMb ?? 0) * 1024 * 1024, lanes: [], measuredAt: Date.now() })
           case 'lanes.transcript': {
             const after = input.after ?? 0
             const limit = input.limit ?? 1000

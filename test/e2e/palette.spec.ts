@@ -158,9 +158,13 @@ test('requests from main (menus, tray, notifications) arrive on app.commands and
   await page.keyboard.press('Escape')
   await expect(page.getByRole('dialog')).toHaveCount(0)
 
-  // A folder added from the menu's dialog or a second launch: listed and selected.
+  // A folder added from the menu's dialog or a second launch: listed, and where the next lane goes
+  // (the columns stay as they were: the sidebar's highlight is the workspace filter).
   await command({ type: 'workspaceAdded', workspace: { id: 'ws2', name: 'other', path: '/home/me/other', addedAt: 2 } })
-  await expect(page.locator('.workspace.selected .workspace-name-text')).toHaveText('other')
+  await expect(page.locator('.workspace[data-workspace-id="ws2"] .workspace-name-text')).toHaveText('other')
+  await command({ type: 'newLane' })
+  await expect(page.getByRole('dialog').getByLabel('Workspace')).toHaveValue('ws2')
+  await page.keyboard.press('Escape')
 
   // The menu's "Close lane" closes the focused one.
   await command({ type: 'focusLane', laneId: 'two' })

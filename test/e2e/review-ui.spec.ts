@@ -327,14 +327,14 @@ test('discard a hunk or a file (after confirming), commit with a message', async
   const review = lane.getByRole('region', { name: /Review/ })
   // The second hunk's discard names hunk 1.
   await review.locator('.diff-hunk').nth(1).getByRole('button', { name: 'Discard hunk' }).click()
-  await review.getByRole('group', { name: 'Discard this hunk?' }).getByRole('button', { name: 'Discard' }).click()
+  await review.getByRole('group', { name: 'Discard this hunk of src/retry.ts?' }).getByRole('button', { name: 'Discard' }).click()
   await expect.poll(() => calls(page, 'review.discard')).toEqual([{ laneId: 'lane1', path: 'src/retry.ts', hunk: 1 }])
   // A whole file: cancel once, then confirm.
   await review.locator('.review-file', { hasText: 'NOTES.md' }).click()
   await review.getByRole('button', { name: 'Discard file' }).click()
-  await review.getByRole('group', { name: 'Delete this new file?' }).getByRole('button', { name: 'Cancel' }).click()
+  await review.getByRole('group', { name: 'Delete the new file NOTES.md?' }).getByRole('button', { name: 'Cancel' }).click()
   await review.getByRole('button', { name: 'Discard file' }).click()
-  await review.getByRole('group', { name: 'Delete this new file?' }).getByRole('button', { name: 'Discard' }).click()
+  await review.getByRole('group', { name: 'Delete the new file NOTES.md?' }).getByRole('button', { name: 'Discard' }).click()
   await expect.poll(async () => (await calls(page, 'review.discard')).length).toBe(2)
   expect((await calls(page, 'review.discard'))[1]).toEqual({ laneId: 'lane1', path: 'NOTES.md' })
 

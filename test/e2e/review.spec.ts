@@ -106,6 +106,10 @@ test('worktree lane: the agent’s change in Review, a line comment reaches the 
   await expect(echo).toContainText('notes.txt:2-3', { timeout: 15_000 })
   await expect(echo).toContainText('These two should be one line, lowercase epsilon.')
   await expect(echo).toContainText('gamma')
+  // In the transcript the comment shows as a quote with the quoted lines as code, not raw ``` fences.
+  const sentComment = lane.locator('.t-input').last()
+  await expect(sentComment.locator('.t-input-quote code').first()).toContainText('gamma')
+  await expect(sentComment).not.toContainText('```')
   await expect(lane.locator('.t-turn').last()).toHaveAttribute('data-outcome', 'completed')
 
   // Commit: the lane's branch has it, the workspace's branch does not.

@@ -63,7 +63,7 @@ test('process limit and toggles persist after a reload; a bad limit is refused',
 
   await limit.fill('0')
   await limit.press('Enter')
-  await expect(dialog.getByRole('alert')).toHaveText('From 1 to 64')
+  await expect(dialog.getByRole('alert')).toHaveText('From 1 to 512')
   await expect(limit).toHaveAttribute('aria-invalid', 'true')
   expect((await rpc(server, 'settings.get', {})).maxProcesses).toBe(12)
 
@@ -71,6 +71,15 @@ test('process limit and toggles persist after a reload; a bad limit is refused',
   await limit.press('Enter')
   await expect(dialog.getByRole('status')).toHaveText('Saved')
   await expect.poll(async () => (await rpc(server, 'settings.get', {})).maxProcesses).toBe(3)
+
+  // The memory budget: what running lanes use is measured and shown; the budget is saved.
+  const budget = dialog.getByLabel('Memory budget (MB)')
+  await expect(budget).toHaveValue('0')
+  await expect(dialog.getByTestId('lane-memory')).toHaveText(/^Running lanes use \d+ MB \(\d+ lanes?\)\.$/)
+  await budget.fill('2048')
+  await budget.press('Enter')
+  await expect.poll(async () => (await rpc(server, 'settings.get', {})).memoryBudgetMb).toBe(2048)
+  expect((await rpc(server, 'lanes.memory', {})).budgetBytes).toBe(2048 * 1024 * 1024)
 
   const notifications = dialog.getByRole('switch', { name: /Notifications/ })
   await expect(notifications).toBeChecked()
@@ -84,6 +93,7 @@ test('process limit and toggles persist after a reload; a bad limit is refused',
   await page.reload()
   await page.getByRole('button', { name: 'Settings' }).click()
   await expect(settingsDialog(page).getByLabel('Process limit')).toHaveValue('3')
+  await expect(settingsDialog(page).getByLabel('Memory budget (MB)')).toHaveValue('2048')
   await expect(settingsDialog(page).getByRole('switch', { name: /Notifications/ })).not.toBeChecked()
   // "Open profiles" goes to the profiles.
   await settingsDialog(page).getByRole('button', { name: 'Open profiles' }).click()

@@ -55,6 +55,8 @@ describe('switchyard CLI over the local endpoint', () => {
     await cli('lanes', 'send', lane.id, 'second')
     expect((await cli('wait', lane.id)).out).toBe('echo: second\n')
 
+    expect((await cli('lanes', 'list', '--field', 'title')).out).toContain('cli lane\n')
+    expect((await cli('lanes', 'start', lane.id, '--field', 'id')).out).toBe(`${lane.id}\n`)
     const listed = await cli('lanes', 'list')
     expect(listed.code).toBe(0)
     expect(listed.out).toMatch(new RegExp(`^id\\s.*\\n${lane.id}\\s`, 'm'))

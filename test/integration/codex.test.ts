@@ -95,36 +95,14 @@ describe('codex adapter (fake app-server)', () => {
     await waitFor('ready', () => laneStatus(t.c, lane.id) === 'ready')
   })
 
-  it('a crash mid-turn ends the turn, fails the lane with the exit code and the last stderr lines', async () => {
-    const t = setup()
-    const lane = await t.lane()
-    const { done } = await t.turn(lane.id, 'crash')
-    expect(done.outcome).toBe('failed')
-    await waitFor('failed', () => laneStatus(t.c, lane.id) === 'failed')
-    const exit = t.c.lanes.get(lane.id).record.exit!
-    expect(exit.exitCode).toBe(3)
-    expect(exit.lastLines).toContain('thread main panicked: the model went away')
-  })
-
-  it('a malformed line fails that lane only and stops its process; another lane keeps working', async () => {
-    const t = setup()
-    const bad = await t.lane()
-    const good = await t.lane()
-    await t.c.lanes.send(bad.id, 'garbage')
-    await waitFor('failed', () => laneStatus(t.c, bad.id) === 'failed')
-    expect(t.c.lanes.get(bad.id).record.exit?.message).toMatch(/unreadable line/)
-    // The turn that was running ends too, as failed, with the reason.
-    expect(t.own(bad.id).find((e) => e.type === 'turn.completed')).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/unreadable line/) })
-    expect(await alivePids([bad.pid!])).toEqual([])
-    const { events } = await t.turn(good.id, 'still fine')
-    expect(events.find((e) => e.type === 'message')).toMatchObject({ text: 'ECHO: still fine' })
-  })
-
   it('takes a large line whole, and fails the lane on one past the limit', async () => {
     const t = setup({ adapter: { maxLineBytes: 1024 * 1024 } })
     const lane = await t.lane()
     const { events } = await t.turn(lane.id, 'huge:600000')
-    expect((events.find((e) => e.type === 'message') as any).text).toHaveLength(600_000)
+    // A message that repeats its deltas is stored once: as the deltas, with `streamed` on the message.
+    const message = events.find((e) => e.type === 'message') as any
+    const deltas = events.flatMap((e) => (e.type === 'text.delta' ? [e.text] : [])).join('')
+    expect(message.streamed ? deltas : message.text).toHaveLength(600_000)
     await t.c.lanes.send(lane.id, 'huge:2000000')
     await waitFor('failed', () => laneStatus(t.c, lane.id) === 'failed')
     expect(t.c.lanes.get(lane.id).record.exit?.message).toMatch(/line too long/)
@@ -198,32 +176,6 @@ describe('codex adapter (fake app-server)', () => {
     expect(t.own(lane.id, after).find((e) => e.type === 'turn.completed')).toMatchObject({ outcome: 'failed' })
     const ask = t.own(lane.id, after).find((e) => e.type === 'approval.requested') as any
     expect(t.own(lane.id, after).find((e) => e.type === 'approval.resolved')).toMatchObject({ requestId: ask.requestId, by: 'agent' })
-  })
-
-  it('interrupt ends the running turn as interrupted; the lane takes the next prompt; interrupting when idle does nothing', async () => {
-    const t = setup()
-    const lane = await t.lane()
-    await t.c.lanes.interrupt(lane.id) // idle: a no-op
-    const after = t.mark(lane.id)
-    await t.c.lanes.send(lane.id, 'slow')
-    await t.find(lane.id, after, 'text.delta')
-    await t.c.lanes.interrupt(lane.id)
-    expect((await t.find(lane.id, after, 'turn.completed')).outcome).toBe('interrupted')
-    await waitFor('ready', () => laneStatus(t.c, lane.id) === 'ready')
-    const { events } = await t.turn(lane.id, 'next')
-    expect(events.find((e) => e.type === 'message')).toMatchObject({ text: 'ECHO: next' })
-  })
-
-  it('interrupting while an approval waits withdraws it and ends the turn', async () => {
-    const t = setup()
-    const lane = await t.lane()
-    const after = t.mark(lane.id)
-    await t.c.lanes.send(lane.id, 'approve')
-    await waitFor('waiting', () => laneStatus(t.c, lane.id) === 'waiting')
-    await t.c.lanes.interrupt(lane.id)
-    expect((await t.find(lane.id, after, 'turn.completed')).outcome).toBe('interrupted')
-    expect(t.own(lane.id, after).find((e) => e.type === 'approval.resolved')).toMatchObject({ by: 'agent' })
-    await waitFor('ready', () => laneStatus(t.c, lane.id) === 'ready')
   })
 
   it('a prompt sent while a turn runs steers that turn', async () => {

@@ -74,24 +74,6 @@ describe('pi adapter (fake pi rpc)', () => {
     expect(t.find(l.id, 'turn.completed', after)).toHaveLength(1)
   })
 
-  it('interrupt ends the turn as interrupted and the lane takes the next prompt; with no turn it does nothing', async () => {
-    const t = setup()
-    const l = await t.lane()
-    await t.c.lanes.interrupt(l.id) // idle: a no-op
-    expect(laneStatus(t.c, l.id)).toBe('ready')
-    const after = t.mark(l.id)
-    await t.c.lanes.send(l.id, 'hold')
-    await waitFor('first delta', () => t.find(l.id, 'text.delta', after)[0])
-    await t.c.lanes.interrupt(l.id)
-    const done = await waitFor('turn completed', () => t.find(l.id, 'turn.completed', after)[0])
-    expect(done.outcome).toBe('interrupted')
-    expect(t.text(l.id, after)).not.toContain('released')
-    await waitFor('ready', () => laneStatus(t.c, l.id) === 'ready')
-    const next = await t.turn(l.id, 'again')
-    expect(next.done.outcome).toBe('completed')
-    expect(t.text(l.id, next.after)).toBe('echo: again')
-  })
-
   it('an interrupt right after the prompt was accepted, before any output, still stops the run', async () => {
     const t = setup()
     const l = await t.lane()
@@ -171,20 +153,6 @@ describe('pi adapter (fake pi rpc)', () => {
     ])
   })
 
-  it('an interrupt while a dialog is open withdraws it and ends the turn', async () => {
-    const t = setup()
-    const l = await t.lane()
-    const after = t.mark(l.id)
-    await t.c.lanes.send(l.id, 'approve')
-    const request = await waitFor('approval', () => t.find(l.id, 'approval.requested', after)[0])
-    await t.c.lanes.interrupt(l.id)
-    const done = await waitFor('turn completed', () => t.find(l.id, 'turn.completed', after)[0])
-    expect(done.outcome).toBe('interrupted')
-    expect(t.find(l.id, 'approval.resolved', after)).toMatchObject([{ requestId: request.requestId, by: 'agent' }])
-    await waitFor('ready', () => laneStatus(t.c, l.id) === 'ready')
-    await expect(t.c.lanes.approve(l.id, request.requestId, request.options[0].id)).rejects.toMatchObject({ code: 'not_found' })
-  })
-
   it('pi exiting while a dialog is open fails the lane with its stderr; nothing hangs', async () => {
     const t = setup()
     const l = await t.lane()
@@ -197,29 +165,14 @@ describe('pi adapter (fake pi rpc)', () => {
     expect(await alivePids([l.pid!])).toEqual([])
   })
 
-  it('a crash mid-turn fails the lane with the exit code and the last stderr lines', async () => {
+  it('a line that is JSON but not an event fails that lane only and stops its process', async () => {
     const t = setup()
-    const l = await t.lane()
-    await t.c.lanes.send(l.id, 'crash')
-    await waitFor('failed', () => laneStatus(t.c, l.id) === 'failed')
-    expect(t.c.lanes.get(l.id).record.exit).toMatchObject({
-      exitCode: 3,
-      message: 'The process exited with code 3',
-      lastLines: ['fake pi: lost the model connection', 'fake pi: giving up'],
-    })
-  })
-
-  it('a malformed line, or a line that is not an event, fails that lane only and stops its process', async () => {
-    const t = setup()
-    const bad = await t.lane()
     const odd = await t.lane()
     const good = await t.lane()
-    await t.c.lanes.send(bad.id, 'garbage')
     await t.c.lanes.send(odd.id, 'notobject')
-    await waitFor('failed', () => laneStatus(t.c, bad.id) === 'failed' && laneStatus(t.c, odd.id) === 'failed')
-    expect(t.c.lanes.get(bad.id).record.exit?.message).toMatch(/malformed JSON/)
+    await waitFor('failed', () => laneStatus(t.c, odd.id) === 'failed')
     expect(t.c.lanes.get(odd.id).record.exit?.message).toMatch(/not an event/)
-    expect(await alivePids([bad.pid!, odd.pid!])).toEqual([])
+    expect(await alivePids([odd.pid!])).toEqual([])
     const { done } = await t.turn(good.id, 'still here')
     expect(done.outcome).toBe('completed')
   })
@@ -298,14 +251,4 @@ describe('pi adapter (fake pi rpc)', () => {
     expect(second.text(l.id, after)).toBe('history: before the restart')
   })
 
-  it('stop closes stdin and leaves no process behind', async () => {
-    const t = setup()
-    const l = await t.lane()
-    await t.c.lanes.send(l.id, 'hold')
-    await waitFor('busy', () => laneStatus(t.c, l.id) === 'busy')
-    const stopped = await t.c.lanes.stop(l.id)
-    expect(stopped.status).toBe('exited')
-    expect(t.find(l.id, 'process.exited').at(-1)).toMatchObject({ exitCode: 0, requested: true })
-    expect(await alivePids([l.pid!])).toEqual([])
-  })
 })

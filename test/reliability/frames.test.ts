@@ -8,7 +8,7 @@ import { MAX_INPUT_BYTES, MAX_MESSAGE_BYTES } from '../../src/shared/contract'
 import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers'
 import { Router } from '../../src/main/rpc/router'
 import { MAX_SUBSCRIPTIONS, startWsServer } from '../../src/main/rpc/ws-server'
-import { withUploads } from '../../src/renderer/agent/attachments'
+import { withUploads } from '../../src/renderer/ui/attachments'
 import { testCore, waitFor, waitForOutput, type TestCore } from '../support/core'
 
 /**

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { processStartTime } from '../../src/main/core/transport/supervision'
 import { waitFor } from '../support/core'
 import { killServer, serverBuilt, startServerProcess, watchdogOf, type ServerProcess } from '../support/server-process'
@@ -30,6 +30,11 @@ function tempDir(prefix: string): string {
   dirs.push(dir)
   return dir
 }
+
+// A test that failed half-way must not leave its server running into the next one's data dir.
+afterEach(async () => {
+  for (const s of servers) await killServer(s)
+})
 
 afterAll(async () => {
   // Whatever a failing run left: never leave sleeps behind on a shared machine.
@@ -102,8 +107,8 @@ describe.runIf(onLinux && built)('kill -9 of the server', () => {
     const tag = newTag()
     tags.push(tag)
     const server = await serverWithEscapingLanes(dataDir, tag, 2)
-    const first = watchdogOf(server.pid)
-    expect(first).toBeDefined()
+    // The watchdog names itself once node has started: under load that can follow the lanes.
+    const first = await waitFor("the server's watchdog", () => watchdogOf(server.pid), 15_000)
     process.kill(first!, 'SIGKILL')
     const second = await waitFor('a new watchdog', () => {
       const pid = watchdogOf(server.pid)
@@ -152,8 +157,7 @@ describe.runIf(onLinux && built)('kill -9 of the server', () => {
     const tag = newTag()
     tags.push(tag)
     const server = await serverWithEscapingLanes(dataDir, tag)
-    const watchdog = watchdogOf(server.pid)
-    expect(watchdog, 'the server runs a watchdog').toBeDefined()
+    const watchdog = await waitFor("the server's watchdog", () => watchdogOf(server.pid), 15_000)
     // An innocent process whose pid the dead run's records name, with another start time: a reused pid.
     const innocent = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore', env: { ...process.env, [TAG_VAR]: `${tag}-innocent` } })
     tags.push(`${tag}-innocent`)

@@ -1,6 +1,7 @@
 // A tiny line-protocol agent for exercising lanes with a structured (non-pty) process.
 // In: {"prompt": text} or {"approved": bool}. Out: {"turn":"start"}, {"text": …}, {"turn":"end"}; "approve" asks first;
-// "hang" starts a turn that never ends; "garbage" writes a malformed line; "crash" exits 3.
+// "write <file> <text>" lines write files; "hang" starts a turn that never ends; "garbage" writes a malformed line; "crash" exits 3.
+import { writeFileSync } from 'node:fs'
 import readline from 'node:readline'
 
 const out = (v) => process.stdout.write(JSON.stringify(v) + '\n')
@@ -19,6 +20,8 @@ rl.on('line', (line) => {
     process.stderr.write('fatal: the model went away\n')
     process.exit(3)
   }
+  // Lines `write <file> <content>` write files in the working folder (checkpoint tests).
+  for (const m of p.matchAll(/^write (\S+) (.*)$/gm)) writeFileSync(m[1], `${m[2]}\n`)
   out({ text: `echo: ${p}` })
   out({ turn: 'end' })
 })

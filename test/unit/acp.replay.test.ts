@@ -8,7 +8,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { acpAdapter, sidestepGeminiSameMinuteBug, unifiedDiff, usageOf } from '../../src/main/core/agents/acp'
+import { acpAdapter } from '../../src/main/core/agents/acp'
+import { unifiedDiff, usageOf } from '../../src/main/core/agents/acp-content'
+import { geminiAcpHooks, sidestepGeminiSameMinuteBug } from '../../src/main/core/agents/gemini'
 import type { AgentSession } from '../../src/main/core/agents/types'
 import type { LaneEventBody } from '../../src/shared/events'
 import { waitFor } from '../support/core'
@@ -80,7 +82,7 @@ function play(transcript: string, resume?: string) {
   const exits: { exitCode: number | null; lastLines: string[] }[] = []
   const tokens: string[] = []
   const start = () =>
-    acpAdapter({ graceMs: 500 }).start(
+    acpAdapter({ graceMs: 500, agents: [geminiAcpHooks] }).start(
       {
         laneId: 'lane_replay',
         cwd: dir,

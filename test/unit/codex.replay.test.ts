@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { CodexTranslator, decisionChoices, unwrapShell } from '../../src/main/core/agents/codex'
+import { CodexTranslator, decisionChoices, unwrapShell } from '../../src/main/core/agents/codex-protocol'
 import type { LaneEventBody } from '../../src/shared/events'
 import { ofType, turns } from '../support/lane-events'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Router } from '../../src/main/rpc/router'
-import { createClient, ClientError } from '../../src/renderer/app/client'
+import { createClient, ClientError } from '../../src/renderer/host/client'
 import { hostBridge } from '../../src/renderer/hosts/host-bridge'
 import type { Bridge } from '../../src/shared/contract'
 

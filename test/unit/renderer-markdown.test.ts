@@ -1,7 +1,7 @@
 import { createElement, type ReactElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it as test } from 'vitest'
-import { MarkdownBlocks, MarkdownStream } from '../../src/renderer/agent/Markdown'
+import { MarkdownBlocks, MarkdownStream } from '../../src/renderer/ui/Markdown'
 
 /**
  * A streaming message parses only its tail on each delta (finished blocks render once): at every

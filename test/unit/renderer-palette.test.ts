@@ -107,8 +107,10 @@ describe('buildActions', () => {
       'New lane…',
       'New background agent…',
       'Add workspace…',
-      'Select workspace: lib',
+      'Show only workspace: app',
+      'Show only workspace: lib',
       'Open settings',
+      'Hide the sidebar',
       'Open profiles',
       'Toggle theme (switch to light)',
     ])
@@ -136,13 +138,16 @@ describe('buildActions', () => {
     expect(busy.filter((a) => a.group === 'Focused lane').map((a) => [a.title, a.command.type])).toEqual([
       ['Interrupt build', 'interruptLane'],
       ['Stop build', 'stopLane'],
+      ['Maximise build', 'toggleMaximize'],
+      ['Pin build', 'togglePin'],
       ['Close build', 'closeLane'],
     ])
+    expect(buildActions({ ...base, lanes: [lane('a', 'build', 'busy')], focusedLaneId: 'a', maximizedLaneId: 'a' }).find((a) => a.id === 'maximize')?.title).toBe('Restore the columns')
     expect(busy.find((a) => a.id === 'close')?.shortcut).toBe('Ctrl+W')
     const failed = buildActions({ ...base, lanes: [lane('a', 'build', 'failed')], focusedLaneId: 'a' })
-    expect(failed.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Restart build', 'Close build'])
+    expect(failed.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Restart build', 'Maximise build', 'Pin build', 'Close build'])
     const sleeping = buildActions({ ...base, lanes: [lane('a', 'sh', 'sleeping', 'terminal')], focusedLaneId: 'a' })
-    expect(sleeping.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Wake sh', 'Close sh'])
+    expect(sleeping.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Wake sh', 'Maximise sh', 'Pin sh', 'Close sh'])
     // A terminal has no turn to interrupt.
     const term = buildActions({ ...base, lanes: [lane('a', 'sh', 'busy', 'terminal')], focusedLaneId: 'a' })
     expect(term.map((a) => a.command.type)).not.toContain('interruptLane')
@@ -176,7 +181,7 @@ describe('palette and settings shortcuts', () => {
   test('labels as menus show them', () => {
     expect(shortcutLabel({ type: 'openPalette' }, true)).toBe('⌘K')
     expect(shortcutLabel({ type: 'openPalette' }, false)).toBe('Ctrl+K')
-    expect(shortcutLabel({ type: 'focusLane', index: 2 }, false)).toBe('Ctrl+3')
+    expect(shortcutLabel({ type: 'focusLaneAt', index: 2 }, false)).toBe('Ctrl+3')
   })
 })
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it as test } from 'vitest'
 import type { Lane } from '../../src/shared/contract'
-import { parseDiff } from '../../src/renderer/agent/diff'
-import { diffBodyLines } from '../../src/renderer/agent/DiffView'
+import { parseDiff } from '../../src/renderer/ui/diff'
+import { diffBodyLines } from '../../src/renderer/ui/DiffView'
 import {
   canReview,
   commentFor,

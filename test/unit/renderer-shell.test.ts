@@ -1,7 +1,7 @@
 /** The desktop shell's pure renderer parts: attachments, profile env text and secrets rows, theme, settings input. */
 import { describe, expect, it as test } from 'vitest'
 import type { Attachment, Profile } from '../../src/shared/contract'
-import { addAttachments, chunkText, decodeText, fileToAttachment, MAX_ATTACHMENTS, planUploads, quotePath, withUploads } from '../../src/renderer/agent/attachments'
+import { addAttachments, chunkText, decodeText, fileToAttachment, MAX_ATTACHMENTS, planUploads, quotePath, withUploads } from '../../src/renderer/ui/attachments'
 import { encodedBytes, MAX_INPUT_BYTES } from '../../src/shared/contract'
 import { formatEnv, parseEnv, secretRows } from '../../src/renderer/profiles/env-text'
 import { resolveTheme } from '../../src/renderer/settings/theme'
@@ -112,10 +112,11 @@ describe('settings', () => {
     expect(resolveTheme('dark', true)).toBe('dark')
     expect(resolveTheme('light', false)).toBe('light')
   })
-  test('process limit: a whole number from 1 to 64', () => {
+  test('process limit: a whole number from 1 to 512 (a soft limit: idle lanes are put to sleep to make room)', () => {
     expect(parseProcessLimit(' 8 ')).toEqual({ ok: true, value: 8 })
-    expect(parseProcessLimit('0')).toEqual({ ok: false, message: 'From 1 to 64' })
-    expect(parseProcessLimit('65')).toEqual({ ok: false, message: 'From 1 to 64' })
+    expect(parseProcessLimit('0')).toEqual({ ok: false, message: 'From 1 to 512' })
+    expect(parseProcessLimit('100')).toEqual({ ok: true, value: 100 })
+    expect(parseProcessLimit('513')).toEqual({ ok: false, message: 'From 1 to 512' })
     expect(parseProcessLimit('2.5').ok).toBe(false)
     expect(parseProcessLimit('').ok).toBe(false)
   })

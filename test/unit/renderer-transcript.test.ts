@@ -11,8 +11,8 @@ import {
   type TranscriptItem,
   type TranscriptState,
 } from '../../src/renderer/agent/transcript-model'
-import { parseDiff, splitRows } from '../../src/renderer/agent/diff'
-import { formatCost, formatDuration, formatTokens, joinArgs, splitArgs, usageParts } from '../../src/renderer/agent/format'
+import { parseDiff, splitRows } from '../../src/renderer/ui/diff'
+import { formatCost, formatDuration, formatTokens, joinArgs, splitArgs, usageParts } from '../../src/renderer/ui/format'
 
 /** Stamps bodies as the lane would: seq 1, 2, … and `at` = seq seconds. */
 function events(...bodies: LaneEventBody[]): LaneEvent[] {

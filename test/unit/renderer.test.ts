@@ -7,9 +7,9 @@ import type { Lane } from '../../src/shared/contract'
 import type { LaneEvent } from '../../src/shared/events'
 import { shortcutFor, type KeyLike } from '../../src/renderer/app/shortcuts'
 import { applyStatusEvent, estimateTerminalSize, neighbourAfterClose, sortLanes } from '../../src/renderer/lanes/lane-state'
-import { TranscriptSync, type TranscriptPage } from '../../src/renderer/terminal/transcript-sync'
-import { createWsBridge, DISCONNECTED, wsUrlFor } from '../../src/renderer/app/ws-bridge'
-import { createClient, ClientError } from '../../src/renderer/app/client'
+import { TranscriptSync, type TranscriptPage } from '../../src/renderer/host/transcript-sync'
+import { createWsBridge, DISCONNECTED, wsUrlFor } from '../../src/renderer/host/ws-bridge'
+import { createClient, ClientError } from '../../src/renderer/host/client'
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
   key: k,
@@ -24,7 +24,7 @@ describe('shortcutFor', () => {
   test('Ctrl elsewhere, Cmd on macOS', () => {
     expect(shortcutFor(key('t', { ctrlKey: true }), false)).toEqual({ type: 'newLane' })
     expect(shortcutFor(key('w', { ctrlKey: true }), false)).toEqual({ type: 'closeLane' })
-    expect(shortcutFor(key('3', { ctrlKey: true }), false)).toEqual({ type: 'focusLane', index: 2 })
+    expect(shortcutFor(key('3', { ctrlKey: true }), false)).toEqual({ type: 'focusLaneAt', index: 2 })
     expect(shortcutFor(key('t', { metaKey: true }), true)).toEqual({ type: 'newLane' })
     // On macOS Ctrl stays the terminal's (Ctrl+W deletes a word in the shell).
     expect(shortcutFor(key('w', { ctrlKey: true }), true)).toBeNull()
@@ -39,7 +39,7 @@ describe('shortcutFor', () => {
     expect(shortcutFor(key('T', { ctrlKey: true }), false)).toEqual({ type: 'newLane' }) // caps lock
   })
   test('digits by physical key on layouts where the key is not a digit', () => {
-    expect(shortcutFor(key('&', { ctrlKey: true, code: 'Digit1' }), false)).toEqual({ type: 'focusLane', index: 0 })
+    expect(shortcutFor(key('&', { ctrlKey: true, code: 'Digit1' }), false)).toEqual({ type: 'focusLaneAt', index: 0 })
   })
 })
 

@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { diskWrites } from '../../src/main/core/disk'
 import { Transcript } from '../../src/main/core/lanes/transcript'
 import type { LaneEvent } from '../../src/shared/events'
 import { tempDir } from '../support/core'
@@ -25,6 +26,23 @@ describe('transcript', () => {
     expect(rest.events.map((e) => e.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 11))
     expect(rest).toMatchObject({ next: 25, done: true })
     expect(await t.read(25)).toEqual({ events: [], next: 25, done: true })
+  })
+
+  it('stops a page after about maxBytes of lines (at least one event), and reads a line longer than the read chunks whole', async () => {
+    const t = new Transcript(file())
+    const big = 'b'.repeat(700 * 1024) // longer than the 256 KB read chunks
+    for (let i = 1; i <= 6; i++) t.append(ev(i, big))
+    const seqs: number[][] = []
+    for (let after = 0; ; ) {
+      const page = await t.read(after, 1000, 1024 * 1024)
+      expect(page.events.every((e) => e.type === 'terminal.output' && e.data === big)).toBe(true)
+      seqs.push(page.events.map((e) => e.seq))
+      after = page.next
+      if (page.done) break
+    }
+    // A page that ends exactly at the end may not know it: an empty last page then says so.
+    expect(seqs.filter((p) => p.length > 0)).toEqual([[1, 2], [3, 4], [5, 6]])
+    expect((await t.read(0, 1000, 1)).events.map((e) => e.seq)).toEqual([1])
   })
 
   it('continues its seq after reopening, past a torn line left by a crash', async () => {
@@ -72,5 +90,33 @@ describe('transcript', () => {
     expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1))
     reader.append(ev(3001, 'appended after reopening'))
     expect((await reader.read(3000)).events.map((e) => e.seq)).toEqual([3001])
+  })
+
+  it('group commit: the events of one turn go to the file in one write, and are published only once they are in it', async () => {
+    const t = new Transcript(file())
+    const realWrite = diskWrites.writeSync
+    let writes = 0
+    diskWrites.writeSync = (...args) => (writes++, realWrite(...args))
+    const published: number[] = []
+    t.onWritten = (events, fault) => {
+      expect(fault).toBeUndefined()
+      // Whatever a client is handed is already in the file.
+      const onDisk = readFileSync(t.file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).seq)
+      for (const e of events) expect(onDisk).toContain(e.seq)
+      published.push(...events.map((e) => e.seq))
+    }
+    try {
+      for (let i = 1; i <= 500; i++) t.append(ev(i))
+      expect(published).toEqual([]) // nothing shown before the write at the end of the turn
+      await new Promise((r) => setImmediate(r))
+      expect(published).toEqual(Array.from({ length: 500 }, (_, i) => i + 1))
+      expect(writes).toBe(1)
+      // A batch past BATCH_BYTES is written at once, without waiting for the turn to end.
+      t.append(ev(501, 'x'.repeat(300 * 1024)))
+      expect(published.at(-1)).toBe(501)
+      expect(writes).toBe(2)
+    } finally {
+      diskWrites.writeSync = realWrite
+    }
   })
 })

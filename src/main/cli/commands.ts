@@ -40,4 +40,5 @@ export const EXIT_CODES: Record<ErrorCode | 'usage' | 'turn_failed', number> = {
   unsupported: 8,
   refused: 9,
   turn_failed: 10,
+  disk_error: 11,
 }

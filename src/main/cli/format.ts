@@ -26,3 +26,12 @@ export function formatHuman(value: unknown): string {
   if (entries.length === 1 && entries[0][0] === 'ok') return 'ok\n'
   return entries.map(([k, v]) => `${k}: ${plain(v) ? show(v) : JSON.stringify(v, null, 2)}`).join('\n') + '\n'
 }
+
+/** One field of a result (of each row, for a list), one per line: for shell scripts. */
+export function formatField(value: unknown, field: string): string {
+  const pick = (v: unknown) => {
+    const got = v && typeof v === 'object' ? (v as Record<string, unknown>)[field] : undefined
+    return got === undefined ? '' : typeof got === 'string' ? got : JSON.stringify(got)
+  }
+  return (Array.isArray(value) ? value.map(pick) : [pick(value)]).join('\n') + '\n'
+}

@@ -11,7 +11,7 @@ import { AppError } from '../core/errors'
 import { connectLocalEndpoint, ENDPOINT_FILE } from '../rpc/local-endpoint'
 import type { StreamClient } from '../rpc/stream-transport'
 import { commands, EXIT_CODES, findCommand } from './commands'
-import { formatHuman } from './format'
+import { formatField, formatHuman } from './format'
 import { helpFor, parseArgs } from './schema-args'
 import { waitForTurn, WaitError } from './wait'
 
@@ -23,11 +23,11 @@ export interface CliIo {
   interrupted: Promise<void>
 }
 
-/** `--data-dir`, else $SWITCHYARD_DATA_DIR, else whichever default (desktop app, then server mode) is running. */
+/** `--data-dir`, else $SWITCHYARD_DATA_DIR, else whichever running one of the desktop app's (its $SWITCHYARD_USER_DATA or default) and server mode's default data dirs. */
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return path.resolve(flag)
   if (env.SWITCHYARD_DATA_DIR) return path.resolve(env.SWITCHYARD_DATA_DIR)
-  const candidates = [desktopDataDir(env), serverDataDir(env)]
+  const candidates = [...(env.SWITCHYARD_USER_DATA ? [path.resolve(env.SWITCHYARD_USER_DATA)] : []), desktopDataDir(env), serverDataDir(env)]
   return candidates.find((d) => existsSync(path.join(d, ENDPOINT_FILE))) ?? candidates[0]
 }
 
@@ -118,7 +118,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const result = await client.call(command!.name, wire)
     if (!result.ok) return failure(io, result.error)
-    io.stdout(globals.json ? JSON.stringify(result.value, null, 2) + '\n' : formatHuman(result.value))
+    io.stdout(
+      globals.field !== undefined
+        ? formatField(result.value, globals.field)
+        : globals.json
+          ? JSON.stringify(result.value, null, 2) + '\n'
+          : formatHuman(result.value),
+    )
     return 0
   } catch (err) {
     if (err instanceof WaitError) return failure(io, err.error)

@@ -32,7 +32,7 @@ export interface Field {
 }
 
 /** Flags of the CLI itself; no contract field may be called this (a unit test checks). */
-export const GLOBAL_FLAGS = ['json', 'data-dir', 'help', 'follow', 'json-input', 'timeout'] as const
+export const GLOBAL_FLAGS = ['json', 'data-dir', 'help', 'follow', 'json-input', 'timeout', 'field'] as const
 
 export const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
@@ -98,7 +98,7 @@ function schemaAt(root: JsonSchema, dotted: string[]): JsonSchema | undefined {
 
 export interface ParsedArgs {
   input: Record<string, unknown>
-  globals: { json: boolean; help: boolean; follow: boolean; dataDir?: string; timeout?: number }
+  globals: { json: boolean; help: boolean; follow: boolean; dataDir?: string; timeout?: number; field?: string }
   errors: string[]
 }
 
@@ -148,6 +148,7 @@ export function parseArgs(argv: string[], schema: z.ZodType | undefined): Parsed
     else if (name === 'follow') globals.follow = true
     else if (name === 'data-dir') globals.dataDir = next()
     else if (name === 'timeout') globals.timeout = Number(next())
+    else if (name === 'field') globals.field = next()
     else if (name === 'json-input') {
       try {
         Object.assign(input, JSON.parse(next() ?? ''))
@@ -205,6 +206,7 @@ export function helpFor(command: string, schema: z.ZodType | undefined, summary?
     const flag = `--${f.flag}${f.alias ? `, --${f.alias}` : ''} <${f.type}>`
     lines.push(`  ${flag.padEnd(40)} ${f.required ? 'required' : 'optional'}${f.description ? `  ${f.description}` : ''}`)
   }
-  lines.push('', 'Options:', '  --json                 print JSON', '  --json-input <object>  the whole input as JSON', '  --data-dir <dir>       the Switchyard data dir to talk to', ...extra)
+  lines.push('', 'Options:', '  --json                 print JSON', '  --json-input <object>  the whole input as JSON',
+    '  --field <name>         print only this field of the result (of each row, for a list)', '  --data-dir <dir>       the Switchyard data dir to talk to', ...extra)
   return lines.join('\n') + '\n'
 }

@@ -4,6 +4,9 @@ import { AppCommands } from './app-commands'
 import { HostManager } from './hosts/host-manager'
 import { controlDirFor } from './hosts/ssh'
 import { defaultAdapters, type AdapterRegistry } from './agents/registry'
+import { LaneTokens } from './lanes/lane-tokens'
+import { Triggers } from './triggers/triggers'
+import { loginShellPath } from './isolation/env'
 import { LaneManager, type LaneManagerOptions } from './lanes/manager'
 import { Profiles } from './profiles/profiles'
 import { fileSecretStore, type SecretStore } from './secrets'
@@ -25,12 +28,19 @@ export interface CoreOptions extends Partial<Pick<LaneManagerOptions, 'now' | 'm
   appRoot?: string
   /** Tests: an ssh_config for every ssh we run (`ssh -F`). */
   sshConfigFile?: string
+  /** How to run the `switchyard` CLI, for lanes whose profile may drive other lanes (its `mcp` command). */
+  cliLauncher?: { command: string; args: string[]; env?: Record<string, string> }
+  /** How a failure trigger tells the user; and how often schedules are checked (0: tests tick). */
+  notify?: (title: string, body: string, laneId: string) => void
+  triggerTickMs?: number
 }
 
 /** The whole plain-Node core, wired: what Electron and server mode both host. */
 export function createCore(opts: CoreOptions) {
   // First: record this run's lane processes, and end what a run that died hard left running.
   const supervision = superviseDataDir(opts.dataDir)
+  // Read once, now, in the background: the first lane then finds it ready instead of waiting ~115 ms for a login shell.
+  if (!opts.loginPath) void loginShellPath().catch(() => undefined)
   const workspaces = new Workspaces(opts.store)
   const profiles = new Profiles(opts.store, opts.dataDir)
   const settings = new SettingsService(opts.store)
@@ -38,6 +48,7 @@ export function createCore(opts: CoreOptions) {
   const worktrees = new Worktrees(opts.dataDir)
   /** Secrets a client provided (secrets.provide): in memory only, over the stored ones. */
   const providedSecrets = new Map<string, Record<string, string>>()
+  const laneTokens = new LaneTokens(path.join(opts.dataDir, 'run', 'tokens'))
   const lanes = new LaneManager({
     ...opts,
     workspaces,
@@ -45,9 +56,15 @@ export function createCore(opts: CoreOptions) {
     worktrees,
     adapters: opts.adapters ?? defaultAdapters(),
     maxProcesses: opts.maxProcesses ?? settings.get().maxProcesses,
+    checkpointsKeep: () => settings.get().checkpointsKeep,
     secrets: opts.secrets ?? ((id) => ({ ...secrets.values(id), ...providedSecrets.get(id) })),
+    mcp: opts.cliLauncher ? { launcher: opts.cliLauncher, tokens: laneTokens } : undefined,
   })
-  settings.onChange((s) => lanes.setMaxProcesses(s.maxProcesses))
+  lanes.setMemoryBudget(settings.get().memoryBudgetMb * 1024 * 1024)
+  settings.onChange((s) => {
+    lanes.setMaxProcesses(s.maxProcesses)
+    lanes.setMemoryBudget(s.memoryBudgetMb * 1024 * 1024)
+  })
   const reviewDrafts = new ReviewDrafts(opts.store, lanes)
   lanes.onStatus((e) => {
     if (e.type === 'removed') reviewDrafts.forget(e.laneId)
@@ -64,6 +81,7 @@ export function createCore(opts: CoreOptions) {
     version,
     sshConfigFile: opts.sshConfigFile,
   })
+  const triggers = new Triggers({ store: opts.store, lanes, now: opts.now, notify: opts.notify, tickMs: opts.triggerTickMs })
   return {
     hosts,
     providedSecrets,
@@ -75,12 +93,15 @@ export function createCore(opts: CoreOptions) {
     lanes,
     commands,
     reviewDrafts,
+    laneTokens,
+    triggers,
     /** How many processes of earlier runs (that died without stopping their lanes) were ended at start. */
     previousRunsEnded: supervision.ended,
     /** Stops every lane and watcher (quit). */
     async close() {
       hosts.close()
       gitStatus.close()
+      triggers.close()
       await lanes.stopAll()
       supervision.close()
     },

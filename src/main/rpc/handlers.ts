@@ -10,6 +10,8 @@ import type { Core } from '../core/core'
 import { searchTranscripts } from '../core/lanes/search'
 import { Uploads } from '../core/uploads'
 import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/workspaces/review'
+import { commitSubjects, conflictPrompt, draftPullRequest, mergeIntoBase, openPullRequest, pullRequestStatus, pushBranch, remoteFor, type BranchInfo } from '../core/workspaces/finish'
+import { gitOk } from '../core/workspaces/git'
 import { isInside } from '../core/workspaces/worktrees'
 import { createHostHandlers, createHostStreams } from './host-handlers'
 import type { Handlers, StreamSources } from './router'
@@ -22,14 +24,22 @@ export interface HostInfo {
   pickFolder?: () => Promise<string | null>
 }
 
-export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts' | 'hosts' | 'providedSecrets'>
+export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts' | 'hosts' | 'providedSecrets' | 'triggers'>
 
 const ok = { ok: true } as const
 
 /** The contract's methods, bound to the core's services. */
-export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts, hosts, providedSecrets }: Services, host: HostInfo): Handlers {
+export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts, hosts, providedSecrets, triggers }: Services, host: HostInfo): Handlers {
   /** What a lane's changes are measured against: its worktree's base, or HEAD. */
   const reviewBase = (laneId: string) => lanes.get(laneId).record.worktree?.baseCommit ?? 'HEAD'
+  /** The lane's branch and where it goes: its worktree's branch and base, or the branch its folder has checked out. */
+  const branchOf = async (laneId: string): Promise<BranchInfo & { worktree: boolean }> => {
+    const cwd = lanes.cwdOf(laneId)
+    const wt = lanes.get(laneId).record.worktree
+    if (wt) return { cwd, branch: wt.branch, base: wt.base, worktree: true }
+    const branch = (await gitOk(cwd, ['symbolic-ref', '-q', '--short', 'HEAD'], { code: 'invalid_input', message: 'The lane is not on a branch' })).trim()
+    return { cwd, branch, base: branch, worktree: false }
+  }
   const uploads = new Uploads(nodePath.join(host.dataDir, 'uploads'))
   /** Uploaded attachments become paths: the agent reads the stored file. */
   const resolveUploads = (attachments?: Attachment[]) =>
@@ -82,6 +92,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       return detectAgents(PATH, buildChildEnv({ parent: process.env, loginPath: PATH }))
     },
     'lanes.list': () => lanes.list(),
+    'lanes.memory': () => lanes.memory(),
     'lanes.create': (input) => lanes.create(input),
     'attachments.upload': ({ uploadId, name, chunk }) => uploads.append(uploadId, name, chunk),
     'lanes.send': async ({ laneId, input, attachments }) => (await lanes.send(laneId, input, resolveUploads(attachments)), ok),
@@ -93,6 +104,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'lanes.remove': async ({ laneId, worktree, deleteBranch }) => (await lanes.remove(laneId, { worktree, deleteBranch }), ok),
     'lanes.archive': ({ laneId }) => lanes.archive(laneId),
     'lanes.restore': ({ laneId }) => lanes.restore(laneId),
+    'lanes.rename': ({ laneId, title }) => lanes.rename(laneId, title),
     'lanes.resize': ({ laneId, cols, rows }) => (lanes.resize(laneId, cols, rows), ok),
     'lanes.transcript': ({ laneId, after, limit }) => lanes.transcript(laneId, after, limit),
 
@@ -115,6 +127,40 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'review.comment': async ({ laneId, comments }) => (await lanes.send(laneId, reviewPrompt(comments)), ok),
     'review.drafts': ({ laneId }) => ({ comments: reviewDrafts.get(laneId) }),
     'review.saveDrafts': ({ laneId, comments }) => (reviewDrafts.save(laneId, comments), ok),
+    'checkpoints.list': async ({ laneId }) => ({
+      checkpoints: (await lanes.checkpoints.list(laneId)).map(({ tree: _tree, turnId: _turnId, ...c }) => c),
+      rewind: lanes.get(laneId).canRewind,
+    }),
+    'checkpoints.create': async ({ laneId }) => {
+      const c = await lanes.checkpoints.capture(lanes.get(laneId).id, 'manual')
+      return c ? { n: c.n, turn: c.turn, phase: c.phase, commit: c.commit, at: c.at, changed: c.changed } : null
+    },
+    'checkpoints.diff': async ({ laneId, n, path }) => ({ files: await lanes.checkpoints.diff(laneId, n, path) }),
+    'checkpoints.restore': ({ laneId, n, path, conversation }) => lanes.restoreCheckpoint(laneId, n, { path, conversation }),
+    'finish.merge': async ({ laneId, strategy, message }) => {
+      const b = await branchOf(laneId)
+      if (!b.worktree) throw new AppError('unsupported', `This lane works on ${b.branch} itself; there is no lane branch to merge`)
+      const r = await mergeIntoBase(b, strategy, message)
+      return r.merged ? { merged: true, commit: r.commit, conflicts: [], message: r.message } : { merged: false, conflicts: r.conflicts, message: r.message }
+    },
+    'finish.resolve': async ({ laneId, conflicts }) => (await lanes.send(laneId, conflictPrompt(await branchOf(laneId), conflicts)), ok),
+    'finish.push': async ({ laneId, target, remote, force }) => {
+      const b = await branchOf(laneId)
+      return pushBranch(b.cwd, target === 'base' ? b.base : b.branch, { remote, force })
+    },
+    'finish.draftPr': async ({ laneId }) => {
+      const b = await branchOf(laneId)
+      return draftPullRequest((await lanes.transcript(laneId, 0, 10_000)).events, await commitSubjects(b))
+    },
+    'finish.openPr': async ({ laneId, title, body, remote }) => {
+      const b = await branchOf(laneId)
+      if (!b.worktree) throw new AppError('unsupported', `This lane works on ${b.branch} itself; push it and open the pull request from its branch`)
+      return openPullRequest(b, { title, body }, await remoteFor(b.cwd, b.branch, remote))
+    },
+    'finish.prStatus': async ({ laneId }) => {
+      const b = await branchOf(laneId)
+      return b.worktree ? pullRequestStatus(b) : null
+    },
     'git.branches': ({ workspaceId }) => worktrees.branches(workspaces.get(workspaceId).path),
     'worktrees.orphans': () => worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))),
     'worktrees.removeOrphan': async ({ path, deleteBranch }) => {
@@ -124,6 +170,10 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       await worktrees.removeOrphan(path, { deleteBranch: deleteBranch ?? false })
       return ok
     },
+    'triggers.list': () => triggers.list(),
+    'triggers.add': (fields) => triggers.add(fields),
+    'triggers.toggle': ({ triggerId, enabled }) => triggers.toggle(triggerId, enabled),
+    'triggers.remove': ({ triggerId }) => (triggers.remove(triggerId), ok),
     'history.search': ({ query, limit }) =>
       searchTranscripts(
         lanes.list().map((l) => ({ id: l.id, title: l.title, archived: l.archived ?? false, file: lanes.transcriptFile(l.id) })),
@@ -138,9 +188,10 @@ export function createStreamSources({ lanes, commands, hosts }: Services): Strea
     ...createHostStreams(hosts),
     'lanes.events': (input, emit) => {
       const laneId = input?.laneId
+      const types = input?.types ? new Set<string>(input.types) : null
       if (laneId) lanes.get(laneId) // not_found for a lane that does not exist
       return lanes.onEvent((e) => {
-        if (!laneId || e.laneId === laneId) emit(e)
+        if ((!laneId || e.laneId === laneId) && (!types || types.has(e.type))) emit(e)
       })
     },
     'lanes.status': (_input, emit) => lanes.onStatus(emit),

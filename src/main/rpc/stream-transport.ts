@@ -7,6 +7,9 @@ import { ClientMessage, type ServerMessage } from '../../shared/wire'
 import type { Result, RpcError } from '../../shared/contract'
 import type { Router } from './router'
 
+/** What a connection is served from: the router, or a narrowed view of it (lane-scope.ts). */
+export type ContractServer = Pick<Router, 'call' | 'subscribe'>
+
 /** A line longer than this ends the connection: a prompt may be 1 MiB of text, JSON-escaped. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024
 /** A reader that stops reading gets cut off rather than growing our memory. */
@@ -36,8 +39,8 @@ export function readLines(stream: Duplex, onLine: (line: string) => void, maxByt
 export interface ServeOptions {
   /** Handles methods the transport itself answers (e.g. the endpoint's lane-token scoping) before the router. */
   intercept?: (method: string, input: unknown) => Promise<Result<unknown>> | undefined
-  /** The router to use for this connection (may change after an intercepted call, e.g. once scoped). */
-  router: () => Router
+  /** What serves this connection now (it may change after an intercepted call, e.g. once scoped). */
+  router: () => ContractServer
 }
 
 /** Serves one connection: exactly the WebSocket's message handling, framed by newlines. */

@@ -3,7 +3,8 @@ import type { Attachment } from '../../shared/contract'
 import type { LaneStatus } from '../../shared/events'
 import { useApp } from '../app/context'
 import { useComposerDraft } from './composer-draft'
-import { addAttachments, fileToAttachment, formatBytes, useFileDrop } from './attachments'
+import { addAttachments, fileToAttachment, formatBytes, useFileDrop } from '../ui/attachments'
+import './composer.css'
 
 export interface ComposerHandle {
   focus(): void

@@ -1,17 +1,40 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { flushSync } from 'react-dom'
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import type { Attachment, Lane } from '../../shared/contract'
 import type { LaneEvent } from '../../shared/events'
 import { useApp } from '../app/context'
-import { TranscriptSync } from '../terminal/transcript-sync'
+import { TranscriptSync } from '../host/transcript-sync'
 import { applyEvents, emptyTranscript, type TranscriptState } from './transcript-model'
 import { ItemView, ViewState, ViewStateContext, estimateItemHeight, type ItemActions } from './items'
 import { Composer, canInterrupt, type ComposerHandle } from './Composer'
-import { withUploads } from './attachments'
+import { withUploads } from '../ui/attachments'
+import { FrameBatch } from './frame-batch'
+import { followToBottom } from './follow-bottom'
+import './transcript.css'
+import './approvals.css'
 
 const TRANSCRIPT_PAGE = 2000
 /** Within this many pixels of the end counts as "at the bottom". */
 const BOTTOM_SLACK = 32
+
+/** All lanes of the window fold in their events in one frame and one React commit. */
+const laneFrames = new FrameBatch(
+  { requestFrame: (run) => requestAnimationFrame(run), setTimer: (run, ms) => setTimeout(run, ms) },
+  (run) => flushSync(run),
+)
+
+/**
+ * A row's height without forcing a layout: the ResizeObserver's entry when there is one, else what
+ * is known (the last measurement, or the estimate). The default reads `offsetHeight` when a row
+ * mounts, inside React's commit: one synchronous layout per lane per new row.
+ */
+function rowHeight(el: Element, entry: ResizeObserverEntry | undefined, v: Virtualizer<HTMLDivElement, Element>): number {
+  const box = entry?.borderBoxSize?.[0]
+  if (box) return Math.round(box.blockSize)
+  const index = v.indexFromElement(el)
+  return v.itemSizeCache.get(v.options.getItemKey(index)) ?? v.options.estimateSize(index)
+}
 
 interface Props {
   lane: Lane
@@ -35,6 +58,8 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   const { client, reportError } = useApp()
   const laneId = lane.id
   const [transcript, setTranscript] = useState<TranscriptState>(emptyTranscript)
+  /** The transcript with every event received, shown or not yet (out of view). */
+  const folded = useRef(transcript)
   const [loaded, setLoaded] = useState(false)
   const syncRef = useRef<TranscriptSync | null>(null)
   const composer = useRef<ComposerHandle>(null)
@@ -45,30 +70,25 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   /** Follow new content to the bottom (false once the user scrolled up). */
   const stick = useRef(true)
 
-  // ---- events in: batched per frame, so a fast stream renders once per frame
+  // ---- events in: batched per frame with the other lanes, so a fast stream renders once per frame.
+  // Out of view, the slow timer folds them in without rendering: with many lanes open, rendering
+  // (and parsing the markdown of) lanes nobody sees starves the ones in view. Back in view, it shows.
   useEffect(() => {
     let pending: LaneEvent[] = []
-    let frame = 0
-    let timer: ReturnType<typeof setTimeout> | undefined
+    let unseen = false
     const flush = () => {
-      cancelAnimationFrame(frame)
-      clearTimeout(timer)
-      frame = 0
-      timer = undefined
-      if (pending.length === 0) return
-      const batch = pending
-      pending = []
-      setTranscript((state) => applyEvents(state, batch))
+      laneFrames.cancel(flush)
+      if (pending.length > 0) {
+        folded.current = applyEvents(folded.current, pending)
+        pending = []
+        unseen = true
+      }
+      if (!unseen || !inView.current) return
+      unseen = false
+      setTranscript(folded.current)
     }
     flushNow.current = flush
-    const schedule = () => {
-      if (frame || timer) return
-      // Out of view, the slow timer only: with many lanes open, rendering every one of them each frame
-      // starves the ones in view.
-      if (inView.current) frame = requestAnimationFrame(flush)
-      // A hidden window gets no frames: flush anyway, less often.
-      timer = setTimeout(flush, 250)
-    }
+    const schedule = () => laneFrames.schedule(flush, inView.current)
     const sync = new TranscriptSync(
       (after) => client.call('lanes.transcript', { laneId, after, limit: TRANSCRIPT_PAGE }),
       (event) => {
@@ -87,15 +107,16 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
       unsubscribe()
       sync.dispose()
       syncRef.current = null
-      cancelAnimationFrame(frame)
-      clearTimeout(timer)
+      laneFrames.cancel(flush)
     }
   }, [client, reportError, laneId])
 
-  // Back in view: show what came meanwhile at once.
+  // Back in view: show what came meanwhile at once, at the end if it follows the end.
   useEffect(() => {
     inView.current = inViewProp
-    if (inViewProp) flushNow.current()
+    if (!inViewProp) return
+    flushNow.current()
+    if (stick.current && scroller.current) followToBottom(scroller.current)
   }, [inViewProp])
 
   const firstEpoch = useRef(epoch)
@@ -112,6 +133,7 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   // ---- actions
   const actions = useMemo<ItemActions>(
     () => ({
+      laneId,
       approve: (requestId, optionId, answers) =>
         client.call('lanes.approve', { laneId, requestId, optionId, answers }).then(
           () => undefined,
@@ -159,6 +181,9 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
     overscan: 6,
     paddingStart: 10,
     paddingEnd: 6,
+    measureElement: rowHeight,
+    // A scroll re-renders this lane with the others' batch, not in a synchronous render of its own.
+    useFlushSync: false,
   })
   const totalSize = virtualizer.getTotalSize()
 
@@ -177,14 +202,16 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
     else if (dragging.current) stick.current = false
     setDetached(!stick.current && distance > BOTTOM_SLACK)
   }
-  // New content, a row measured taller, a busy footer: follow it while stuck.
+  // New content, a row measured taller, a busy footer: follow it while stuck (written after the
+  // commit, with the other lanes' scrollers: one layout for all).
+  // Out of view it waits: scrolling a lane nobody sees would lay it out for nothing.
   useLayoutEffect(() => {
-    if (stick.current) toBottom()
-  }, [items, totalSize, status, toBottom])
+    if (stick.current && inView.current && scroller.current) followToBottom(scroller.current)
+  }, [items, totalSize, status])
   useEffect(() => {
     const el = scroller.current
     if (!el) return
-    const observer = new ResizeObserver(() => stick.current && toBottom())
+    const observer = new ResizeObserver(() => stick.current && inView.current && followToBottom(el))
     observer.observe(el)
     // A scrollbar drag may end anywhere on the page.
     const release = () => (dragging.current = false)

@@ -1,8 +1,10 @@
 import { createContext, memo, useContext, useId, useState, type FormEvent, type ReactNode } from 'react'
 import type { Answers, ItemOf, Question, ToolKind, TranscriptItem } from './transcript-model'
-import { MarkdownText } from './Markdown'
-import { DiffLayoutToggle, DiffView, diffStats } from './DiffView'
-import { formatDuration, usageParts } from './format'
+import { MarkdownText } from '../ui/Markdown'
+import { DiffLayoutToggle, DiffView, diffStats } from '../ui/DiffView'
+import { formatDuration, usageParts } from '../ui/format'
+import { CheckpointMarker } from './CheckpointMarker'
+import { LaneLink } from '../lane-links/LaneLink'
 
 /**
  * View state of rows kept outside the rows (open/closed flags, half-typed answers): the virtualized
@@ -35,6 +37,8 @@ function useViewState<T>(key: string, fallback: T): [T, (value: T) => void] {
 }
 
 export interface ItemActions {
+  /** The lane the items are of (checkpoint markers act on it). */
+  laneId?: string
   /** `answers` go with the option of kind `other` on a request with questions. */
   approve(requestId: string, optionId: string, answers?: Answers): Promise<void>
 }
@@ -64,14 +68,24 @@ export const ItemView = memo(function ItemView({ item, actions }: { item: Transc
       return <TurnItem item={item} />
     case 'notice':
       return <div className={`t-notice t-notice-${item.tone}`}>{item.text}</div>
+    case 'checkpoint':
+      return actions.laneId ? <CheckpointMarker item={item} laneId={actions.laneId} /> : null
   }
 })
 
 function InputItem({ item }: { item: ItemOf<'input'> }) {
+  // Review comments carry quoted lines in fences: shown as a quote, not as raw ``` marks.
+  const review = /^Review comments? on your changes/.test(item.text)
   return (
     <div className="t-input">
       <div className="t-role">You</div>
-      <div className="t-input-text">{item.text}</div>
+      {review ? (
+        <blockquote className="t-input-quote">
+          <MarkdownText text={item.text} />
+        </blockquote>
+      ) : (
+        <div className="t-input-text">{item.text}</div>
+      )}
     </div>
   )
 }
@@ -142,6 +156,11 @@ function ToolItem({ item }: { item: ItemOf<'tool'> }) {
         )}
         <span className={`t-status t-status-${status}`}>{status === 'approval' ? 'needs approval' : STATUS_LABEL[item.status]}</span>
       </button>
+      {item.child && (
+        <div className="t-tool-child">
+          Created lane <LaneLink laneId={item.child.laneId} title={item.child.title} />
+        </div>
+      )}
       {open && (
         <div className="t-tool-body">
           {item.output !== undefined && item.output !== '' && <pre className="t-output">{item.output}</pre>}

@@ -48,6 +48,8 @@ export type TranscriptItem =
       status: ToolStatus
       /** An approval request about this call that is still open. */
       awaitingApproval?: string
+      /** A lane this call created (Switchyard's create_lane tool). */
+      child?: { laneId: string; title: string }
     })
   | (ItemBase & {
       kind: 'approval'
@@ -74,6 +76,8 @@ export type TranscriptItem =
       usage?: Usage
     })
   | (ItemBase & { kind: 'notice'; text: string; tone: 'info' | 'warn' })
+  /** The lane's files saved at this point (checkpoint `n`); `restoring`: saved just before restoring that one. */
+  | (ItemBase & { kind: 'checkpoint'; n: number; turn: number; phase: 'start' | 'end' | 'restore' | 'manual'; restoring?: number; path?: string })
 
 export type ItemKind = TranscriptItem['kind']
 export type ItemOf<K extends ItemKind> = Extract<TranscriptItem, { kind: K }>
@@ -277,6 +281,14 @@ function fold(s: TranscriptState, event: LaneEvent): void {
       } as ItemOf<'tool'>)
       return
     }
+    case 'lane.child': {
+      // Emitted while the agent's create_lane call runs: the newest tool call is the one that made it.
+      const last = Object.values(s.tools).reduce((a, b) => Math.max(a, b), -1)
+      const child = { laneId: event.childLaneId, title: event.title }
+      if (last >= 0) update<'tool'>(s, last, { child })
+      else push(s, { ...base(event), kind: 'notice', text: `Created lane ${event.title}`, tone: 'info' })
+      return
+    }
     case 'approval.requested': {
       closeStreams(s)
       s.approvals[event.requestId] = push(s, {
@@ -364,6 +376,12 @@ function fold(s: TranscriptState, event: LaneEvent): void {
         closeStreams(s)
         push(s, { ...base(event), kind: 'notice', text, tone: 'info' })
       }
+      return
+    }
+    case 'checkpoint': {
+      // One marker per boundary: a turn's start shows only where the files changed since the last end (or before the first turn).
+      if (event.phase === 'start' && event.changed === false && event.turn > 1) return
+      push(s, { ...base(event), kind: 'checkpoint', n: event.n, turn: event.turn, phase: event.phase, restoring: event.restoring, path: event.path })
       return
     }
     case 'terminal.output':

@@ -1,23 +1,26 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { AppCommand, Bridge, Lane, Workspace } from '../../shared/contract'
 import type { HostBridge } from '../env'
-import { ClientError, createClient, errorMessage } from './client'
+import { ClientError, createClient, errorMessage } from '../host/client'
 import { AppContext, type AppServices } from './context'
-import { useConnection } from './connection'
+import { useConnection } from '../host/connection'
 import { ConnectionBanner } from './ConnectionBanner'
-import { isMacPlatform, shortcutFor, type ShortcutAction } from './shortcuts'
+import { isMacPlatform, shortcutLabel } from './shortcuts'
+import { useCommandSources } from './command-sources'
+import { mayRun, type Overlay, type UiCommand } from './commands'
 import { Toasts, useToasts } from './toasts'
 import { useWorkbench } from './workbench'
-import type { WsBridge } from './ws-bridge'
+import type { WsBridge } from '../host/ws-bridge'
 import { Sidebar } from '../workspaces/Sidebar'
-import { dropOutcome, isFileDrag } from '../workspaces/drop'
+import { useFolderDrop } from '../workspaces/useFolderDrop'
+import { EmptyState } from './EmptyState'
 import { LaneColumn } from '../lanes/LaneColumn'
 import { NewLaneDialog, type NewLaneChoice } from '../lanes/NewLaneDialog'
 import { estimateTerminalSize, neighbourAfterClose, upsertLane } from '../lanes/lane-state'
 import { ProfilesPanel } from '../profiles/ProfilesPanel'
 import { useAgents } from '../profiles/agents'
 import { CommandPalette } from '../palette/CommandPalette'
-import { buildActions, type PaletteCommand } from '../palette/actions'
+import { buildActions, paletteActions } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
 import { HostsPanel } from '../hosts/HostsPanel'
 import { useAppliedTheme, useSettings } from '../settings/theme'
@@ -25,6 +28,17 @@ import { BackgroundDialog } from '../background/BackgroundDialog'
 import { RemoveLaneDialog, type RemoveOptions } from '../lanes/RemoveLaneDialog'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
+import { useLaneLinks } from '../lane-links/LaneLink'
+import { TriggersSection } from '../triggers/TriggersSection'
+import { AttentionInbox } from '../attention/AttentionInbox'
+import { useAttention, useAttentionBadge, useAttentionNotices } from '../attention/useAttention'
+import { nextAttentionLane } from '../attention/attention-model'
+import { laneAfter, visibleLanes } from '../navigator/navigator-model'
+import { SidebarRail } from '../navigator/SidebarRail'
+import { useStoredState } from '../ui/stored-state'
+import { useLayout } from '../layout/useLayout'
+import { orderLanes } from '../layout/layout-model'
+import './app.css'
 
 export interface AppProps {
   /** The Electron preload's bridge, or the WebSocket one in a browser. */
@@ -57,44 +71,61 @@ export function App({ bridge, ws, hosts }: AppProps) {
     [client, reportError, push, mac, getPathForFile],
   )
   const connection = useConnection(ws)
-  const { info, workspaces, profiles, lanes: allLanes, setWorkspaces, setLanes, refreshProfiles } = useWorkbench(
+  const { info, workspaces, profiles, lanes: allLanes, lanesListed, setWorkspaces, setLanes, refreshProfiles } = useWorkbench(
     client,
     connection.epoch,
     reportError,
   )
   // Archived lanes keep their records but leave the columns (the sidebar lists them).
-  const lanes = useMemo(() => activeLanes(allLanes), [allLanes])
-  /** A lane with its own worktree being closed: the keep/delete question is open. */
-  const [removing, setRemoving] = useState<Lane | null>(null)
+  const active = useMemo(() => activeLanes(allLanes), [allLanes])
 
   const [selectedWorkspaceId, setSelectedWorkspaceId] = useState<string | null>(null)
+  // The navigator: which workspace's lanes are the columns (null: all), and whether the sidebar shows.
+  const [laneFilterChoice, setLaneFilter] = useStoredState<string | null>('switchyard.laneFilter', null)
+  const laneFilter = workspaces.some((w) => w.id === laneFilterChoice) ? laneFilterChoice : null
+  const [sidebarCollapsed, setSidebarCollapsed] = useStoredState('switchyard.sidebarCollapsed', false)
+  const { items: attention, markSeen } = useAttention(client, allLanes, connection.epoch, reportError)
+  const { layout, resize, toggleMaximize, follow, move, pin } = useLayout(
+    useMemo(() => active.map((l) => l.id), [active]),
+    lanesListed,
+  )
+  // Lanes in column order (pinned first, then the user's order); the filter picks the columns.
+  const lanes = useMemo(() => orderLanes(active, layout), [active, layout])
+  const columns = useMemo(() => visibleLanes(lanes, laneFilter), [lanes, laneFilter])
+  const followRef = useRef(follow)
+  followRef.current = follow
+  useAttentionBadge(attention.length)
+  /** Columns scrolled into view (the lanes area scrolls sideways), reported by each column. */
+  const inView = useRef(new Set<string>())
+  const onVisibility = useCallback((laneId: string, visible: boolean) => {
+    if (visible) inView.current.add(laneId)
+    else inView.current.delete(laneId)
+  }, [])
   const [focusedLaneChoice, setFocusedLaneId] = useState<string | null>(null)
-  const [dialogOpen, setDialogOpenState] = useState(false)
-  const [profilesOpen, setProfilesOpen] = useState(false)
-  // Issue 4's overlays: the command palette, the settings, the background-agent dialog.
-  const [paletteOpen, setPaletteOpen] = useState(false)
-  const [settingsOpen, setSettingsOpen] = useState(false)
-  const [hostsOpen, setHostsOpen] = useState(false)
-  const [backgroundOpen, setBackgroundOpen] = useState(false)
-  const shellModalOpen = paletteOpen || settingsOpen || backgroundOpen
+  // One dialog or panel at a time. The ref is what the dispatcher reads: a palette entry closes the
+  // palette and then runs, in one event, and its command must see the palette closed.
+  const [overlay, setOverlayState] = useState<Overlay | null>(null)
+  const overlayRef = useRef<Overlay | null>(null)
+  const setOverlay = useCallback((next: Overlay | null) => {
+    overlayRef.current = next
+    setOverlayState(next)
+  }, [])
+  const closeOverlay = useCallback(() => setOverlay(null), [setOverlay])
   const { settings, update: updateSettings } = useSettings(client, connection.epoch, reportError)
   const resolvedTheme = useAppliedTheme(settings?.theme)
   const { agents, detecting, detect } = useAgents(client)
   // Opening the dialog looks again for installed agents (the user may have installed one meanwhile).
-  const setDialogOpen = useCallback(
-    (open: boolean) => {
-      if (open) void detect()
-      setDialogOpenState(open)
-    },
-    [detect],
-  )
+  const openNewLane = useCallback(() => {
+    refreshProfiles()
+    void detect()
+    setOverlay({ kind: 'newLane' })
+  }, [refreshProfiles, detect, setOverlay])
   const openProfiles = useCallback(() => {
     refreshProfiles()
     void detect()
-    setProfilesOpen(true)
-  }, [refreshProfiles, detect])
+    setOverlay({ kind: 'profiles' })
+  }, [refreshProfiles, detect, setOverlay])
   const [pathInputOpen, setPathInputOpen] = useState(false)
-  const [dragging, setDragging] = useState(false)
   const lanesAreaRef = useRef<HTMLDivElement>(null)
 
   // Terminal focus: each terminal registers how to focus it; a lane created here is focused once it mounts.
@@ -111,13 +142,25 @@ export function App({ bridge, ws, hosts }: AppProps) {
       requestAnimationFrame(focus)
     }
   }, [])
-  const focusLane = useCallback((laneId: string) => {
-    setFocusedLaneId(laneId)
-    const focus = focusers.current.get(laneId)
-    if (focus) focus()
-    else pendingFocus.current = laneId
-    document.querySelector(`[data-lane-id="${CSS.escape(laneId)}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
-  }, [])
+  // A lane outside the workspace filter is shown by clearing the filter; it mounts, then takes the focus.
+  const columnsRef = useRef(columns)
+  columnsRef.current = columns
+  const focusLane = useCallback(
+    (laneId: string) => {
+      setFocusedLaneId(laneId)
+      markSeen(laneId)
+      followRef.current(laneId)
+      if (!columnsRef.current.some((l) => l.id === laneId)) setLaneFilter(null)
+      const focus = focusers.current.get(laneId)
+      if (focus) focus()
+      else pendingFocus.current = laneId
+      const reveal = () => document.querySelector(`.lane[data-lane-id="${CSS.escape(laneId)}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+      reveal()
+      requestAnimationFrame(reveal)
+    },
+    [markSeen, setLaneFilter],
+  )
+  useLaneLinks(focusLane)
 
   // The focused lane, if it still exists.
   const focusedLaneId = lanes.some((l) => l.id === focusedLaneChoice) ? focusedLaneChoice : null
@@ -216,198 +259,193 @@ export function App({ bridge, ws, hosts }: AppProps) {
   // A lane with its own worktree asks first what to do with the worktree and branch.
   const closeLane = useCallback(
     async (lane: Lane) => {
-      if (lane.worktree) setRemoving(lane)
+      if (lane.worktree) setOverlay({ kind: 'removeLane', lane })
       else await removeLane(lane)
     },
-    [removeLane],
+    [removeLane, setOverlay],
   )
 
-  // ---- keyboard: capture phase, before xterm (which also ignores these keys)
-  const onShortcut = useRef<(action: ShortcutAction) => void>(() => {})
-  onShortcut.current = (action) => {
-    if (action.type === 'openPalette') {
-      if (paletteOpen) setPaletteOpen(false)
-      else if (!dialogOpen && !profilesOpen && !settingsOpen && !backgroundOpen) setPaletteOpen(true)
-      return
-    }
-    if (action.type === 'openSettings') {
-      if (dialogOpen || profilesOpen || backgroundOpen) return
-      setPaletteOpen(false)
-      setSettingsOpen(true)
-      return
-    }
-    if (action.type === 'newLane') {
-      if (profilesOpen || settingsOpen || backgroundOpen) return
-      setPaletteOpen(false)
-      if (!dialogOpen) {
-        refreshProfiles()
-        setDialogOpen(true)
-      }
-      return
-    }
-    if (dialogOpen || profilesOpen || shellModalOpen || removing) return
-    if (action.type === 'closeLane') {
-      const lane = lanes.find((l) => l.id === focusedLaneId)
-      if (lane) void closeLane(lane)
-    } else {
-      const lane = lanes[action.index]
-      if (lane) focusLane(lane.id)
-    }
-  }
-  useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent) => {
-      const action = shortcutFor(e, mac)
-      if (!action) return
-      e.preventDefault()
-      e.stopPropagation()
-      if (!e.repeat) onShortcut.current(action)
-    }
-    window.addEventListener('keydown', onKeyDown, true)
-    return () => window.removeEventListener('keydown', onKeyDown, true)
-  }, [mac])
-
-  // ---- requests from main (menus, tray, notifications, second launch): one subscription for the app's life
-  const onAppCommand = useRef<(command: AppCommand) => void>(() => {})
-  onAppCommand.current = (command) => {
+  // ---- the one dispatcher: shortcuts, buttons, the palette and main's menus/tray all end here
+  const dispatch = useRef<(command: UiCommand) => void>(() => {})
+  dispatch.current = (command) => {
+    const current = overlayRef.current
+    if (!mayRun(command, current)) return
+    const laneOf = (laneId: string | undefined) => lanes.find((l) => l.id === (laneId ?? focusedLaneId))
     switch (command.type) {
-      case 'focusLane':
-        setPaletteOpen(false)
-        focusLane(command.laneId)
-        return
-      case 'newLane':
-      case 'closeLane':
-      case 'openSettings':
-        onShortcut.current({ type: command.type })
+      case 'togglePalette':
+        setOverlay(current ? null : { kind: 'palette' })
         return
       case 'openPalette':
-        if (!paletteOpen) onShortcut.current({ type: 'openPalette' })
+        setOverlay({ kind: 'palette' })
+        return
+      case 'openSettings':
+        setOverlay({ kind: 'settings' })
+        return
+      case 'openHosts':
+        if (hosts) setOverlay({ kind: 'hosts' })
+        return
+      case 'newLane':
+        if (current?.kind !== 'newLane') openNewLane()
+        return
+      case 'newBackground':
+        refreshProfiles()
+        setOverlay({ kind: 'background' })
+        return
+      case 'openProfiles':
+        openProfiles()
+        return
+      case 'addWorkspace':
+        addFolder()
         return
       case 'workspaceAdded':
         setWorkspaces((list) => [...list.filter((w) => w.id !== command.workspace.id), command.workspace])
         setSelectedWorkspaceId(command.workspace.id)
         return
-    }
-  }
-  useEffect(() => client.subscribe('app.commands', {}, (c) => onAppCommand.current(c), reportError), [client, reportError])
-
-  // ---- the command palette's actions
-  const runCommand = (command: PaletteCommand) => {
-    const lane = 'laneId' in command ? lanes.find((l) => l.id === command.laneId) : undefined
-    switch (command.type) {
-      case 'newLane':
-        refreshProfiles()
-        setDialogOpen(true)
+      case 'selectWorkspace':
+        setSelectedWorkspaceId(command.workspaceId)
         return
-      case 'newBackground':
-        refreshProfiles()
-        setBackgroundOpen(true)
+      case 'filterWorkspace':
+        setLaneFilter(command.workspaceId)
+        if (command.workspaceId) setSelectedWorkspaceId(command.workspaceId)
         return
-      case 'addWorkspace':
-        addFolder()
+      case 'nextLane':
+      case 'previousLane': {
+        const next = laneAfter(columns.map((l) => l.id), focusedLaneId, command.type === 'nextLane' ? 1 : -1)
+        if (next) focusLane(next)
         return
-      case 'openSettings':
-        setSettingsOpen(true)
+      }
+      case 'nextAttention': {
+        const next = nextAttentionLane(attention, lanes.map((l) => l.id), focusedLaneId)
+        if (next) focusLane(next)
         return
-      case 'openProfiles':
-        openProfiles()
+      }
+      case 'openLaneSwitcher':
+        setOverlay(current ? null : { kind: 'palette', scope: 'lanes' })
         return
+      case 'renameLane':
+        client
+          .call('lanes.rename', { laneId: command.laneId, title: command.title })
+          .then((lane) => setLanes((list) => upsertLane(list, lane)), reportError)
+        return
+      case 'toggleSidebar':
+        setSidebarCollapsed(!sidebarCollapsed)
+        return
+      case 'moveLane':
+        move(lanes.map((l) => l.id), command.laneId, command.beforeId)
+        return
+      case 'togglePin':
+        pin(command.laneId)
+        return
+      case 'toggleMaximize': {
+        const laneId = command.laneId ?? focusedLaneId ?? layout.maximized
+        if (laneId) toggleMaximize(laneId)
+        return
+      }
       case 'setTheme':
         void updateSettings({ theme: command.theme })
         return
       case 'searchHistory':
         focusHistorySearch()
         return
-      case 'selectWorkspace':
-        setSelectedWorkspaceId(command.workspaceId)
-        return
       case 'focusLane':
+        if (current?.kind === 'palette') setOverlay(null)
         focusLane(command.laneId)
         return
-      case 'closeLane':
+      case 'focusLaneAt': {
+        const lane = columns[command.index]
+        if (lane) focusLane(lane.id)
+        return
+      }
+      case 'closeLane': {
+        const lane = laneOf('laneId' in command ? command.laneId : undefined)
         if (lane) void closeLane(lane)
         return
+      }
       case 'stopLane':
-        if (lane) void laneCall('lanes.stop', lane)
+      case 'restartLane': {
+        const lane = laneOf(command.laneId)
+        if (lane) void laneCall(command.type === 'stopLane' ? 'lanes.stop' : 'lanes.start', lane)
         return
-      case 'restartLane':
-        if (lane) void laneCall('lanes.start', lane)
-        return
+      }
       case 'interruptLane':
         client.call('lanes.interrupt', { laneId: command.laneId }).catch(reportError)
+        return
+      case 'approve':
+        client.call('lanes.approve', { laneId: command.laneId, requestId: command.requestId, optionId: command.optionId }).catch(reportError)
         return
       case 'setMode':
         client.call('lanes.setMode', { laneId: command.laneId, modeId: command.modeId }).catch(reportError)
         return
     }
   }
+  const run = useCallback((command: UiCommand) => dispatch.current(command), [])
+
+  // Shortcuts (capture phase, before xterm) and main's menus, tray, notifications: both end in `run`.
+  useCommandSources(client, mac, run, reportError)
 
   // ---- dropping folders anywhere on the window
-  useEffect(() => {
-    // Only the Electron preload can tell where a dropped file lives.
-    const getPathForFile = 'getPathForFile' in bridge ? (f: File) => bridge.getPathForFile(f) : undefined
-    let depth = 0
-    const onDragEnter = (e: DragEvent) => {
-      if (!isFileDrag(e.dataTransfer)) return
-      depth++
-      setDragging(true)
-    }
-    const onDragLeave = (e: DragEvent) => {
-      if (!isFileDrag(e.dataTransfer)) return
-      depth = Math.max(0, depth - 1)
-      if (depth === 0) setDragging(false)
-    }
-    const onDragOver = (e: DragEvent) => {
-      if (!isFileDrag(e.dataTransfer)) return
-      e.preventDefault()
-      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
-    }
-    const onDrop = (e: DragEvent) => {
-      if (!isFileDrag(e.dataTransfer)) return
-      e.preventDefault()
-      depth = 0
-      setDragging(false)
-      const outcome = dropOutcome(Array.from(e.dataTransfer?.files ?? []), getPathForFile)
-      if (outcome.kind === 'paths') for (const path of outcome.paths) void addPath(path)
-      else if (outcome.kind === 'no-paths') {
-        push(BROWSER_DROP_NOTICE, 'info')
-        setPathInputOpen(true)
-      }
-    }
-    window.addEventListener('dragenter', onDragEnter)
-    window.addEventListener('dragleave', onDragLeave)
-    window.addEventListener('dragover', onDragOver)
-    window.addEventListener('drop', onDrop)
-    return () => {
-      window.removeEventListener('dragenter', onDragEnter)
-      window.removeEventListener('dragleave', onDragLeave)
-      window.removeEventListener('dragover', onDragOver)
-      window.removeEventListener('drop', onDrop)
-    }
-  }, [bridge, addPath, push])
+  const onNoPaths = useCallback(() => {
+    push(BROWSER_DROP_NOTICE, 'info')
+    setPathInputOpen(true)
+  }, [push])
+  const dragging = useFolderDrop(bridge, addPath, onNoPaths)
+
+  // An off-screen lane that starts needing the user says so (once per lane, not on load).
+  useAttentionNotices(attention, lanesListed, (laneId) => inView.current.has(laneId), (item) => {
+    const lane = lanes.find((l) => l.id === item.laneId)
+    push(`${lane?.title || 'A lane'} needs you: ${item.text}`, 'info', { label: 'Go', run: () => run({ type: 'focusLane', laneId: item.laneId }) })
+  })
 
   const prefix = mac ? '⌘' : 'Ctrl+'
   const workspaceById = new Map(workspaces.map((w) => [w.id, w]))
   const profileById = new Map(profiles.map((p) => [p.id, p]))
+  const laneById = new Map(lanes.map((l) => [l.id, l]))
+  const laneNumbers = new Map(columns.map((l, i) => [l.id, i + 1]))
+  const needing = new Set(attention.map((i) => i.laneId))
+  const pinnedSet = new Set(layout.pinned ?? [])
+  const nextKey = shortcutLabel({ type: 'nextAttention' }, mac)
 
   return (
     <AppContext.Provider value={services}>
       <div className="app">
         <ConnectionBanner state={connection.state} />
         <div className="app-body">
+          {sidebarCollapsed ? (
+            <SidebarRail waiting={attention.length} nextKey={nextKey} run={run} />
+          ) : (
           <Sidebar
             workspaces={workspaces}
             lanes={lanes}
             info={info}
-            selectedId={selectedWorkspace?.id ?? null}
-            onSelect={setSelectedWorkspaceId}
+            filterId={laneFilter}
+            onFilter={(workspaceId) => run({ type: 'filterWorkspace', workspaceId })}
+            profiles={profileById}
+            focusedLaneId={focusedLaneId}
+            laneNumbers={laneNumbers}
+            needing={needing}
+            onFocusLane={focusLane}
+            onRenameLane={(laneId, title) => run({ type: 'renameLane', laneId, title })}
+            onMoveLane={(laneId, beforeId) => run({ type: 'moveLane', laneId, beforeId })}
+            pinned={pinnedSet}
+            onCollapse={() => run({ type: 'toggleSidebar' })}
+            inbox={
+              <AttentionInbox
+                items={attention}
+                lanes={laneById}
+                nextKey={nextKey}
+                onOpen={focusLane}
+                onNext={() => run({ type: 'nextAttention' })}
+                onAnswer={(laneId, requestId, optionId) => run({ type: 'approve', laneId, requestId, optionId })}
+              />
+            }
             onPick={() => void pickFolder()}
             onAddPath={addPath}
             onRemove={(w) => void removeWorkspace(w)}
             pathInputOpen={pathInputOpen}
             setPathInputOpen={setPathInputOpen}
-            onOpenProfiles={openProfiles}
-            onOpenSettings={() => setSettingsOpen(true)}
-            onOpenHosts={hosts ? () => setHostsOpen(true) : undefined}
+            onOpenProfiles={() => run({ type: 'openProfiles' })}
+            onOpenSettings={() => run({ type: 'openSettings' })}
+            onOpenHosts={hosts ? () => run({ type: 'openHosts' }) : undefined}
             hostName={hosts?.current?.name}
           >
             <HistorySidebar
@@ -420,33 +458,37 @@ export function App({ bridge, ws, hosts }: AppProps) {
               }}
             />
           </Sidebar>
+          )}
           <main className="main">
             <div className="toolbar">
-              <span className="toolbar-title">Lanes</span>
-              <span className="toolbar-count">{lanes.length}</span>
+              <span className="toolbar-title">{laneFilter ? (workspaceById.get(laneFilter)?.name ?? 'Lanes') : 'Lanes'}</span>
+              <span className="toolbar-count">{columns.length}</span>
+              {laneFilter && (
+                <button className="button button-small button-ghost" onClick={() => run({ type: 'filterWorkspace', workspaceId: null })}>
+                  Show all {lanes.length}
+                </button>
+              )}
               <div className="toolbar-spacer" />
               <span className="toolbar-hint">
-                <kbd>{prefix}K</kbd> actions · <kbd>{prefix}1…9</kbd> focus · <kbd>{prefix}W</kbd> close
+                <kbd>{prefix}K</kbd> actions · <kbd>{shortcutLabel({ type: 'openLaneSwitcher' }, mac)}</kbd> go to lane · <kbd>{prefix}1…9</kbd> focus
               </span>
               <button
                 className="button button-primary"
-                onClick={() => {
-                  refreshProfiles()
-                  setDialogOpen(true)
-                }}
+                onClick={() => run({ type: 'newLane' })}
                 title={`New lane (${prefix}T)`}
               >
                 + New lane <kbd>{prefix}T</kbd>
               </button>
             </div>
-            <div className="lanes" ref={lanesAreaRef}>
-              {lanes.map((lane, index) => (
+            <div className={`lanes${columns.some((l) => l.id === layout.maximized) ? ' has-maximized' : ''}`} ref={lanesAreaRef}>
+              {columns.map((lane, index) => (
                 <LaneColumn
                   key={lane.id}
                   lane={lane}
                   index={index}
                   workspace={workspaceById.get(lane.workspaceId)}
                   profile={profileById.get(lane.profileId)}
+                  parent={lane.parentLaneId ? lanes.find((l) => l.id === lane.parentLaneId) : undefined}
                   focused={lane.id === focusedLaneId}
                   epoch={connection.epoch}
                   shortcutPrefix={prefix}
@@ -455,15 +497,26 @@ export function App({ bridge, ws, hosts }: AppProps) {
                   onRestart={(l) => void laneCall('lanes.start', l)}
                   onClose={(l) => void closeLane(l)}
                   registerFocus={registerFocus}
+                  onVisibility={onVisibility}
+                  onRename={(l, title) => run({ type: 'renameLane', laneId: l.id, title })}
+                  width={layout.widths[lane.id]}
+                  maximized={layout.maximized === lane.id}
+                  onResize={(l, width) => resize(l.id, width)}
+                  onToggleMaximize={(l) => run({ type: 'toggleMaximize', laneId: l.id })}
                 />
               ))}
-              {lanes.length === 0 && (
-                <EmptyState hasWorkspace={workspaces.length > 0} prefix={prefix} onNewLane={() => setDialogOpen(true)} onAddFolder={addFolder} />
+              {columns.length === 0 && (
+                <EmptyState
+                  hasWorkspace={workspaces.length > 0}
+                  prefix={prefix}
+                  onNewLane={() => run({ type: 'newLane' })}
+                  onAddFolder={() => run({ type: 'addWorkspace' })}
+                />
               )}
             </div>
           </main>
         </div>
-        {dialogOpen && (
+        {overlay?.kind === 'newLane' && (
           <NewLaneDialog
             workspaces={workspaces}
             profiles={profiles}
@@ -471,11 +524,11 @@ export function App({ bridge, ws, hosts }: AppProps) {
             detecting={detecting}
             defaultWorkspaceId={selectedWorkspace?.id ?? null}
             onCreate={createLane}
-            onClose={() => setDialogOpen(false)}
+            onClose={closeOverlay}
             onAddFolder={addFolder}
           />
         )}
-        {profilesOpen && (
+        {overlay?.kind === 'profiles' && (
           <ProfilesPanel
             profiles={profiles}
             agents={agents}
@@ -484,73 +537,81 @@ export function App({ bridge, ws, hosts }: AppProps) {
             onChanged={refreshProfiles}
             onLoginLane={(lane) => {
               setLanes((list) => upsertLane(list, lane))
-              setProfilesOpen(false)
+              setOverlay(null)
               focusLane(lane.id)
             }}
-            onClose={() => setProfilesOpen(false)}
+            onClose={closeOverlay}
           />
         )}
-        {paletteOpen && (
+        {overlay?.kind === 'palette' && (
           <CommandPalette
-            actions={buildActions({
-              lanes,
-              workspaces,
-              profiles,
-              focusedLaneId,
-              selectedWorkspaceId: selectedWorkspace?.id ?? null,
-              resolvedTheme,
-              themeSetting: settings?.theme ?? 'system',
-              mac,
-              canSearchHistory: true,
-            })}
-            onRun={runCommand}
-            onClose={() => setPaletteOpen(false)}
+            actions={paletteActions(
+              buildActions({
+                lanes,
+                workspaces,
+                profiles,
+                focusedLaneId,
+                selectedWorkspaceId: selectedWorkspace?.id ?? null,
+                resolvedTheme,
+                themeSetting: settings?.theme ?? 'system',
+                mac,
+                canSearchHistory: true,
+                columnIds: columns.map((l) => l.id),
+                laneFilter,
+                attention,
+                sidebarCollapsed,
+                maximizedLaneId: layout.maximized,
+                pinnedLaneIds: layout.pinned ?? [],
+              }),
+              overlay.scope,
+            )}
+            placeholder={overlay.scope === 'lanes' ? 'Go to lane…' : undefined}
+            onRun={run}
+            onClose={closeOverlay}
           />
         )}
-        {hostsOpen && hosts && (
+        {overlay?.kind === 'hosts' && hosts && (
           <HostsPanel
             bridge={hosts.bridge}
             currentHostId={hosts.current?.id ?? null}
             onOpen={(hostId) => {
-              setHostsOpen(false)
+              closeOverlay()
               hosts.open(hostId)
             }}
-            onClose={() => setHostsOpen(false)}
+            onClose={closeOverlay}
           />
         )}
-        {settingsOpen && (
+        {overlay?.kind === 'settings' && (
           <SettingsPanel
             settings={settings}
             info={info}
             onUpdate={updateSettings}
-            onOpenProfiles={() => {
-              setSettingsOpen(false)
-              openProfiles()
-            }}
-            onClose={() => setSettingsOpen(false)}
+            onOpenProfiles={openProfiles}
+            onClose={closeOverlay}
+            extra={<TriggersSection client={client} lanes={allLanes} workspaces={workspaces} profiles={profiles} />}
           />
         )}
-        {backgroundOpen && (
+        {overlay?.kind === 'background' && (
           <BackgroundDialog
             workspaces={workspaces}
             profiles={profiles}
             defaultWorkspaceId={selectedWorkspace?.id ?? null}
             onCreated={(lane) => {
-              setBackgroundOpen(false)
+              setOverlay(null)
               setLanes((list) => upsertLane(list, lane))
               push(`${lane.title || 'The agent'} started in the background`, 'info')
             }}
-            onClose={() => setBackgroundOpen(false)}
+            onClose={closeOverlay}
           />
         )}
-        {removing && (
+        {overlay?.kind === 'removeLane' && (
           <RemoveLaneDialog
-            lane={removing}
+            lane={overlay.lane}
             onRemove={async (options) => {
-              await removeLane(removing, options)
-              setRemoving(null)
+              await removeLane(overlay.lane, options)
+              setOverlay(null)
             }}
-            onCancel={() => setRemoving(null)}
+            onCancel={closeOverlay}
           />
         )}
         {dragging && (
@@ -561,29 +622,5 @@ export function App({ bridge, ws, hosts }: AppProps) {
         <Toasts toasts={toasts} onDismiss={dismiss} />
       </div>
     </AppContext.Provider>
-  )
-}
-
-function EmptyState(props: { hasWorkspace: boolean; prefix: string; onNewLane(): void; onAddFolder(): void }) {
-  return (
-    <div className="empty">
-      {props.hasWorkspace ? (
-        <>
-          <h2>No lanes yet</h2>
-          <p>A lane runs one agent or shell in a workspace. Start one to see it here as a column.</p>
-          <button className="button button-primary" onClick={props.onNewLane}>
-            + New lane <kbd>{props.prefix}T</kbd>
-          </button>
-        </>
-      ) : (
-        <>
-          <h2>Add a workspace</h2>
-          <p>Add a project folder (or drop one on the window), then open lanes on it side by side.</p>
-          <button className="button button-primary" onClick={props.onAddFolder}>
-            + Add folder
-          </button>
-        </>
-      )}
-    </div>
   )
 }

@@ -1,4 +1,4 @@
-import type { ConnectionState } from './ws-bridge'
+import type { ConnectionState } from '../host/ws-bridge'
 
 /** What a browser page says about its connection to the server; nothing while it is fine. */
 export function ConnectionBanner({ state }: { state: ConnectionState }) {

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react'
-import type { Client } from './client'
+import type { Client } from '../host/client'
 
 export interface AppServices {
   client: Client

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react'
 import type { Lane, MethodOutput, Profile, Workspace } from '../../shared/contract'
-import type { Client } from './client'
+import type { Client } from '../host/client'
 import { applyStatusEvent, sortLanes } from '../lanes/lane-state'
 
 export interface Workbench {
@@ -8,6 +8,8 @@ export interface Workbench {
   workspaces: Workspace[]
   profiles: Profile[]
   lanes: Lane[]
+  /** Whether the lanes have been listed once (before that, `lanes` is empty for want of an answer). */
+  lanesListed: boolean
   setWorkspaces: Dispatch<SetStateAction<Workspace[]>>
   setLanes: Dispatch<SetStateAction<Lane[]>>
   refreshProfiles(): void
@@ -19,6 +21,7 @@ export function useWorkbench(client: Client, epoch: number, reportError: (e: unk
   const [workspaces, setWorkspaces] = useState<Workspace[]>([])
   const [profiles, setProfiles] = useState<Profile[]>([])
   const [lanes, setLanes] = useState<Lane[]>([])
+  const [lanesListed, setLanesListed] = useState(false)
 
   useEffect(() => {
     let cancelled = false
@@ -51,6 +54,7 @@ export function useWorkbench(client: Client, epoch: number, reportError: (e: unk
         if (cancelled) return
         listed = true
         setLanes(sortLanes(list))
+        setLanesListed(true)
       })
       .catch((e) => !cancelled && reportError(e))
     return () => {
@@ -63,5 +67,5 @@ export function useWorkbench(client: Client, epoch: number, reportError: (e: unk
     client.call('profiles.list', {}).then(setProfiles, reportError)
   }, [client, reportError])
 
-  return { info, workspaces, profiles, lanes, setWorkspaces, setLanes, refreshProfiles }
+  return { info, workspaces, profiles, lanes, lanesListed, setWorkspaces, setLanes, refreshProfiles }
 }

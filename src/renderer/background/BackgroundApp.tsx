@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import type { HostBridge } from '../env'
-import { createClient, errorMessage } from '../app/client'
+import { createClient, errorMessage } from '../host/client'
 import { AppContext, type AppServices } from '../app/context'
 import { isMacPlatform } from '../app/shortcuts'
-import type { WsBridge } from '../app/ws-bridge'
+import type { WsBridge } from '../host/ws-bridge'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundForm } from './BackgroundForm'
 

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { useApp } from '../app/context'
-import { errorMessage } from '../app/client'
+import { errorMessage } from '../host/client'
+import './background.css'
 
 /** Profiles that can run a prompt on their own: agents, not shells (a shell has no turn that ends). */
 export function backgroundProfiles(profiles: readonly Profile[]): Profile[] {

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { App, type AppProps } from '../app/App'
-import { createClient } from '../app/client'
+import { createClient } from '../host/client'
 import { hostBridge } from './host-bridge'
 
 /**

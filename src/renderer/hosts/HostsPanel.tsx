@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
-import { createClient, type Client } from '../app/client'
+import { createClient, type Client } from '../host/client'
 import { useApp } from '../app/context'
 import { PanelDialog } from '../ui/dialog'
 import type { Bridge, Host, MethodOutput } from '../../shared/contract'
@@ -66,18 +66,19 @@ export function HostsPanel({ bridge, currentHostId, onOpen, onClose }: Props) {
       <div className="hosts-body">
         <form className="hosts-add" onSubmit={(e) => void add(e)}>
           <input
+            className="input"
             aria-label="SSH destination"
             placeholder="Host from ~/.ssh/config, user@host or user@host:port"
             value={destination}
             onChange={(e) => setDestination(e.target.value)}
           />
-          <button type="submit" className="primary" disabled={!destination.trim()}>
+          <button type="submit" className="button button-small button-primary" disabled={!destination.trim()}>
             Add host
           </button>
         </form>
         {error && <p className="hosts-error" role="alert">{error}</p>}
         {currentHostId && (
-          <button className="hosts-local" onClick={() => onOpen(null)}>
+          <button className="button button-small hosts-local" onClick={() => onOpen(null)}>
             Back to this machine
           </button>
         )}
@@ -123,23 +124,24 @@ function HostRow(props: { client: Client; host: Host; shown: boolean; onOpen(): 
           {STATUS_LABEL[host.status]}
         </span>
         <span className="host-actions">
-          <button disabled={busy !== null} onClick={() => void run('check', async () => setCheck(await client.call('hosts.check', { hostId })))}>
+          <button className="button button-small" disabled={busy !== null} onClick={() => void run('check', async () => setCheck(await client.call('hosts.check', { hostId })))}>
             Check
           </button>
-          <button disabled={busy !== null} onClick={() => void run('plan', async () => setPlan(await client.call('hosts.installPlan', { hostId })))}>
+          <button className="button button-small" disabled={busy !== null} onClick={() => void run('plan', async () => setPlan(await client.call('hosts.installPlan', { hostId })))}>
             Install…
           </button>
           {host.status === 'connected' && !props.shown && (
-            <button className="primary" onClick={props.onOpen} title="Show this host's workspaces and lanes in this window">
+            <button className="button button-small button-primary" onClick={props.onOpen} title="Show this host's workspaces and lanes in this window">
               Open
             </button>
           )}
           {host.status === 'connected' || host.status === 'connecting' ? (
             <>
-              <button disabled={busy !== null} onClick={() => void run('disconnect', async () => void (await client.call('hosts.disconnect', { hostId })))}>
+              <button className="button button-small" disabled={busy !== null} onClick={() => void run('disconnect', async () => void (await client.call('hosts.disconnect', { hostId })))}>
                 Disconnect
               </button>
               <button
+                className="button button-small"
                 disabled={busy !== null}
                 title="Stops every lane running on this host"
                 onClick={() => void run('stop', async () => void (await client.call('hosts.stopAll', { hostId })))}
@@ -148,11 +150,11 @@ function HostRow(props: { client: Client; host: Host; shown: boolean; onOpen(): 
               </button>
             </>
           ) : (
-            <button className="primary" disabled={busy !== null} onClick={() => void run('connect', async () => void (await client.call('hosts.connect', { hostId })))}>
+            <button className="button button-small button-primary" disabled={busy !== null} onClick={() => void run('connect', async () => void (await client.call('hosts.connect', { hostId })))}>
               Connect
             </button>
           )}
-          <button disabled={busy !== null} onClick={() => void client.call('hosts.remove', { hostId }).catch(onError)} title="Forget this host (its lanes keep running there)">
+          <button className="button button-small" disabled={busy !== null} onClick={() => void client.call('hosts.remove', { hostId }).catch(onError)} title="Forget this host (its lanes keep running there)">
             Remove
           </button>
         </span>
@@ -201,7 +203,7 @@ function HostRow(props: { client: Client; host: Host; shown: boolean; onOpen(): 
             </p>
           ))}
           <button
-            className="primary"
+            className="button button-small button-primary"
             disabled={busy !== null || plan.problems.length > 0}
             onClick={() =>
               void run('install', async () => {
@@ -213,7 +215,7 @@ function HostRow(props: { client: Client; host: Host; shown: boolean; onOpen(): 
           >
             Install
           </button>
-          <button disabled={busy !== null} onClick={() => setPlan(null)}>
+          <button className="button button-small" disabled={busy !== null} onClick={() => setPlan(null)}>
             Cancel
           </button>
         </div>

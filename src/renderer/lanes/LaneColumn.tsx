@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { TerminalView } from '../terminal/TerminalView'
 import { StructuredView } from '../agent/StructuredView'
-import { usageParts, usageTitle } from '../agent/format'
+import { usageParts, usageTitle } from '../ui/format'
 import { ModeSelect } from './ModeSelect'
 import { StatusBadge } from './StatusBadge'
 import { exitSummary, isEnded, isRunning } from './lane-state'
@@ -10,12 +10,18 @@ import { LaneGitInfo } from '../review/LaneGit'
 import { ReviewPanel } from '../review/ReviewPanel'
 import { canReview } from '../review/review-model'
 import { ArchiveButton } from '../history/ArchiveButton'
+import { LaneLink } from '../lane-links/LaneLink'
+import { EditableTitle } from '../ui/EditableTitle'
+import { ColumnResizer } from '../layout/ColumnResizer'
+import './lanes.css'
 
 interface Props {
   lane: Lane
   index: number
   workspace: Workspace | undefined
   profile: Profile | undefined
+  /** The lane whose agent created this one. */
+  parent?: Lane
   focused: boolean
   epoch: number
   shortcutPrefix: string
@@ -24,6 +30,14 @@ interface Props {
   onRestart(lane: Lane): void
   onClose(lane: Lane): void
   registerFocus(laneId: string, focus: (() => void) | null): void
+  /** Tells the window whether the column is scrolled into view (off-screen lanes raise a notice). */
+  onVisibility(laneId: string, inView: boolean): void
+  onRename(lane: Lane, title: string): void
+  /** The width the user gave the column (px), if any. */
+  width?: number
+  maximized: boolean
+  onResize(lane: Lane, width: number | null): void
+  onToggleMaximize(lane: Lane): void
 }
 
 export function LaneColumn(props: Props) {
@@ -31,22 +45,32 @@ export function LaneColumn(props: Props) {
   const title = lane.title || profile?.name || 'Lane'
   const structured = lane.kind !== 'terminal'
   const usage = usageParts(lane.usage)
-  const exitPanel = isEnded(lane.status) ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
+  const exitPanel = isEnded(lane.status) || lane.diskError ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
   const [reviewOpen, setReviewOpen] = useState(false)
   const review = reviewOpen && canReview(lane) ? <ReviewPanel lane={lane} onClose={() => setReviewOpen(false)} /> : null
   // Whether the column is in view: the lanes area scrolls sideways, and with many lanes most are out of
   // it. Out of view, a lane renders its stream less often and stops its pulses (see app.css).
   const section = useRef<HTMLElement>(null)
   const [inView, setInView] = useState(true)
+  const [renaming, setRenaming] = useState(false)
+  const { onVisibility } = props
   useEffect(() => {
-    const observer = new IntersectionObserver((entries) => setInView(entries[entries.length - 1].isIntersecting))
+    const observer = new IntersectionObserver((entries) => {
+      const visible = entries[entries.length - 1].isIntersecting
+      setInView(visible)
+      onVisibility(lane.id, visible)
+    })
     if (section.current) observer.observe(section.current)
-    return () => observer.disconnect()
-  }, [])
+    return () => {
+      observer.disconnect()
+      onVisibility(lane.id, false)
+    }
+  }, [lane.id, onVisibility])
   return (
     <section
       ref={section}
-      className={`lane${focused ? ' focused' : ''}`}
+      className={`lane${focused ? ' focused' : ''}${props.width ? ' sized' : ''}${props.maximized ? ' maximized' : ''}`}
+      style={props.width ? { width: props.width } : undefined}
       data-lane-id={lane.id}
       data-status={lane.status}
       data-offscreen={inView ? undefined : ''}
@@ -61,8 +85,14 @@ export function LaneColumn(props: Props) {
               {props.index + 1}
             </span>
           )}
-          <h2 className="lane-title" title={title}>
-            {title}
+          <h2 className="lane-title" title={`${title} (double-click to rename)`} onDoubleClick={() => setRenaming(true)}>
+            <EditableTitle
+              title={title}
+              label={`Rename lane ${title}`}
+              editing={renaming}
+              onEditingChange={setRenaming}
+              onRename={(next) => props.onRename(lane, next)}
+            />
           </h2>
           <StatusBadge status={lane.status} />
           <div className="lane-actions">
@@ -83,6 +113,15 @@ export function LaneColumn(props: Props) {
             )}
             {lane.purpose !== 'login' && <ArchiveButton lane={lane} />}
             <button
+              className={`icon-button lane-maximize${props.maximized ? ' active' : ''}`}
+              aria-label={props.maximized ? 'Restore the columns' : `Maximise lane ${title}`}
+              aria-pressed={props.maximized}
+              title={`${props.maximized ? 'Restore the columns' : 'Maximise this lane'} (${props.shortcutPrefix === '⌘' ? '⇧⌘' : 'Ctrl+Shift+'}Enter)`}
+              onClick={() => props.onToggleMaximize(lane)}
+            >
+              {props.maximized ? '⤡' : '⤢'}
+            </button>
+            <button
               className="icon-button lane-close"
               aria-label={`Close lane ${title}`}
               title={`Close lane (${props.shortcutPrefix}W)`}
@@ -101,6 +140,11 @@ export function LaneColumn(props: Props) {
             {profile?.name ?? lane.kind}
           </span>
           {lane.purpose === 'login' && <span className="lane-tag">login</span>}
+          {props.parent && (
+            <span className="lane-parent">
+              from <LaneLink laneId={props.parent.id} title={props.parent.title} />
+            </span>
+          )}
           <ModeSelect lane={lane} />
           <LaneGitInfo lane={lane} />
           {lane.pid !== undefined && isRunning(lane.status) && usage.length === 0 && (
@@ -140,20 +184,30 @@ export function LaneColumn(props: Props) {
           {review}
         </div>
       )}
+      <ColumnResizer
+        laneTitle={title}
+        width={() => section.current?.getBoundingClientRect().width ?? 360}
+        setWidth={props.width}
+        areaWidth={() => section.current?.parentElement?.clientWidth ?? window.innerWidth}
+        onResize={(width) => props.onResize(lane, width)}
+      />
     </section>
   )
 }
 
 function ExitPanel({ lane, onRestart }: { lane: Lane; onRestart(): void }) {
-  const failed = lane.status === 'failed'
+  const disk = lane.diskError
+  const failed = lane.status === 'failed' || disk !== undefined
   const lastLines = lane.exit?.lastLines ?? []
   return (
     <div className={`exit-panel${failed ? ' exit-failed' : ''}`} role={failed ? 'alert' : 'status'}>
       <div className="exit-head">
-        <strong>{failed ? 'Failed' : 'Exited'}</strong>
-        <span className="exit-message">{exitSummary(lane)}</span>
+        <strong>{disk ? 'Disk error' : failed ? 'Failed' : 'Exited'}</strong>
+        <span className="exit-message">
+          {disk ? `${disk.message}${disk.unsaved ? ` (${disk.unsaved} events not saved yet)` : ''}. Free some space, then Resume.` : exitSummary(lane)}
+        </span>
         <button className="button button-small button-primary" onClick={onRestart}>
-          Restart
+          {disk ? 'Resume' : 'Restart'}
         </button>
       </div>
       {failed && lastLines.length > 0 && <pre className="exit-lines">{lastLines.join('\n')}</pre>}

@@ -1,15 +1,18 @@
 import { Fragment, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import type { PaletteAction, PaletteCommand } from './actions'
+import type { UiCommand } from '../app/commands'
+import type { PaletteAction } from './actions'
 import { rankItems } from './fuzzy'
+import './palette.css'
 
 interface Props {
   actions: PaletteAction[]
-  onRun(command: PaletteCommand): void
+  onRun(command: UiCommand): void
   onClose(): void
+  placeholder?: string
 }
 
 /** Ctrl/Cmd+K: a fuzzy-filtered list of every action; ↑/↓ move, Enter runs, Esc closes. */
-export function CommandPalette({ actions, onRun, onClose }: Props) {
+export function CommandPalette({ actions, onRun, onClose, placeholder = 'Type an action or a lane…' }: Props) {
   const [query, setQuery] = useState('')
   const [active, setActive] = useState(0)
   const input = useRef<HTMLInputElement>(null)
@@ -71,7 +74,7 @@ export function CommandPalette({ actions, onRun, onClose }: Props) {
           aria-controls="palette-list"
           aria-activedescendant={activeId}
           aria-label="Search actions"
-          placeholder="Type an action or a lane…"
+          placeholder={placeholder}
           spellCheck={false}
           autoComplete="off"
           value={query}

@@ -1,23 +1,8 @@
 import type { Lane, Profile, Workspace } from '../../shared/contract'
+import type { UiCommand } from '../app/commands'
+import { KIND_LABEL, type AttentionItem } from '../attention/attention-model'
 import { shortcutLabel } from '../app/shortcuts'
 import { isEnded, isRunning } from '../lanes/lane-state'
-
-/** What running a palette entry does; App carries it out (the list itself stays pure data). */
-export type PaletteCommand =
-  | { type: 'newLane' }
-  | { type: 'newBackground' }
-  | { type: 'addWorkspace' }
-  | { type: 'openSettings' }
-  | { type: 'openProfiles' }
-  | { type: 'setTheme'; theme: 'system' | 'light' | 'dark' }
-  | { type: 'searchHistory' }
-  | { type: 'focusLane'; laneId: string }
-  | { type: 'closeLane'; laneId: string }
-  | { type: 'stopLane'; laneId: string }
-  | { type: 'restartLane'; laneId: string }
-  | { type: 'interruptLane'; laneId: string }
-  | { type: 'setMode'; laneId: string; modeId: string }
-  | { type: 'selectWorkspace'; workspaceId: string }
 
 export interface PaletteAction {
   id: string
@@ -28,8 +13,9 @@ export interface PaletteAction {
   keywords?: string
   /** As the user presses it here (⌘K / Ctrl+K). */
   shortcut?: string
-  group: 'Lanes' | 'Focused lane' | 'Go to lane' | 'Workspaces' | 'App'
-  command: PaletteCommand
+  group: 'Needs you' | 'Lanes' | 'Focused lane' | 'Go to lane' | 'Workspaces' | 'App'
+  /** What running it does; App's dispatcher carries it out (the list itself stays pure data). */
+  command: UiCommand
 }
 
 export interface PaletteState {
@@ -44,6 +30,15 @@ export interface PaletteState {
   mac: boolean
   /** Offered only where the history search exists. */
   canSearchHistory?: boolean
+  /** The lanes shown as columns, in order (default: every active lane); they carry the numbers. */
+  columnIds?: readonly string[]
+  /** The workspace the columns are limited to (null: every lane). */
+  laneFilter?: string | null
+  /** What needs the user, newest first. */
+  attention?: readonly AttentionItem[]
+  sidebarCollapsed?: boolean
+  maximizedLaneId?: string | null
+  pinnedLaneIds?: readonly string[]
 }
 
 export function laneTitle(lane: Lane, profile: Profile | undefined): string {
@@ -57,6 +52,30 @@ export function buildActions(s: PaletteState): PaletteAction[] {
   const workspaceById = new Map(s.workspaces.map((w) => [w.id, w]))
   const out: PaletteAction[] = []
   const hasWorkspace = s.workspaces.length > 0
+
+  const attention = s.attention ?? []
+  if (attention.length > 0) {
+    out.push({
+      id: 'next-attention',
+      title: `Next lane that needs you (${attention.length})`,
+      keywords: 'attention waiting approval question failed inbox jump',
+      shortcut: shortcutLabel({ type: 'nextAttention' }, s.mac),
+      group: 'Needs you',
+      command: { type: 'nextAttention' },
+    })
+    for (const item of attention) {
+      const lane = s.lanes.find((l) => l.id === item.laneId)
+      if (!lane) continue
+      out.push({
+        id: `attention:${item.id}`,
+        title: `${KIND_LABEL[item.kind]}: ${laneTitle(lane, profileById.get(lane.profileId))}`,
+        hint: item.text,
+        keywords: 'attention needs waiting',
+        group: 'Needs you',
+        command: { type: 'focusLane', laneId: item.laneId },
+      })
+    }
+  }
 
   if (hasWorkspace) {
     out.push({ id: 'new-lane', title: 'New lane…', keywords: 'create open agent terminal shell', shortcut: key('newLane'), group: 'Lanes', command: { type: 'newLane' } })
@@ -99,34 +118,52 @@ export function buildActions(s: PaletteState): PaletteAction[] {
         command: { type: 'setMode', laneId, modeId: mode.id },
       })
     }
+    out.push({
+      id: 'maximize',
+      title: s.maximizedLaneId === laneId ? 'Restore the columns' : `Maximise ${name}`,
+      keywords: 'zoom full window layout column',
+      shortcut: shortcutLabel({ type: 'toggleMaximize' }, s.mac),
+      group: 'Focused lane',
+      command: { type: 'toggleMaximize', laneId },
+    })
+    const pinned = s.pinnedLaneIds?.includes(laneId) ?? false
+    out.push({ id: 'pin', title: `${pinned ? 'Unpin' : 'Pin'} ${name}`, keywords: 'first order keep top', group: 'Focused lane', command: { type: 'togglePin', laneId } })
     out.push({ id: 'close', title: `Close ${name}`, keywords: 'remove delete lane', shortcut: key('closeLane'), group: 'Focused lane', command: { type: 'closeLane', laneId } })
   }
 
-  // Archived lanes have no column (and no number).
-  s.lanes.filter((l) => !l.archived).forEach((lane, index) => {
+  // Archived lanes have no column (and no number); lanes of another workspace than the filtered one
+  // are listed without a number (going there shows every lane).
+  const active = s.lanes.filter((l) => !l.archived)
+  const columnIds = s.columnIds ?? active.map((l) => l.id)
+  const inColumns = active.filter((l) => columnIds.includes(l.id)).sort((a, b) => columnIds.indexOf(a.id) - columnIds.indexOf(b.id))
+  ;[...inColumns, ...active.filter((l) => !columnIds.includes(l.id))].forEach((lane) => {
+    const index = columnIds.indexOf(lane.id)
     const profile = profileById.get(lane.profileId)
     const workspace = workspaceById.get(lane.workspaceId)
     out.push({
       id: `focus:${lane.id}`,
-      title: `Focus lane ${index + 1}: ${laneTitle(lane, profile)}`,
+      title: index >= 0 ? `Focus lane ${index + 1}: ${laneTitle(lane, profile)}` : `Focus lane: ${laneTitle(lane, profile)}`,
       hint: [workspace?.name, profile?.name ?? lane.kind, lane.status].filter(Boolean).join(' · '),
       keywords: `go switch ${workspace?.name ?? ''} ${profile?.name ?? ''} ${lane.kind}`,
-      shortcut: index < 9 ? shortcutLabel({ type: 'focusLane', index }, s.mac) : undefined,
+      shortcut: index >= 0 && index < 9 ? shortcutLabel({ type: 'focusLaneAt', index }, s.mac) : undefined,
       group: 'Go to lane',
       command: { type: 'focusLane', laneId: lane.id },
     })
   })
 
   out.push({ id: 'add-workspace', title: 'Add workspace…', keywords: 'folder open project directory', group: 'Workspaces', command: { type: 'addWorkspace' } })
+  if (s.laneFilter) {
+    out.push({ id: 'all-lanes', title: 'Show all lanes', keywords: 'filter every workspace columns', group: 'Workspaces', command: { type: 'filterWorkspace', workspaceId: null } })
+  }
   for (const w of s.workspaces) {
-    if (w.id === s.selectedWorkspaceId) continue
+    if (w.id === s.laneFilter) continue
     out.push({
       id: `workspace:${w.id}`,
-      title: `Select workspace: ${w.name}`,
+      title: `Show only workspace: ${w.name}`,
       hint: w.path,
-      keywords: 'switch folder project',
+      keywords: 'select switch filter folder project',
       group: 'Workspaces',
-      command: { type: 'selectWorkspace', workspaceId: w.id },
+      command: { type: 'filterWorkspace', workspaceId: w.id },
     })
   }
 
@@ -134,6 +171,13 @@ export function buildActions(s: PaletteState): PaletteAction[] {
     out.push({ id: 'search', title: 'Search history…', keywords: 'find transcript archive', group: 'App', command: { type: 'searchHistory' } })
   }
   out.push({ id: 'settings', title: 'Open settings', keywords: 'preferences options process limit tray notifications', shortcut: key('openSettings'), group: 'App', command: { type: 'openSettings' } })
+  out.push({
+    id: 'sidebar',
+    title: s.sidebarCollapsed ? 'Show the sidebar' : 'Hide the sidebar',
+    keywords: 'collapse expand navigator lanes panel',
+    group: 'App',
+    command: { type: 'toggleSidebar' },
+  })
   out.push({ id: 'profiles', title: 'Open profiles', keywords: 'agents login secrets credentials env', group: 'App', command: { type: 'openProfiles' } })
   const other = s.resolvedTheme === 'dark' ? 'light' : 'dark'
   out.push({ id: 'toggle-theme', title: `Toggle theme (switch to ${other})`, keywords: 'dark light mode appearance colour color', group: 'App', command: { type: 'setTheme', theme: other } })
@@ -141,4 +185,10 @@ export function buildActions(s: PaletteState): PaletteAction[] {
     out.push({ id: 'system-theme', title: 'Theme: follow the system', keywords: 'dark light mode appearance auto', group: 'App', command: { type: 'setTheme', theme: 'system' } })
   }
   return out
+}
+
+/** The quick switcher (`lanes`) offers only the lanes, those that need the user first. */
+export function paletteActions(actions: PaletteAction[], scope: 'lanes' | undefined): PaletteAction[] {
+  if (scope !== 'lanes') return actions
+  return actions.filter((a) => a.group === 'Go to lane' || (a.group === 'Needs you' && a.command.type === 'focusLane'))
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Profile } from '../../shared/contract'
 import { useApp } from '../app/context'
-import { joinArgs, splitArgs } from '../agent/format'
+import { joinArgs, splitArgs } from '../ui/format'
 import { formatEnv, parseEnv } from './env-text'
 
 /** Edits a profile's name, command, arguments and environment (`profiles.update`). */
@@ -12,6 +12,9 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
   const [command, setCommand] = useState(profile.command)
   const [args, setArgs] = useState(joinArgs(profile.args))
   const [env, setEnv] = useState(formatEnv(profile.env))
+  const [mayDriveLanes, setMayDriveLanes] = useState(profile.mayDriveLanes ?? false)
+  const [maxChildLanes, setMaxChildLanes] = useState(String(profile.maxChildLanes ?? 4))
+  const canDrive = profile.kind !== 'pi' && profile.kind !== 'terminal'
   const [busy, setBusy] = useState(false)
   const first = useRef<HTMLInputElement>(null)
   useEffect(() => first.current?.focus(), [])
@@ -24,7 +27,13 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
     try {
       await client.call('profiles.update', {
         profileId: profile.id,
-        patch: { name: name.trim(), command: command.trim(), args: splitArgs(args), env: parsedEnv.env },
+        patch: {
+          name: name.trim(),
+          command: command.trim(),
+          args: splitArgs(args),
+          env: parsedEnv.env,
+          ...(canDrive ? { mayDriveLanes, maxChildLanes: Math.max(0, Math.min(64, Math.trunc(Number(maxChildLanes)) || 0)) } : {}),
+        },
       })
       props.onDone(true)
     } catch (err) {
@@ -75,6 +84,20 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
             </span>
           )}
         </label>
+        {canDrive && (
+          <label className="field new-profile-args profile-drive">
+            <span>
+              <input type="checkbox" checked={mayDriveLanes} onChange={(e) => setMayDriveLanes(e.target.checked)} /> May drive other lanes{' '}
+              <em>its lanes get Switchyard’s tools: create lanes in their workspace, send, wait, read</em>
+            </span>
+            {mayDriveLanes && (
+              <span>
+                Up to <input className="input input-narrow" type="number" min={0} max={64} aria-label="Lanes each may create" value={maxChildLanes} onChange={(e) => setMaxChildLanes(e.target.value)} /> lanes
+                each
+              </span>
+            )}
+          </label>
+        )}
       </div>
       <div className="dialog-actions">
         <button type="button" className="button button-small button-ghost" onClick={() => props.onDone(false)}>

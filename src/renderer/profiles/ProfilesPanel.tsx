@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { AgentInfo, ApprovalPolicy, Lane, MethodOutput, Profile, Workspace } from '../../shared/contract'
 import { useApp } from '../app/context'
-import { IDLE_CHOICES, idleLabel, joinArgs, splitArgs } from '../agent/format'
+import { IDLE_CHOICES, idleLabel, joinArgs, splitArgs } from '../ui/format'
 import { agentFor, groupProfiles, knownSecretsFor, KIND_LABEL, POLICY_LABEL } from './agents'
 import { ProfileEditor } from './ProfileEditor'
 import { ProfileSecrets } from './ProfileSecrets'
 import { PanelDialog } from '../ui/dialog'
+import './profiles.css'
 
 interface Props {
   profiles: Profile[]

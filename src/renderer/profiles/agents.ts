@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react'
 import type { AgentInfo, AgentKind, ApprovalPolicy, Profile } from '../../shared/contract'
-import type { Client } from '../app/client'
+import type { Client } from '../host/client'
 
 export const KIND_LABEL: Record<AgentKind, string> = {
   terminal: 'Terminal',

@@ -1,5 +1,31 @@
-import type { Lane } from '../../shared/contract'
+import { useEffect, useState } from 'react'
+import type { Lane, MethodOutput } from '../../shared/contract'
+import { useApp } from '../app/context'
+import { prSummary } from './FinishBar'
 import { gitSummary } from './review-model'
+
+/** The lane branch's pull request (through gh, where installed), asked again when its commits change. */
+function LanePr({ lane }: { lane: Lane }) {
+  const { client } = useApp()
+  const [pr, setPr] = useState<MethodOutput<'finish.prStatus'>>(null)
+  const ahead = lane.git?.ahead
+  useEffect(() => {
+    let live = true
+    client.call('finish.prStatus', { laneId: lane.id }).then(
+      (p) => live && setPr(p),
+      () => undefined,
+    )
+    return () => {
+      live = false
+    }
+  }, [client, lane.id, ahead])
+  if (!pr) return null
+  return (
+    <a className="lane-pr" href={pr.url} target="_blank" rel="noreferrer" title={pr.url}>
+      {' '}· {prSummary(pr)}
+    </a>
+  )
+}
 
 /** The lane header's git line: branch, commits ahead/behind its upstream or base, changed files. */
 export function LaneGitInfo({ lane }: { lane: Lane }) {
@@ -26,6 +52,7 @@ export function LaneGitInfo({ lane }: { lane: Lane }) {
             {' '}· {git.changed} changed
           </span>
         )}
+        {lane.worktree && <LanePr lane={lane} />}
       </span>
     </>
   )

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react'
 import type { ChangedFile, Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
-import { DiffLayoutToggle, DiffView, diffBodyLines, type DiffAnnotations, type RowNumbers } from '../agent/DiffView'
+import { DiffLayoutToggle, DiffView, diffBodyLines, type DiffAnnotations, type RowNumbers } from '../ui/DiffView'
 import { usePendingComments, type PendingComment } from './pending-comments'
 import {
   commentFor,
@@ -21,6 +21,7 @@ import {
   type Side,
 } from './review-model'
 import './review.css'
+import { FinishBar } from './FinishBar'
 
 interface Props {
   lane: Lane
@@ -51,6 +52,8 @@ export function ReviewPanel({ lane, onClose }: Props) {
   const [draft, setDraft] = useState('')
   const [message, setMessage] = useState('')
   const [busy, setBusy] = useState<null | 'commit' | 'send' | 'discard'>(null)
+  /** What the last commit did, said in the panel until the next change. */
+  const [committed, setCommitted] = useState<string | null>(null)
   const { comments, add, remove, clear } = usePendingComments(laneId)
   // Focus inside the panel, so Escape closes it.
   const root = useRef<HTMLDivElement>(null)
@@ -211,8 +214,11 @@ export function ReviewPanel({ lane, onClose }: Props) {
   const commit = () =>
     run('commit', async () => {
       const { commit } = await client.call('review.commit', { laneId, message: message.trim() })
+      const subject = message.trim().split('\n')[0]
       setMessage('')
-      notify(`Committed ${commit.slice(0, 7)} on ${lane.worktree?.branch ?? lane.git?.branch ?? 'the branch'}`, 'info')
+      const where = lane.worktree?.branch ?? lane.git?.branch ?? 'the branch'
+      notify(`Committed ${commit.slice(0, 7)} on ${where}`, 'info')
+      setCommitted(`Committed ${commit.slice(0, 7)} “${subject}” on ${where}. The files below are the branch’s work against its base; what is still uncommitted is counted above.`)
       await load()
     })
   const send = () =>
@@ -235,9 +241,11 @@ export function ReviewPanel({ lane, onClose }: Props) {
           role: 'button',
           'aria-label': lineCellLabel(side, no),
         }),
-        hunkAction: (hunk) => (
-          <ConfirmButton label="Discard hunk" question="Discard this hunk?" confirm="Discard" disabled={busy !== null} onConfirm={() => void discard(file.path, hunk)} />
-        ),
+        // Committed work is the branch's: no Discard on it (the header says "all committed").
+        hunkAction: (hunk) =>
+          lane.git?.changedFiles === 0 ? null : (
+            <ConfirmButton label="Discard hunk" question={`Discard this hunk of ${file.path}?`} confirm="Discard" disabled={busy !== null} onConfirm={() => void discard(file.path, hunk)} />
+          ),
         after: (n) => {
           const here = fileComments.filter((c) => atLine(n, c.side, c.endLine))
           const box = selection && boxOpen && range && atLine(n, selection.side, range.end)
@@ -363,13 +371,13 @@ export function ReviewPanel({ lane, onClose }: Props) {
             <span className="review-diff-path" title={file.path}>
               <bdi dir="ltr">{file.oldPath ? `${file.oldPath} → ${file.path}` : file.path}</bdi>
             </span>
-            <ConfirmButton
+            {uncommitted !== 0 && <ConfirmButton
               label="Discard file"
-              question={file.status === 'untracked' || file.status === 'added' ? 'Delete this new file?' : 'Discard all changes to this file?'}
+              question={file.status === 'untracked' || file.status === 'added' ? `Delete the new file ${file.path}?` : `Discard all changes to ${file.path}?`}
               confirm="Discard"
               disabled={busy !== null}
               onConfirm={() => void discard(file.path)}
-            />
+            />}
           </div>
           <div className="review-diff" ref={diffRef} onMouseDown={onDiffMouseDown} onMouseOver={onDiffMouseOver} onKeyDown={onDiffKeyDown}>
             {file.binary ? (
@@ -437,6 +445,12 @@ export function ReviewPanel({ lane, onClose }: Props) {
             {busy === 'commit' ? 'Committing…' : 'Commit'}
           </button>
         </form>
+        {committed && uncommitted === 0 && (
+          <div className="review-committed" role="status">
+            {committed}
+          </div>
+        )}
+        <FinishBar lane={lane} canFinish={files.length > 0 && uncommitted === 0} onChanged={() => void load()} />
       </div>
     </div>
   )

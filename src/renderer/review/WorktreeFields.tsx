@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { AgentKind, MethodInput } from '../../shared/contract'
 import { useApp } from '../app/context'
-import { ClientError } from '../app/client'
+import { ClientError } from '../host/client'
 import { defaultOwnWorktree, worktreeInput, type WorktreeForm } from './review-model'
 
 type GitInfo =

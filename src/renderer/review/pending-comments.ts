@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useSyncExternalStore } from 'react'
-import type { Client } from '../app/client'
+import type { Client } from '../host/client'
 import { useApp } from '../app/context'
 import type { ReviewCommentInput } from './review-model'
 

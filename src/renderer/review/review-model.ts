@@ -1,7 +1,7 @@
 /** The review panel's decisions: line selection → comment ranges, hunk order, labels. Pure, no DOM. */
 import type { ChangedFile, GitStatus, Lane, MethodInput } from '../../shared/contract'
 import type { z } from 'zod'
-import type { DiffLine } from '../agent/diff'
+import type { DiffLine } from '../ui/diff'
 
 export type Side = 'old' | 'new'
 export type ReviewCommentInput = MethodInput<'review.comment'>['comments'][number]

@@ -1,7 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { useApp } from '../app/context'
 import { PanelDialog } from '../ui/dialog'
 import type { MethodOutput, Settings } from '../../shared/contract'
 import type { ThemeSetting } from './theme'
+import './settings.css'
+import { CheckpointsKeep } from './CheckpointsKeep'
 
 interface Props {
   settings: Settings | null
@@ -10,6 +13,8 @@ interface Props {
   onUpdate(patch: Partial<Settings>): Promise<boolean>
   onOpenProfiles(): void
   onClose(): void
+  /** More sections (Triggers), rendered after the app's own. */
+  extra?: ReactNode
 }
 
 const THEMES: { value: ThemeSetting; label: string }[] = [
@@ -18,7 +23,7 @@ const THEMES: { value: ThemeSetting; label: string }[] = [
   { value: 'dark', label: 'Dark' },
 ]
 
-export const MAX_PROCESSES = { min: 1, max: 64 }
+export const MAX_PROCESSES = { min: 1, max: 512 }
 
 /** A process limit as typed: the number, or why it is not one. */
 export function parseProcessLimit(text: string): { ok: true; value: number } | { ok: false; message: string } {
@@ -32,7 +37,7 @@ export function parseProcessLimit(text: string): { ok: true; value: number } | {
 }
 
 /** App settings: theme, process limit, tray, notifications. Each change is saved as it is made. */
-export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClose }: Props) {
+export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClose, extra }: Props) {
   const desktop = info?.mode !== 'server'
   return (
     <PanelDialog id="settings-title" title="Settings" sub="Saved as you change them" className="settings-panel" closeLabel="Close settings" onClose={onClose}>
@@ -73,6 +78,8 @@ export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClos
               Lanes
             </h3>
             <ProcessLimit value={settings.maxProcesses} onSave={(maxProcesses) => onUpdate({ maxProcesses })} />
+            <MemoryBudget value={settings.memoryBudgetMb} onSave={(memoryBudgetMb) => onUpdate({ memoryBudgetMb })} />
+            <CheckpointsKeep value={settings.checkpointsKeep} onSave={(checkpointsKeep) => onUpdate({ checkpointsKeep })} />
             <div className="settings-row">
               <div className="settings-label">
                 <span>Agents and shells</span>
@@ -105,6 +112,7 @@ export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClos
               onChange={(notifications) => void onUpdate({ notifications })}
             />
           </section>
+          {extra}
         </div>
       )}
     </PanelDialog>
@@ -165,6 +173,82 @@ function ProcessLimit({ value, onSave }: { value: number; onSave(value: number):
           </span>
         ) : (
           saved && <span className="settings-saved" role="status">Saved</span>
+        )}
+      </div>
+    </form>
+  )
+}
+
+/** "1.5 GB", "320 MB": what the lanes' processes use, as the settings show it. */
+export function formatMemory(bytes: number): string {
+  const mb = bytes / (1024 * 1024)
+  return mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${Math.round(mb)} MB`
+}
+
+/** The memory budget (MB, 0: none) and what the running lanes' process trees use now, measured every few seconds while shown. */
+function MemoryBudget({ value, onSave }: { value: number; onSave(mb: number): Promise<boolean> }) {
+  const { client } = useApp()
+  const [usage, setUsage] = useState<{ total: number; lanes: number } | null>(null)
+  const [text, setText] = useState(String(value))
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => setText(String(value)), [value])
+  useEffect(() => {
+    let live = true
+    const look = () =>
+      client.call('lanes.memory', {}).then(
+        (m) => live && setUsage({ total: m.totalBytes, lanes: m.lanes.length }),
+        () => {},
+      )
+    void look()
+    const timer = setInterval(look, 5000)
+    return () => {
+      live = false
+      clearInterval(timer)
+    }
+  }, [client])
+  const commit = async () => {
+    const t = text.trim()
+    if (!/^\d+$/.test(t)) return setError('A whole number of MB; 0 for no budget')
+    setError(null)
+    if (Number(t) !== value) await onSave(Number(t))
+  }
+  return (
+    <form
+      className="settings-row"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault()
+        void commit()
+      }}
+    >
+      <div className="settings-label">
+        <label htmlFor="memory-budget">Memory budget (MB)</label>
+        <small>
+          Past it, the least recently used idle lanes sleep. 0: no budget.{' '}
+          <span data-testid="lane-memory">
+            {usage ? `Running lanes use ${formatMemory(usage.total)} (${usage.lanes} lane${usage.lanes === 1 ? '' : 's'}).` : ''}
+          </span>
+        </small>
+      </div>
+      <div className="settings-control">
+        <input
+          id="memory-budget"
+          className={`input input-number${error ? ' input-invalid' : ''}`}
+          type="number"
+          inputMode="numeric"
+          min={0}
+          value={text}
+          aria-invalid={error !== null}
+          onChange={(e) => {
+            setText(e.target.value)
+            setError(null)
+          }}
+          onBlur={() => void commit()}
+        />
+        {error && (
+          <span className="settings-error" role="alert">
+            {error}
+          </span>
         )}
       </div>
     </form>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { Settings } from '../../shared/contract'
-import type { Client } from '../app/client'
+import type { Client } from '../host/client'
 
 export type ThemeSetting = Settings['theme']
 export type ResolvedTheme = 'light' | 'dark'

@@ -2,9 +2,11 @@ import { useEffect, useRef } from 'react'
 import type { Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { shortcutFor } from '../app/shortcuts'
+import { FlowWriter } from './flow'
 import { mountTerminal } from './xterm'
-import { TranscriptSync } from './transcript-sync'
-import { quotePath, useFileDrop } from '../agent/attachments'
+import { TranscriptSync } from '../host/transcript-sync'
+import { quotePath, useFileDrop } from '../ui/attachments'
+import './terminal.css'
 
 const TRANSCRIPT_PAGE = 2000
 const RESIZE_DEBOUNCE_MS = 100
@@ -41,10 +43,12 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
     })
     registerFocus(laneId, () => term.focus())
 
+    // Flow-controlled: a long history goes in as xterm parses it, never as one giant write.
+    const writer = new FlowWriter(term)
     const sync = new TranscriptSync(
       (after) => client.call('lanes.transcript', { laneId, after, limit: TRANSCRIPT_PAGE }),
       (event) => {
-        if (event.type === 'terminal.output') term.write(event.data)
+        if (event.type === 'terminal.output') writer.write(event.data)
       },
       reportError,
     )
@@ -84,6 +88,7 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
       if (timer) clearTimeout(timer)
       unsubscribe()
       sync.dispose()
+      writer.dispose()
       syncRef.current = null
       dataSub.dispose()
       registerFocus(laneId, null)

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, type ReactNode } from 'react'
+import './dialog.css'
 
 /**
  * What every modal dialog does: Esc closes it wherever the focus is (a click on the backdrop's edge or a

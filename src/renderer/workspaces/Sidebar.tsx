@@ -1,12 +1,28 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
-import type { Lane, MethodOutput, Workspace } from '../../shared/contract'
+import type { Lane, MethodOutput, Profile, Workspace } from '../../shared/contract'
+import { LaneNav } from '../navigator/LaneNav'
+import './sidebar.css'
 
 interface Props {
   workspaces: Workspace[]
   lanes: Lane[]
   info: MethodOutput<'app.info'> | null
-  selectedId: string | null
-  onSelect(workspaceId: string): void
+  /** The workspace whose lanes are the columns (null: every lane). */
+  filterId: string | null
+  onFilter(workspaceId: string | null): void
+  profiles: ReadonlyMap<string, Profile>
+  focusedLaneId: string | null
+  /** laneId → column number, for lanes shown as columns. */
+  laneNumbers: ReadonlyMap<string, number>
+  /** Lanes with something waiting for the user. */
+  needing: ReadonlySet<string>
+  onFocusLane(laneId: string): void
+  onRenameLane(laneId: string, title: string): void
+  onMoveLane(laneId: string, beforeId: string | null): void
+  pinned: ReadonlySet<string>
+  onCollapse(): void
+  /** The attention inbox, above the workspaces. */
+  inbox?: ReactNode
   /** Opens the native folder dialog (only when the host can). */
   onPick(): void
   onAddPath(path: string): Promise<boolean>
@@ -24,14 +40,18 @@ interface Props {
 }
 
 export function Sidebar(props: Props) {
-  const { workspaces, lanes, info, selectedId, pathInputOpen, setPathInputOpen } = props
+  const { workspaces, lanes, info, filterId, pathInputOpen, setPathInputOpen } = props
   const canPick = info?.canPickFolder === true
   return (
     <aside className="sidebar">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true" />
         <span className="brand-name">Switchyard</span>
+        <button className="icon-button sidebar-collapse" aria-label="Collapse the sidebar" title="Collapse the sidebar" onClick={props.onCollapse}>
+          «
+        </button>
       </div>
+      {props.inbox}
       <div className="sidebar-section-head">
         <span>Workspaces</span>
         <button
@@ -47,14 +67,29 @@ export function Sidebar(props: Props) {
         <p className="sidebar-hint">Add a folder, or drop one anywhere on the window.</p>
       )}
       <ul className="workspace-list" aria-label="Workspaces">
+        {workspaces.length > 1 && (
+          <li
+            className={`workspace-all${filterId === null ? ' selected' : ''}`}
+            aria-current={filterId === null ? 'true' : undefined}
+            onClick={() => props.onFilter(null)}
+          >
+            <div className="workspace-name">
+              <span className="workspace-name-text">All lanes</span>
+              {lanes.length > 0 && <span className="count">{lanes.length}</span>}
+            </div>
+          </li>
+        )}
         {workspaces.map((w) => {
-          const count = lanes.filter((l) => l.workspaceId === w.id).length
+          const own = lanes.filter((l) => l.workspaceId === w.id)
+          const count = own.length
           return (
-            <li
-              key={w.id}
-              className={`workspace${w.id === selectedId ? ' selected' : ''}`}
+            <li key={w.id} className="workspace-group">
+            <div
+              className={`workspace${w.id === filterId ? ' selected' : ''}`}
               data-workspace-id={w.id}
-              onClick={() => props.onSelect(w.id)}
+              aria-current={w.id === filterId ? 'true' : undefined}
+              title={w.id === filterId ? 'Showing only this workspace: click to show every lane' : 'Show only this workspace'}
+              onClick={() => props.onFilter(w.id === filterId ? null : w.id)}
             >
               <div className="workspace-text">
                 <div className="workspace-name">
@@ -77,6 +112,19 @@ export function Sidebar(props: Props) {
               >
                 ×
               </button>
+            </div>
+            <LaneNav
+              lanes={own}
+              profiles={props.profiles}
+              focusedLaneId={props.focusedLaneId}
+              numbers={props.laneNumbers}
+              needing={props.needing}
+              onFocus={props.onFocusLane}
+              onRename={props.onRenameLane}
+              onMove={props.onMoveLane}
+              pinned={props.pinned}
+              all={lanes}
+            />
             </li>
           )
         })}

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import './tool-child.mjs'
 
 if (process.env.FAKE_CLAUDE_FAIL_START) {
   process.stderr.write(`${process.env.FAKE_CLAUDE_FAIL_START}\n`)
@@ -122,6 +123,10 @@ async function turn(prompt) {
     const suggestions = [{ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: `${command.split(' ')[0]} *` }], behavior: 'allow', destination: 'session' }]
     const answer = await ask(`perm-${n}`, { subtype: 'can_use_tool', tool_name: 'Bash', display_name: 'Bash', input, description: 'fake command', permission_suggestions: suggestions, tool_use_id: toolId })
     const decision = answer
+    if (decision.behavior === 'interrupted') {
+      out({ type: 'user', message: { role: 'user', content: [{ type: 'text', text: '[Request interrupted by user]' }] }, ...base() })
+      return result({ subtype: 'error_during_execution', is_error: true, terminal_reason: 'aborted_tools', usage: { input_tokens: 0, output_tokens: 0 } })
+    }
     if (decision.behavior === 'allow') {
       const output = `ran: ${decision.updatedInput?.command}`
       out({ type: 'user', message: { role: 'user', content: [{ tool_use_id: toolId, type: 'tool_result', content: output, is_error: false }] }, ...base(), tool_use_result: { stdout: output, stderr: '', interrupted: false } })
@@ -156,6 +161,13 @@ function handle(msg) {
   }
   if (msg.type === 'control_request' && msg.request?.subtype === 'interrupt') {
     interrupted = true
+    // As the real CLI: a permission prompt still open is cancelled, and its turn ends as interrupted.
+    for (const [request_id, settle] of [...waiting]) {
+      if (!request_id.startsWith('perm-')) continue
+      waiting.delete(request_id)
+      out({ type: 'control_cancel_request', request_id })
+      settle({ behavior: 'interrupted' })
+    }
     return out({ type: 'control_response', response: { subtype: 'success', request_id: msg.request_id, response: { still_queued: [] } } })
   }
   if (msg.type === 'control_response') {

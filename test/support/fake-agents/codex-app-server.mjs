@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import './tool-child.mjs'
 
 const home = process.env.CODEX_HOME ?? process.cwd()
 const threadsFile = path.join(home, 'fake-threads.json')

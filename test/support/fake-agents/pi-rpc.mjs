@@ -21,6 +21,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import './tool-child.mjs'
 
 const argv = process.argv.slice(2)
 const flag = (name) => {

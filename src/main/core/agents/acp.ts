@@ -1,12 +1,11 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs'
-import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import * as acp from '@agentclientprotocol/sdk/unstable'
 import type { LaneEventBody } from '../../../shared/events'
-import { JsonlReader, encodeJsonl } from '../transport/jsonl'
-import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
+import { AgentProcess } from '../transport/agent-process'
+import { AcpClientServices } from './acp-client-services'
+import { acpMcpServers } from './mcp-config'
+import { blockText, contentText, READ_ONLY, toolKindOf, unifiedDiff, usageOf } from './acp-content'
+import type { AcpAgentHooks } from './registry'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
 
 /**
@@ -24,174 +23,24 @@ export interface AcpAdapterOptions {
   cancelGraceMs?: number
   /** initialize → session ready, at most. */
   handshakeTimeoutMs?: number
+  /** Quirks of particular agents (their presets' hooks), picked by the name the agent gives in `initialize`. */
+  agents?: readonly AcpAgentHooks[]
+  /** What a profile of this kind with no command runs. */
+  defaultCommand?: { command: string; args: string[] }
 }
 
 type ToolEvent = Extract<LaneEventBody, { type: 'tool.started' }>
-type ToolKind = NonNullable<ToolEvent['toolKind']>
 type Outcome = Extract<LaneEventBody, { type: 'turn.completed' }>['outcome']
-type Usage = NonNullable<Extract<LaneEventBody, { type: 'usage' }>['turn']>
 
 export function acpAdapter(opts: AcpAdapterOptions = {}): AgentAdapter {
   return {
     kind: 'acp',
     keystrokes: false,
-    // ACP has no launcher of its own: the most common ACP agent, in its ACP mode.
-    defaultCommand: () => ({ command: 'gemini', args: ['--acp'] }),
+    // ACP has no launcher of its own: the registry names one (a preset's), else a profile must.
+    defaultCommand: () => opts.defaultCommand ?? { command: '', args: [] },
     kindEnv: () => ({}),
     start: (spec, cb) => AcpSession.start(spec, cb, opts),
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pure helpers (exported for tests)
-
-const TOOL_KINDS: Record<acp.ToolKind, ToolKind> = {
-  read: 'read',
-  edit: 'edit',
-  delete: 'edit',
-  move: 'edit',
-  search: 'search',
-  execute: 'execute',
-  think: 'think',
-  fetch: 'fetch',
-  switch_mode: 'other',
-  other: 'other',
-}
-const READ_ONLY: ReadonlySet<ToolKind> = new Set(['read', 'search', 'fetch', 'think'])
-
-export function toolKindOf(kind: string | null | undefined): ToolKind | undefined {
-  return kind ? (TOOL_KINDS[kind as acp.ToolKind] ?? 'other') : undefined
-}
-
-/** Token counts from a prompt result: ACP's (unstable) `usage`, or Gemini CLI's `_meta.quota`. */
-export function usageOf(result: { usage?: acp.Usage | null; _meta?: Record<string, unknown> | null }): Usage | undefined {
-  if (result.usage) {
-    const u = result.usage
-    return clean({ inputTokens: u.inputTokens, outputTokens: u.outputTokens, cachedInputTokens: u.cachedReadTokens ?? undefined })
-  }
-  const tc = (result._meta as { quota?: { token_count?: { input_tokens?: number; output_tokens?: number } } } | undefined)?.quota?.token_count
-  if (tc) return clean({ inputTokens: tc.input_tokens, outputTokens: tc.output_tokens })
-  return undefined
-}
-
-function clean(u: Usage): Usage | undefined {
-  const out: Usage = {}
-  for (const [k, v] of Object.entries(u) as [keyof Usage, number | undefined][]) if (typeof v === 'number' && v >= 0) out[k] = Math.round(v)
-  return Object.keys(out).length ? out : undefined
-}
-
-const splitLines = (s: string) => (s === '' ? [] : s.replace(/\n$/, '').split('\n'))
-
-/** A unified diff of two texts (3 lines of context): what the UI shows for an edit. */
-export function unifiedDiff(file: string, oldText: string | null | undefined, newText: string): string {
-  const a = splitLines(oldText ?? '')
-  const b = splitLines(newText)
-  let pre = 0
-  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++
-  let suf = 0
-  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++
-  const am = a.slice(pre, a.length - suf)
-  const bm = b.slice(pre, b.length - suf)
-  type Op = { t: ' ' | '-' | '+'; s: string }
-  const mid: Op[] = []
-  if (am.length * bm.length <= 4_000_000) {
-    // Longest common subsequence, walked forwards.
-    const n = am.length
-    const m = bm.length
-    const L = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1))
-    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i][j] = am[i] === bm[j] ? L[i + 1][j + 1] + 1 : Math.max(L[i + 1][j], L[i][j + 1])
-    let i = 0
-    let j = 0
-    while (i < n && j < m) {
-      if (am[i] === bm[j]) mid.push({ t: ' ', s: am[i++] }), j++
-      else if (L[i + 1][j] >= L[i][j + 1]) mid.push({ t: '-', s: am[i++] })
-      else mid.push({ t: '+', s: bm[j++] })
-    }
-    while (i < n) mid.push({ t: '-', s: am[i++] })
-    while (j < m) mid.push({ t: '+', s: bm[j++] })
-  } else {
-    for (const s of am) mid.push({ t: '-', s })
-    for (const s of bm) mid.push({ t: '+', s })
-  }
-  const ops: Op[] = [...a.slice(0, pre).map((s) => ({ t: ' ' as const, s })), ...mid, ...a.slice(a.length - suf).map((s) => ({ t: ' ' as const, s }))]
-  const out = [`--- ${oldText == null || oldText === '' ? '/dev/null' : `a/${file}`}`, `+++ b/${file}`]
-  const CONTEXT = 3
-  let k = 0
-  while (k < ops.length) {
-    while (k < ops.length && ops[k].t === ' ') k++
-    if (k >= ops.length) break
-    // A hunk: from CONTEXT lines before the change to CONTEXT lines after the last change close to it.
-    const start = Math.max(0, k - CONTEXT)
-    let end = k
-    for (let q = k; q < ops.length; q++) {
-      if (ops[q].t !== ' ') end = q
-      else if (q - end > 2 * CONTEXT) break
-    }
-    const stop = Math.min(ops.length, end + CONTEXT + 1)
-    let aLine = 1
-    let bLine = 1
-    for (let q = 0; q < start; q++) {
-      if (ops[q].t !== '+') aLine++
-      if (ops[q].t !== '-') bLine++
-    }
-    const body = ops.slice(start, stop)
-    const aLen = body.filter((o) => o.t !== '+').length
-    const bLen = body.filter((o) => o.t !== '-').length
-    out.push(`@@ -${aLen ? aLine : aLine - 1},${aLen} +${bLen ? bLine : bLine - 1},${bLen} @@`)
-    for (const o of body) out.push(o.t + o.s)
-    k = stop
-  }
-  return out.join('\n') + '\n'
-}
-
-const minuteStamp = (d: Date) => d.toISOString().slice(0, 16).replace(/:/g, '-')
-
-/**
- * Gemini CLI 0.61 names a session's recording `session-<UTC minute>-<id prefix>.jsonl`, and
- * `session/load` first starts a fresh recording under the same id: in the minute the session file
- * was created that is the same file name, and the fresh start wipes the history
- * ("Invalid session identifier"). Renaming the file to an earlier minute before the load sidesteps
- * it; Gemini finds sessions by the id inside the file, not by the name. Returns the renamed paths.
- */
-export function sidestepGeminiSameMinuteBug(geminiHome: string, sessionId: string, now = new Date()): string[] {
-  const renamed: string[] = []
-  const current = minuteStamp(now)
-  const short = sessionId.slice(0, 8)
-  const tmp = path.join(geminiHome, '.gemini', 'tmp')
-  let projects: string[] = []
-  try {
-    projects = readdirSync(tmp)
-  } catch {
-    return renamed
-  }
-  for (const project of projects) {
-    const chats = path.join(tmp, project, 'chats')
-    let files: string[] = []
-    try {
-      files = readdirSync(chats)
-    } catch {
-      continue
-    }
-    for (const name of files) {
-      const m = /^session-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2})-(.+?)(\.jsonl?)$/.exec(name)
-      // Only a file named for the current minute (or later: clock skew) can collide.
-      if (!m || m[2] !== short || m[1] < current) continue
-      const file = path.join(chats, name)
-      try {
-        const first = readFileSync(file, 'utf8').split('\n', 1)[0]
-        if ((JSON.parse(first) as { sessionId?: string }).sessionId !== sessionId) continue
-      } catch {
-        continue
-      }
-      let back = 1
-      let target: string
-      do target = path.join(chats, `session-${minuteStamp(new Date(now.getTime() - back++ * 60_000))}-${m[2]}${m[3]}`)
-      while (existsSync(target))
-      renameSync(file, target)
-      renamed.push(target)
-    }
-  }
-  return renamed
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,46 +69,7 @@ interface PendingApproval {
   settle: (outcome: acp.RequestPermissionOutcome) => void
 }
 
-class Terminal {
-  output = ''
-  truncated = false
-  exit: { exitCode: number | null; signal: string | null } | undefined
-  readonly exited: Promise<{ exitCode: number | null; signal: string | null }>
-  constructor(
-    readonly child: ChildProcessWithoutNullStreams,
-    private readonly limit: number | undefined,
-  ) {
-    child.stdin.end()
-    const append = (d: Buffer) => this.append(d.toString('utf8'))
-    child.stdout.on('data', append)
-    child.stderr.on('data', append)
-    this.exited = new Promise((resolve) => {
-      child.on('error', (err) => {
-        this.append(`${err.message}\n`)
-        resolve((this.exit ??= { exitCode: 127, signal: null }))
-      })
-      child.on('close', (code, signal) => resolve((this.exit ??= { exitCode: code, signal })))
-    })
-  }
-
-  private append(text: string): void {
-    this.output += text
-    if (this.limit === undefined || Buffer.byteLength(this.output) <= this.limit) return
-    // Keep the newest bytes, cut at a character boundary.
-    const buf = Buffer.from(this.output)
-    let start = buf.length - this.limit
-    while (start < buf.length && (buf[start] & 0xc0) === 0x80) start++
-    this.output = buf.subarray(start).toString('utf8')
-    this.truncated = true
-  }
-
-  async kill(): Promise<void> {
-    if (!this.exit && this.child.pid) await stopTree(this.child.pid, { graceMs: 500 })
-  }
-}
-
 const CLIENT_INFO = { name: 'switchyard', title: 'Switchyard', version: '0.1.0' }
-const STDERR_LINES = 20
 
 class AcpSession implements AgentSession {
   readonly pid: number | undefined
@@ -268,12 +78,11 @@ class AcpSession implements AgentSession {
   private started = false
   private exited = false
   private terminalsStopped: Promise<unknown> = Promise.resolve()
+  private readonly services: AcpClientServices
+  /** The running agent's quirks, once `initialize` said which agent it is. */
+  private hooks: AcpAgentHooks | undefined
   private failed = false
   private stopping: Promise<void> | undefined
-  private exitInfo: string | undefined
-  private readonly exitPromise: Promise<void>
-  private stderrTail = ''
-  private root: string | undefined
 
   private turnSeq = 0
   private turn: Turn | undefined
@@ -283,8 +92,6 @@ class AcpSession implements AgentSession {
   private readonly tools = new Map<string, ToolState>()
   private readonly approvals = new Map<string, PendingApproval>()
   private approvalSeq = 0
-  private readonly terminals = new Map<string, Terminal>()
-  private terminalSeq = 0
   /** History replayed by `session/load`: not new activity, so not shown again. */
   private replaying = false
   private lastUpdateAt = 0
@@ -292,77 +99,64 @@ class AcpSession implements AgentSession {
   private modes: acp.SessionModeState | undefined
 
   static async start(spec: LaunchSpec, cb: AdapterCallbacks, opts: AcpAdapterOptions): Promise<AgentSession> {
-    const child = spawnInGroup(spec.command, spec.args, { cwd: spec.cwd, env: spec.env })
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve)
-      child.once('error', (err) => reject(new Error(`Could not start ${spec.command}: ${err.message}`)))
+    let session!: AcpSession
+    const proc = await AgentProcess.spawn({
+      command: spec.command,
+      args: spec.args,
+      cwd: spec.cwd,
+      env: spec.env,
+      maxLineBytes: opts.maxLineBytes,
+      onValue: (value) => session.receive(value),
+      onProtocolError: (err) => session.fatal(`The agent broke the protocol: ${err.message}`),
     })
-    const session = new AcpSession(spec, cb, opts, child)
+    session = new AcpSession(spec, cb, opts, proc)
+    cb.emit({ type: 'process.started', pid: proc.pid, command: proc.commandLine })
     try {
-      await session.handshake()
+      await proc.ready(
+        session.openSession().catch((err: unknown) => Promise.reject(new Error(describe(err)))),
+        opts.handshakeTimeoutMs,
+      )
     } catch (err) {
-      const exit = session.exitInfo
       await session.stop()
-      const tail = session.lastLines().slice(-5)
-      const reason = exit ? `The agent exited (${exit}) before it was ready` : describe(err)
-      throw new Error(`${reason}${tail.length ? `\n${tail.join('\n')}` : ''}`)
+      throw err
     }
     session.started = true
     return session
   }
 
+  private readonly controller: ReadableStreamDefaultController<acp.AnyMessage>
+
   private constructor(
     private readonly spec: LaunchSpec,
     private readonly cb: AdapterCallbacks,
     private readonly opts: AcpAdapterOptions,
-    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly proc: AgentProcess,
   ) {
-    this.pid = child.pid
-    cb.emit({ type: 'process.started', pid: child.pid, command: [spec.command, ...spec.args].join(' ') })
-    child.stdin.on('error', () => {}) // EPIPE after the agent died: its exit reports it
-    child.on('error', (err) => (this.stderrTail += `\n${err.message}\n`))
-    child.stderr.on('data', (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-16_384)))
-
+    this.pid = proc.pid
+    this.services = new AcpClientServices({ cwd: spec.cwd, env: spec.env })
     let controller!: ReadableStreamDefaultController<acp.AnyMessage>
     const readable = new ReadableStream<acp.AnyMessage>({ start: (c) => void (controller = c) })
-    const reader = new JsonlReader(
-      (value) => {
-        if (typeof value !== 'object' || value === null || Array.isArray(value) || !('method' in value || 'id' in value)) {
-          this.fatal(`The agent sent something that is not a JSON-RPC message: ${JSON.stringify(value).slice(0, 200)}`)
-          return
-        }
-        if (!this.failed) controller.enqueue({ jsonrpc: '2.0', ...(value as object) } as acp.AnyMessage)
-      },
-      (err) => this.fatal(`The agent broke the protocol: ${err.message}`),
-      { maxLineBytes: opts.maxLineBytes },
-    )
-    const stdoutDone = new Promise<void>((resolve) => {
-      child.stdout.on('data', (d: Buffer) => reader.push(d))
-      child.stdout.on('end', () => {
-        reader.end()
-        resolve()
-      })
-    })
+    this.controller = controller
     const writable = new WritableStream<acp.AnyMessage>({
       write: (message) => {
-        if (!child.stdin.writable) throw new Error('The agent is no longer reading its input')
-        child.stdin.write(encodeJsonl(message))
+        if (!proc.write(message)) throw new Error('The agent is no longer reading its input')
       },
     })
-
     this.conn = this.buildClient().connect({ readable, writable })
-    this.exitPromise = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        // Let the last lines of stdout arrive before reporting (a grandchild may hold it open).
-        void Promise.race([stdoutDone, new Promise((r) => setTimeout(r, 300))]).then(() => {
-          try {
-            controller.close()
-          } catch {}
-          this.onExit(code, signal)
-          resolve()
-        })
-      })
+    void proc.exited.then((info) => {
+      try {
+        this.controller.close()
+      } catch {}
+      this.onExit(info.exitCode, info.signal)
     })
+  }
+
+  receive(value: unknown): void {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !('method' in value || 'id' in value)) {
+      this.fatal(`The agent sent something that is not a JSON-RPC message: ${JSON.stringify(value).slice(0, 200)}`)
+      return
+    }
+    if (!this.failed) this.controller.enqueue({ jsonrpc: '2.0', ...(value as object) } as acp.AnyMessage)
   }
 
   private buildClient(): acp.ClientApp {
@@ -371,129 +165,48 @@ class AcpSession implements AgentSession {
       .client({ name: 'switchyard' })
       .onNotification(m.session.update, ({ params }) => this.guard(() => this.onUpdate(params)))
       .onRequest(m.session.requestPermission, ({ params, signal }) => this.onPermission(params, signal))
-      .onRequest(m.fs.readTextFile, async ({ params }) => {
-        const file = await this.confine(params.path)
-        let text: string
-        try {
-          text = await readFile(file, 'utf8')
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw acp.RequestError.resourceNotFound(params.path)
-          throw err
-        }
-        if (params.line == null && params.limit == null) return { content: text }
-        const from = Math.max(0, (params.line ?? 1) - 1)
-        const lines = text.split('\n')
-        return { content: lines.slice(from, params.limit == null ? undefined : from + params.limit).join('\n') }
-      })
-      .onRequest(m.fs.writeTextFile, async ({ params }) => {
-        const file = await this.confine(params.path)
-        await mkdir(path.dirname(file), { recursive: true })
-        await writeFile(file, params.content)
-        return {}
-      })
-      .onRequest(m.terminal.create, async ({ params }) => {
-        const cwd = params.cwd ? await this.confine(params.cwd) : this.spec.cwd
-        const env = { ...this.spec.env }
-        for (const v of params.env ?? []) env[v.name] = v.value
-        // A bare command line (no args) is run by the shell, as a terminal would.
-        const shell = !params.args?.length && /[\s|&;<>()$`"'*?]/.test(params.command)
-        const child = shell
-          ? spawnInGroup('/bin/sh', ['-c', params.command], { cwd, env })
-          : spawnInGroup(params.command, params.args ?? [], { cwd, env })
-        const id = `term-${++this.terminalSeq}`
-        this.terminals.set(id, new Terminal(child, params.outputByteLimit ?? undefined))
-        return { terminalId: id }
-      })
-      .onRequest(m.terminal.output, ({ params }) => {
-        const t = this.terminal(params.terminalId)
-        return { output: t.output, truncated: t.truncated, exitStatus: t.exit ?? null }
-      })
-      .onRequest(m.terminal.waitForExit, async ({ params }) => this.terminal(params.terminalId).exited)
+      .onRequest(m.fs.readTextFile, ({ params }) => this.services.readTextFile(params))
+      .onRequest(m.fs.writeTextFile, ({ params }) => this.services.writeTextFile(params))
+      .onRequest(m.terminal.create, ({ params }) => this.services.createTerminal(params))
+      .onRequest(m.terminal.output, ({ params }) => this.services.terminalOutput(params.terminalId))
+      .onRequest(m.terminal.waitForExit, ({ params }) => this.services.terminal(params.terminalId).exited)
       .onRequest(m.terminal.kill, async ({ params }) => {
-        await this.terminal(params.terminalId).kill()
+        await this.services.terminal(params.terminalId).kill()
         return {}
       })
       .onRequest(m.terminal.release, async ({ params }) => {
-        const t = this.terminal(params.terminalId)
-        this.terminals.delete(params.terminalId)
-        await t.kill()
+        await this.services.releaseTerminal(params.terminalId)
         return {}
       })
-  }
-
-  private terminal(id: string): Terminal {
-    const t = this.terminals.get(id)
-    if (!t) throw acp.RequestError.invalidParams(undefined, `No terminal ${id}`)
-    return t
-  }
-
-  /** The real path of `p` if it lies inside the lane's workspace (symlinks resolved); else refuses. */
-  private async confine(p: string): Promise<string> {
-    if (!path.isAbsolute(p)) throw acp.RequestError.invalidParams(undefined, `Refused: "${p}" is not an absolute path`)
-    this.root ??= await realpath(this.spec.cwd)
-    // The deepest existing ancestor decides where a new file would really land.
-    let existing = path.resolve(p)
-    const rest: string[] = []
-    let real: string | undefined
-    for (;;) {
-      try {
-        real = await realpath(existing)
-        break
-      } catch {
-        const parent = path.dirname(existing)
-        if (parent === existing) break
-        rest.unshift(path.basename(existing))
-        existing = parent
-      }
-    }
-    const resolved = path.join(real ?? existing, ...rest)
-    const rel = path.relative(this.root, resolved)
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new acp.RequestError(-32602, `Refused: ${p} is outside this lane's workspace (${this.spec.cwd})`)
-    }
-    return resolved
   }
 
   // --- handshake -------------------------------------------------------------------------------
 
-  private async handshake(): Promise<void> {
-    const timeoutMs = this.opts.handshakeTimeoutMs ?? 60_000
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`The agent did not become ready within ${timeoutMs / 1000} s`)), timeoutMs)
-    })
-    try {
-      await Promise.race([this.openSession(), timeout])
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
-  private async openSession(): Promise<void> {
+  async openSession(): Promise<void> {
     const agent = this.conn.agent
     const init: acp.InitializeResponse = await agent.request(acp.methods.agent.initialize, {
       protocolVersion: acp.PROTOCOL_VERSION,
       clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: true },
       clientInfo: CLIENT_INFO,
     })
+    this.hooks = this.opts.agents?.find((h) => h.agentName === init.agentInfo?.name)
     const method = this.authMethod(init.authMethods ?? [])
     if (method) await agent.request(acp.methods.agent.authenticate, { methodId: method })
     const cwd = this.spec.cwd
-    const resume = this.spec.resume
+    // A session with nothing in it yet (a lane that slept before its first prompt) has nothing to continue.
+    const resume = this.spec.resume && !(await this.hooks?.nothingToResume?.({ env: this.spec.env, sessionId: this.spec.resume })) ? this.spec.resume : undefined
     const caps = init.agentCapabilities ?? {}
     if (resume && (caps.sessionCapabilities?.resume || caps.loadSession)) {
       try {
         if (caps.sessionCapabilities?.resume) {
-          const resumed = await agent.request(acp.methods.agent.session.resume, { sessionId: resume, cwd, mcpServers: [] })
+          const resumed = await agent.request(acp.methods.agent.session.resume, { sessionId: resume, cwd, mcpServers: acpMcpServers(this.spec.mcp) })
           this.sessionId = resume
           await this.adoptModes(resumed?.modes)
         } else {
-          if (init.agentInfo?.name === 'gemini-cli') {
-            sidestepGeminiSameMinuteBug(this.spec.env.GEMINI_CLI_HOME || this.spec.env.HOME || os.homedir(), resume)
-          }
+          this.hooks?.beforeLoad?.({ env: this.spec.env, sessionId: resume })
           this.sessionId = resume
           this.replaying = true
-          const loaded = await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: [] })
+          const loaded = await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: acpMcpServers(this.spec.mcp) })
           await this.replayDrained()
           await this.adoptModes(loaded?.modes)
         }
@@ -507,7 +220,7 @@ class AcpSession implements AgentSession {
       this.cb.emit({ type: 'error', message: 'This agent cannot continue an earlier conversation; starting a new one' })
     }
     try {
-      const created = await agent.request(acp.methods.agent.session.new, { cwd, mcpServers: [] })
+      const created = await agent.request(acp.methods.agent.session.new, { cwd, mcpServers: acpMcpServers(this.spec.mcp) })
       this.sessionId = created.sessionId
       await this.adoptModes(created.modes)
     } catch (err) {
@@ -553,15 +266,15 @@ class AcpSession implements AgentSession {
     this.cb.emit({ type: 'modes', current: m.currentModeId, available })
   }
 
-  /** An auth method the profile can satisfy from its env, e.g. Gemini's API key. */
+  /** An auth method the profile can satisfy from its env: the agent's own rule first (its preset's hook), then `_meta.env`. */
   private authMethod(methods: acp.AuthMethod[]): string | undefined {
     const env = this.spec.env
     const has = (name: string) => Boolean(env[name])
-    for (const m of methods) {
-      if ((m as { type?: string }).type === 'terminal') continue
+    const usable = methods.filter((m) => (m as { type?: string }).type !== 'terminal')
+    const chosen = this.hooks?.authMethod?.(usable, env)
+    if (chosen) return chosen
+    for (const m of usable) {
       const meta = (m._meta ?? {}) as Record<string, unknown>
-      if (m.id === 'gemini-api-key' && has('GEMINI_API_KEY')) return m.id
-      if (m.id === 'vertex-ai' && has('GOOGLE_API_KEY') && env.GOOGLE_GENAI_USE_VERTEXAI === 'true') return m.id
       const vars = (meta['env'] ?? meta['envVars']) as unknown
       if (Array.isArray(vars) && vars.length && vars.every((v) => typeof v === 'string' && has(v))) return m.id
     }
@@ -789,7 +502,7 @@ class AcpSession implements AgentSession {
       if (text) outputs.push(text)
       for (const c of content) {
         if (c.type !== 'terminal') continue
-        const t = this.terminals.get(c.terminalId)
+        const t = this.services.find(c.terminalId)
         if (t) {
           outputs.push(t.output)
           if (t.exit) exitCode = t.exit.exitCode
@@ -836,7 +549,7 @@ class AcpSession implements AgentSession {
     }
   }
 
-  private fatal(message: string): void {
+  fatal(message: string): void {
     if (this.failed) return
     this.failed = true
     // Before the lane holds the session it cannot stop us: the failed handshake reports it instead.
@@ -844,20 +557,10 @@ class AcpSession implements AgentSession {
     else this.conn.close(new Error(message))
   }
 
-  lastLines(): string[] {
-    return this.stderrTail
-      .split(/\r?\n/)
-      .map((l) => l.trimEnd())
-      .filter(Boolean)
-      .slice(-STDERR_LINES)
-  }
-
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.exited = true
-    this.exitInfo = signal ? `killed by ${signal}` : `code ${code}`
     // Terminals we ran for the agent are our children, not its: they go with it.
-    this.terminalsStopped = Promise.all([...this.terminals.values()].map((t) => t.kill()))
-    this.terminals.clear()
+    this.terminalsStopped = this.services.stopAll()
     this.queue.length = 0
     if (this.turn) {
       const turn = this.turn
@@ -865,48 +568,18 @@ class AcpSession implements AgentSession {
       this.finishTurn(turn, stopped ? 'interrupted' : 'failed', stopped ? 'The agent was stopped' : 'The agent exited during the turn')
     }
     this.conn.close()
-    if (this.started) this.cb.exited({ exitCode: code, signal, lastLines: this.lastLines() })
+    if (this.started) this.cb.exited({ exitCode: code, signal, lastLines: this.proc.lastLines() })
   }
 
   resize(): void {}
 
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      const pid = this.child.pid
-      if (this.exited || pid === undefined) {
-        await this.terminalsStopped
-        return
-      }
-      // Members now, so nothing the agent started escapes after it is gone.
-      const known = treeMembers(pid, await listProcesses())
-      this.child.stdin.end() // ACP's goodbye: end of input
-      await Promise.race([this.exitPromise, sleep(this.opts.graceMs ?? 2000)])
-      await stopTree(pid, { graceMs: 1000, known })
-      await Promise.race([this.exitPromise, sleep(2000)])
-      await this.terminalsStopped
-    })()
+    // ACP's goodbye is the end of input (AgentProcess closes it), then the kill ladder.
+    this.stopping ??= this.proc.stop({ graceMs: this.opts.graceMs ?? 2000 }).then(async () => {
+      await Promise.all([this.terminalsStopped, this.services.stopAll()])
+    })
     return this.stopping
   }
-}
-
-function blockText(block: acp.ContentBlock): string {
-  switch (block.type) {
-    case 'text':
-      return block.text
-    case 'resource_link':
-      return block.uri
-    case 'resource':
-      return 'text' in block.resource ? block.resource.text : ''
-    default:
-      return ''
-  }
-}
-
-function contentText(content: acp.ToolCallContent[] | null | undefined): string {
-  return (content ?? [])
-    .map((c) => (c.type === 'content' ? blockText(c.content) : ''))
-    .filter(Boolean)
-    .join('\n')
 }
 
 function describe(err: unknown): string {

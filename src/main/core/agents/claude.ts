@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
+import { claudeMcpArgs } from './mcp-config'
 import type { Answers, LaneEventBody, LaneModes, Question } from '../../../shared/events'
-import { encodeJsonl, JsonlReader } from '../transport/jsonl'
-import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
+import { AgentProcess } from '../transport/agent-process'
 import type { AgentAdapter, AgentSession } from './types'
 
 /**
@@ -483,7 +483,7 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
     defaultCommand: () => ({ command: 'claude', args: [] }),
     kindEnv: () => ({}),
     async start(spec, cb) {
-      const args = [...spec.args, ...PROTOCOL_ARGS]
+      const args = [...spec.args, ...PROTOCOL_ARGS, ...claudeMcpArgs(spec.mcp)]
       const mode = CLAUDE_MODES.some((m) => m.id === spec.mode) ? spec.mode! : 'default'
       if (mode !== 'default') args.push('--permission-mode', mode)
       if (spec.resume) {
@@ -491,79 +491,46 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
         if (sessionExists(spec.env.CLAUDE_CONFIG_DIR ?? spec.configDir, spec.resume)) args.push('--resume', spec.resume)
         else cb.emit({ type: 'error', message: `The earlier Claude session ${spec.resume} is gone; starting a new conversation.` })
       }
-      // Profile args first, so a wrapper command (`npx -y @anthropic-ai/claude-code`, `node cli.js`) still works.
-      const child = spawnInGroup(spec.command, args, { cwd: spec.cwd, env: spec.env })
-      const stderr: string[] = []
-      let partial = ''
-      child.stderr.on('data', (d: Buffer) => {
-        const lines = (partial + d.toString('utf8')).split('\n')
-        partial = lines.pop() ?? ''
-        stderr.push(...lines.filter((l) => l.trim()))
-        if (stderr.length > 200) stderr.splice(0, stderr.length - 20)
-      })
-      const lastLines = () => [...stderr, ...(partial.trim() ? [partial] : [])].slice(-20)
-
       let ready = false
       let failStart: (err: Error) => void = () => {}
       let stopping = false
+      let proc!: AgentProcess
       const protocol = new ClaudeProtocol({
         emit: (e) => {
           if (!ready && e.type === 'error' && e.fatal) return failStart(new Error(e.message))
           cb.emit(e)
         },
         setResumeToken: (t) => cb.setResumeToken(t),
-        write: (v) => {
-          if (child.stdin.writable) child.stdin.write(encodeJsonl(v))
-        },
+        write: (v) => void proc.write(v),
       })
-      const reader = new JsonlReader(
-        (v) => protocol.onMessage(v),
-        (err) => (ready ? cb.emit({ type: 'error', fatal: true, message: `Claude sent ${err.message}` }) : failStart(err)),
-        { maxLineBytes: opts.maxLineBytes },
-      )
-      child.stdout.on('data', (d: Buffer) => reader.push(d))
-      child.stdin.on('error', () => {}) // EPIPE after the CLI died: the exit handler reports it
-
-      let reported = false
-      let exitInfo: { exitCode: number | null; signal: string | null } | undefined
-      const exited = new Promise<void>((resolve) => {
-        const report = () => {
-          if (reported || !exitInfo) return
-          reported = true
-          reader.end()
-          const how = exitInfo.signal ? `was killed by ${exitInfo.signal}` : `exited with code ${exitInfo.exitCode}`
-          protocol.ended(stopping, `Claude ${how}`)
-          if (ready) cb.exited({ ...exitInfo, lastLines: lastLines() })
-          resolve()
-        }
-        child.on('exit', (exitCode, signal) => {
-          exitInfo = { exitCode, signal }
-          // Let stdout/stderr drain; a grandchild holding the pipes open must not delay the report.
-          setTimeout(report, 300).unref()
-        })
-        child.on('close', report)
+      // Profile args first, so a wrapper command (`npx -y @anthropic-ai/claude-code`, `node cli.js`) still works.
+      proc = await AgentProcess.spawn({
+        command: spec.command,
+        args,
+        cwd: spec.cwd,
+        env: spec.env,
+        maxLineBytes: opts.maxLineBytes,
+        onValue: (v) => protocol.onMessage(v),
+        onProtocolError: (err) => (ready ? cb.emit({ type: 'error', fatal: true, message: `Claude sent ${err.message}` }) : failStart(err)),
       })
-
-      await new Promise<void>((resolve, reject) => (child.once('spawn', resolve), child.once('error', reject)))
-      const pid = child.pid!
-      cb.emit({ type: 'process.started', pid, command: [spec.command, ...args].join(' ') })
-      let timer: NodeJS.Timeout | undefined
+      void proc.exited.then((info) => {
+        const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`
+        protocol.ended(stopping, `Claude ${how}`)
+        if (ready) cb.exited({ ...info, lastLines: proc.lastLines() })
+      })
+      const pid = proc.pid
+      cb.emit({ type: 'process.started', pid, command: proc.commandLine })
       try {
-        await new Promise<void>((resolve, reject) => {
+        const initialized = new Promise<void>((resolve, reject) => {
           failStart = reject
-          timer = setTimeout(() => reject(new Error(`Claude did not answer initialize within ${readyTimeoutMs} ms`)), readyTimeoutMs)
-          // The exit report rejects the pending initialize with how the process ended; add what it said.
-          const early = (err: Error) => reject(new Error(`${err.message} before it was ready${lastLines().length ? `: ${lastLines().join('\n')}` : ''}`))
-          protocol.initialize().then(() => resolve(), early)
+          protocol.initialize().then(() => resolve(), reject)
         })
+        await proc.ready(initialized, readyTimeoutMs)
         ready = true
         protocol.startedIn(mode)
       } catch (err) {
-        child.stdin.end()
-        await stopTree(pid, { graceMs: 500 })
+        await proc.stop({ graceMs: 500 })
         throw err
-      } finally {
-        clearTimeout(timer)
       }
 
       const session: AgentSession = {
@@ -573,17 +540,10 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
         approve: (requestId, optionId, answers) => protocol.approve(requestId, optionId, answers),
         resize: () => {},
         setMode: (modeId) => protocol.setMode(modeId),
-        async stop() {
-          if (reported) return
+        stop() {
           stopping = true
-          // Bash tool children may outlive the CLI: note the tree before it goes.
-          const known = treeMembers(pid, await listProcesses())
           // The CLI finishes a running turn before it honours EOF: interrupt it first (that also ends its tools).
-          protocol.interrupt()
-          child.stdin.end() // the protocol's goodbye: the CLI exits at EOF
-          await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))])
-          await stopTree(pid, { graceMs: 1000, known })
-          await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))])
+          return proc.stop({ goodbye: () => protocol.interrupt(), graceMs })
         },
       }
       return session

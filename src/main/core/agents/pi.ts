@@ -1,6 +1,5 @@
 import type { Answers, LaneEventBody, Question } from '../../../shared/events'
-import { encodeJsonl, JsonlReader } from '../transport/jsonl'
-import { listProcesses, spawnInGroup, stopTree, treeMembers } from '../transport/process-tree'
+import { AgentProcess } from '../transport/agent-process'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
 
 /**
@@ -105,7 +104,10 @@ export class PiProtocol {
   }
 
   /** pi is gone: nobody will answer. */
-  close(): void {
+  /** pi is gone: a turn still open ends, as interrupted if we stopped it, failed otherwise; nothing waits for an answer. */
+  close(exit?: { stopping: boolean; message: string }): void {
+    this.accepted = false
+    if (exit && this.turnOpen) this.endTurn(exit.stopping ? 'interrupted' : 'failed', exit.stopping ? undefined : exit.message)
     for (const { resolve } of this.waiting.values()) resolve(undefined)
     this.waiting.clear()
     for (const d of this.dialogs.values()) clearTimeout(d.timer)
@@ -417,7 +419,7 @@ export interface PiAdapterOptions {
   graceMs?: number
   /** Longest accepted stdout line; pi repeats the whole partial message in every delta line. */
   maxLineBytes?: number
-  /** How long start() waits for pi's first `get_state` answer before calling the lane ready anyway. */
+  /** How long start() waits for pi's first `get_state` answer (its readiness) before the start fails. */
   readyTimeoutMs?: number
 }
 
@@ -432,41 +434,32 @@ export function piAdapter(opts: PiAdapterOptions = {}): AgentAdapter {
   }
 }
 
-const STDERR_LINES = 20
-
 async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOptions): Promise<AgentSession> {
   const graceMs = opts.graceMs ?? 1500
   // The profile's args first (they may name a script for `node`), then the protocol's flags, which win.
   const args = [...spec.args, '--mode', 'rpc', ...(spec.resume ? ['--session', spec.resume] : [])]
-  const child = spawnInGroup(spec.command, args, { cwd: spec.cwd, env: spec.env })
-  const pid = child.pid
-  let exited = false
   let resumeToken = spec.resume
-  let stderrTail = ''
-  let stderrLines: string[] = []
-
-  const write = (command: Obj) => {
-    if (exited || !child.stdin.writable) return
-    child.stdin.write(encodeJsonl(command))
-  }
+  let ready = false
+  let proc!: AgentProcess
   // A run may switch session files (an extension's /new): the token is re-read after every turn.
-  const protocol = new PiProtocol({ emit: (e) => cb.emit(e), write, turnEnded: () => void refreshResumeToken() })
-  const reader = new JsonlReader(
-    (value) => protocol.receive(value),
-    (err) => cb.emit({ type: 'error', fatal: true, message: `pi: ${err.message}`, details: err.details }),
-    { maxLineBytes: opts.maxLineBytes },
-  )
-  child.stdout.on('data', (chunk: Buffer) => {
-    reader.push(chunk)
-    protocol.flush()
+  const protocol = new PiProtocol({ emit: (e) => cb.emit(e), write: (command: Obj) => void proc.write(command), turnEnded: () => void refreshResumeToken() })
+  proc = await AgentProcess.spawn({
+    command: spec.command,
+    args,
+    cwd: spec.cwd,
+    env: spec.env,
+    maxLineBytes: opts.maxLineBytes,
+    onValue: (value) => protocol.receive(value),
+    onProtocolError: (err) => cb.emit({ type: 'error', fatal: true, message: `pi: ${err.message}`, details: err.details }),
+    // pi repeats the whole partial message in every delta: one delta per chunk is enough.
+    onChunk: () => protocol.flush(),
   })
-  child.stderr.on('data', (chunk: Buffer) => {
-    const parts = (stderrTail + chunk.toString('utf8')).split('\n')
-    stderrTail = parts.pop() ?? ''
-    if (stderrTail.length > 8192) stderrTail = stderrTail.slice(-8192)
-    stderrLines = [...stderrLines, ...parts.map((l) => l.trimEnd()).filter(Boolean)].slice(-STDERR_LINES)
+  let stopping = false
+  void proc.exited.then((info) => {
+    const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`
+    protocol.close({ stopping, message: `pi ${how} during the turn` })
+    if (ready) cb.exited({ exitCode: info.signal ? null : info.exitCode, signal: info.signal, lastLines: proc.lastLines() })
   })
-  child.stdin.on('error', () => {}) // EPIPE when pi is gone; the exit handler reports it
 
   const refreshResumeToken = async () => {
     const res = await protocol.request({ type: 'get_state' })
@@ -478,56 +471,20 @@ async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOp
     return res
   }
 
-  let startSettled = false
-  let onEarlyExit: (() => void) | undefined
-  const exitedPromise = new Promise<void>((resolve) => {
-    let info: { code: number | null; signal: NodeJS.Signals | null } | undefined
-    let reported = false
-    const report = () => {
-      if (reported || !info) return
-      reported = true
-      reader.end()
-      protocol.flush()
-      protocol.close()
-      const lastLines = [...stderrLines, ...(stderrTail.trim() ? [stderrTail.trimEnd()] : [])].slice(-STDERR_LINES)
-      const deliver = () => cb.exited({ exitCode: info!.signal ? null : info!.code, signal: info!.signal, lastLines })
-      // The lane must hold the session before it hears of the exit.
-      if (startSettled) deliver()
-      else setImmediate(deliver)
-      resolve()
-    }
-    child.on('exit', (code, signal) => {
-      exited = true
-      info = { code, signal }
-      onEarlyExit?.()
-      // 'close' follows once stdout/stderr are drained, unless a grandchild still holds them.
-      setTimeout(report, 500).unref()
-    })
-    child.on('close', report)
-  })
-
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve)
-    child.once('error', reject)
-  })
-  child.on('error', (err) => cb.emit({ type: 'error', message: `pi: ${err.message}` }))
-  cb.emit({ type: 'process.started', pid, command: [spec.command, ...args].join(' ') })
-
+  cb.emit({ type: 'process.started', pid: proc.pid, command: proc.commandLine })
   // pi answers its first command once it has loaded: that is the ready signal, and it names the session file.
-  let readyTimer: NodeJS.Timeout | undefined
-  await Promise.race([
-    refreshResumeToken(),
-    new Promise<void>((r) => (onEarlyExit = r)),
-    new Promise<void>((r) => (readyTimer = setTimeout(r, opts.readyTimeoutMs ?? 30_000))),
-  ])
-  clearTimeout(readyTimer)
-  startSettled = true
+  try {
+    await proc.ready(refreshResumeToken(), opts.readyTimeoutMs)
+  } catch (err) {
+    await proc.stop({ graceMs: 500 })
+    throw err
+  }
+  ready = true
 
-  let stopping: Promise<void> | undefined
   return {
-    pid,
+    pid: proc.pid,
     async send(input) {
-      if (exited) throw new Error('pi is not running')
+      if (proc.gone) throw new Error('pi is not running')
       // "steer" only matters while a run is under way; otherwise the prompt starts a new one.
       const res = await protocol.request({ type: 'prompt', message: input, streamingBehavior: 'steer' })
       if (res?.success === false) cb.emit({ type: 'error', message: `pi refused the prompt: ${str(res.error) ?? 'unknown error'}` })
@@ -535,18 +492,10 @@ async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOp
     interrupt: () => protocol.interrupt(),
     approve: (requestId, optionId, answers) => protocol.approve(requestId, optionId, answers),
     resize: () => {},
+    // A run under way ends cleanly (and is saved) rather than being cut off; then pi's shutdown is EOF.
     stop() {
-      stopping ??= (async () => {
-        if (exited || pid === undefined) return
-        // Snapshot the tree first: pi's bash tool starts commands in process groups of their own.
-        const known = treeMembers(pid, await listProcesses())
-        protocol.interrupt() // a run under way ends cleanly (and is saved) rather than being cut off
-        child.stdin.end() // pi's protocol shutdown
-        await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, graceMs))])
-        await stopTree(pid, { graceMs, known })
-        await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 1000))])
-      })()
-      return stopping
+      stopping = true
+      return proc.stop({ goodbye: () => protocol.interrupt(), graceMs })
     },
   }
 }

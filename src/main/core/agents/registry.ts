@@ -5,15 +5,39 @@ import { resolveExecutable } from '../isolation/env'
 import { acpAdapter } from './acp'
 import { claudeAdapter } from './claude'
 import { codexAdapter } from './codex'
+import { geminiAcpHooks } from './gemini'
+import { forgetGeminiSession, prepareGeminiHome } from './gemini-sessions'
 import { piAdapter } from './pi'
 import { terminalAdapter } from './terminal'
 import type { AgentAdapter } from './types'
 
 export type AdapterRegistry = Record<AgentKind, AgentAdapter>
 
+/** What an ACP profile with no command runs: the most common ACP agent (the Gemini preset's command). */
+const DEFAULT_ACP_AGENT = { command: 'gemini', args: ['--acp'] }
+
 /** Every agent kind Switchyard can run. */
 export function defaultAdapters(opts: { graceMs?: number } = {}): AdapterRegistry {
-  return { terminal: terminalAdapter(opts), codex: codexAdapter(), claude: claudeAdapter(), pi: piAdapter(), acp: acpAdapter() }
+  return { terminal: terminalAdapter(opts), codex: codexAdapter(), claude: claudeAdapter(), pi: piAdapter(), acp: acpAdapter({ agents: acpAgentHooks(), defaultCommand: DEFAULT_ACP_AGENT }) }
+}
+
+/** The quirks of the ACP agents we know, from their presets. */
+export function acpAgentHooks(): AcpAgentHooks[] {
+  return PRESETS.flatMap((p) => (p.acp ? [p.acp] : []))
+}
+
+/**
+ * What a preset teaches the ACP adapter about one agent, so that the adapter speaks the protocol and
+ * knows no agent by name. Picked by the name the agent gives in `initialize` (`agentInfo.name`).
+ */
+export interface AcpAgentHooks {
+  agentName: string
+  /** The auth method to use with the profile's env, if the agent's own method ids say more than `_meta.env`. */
+  authMethod?(methods: ReadonlyArray<{ id: string }>, env: Record<string, string>): string | undefined
+  /** Runs before `session/load` of an earlier session (work around the agent's resume bugs). */
+  beforeLoad?(ctx: { env: Record<string, string>; sessionId: string }): void
+  /** True when an earlier session holds nothing the agent could load (it refuses such a load). */
+  nothingToResume?(ctx: { env: Record<string, string>; sessionId: string }): Promise<boolean>
 }
 
 /**
@@ -36,6 +60,12 @@ export interface AgentPreset {
   login?: { command: string; args: string[] }
   /** The user's global config files worth importing: absolute `from` → `to` inside the private dir. */
   globalConfig?(home: string): Array<{ from: string; to: string }>
+  /** An ACP agent's quirks (kind `acp` only). */
+  acp?: AcpAgentHooks
+  /** Readies the profile's private dir before every start of the agent there (login too); `sessions`: its lanes' resume tokens. */
+  prepareConfigDir?(configDir: string, sessions: string[]): Promise<void>
+  /** Deletes what the agent keeps of a conversation (a lane's resume token) when its lane is deleted. */
+  forgetSession?(configDir: string, session: string): Promise<unknown>
 }
 
 const files = (dir: string, names: string[], into = '') => names.map((n) => ({ from: path.join(dir, n), to: path.join(into, n) }))
@@ -87,8 +117,12 @@ export const PRESETS: readonly AgentPreset[] = [
     secrets: ['GEMINI_API_KEY'],
     // One process instead of a relaunching wrapper that ignores SIGTERM.
     configEnv: (dir) => ({ GEMINI_CLI_HOME: dir, GEMINI_CLI_NO_RELAUNCH: 'true' }),
+    acp: geminiAcpHooks,
     login: { command: 'gemini', args: [] },
     globalConfig: (home) => files(path.join(home, '.gemini'), ['settings.json', 'oauth_creds.json', 'google_accounts.json', 'installation_id'], '.gemini'),
+    // Lanes of a profile share its chats folder: Gemini's own cleanup there erases other lanes' sessions.
+    prepareConfigDir: prepareGeminiHome,
+    forgetSession: forgetGeminiSession,
   },
   {
     id: 'claude-acp',

@@ -16,6 +16,16 @@ export interface LaunchSpec {
   resume?: string
   /** The mode the lane was in (a wake restores it), if the agent has modes. */
   mode?: string
+  /** Switchyard's MCP server for this lane (its profile may drive other lanes); see mcp-config.ts. */
+  mcp?: McpServerSpec
+}
+
+/** A stdio MCP server to give the agent, in the agent's own way of configuring one. */
+export interface McpServerSpec {
+  name: string
+  command: string
+  args: string[]
+  env: Record<string, string>
 }
 
 export interface AdapterCallbacks {
@@ -37,6 +47,11 @@ export interface AgentSession {
   resize(cols: number, rows: number): void
   /** Switches the agent's mode; resolves once it took it (and emitted `modes`). Absent: no modes. */
   setMode?(modeId: string): Promise<void>
+  /**
+   * Forgets turn `beforeTurnId` (the id its `turn.started` carried) and every later turn from the
+   * conversation, so the agent continues as if they never happened. Absent: the agent cannot rewind.
+   */
+  rewind?(beforeTurnId: string): Promise<void>
   /** Stops the whole process tree (protocol shutdown first where there is one). */
   stop(): Promise<void>
 }

@@ -1,8 +1,10 @@
 import type { ApprovalPolicy, Lane as LaneRecord } from '../../../shared/contract'
 import type { Answers, LaneEvent, LaneEventBody, LaneStatus } from '../../../shared/events'
+import type { DiskWriteError } from '../disk'
 import { AppError } from '../errors'
 import type { AgentAdapter, AgentSession, LaunchSpec } from '../agents/types'
 import { checkAnswers, policyDecision, recordedAnswers, type ApprovalRequest } from './approvals'
+import { BodyShaper } from './big-bodies'
 import { RUNNING } from './reaper'
 import type { Transcript } from './transcript'
 
@@ -66,12 +68,25 @@ export class Lane {
   private readonly pendingApprovals = new Map<string, ApprovalRequest>()
   private inputQueue: Promise<unknown> = Promise.resolve()
   private inTurn = false
+  private readonly shaper = new BodyShaper()
 
   constructor(
     public record: LaneRecord,
     private readonly deps: LaneDeps,
     public resumeToken?: string,
-  ) {}
+  ) {
+    // Events are published once their batch is written (group commit): a client never sees what is not on disk.
+    deps.transcript.onWritten = (events, fault) => {
+      if (fault) this.diskFault(fault)
+      for (const e of events) this.deps.onEvent(e)
+    }
+  }
+
+  /** Publishes the record after the events emitted before the change: a client never sees a status ahead of its events. */
+  private recordChanged(record: LaneRecord): void {
+    this.deps.transcript.flush()
+    this.deps.onRecord(record)
+  }
 
   get id(): string {
     return this.record.id
@@ -90,12 +105,17 @@ export class Lane {
     return this.session !== undefined || this.starting !== undefined
   }
 
+  /** Stores and publishes an event; a huge body goes in pieces, and only once (see BodyShaper). */
   emit(body: LaneEventBody): void {
+    for (const piece of this.shaper.shape(body)) this.emitOne(piece)
+  }
+
+  private emitOne(body: LaneEventBody): void {
     const at = this.deps.now()
     const event = { ...body, laneId: this.id, seq: this.deps.transcript.nextSeq(), at } as LaneEvent
     this.deps.transcript.append(event)
-    if (isActivity(body)) this.record = { ...this.record, lastActivityAt: at }
-    this.deps.onEvent(event)
+    // Many events share a millisecond in a burst: copy the record only when the time moved.
+    if (isActivity(body) && at !== this.record.lastActivityAt) this.record = { ...this.record, lastActivityAt: at }
     if (body.type === 'approval.resolved') this.pendingApprovals.delete(body.requestId)
     if (body.type === 'turn.started') this.inTurn = true
     if (body.type === 'turn.completed') {
@@ -105,7 +125,7 @@ export class Lane {
     if (body.type === 'usage') this.addUsage(body)
     if (body.type === 'modes') {
       this.record = { ...this.record, modes: { current: body.current, available: body.available } }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
     }
     if (body.type === 'approval.requested') {
       this.pendingApprovals.set(body.requestId, body)
@@ -125,6 +145,33 @@ export class Lane {
     }
   }
 
+  /**
+   * A write of this lane's history (or of the lane records) failed: the lane shows it, its agent is
+   * stopped so it produces nothing more to hold in memory, and input is refused until `resumeAfterDiskFault`.
+   */
+  diskFault(err: DiskWriteError): void {
+    const first = !this.record.diskError
+    this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
+    if (!first) return
+    this.failure = err.message
+    this.recordChanged(this.record)
+    // Not from inside emit(): the stop emits events of its own.
+    if (this.session && !this.stopTarget) queueMicrotask(() => void this.stop('failed'))
+  }
+
+  /** Writes what waited for the disk; throws the failure if it still does not fit. */
+  resumeAfterDiskFault(): void {
+    if (!this.record.diskError) return
+    const err = this.deps.transcript.retry()
+    if (err) {
+      this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
+      this.recordChanged(this.record)
+      throw err
+    }
+    this.record = { ...this.record, diskError: undefined }
+    this.recordChanged(this.record)
+  }
+
   private setStatus(status: LaneStatus, patch: Partial<LaneRecord> = {}): void {
     const previous = this.record.status
     if (previous !== status && !canTransition(previous, status)) {
@@ -133,7 +180,7 @@ export class Lane {
     }
     this.record = { ...this.record, ...patch, status }
     if (previous !== status) this.emit({ type: 'status', status, previous })
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
   }
 
   /** Starts the agent if it is not running; concurrent callers share one start. */
@@ -149,17 +196,21 @@ export class Lane {
     this.failure = undefined
     this.setStatus('starting', { exit: undefined, pid: undefined })
     try {
+      // Resume (the manager's start) clears this first; anything else must not start it.
+      if (this.record.diskError) throw new AppError('disk_error', `${this.record.diskError.message}; free some space, then Resume`)
       const spec = await this.deps.launchSpec(this.record, this.resumeToken)
       const session = await this.deps.adapter.start(spec, {
         emit: (e) => this.emit(e),
         exited: (info) => this.onExit(info),
         setResumeToken: (token) => {
           this.resumeToken = token
-          this.deps.onRecord(this.record)
+          this.recordChanged(this.record)
         },
       })
       this.session = session
       if (this.record.status === 'starting') this.setStatus('ready', { pid: session.pid })
+      // The disk failed while it started: it takes no input until there is room.
+      if (this.record.diskError && !this.stopTarget) void this.stop('failed')
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       this.emit({ type: 'error', message, fatal: true })
@@ -199,6 +250,7 @@ export class Lane {
   /** The manager starts the lane first (it owns the process limit). */
   async send(input: string, recordInput: boolean): Promise<void> {
     if (this.starting) await this.starting
+    if (this.record.diskError) throw new AppError('disk_error', `${this.record.diskError.message}; free some space, then Resume`)
     if (!this.session) throw new AppError('not_running', `Lane ${this.id} is not running`)
     if (recordInput) this.emit({ type: 'input', text: input })
     else this.record = { ...this.record, lastActivityAt: this.deps.now() }
@@ -225,7 +277,7 @@ export class Lane {
       }
     } else {
       this.record = { ...this.record, modes: { ...modes, current: modeId } }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
     }
   }
 
@@ -252,8 +304,19 @@ export class Lane {
     }
     if (usage) {
       this.record = { ...this.record, usage }
-      this.deps.onRecord(this.record)
+      this.recordChanged(this.record)
     }
+  }
+
+  /** Whether the running agent can rewind its conversation (`AgentSession.rewind`). */
+  get canRewind(): boolean {
+    return this.session?.rewind !== undefined
+  }
+
+  async rewind(beforeTurnId: string): Promise<void> {
+    if (this.starting) await this.starting
+    if (!this.session?.rewind) throw new AppError('unsupported', `Lane ${this.id}'s agent cannot rewind its conversation`)
+    await this.session.rewind(beforeTurnId)
   }
 
   async interrupt(): Promise<void> {
@@ -264,7 +327,7 @@ export class Lane {
   resize(cols: number, rows: number): void {
     this.record = { ...this.record, cols, rows }
     this.session?.resize(cols, rows)
-    this.deps.onRecord(this.record)
+    this.recordChanged(this.record)
   }
 
   /** Stops the process tree; the lane keeps its transcript and wakes on the next send. */

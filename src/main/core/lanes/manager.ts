@@ -5,6 +5,7 @@ import { Lane as LaneRecord, type Attachment, type LaneStatusEvent, type MethodA
 import type { Answers, LaneEvent } from '../../../shared/events'
 import type { AdapterRegistry } from '../agents/registry'
 import type { LaunchSpec } from '../agents/types'
+import { DiskWriteError } from '../disk'
 import { AppError } from '../errors'
 import { newId } from '../ids'
 import { buildChildEnv, loginShellPath, resolveExecutable } from '../isolation/env'
@@ -12,9 +13,12 @@ import { presetFor, type Profiles } from '../profiles/profiles'
 import { readList, type KeyValueStore } from '../store'
 import type { Worktrees } from '../workspaces/worktrees'
 import type { Workspaces } from '../workspaces/workspaces'
-import { composePrompt } from './prompt'
+import { CheckpointService, DEFAULT_KEEP } from './checkpoint-service'
+import { composePrompt, titleFromPrompt } from './prompt'
 import { Lane } from './lane'
-import { evictionCandidate, idleLanes, startReaper, type IdleCandidate } from './reaper'
+import type { LaneTokens } from './lane-tokens'
+import { evictionCandidate, idleLanes, nextDueIn, overBudget, startReaper, type IdleCandidate } from './reaper'
+import { laneTreeRss } from './memory'
 import { Transcript } from './transcript'
 
 const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
@@ -28,29 +32,64 @@ export interface LaneManagerOptions {
   now?: () => number
   /** Lanes with a live process at once; past it the least recently active idle lane is put to sleep. */
   maxProcesses?: number
-  /** How often the idle reaper looks; 0 turns it off (tests call `reapIdle`). */
+  /** The longest the idle reaper waits between looks (it otherwise wakes when the next lane is due); 0 turns it off (tests call `reapIdle`). */
   reaperIntervalMs?: number
   parentEnv?: NodeJS.ProcessEnv
   loginPath?: () => Promise<string | undefined>
   secrets?: (profileId: string) => Record<string, string>
   /** Git worktrees for lanes that want their own checkout. */
   worktrees?: Worktrees
+  /** How to run `switchyard` (for lanes whose profile may drive other lanes), and their tokens. */
+  mcp?: { launcher: { command: string; args: string[]; env?: Record<string, string> }; tokens: LaneTokens }
+  /** How many checkpoints each lane keeps (the setting; read at each checkpoint). */
+  checkpointsKeep?: () => number
 }
 
 type Listener<T> = (value: T) => void
 
+/** What the lane trees use, as `lanes.memory` answers. */
+export interface LaneMemory {
+  totalBytes: number
+  /** 0: no budget. */
+  budgetBytes: number
+  lanes: { laneId: string; rssBytes: number }[]
+  measuredAt: number
+}
+
+/** How soon a failed write of the lane records is tried again. */
+const STORE_RETRY_MS = 5_000
+
 /** The registry of lanes: creates, wakes, limits, reaps and stops them, and keeps them across restarts. */
 export class LaneManager {
   private readonly lanes = new Map<string, Lane>()
+  /** Lanes still called by their profile's name and ordinal: their first prompt names them. */
+  private readonly untitled = new Set<string>()
   private readonly eventListeners = new Set<Listener<LaneEvent>>()
   private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
   private readonly now: () => number
   private maxProcesses: number
-  private readonly stopReaper: () => void
+  /** Total RSS the lane trees may use before idle lanes are put to sleep; 0: no budget. */
+  private memoryBudgetBytes = 0
+  private readonly reaper: { poke: () => void; stop: () => void }
   private saveTimer: NodeJS.Timeout | undefined
+  readonly checkpoints: CheckpointService
+  /** The last failed write of the lane records, until one succeeds. */
+  private storeFault: DiskWriteError | undefined
 
   constructor(private readonly opts: LaneManagerOptions) {
     this.now = opts.now ?? Date.now
+    this.checkpoints = new CheckpointService({
+      dataDir: opts.dataDir,
+      cwdOf: (id) => this.cwdOf(id),
+      keep: opts.checkpointsKeep ?? (() => DEFAULT_KEEP),
+      emit: (id, body) => this.lanes.get(id)?.emit(body),
+      now: this.now,
+    })
+    // Files at each turn's end (its start is saved before the prompt goes out, in send).
+    this.onEvent((e) => {
+      if (e.type === 'turn.started' && e.turnId) this.checkpoints.noteTurnId(e.laneId, e.turnId)
+      if (e.type === 'turn.completed') void this.checkpoint(e.laneId, 'end')
+    })
     this.maxProcesses = opts.maxProcesses ?? 12
     // Background lanes sleep once their prompt is done.
     this.onEvent((e) => {
@@ -64,11 +103,28 @@ export class LaneManager {
       this.lanes.set(record.id, this.makeLane({ ...record, status, pid: undefined }, resumeToken))
     }
     const interval = opts.reaperIntervalMs ?? 15_000
-    this.stopReaper = interval > 0 ? startReaper(() => void this.reapIdle(), interval) : () => {}
+    this.reaper = interval > 0 ? startReaper(() => this.reapIdle(), () => nextDueIn(this.candidates(), this.now()), interval) : { poke() {}, stop() {} }
   }
 
   setMaxProcesses(n: number): void {
     this.maxProcesses = n
+  }
+
+  setMemoryBudget(bytes: number): void {
+    this.memoryBudgetBytes = bytes
+    this.reaper.poke()
+  }
+
+  /** Measures the RSS of every running lane's process tree (Linux: /proc; elsewhere 0, and `measured` says so). */
+  async memory(): Promise<LaneMemory> {
+    const running = [...this.lanes.values()].filter((l) => l.hasProcess && l.record.pid !== undefined)
+    const byLane = running.length ? await laneTreeRss(running.map((l) => ({ laneId: l.id, pid: l.record.pid! }))) : []
+    return {
+      totalBytes: byLane.reduce((sum, l) => sum + l.rssBytes, 0),
+      budgetBytes: this.memoryBudgetBytes,
+      lanes: byLane,
+      measuredAt: this.now(),
+    }
   }
 
   list(): LaneRecord[] {
@@ -92,6 +148,8 @@ export class LaneManager {
     const at = this.now()
     const id = newId('lane')
     const title = input.title || `${profile.name} ${ordinal}`
+    // Named by its first prompt unless the user named it (a session's ordinal says nothing in a list of twenty).
+    if (!input.title && purpose === 'work') this.untitled.add(id)
     // Own worktree: as asked, or by default for agents on a git workspace.
     const wantsWorktree =
       purpose === 'work' &&
@@ -131,13 +189,64 @@ export class LaneManager {
     const text = composePrompt(input, attachments)
     return lane.enqueue(async () => {
       if (lane.record.archived) throw new AppError('conflict', `Lane ${lane.record.title} is archived; restore it first`)
+      // A lane whose history cannot be written takes no input; Resume (lanes.start) first.
+      if (lane.record.diskError) throw new AppError('disk_error', `${lane.record.diskError.message}; free some space, then Resume`)
       if (!lane.running) await this.startLane(lane)
-      await lane.send(text, !this.opts.adapters[lane.record.kind].keystrokes)
+      const keystrokes = this.opts.adapters[lane.record.kind].keystrokes
+      const title = !keystrokes && this.untitled.has(id) ? titleFromPrompt(input) : null
+      if (title) {
+        this.untitled.delete(id)
+        this.patch(id, { title })
+      }
+      // A prompt that starts a turn (not one steering a running turn): save the files first.
+      if (!keystrokes && lane.status !== 'busy' && lane.status !== 'waiting') await this.checkpoint(id, 'start')
+      const note = keystrokes ? undefined : this.checkpoints.takeNote(id)
+      await lane.send(note ? `${note}\n\n${text}` : text, !keystrokes)
     })
   }
 
+  /** Saves a checkpoint; a failure is reported in the lane, never in the way of its work. */
+  private async checkpoint(id: string, phase: 'start' | 'end' | 'manual') {
+    try {
+      return await this.checkpoints.capture(id, phase)
+    } catch (err) {
+      this.lanes.get(id)?.emit({ type: 'error', message: `Checkpoint failed: ${err instanceof Error ? err.message : String(err)}` })
+      return undefined
+    }
+  }
+
+  /**
+   * Restores checkpoint `n` (whole folder or `path`), checkpointing the present first. With
+   * `conversation`, an agent that can rewind forgets the turns after it; otherwise its next prompt
+   * says the files were restored.
+   */
+  async restoreCheckpoint(id: string, n: number, opts: { path?: string; conversation?: boolean } = {}) {
+    const lane = this.get(id)
+    if (lane.status === 'busy' || lane.status === 'waiting') throw new AppError('conflict', `${lane.record.title} is in a turn; interrupt it or wait before restoring files`)
+    const { undo, files, target } = await this.checkpoints.restore(id, n, opts.path)
+    let conversation: 'rewound' | 'noted' = 'noted'
+    if (opts.conversation && !opts.path) {
+      const turnId = await this.checkpoints.rewindTarget(id, target)
+      if (turnId) {
+        if (!lane.running) await this.startLane(lane)
+        if (lane.canRewind) {
+          await lane.rewind(turnId)
+          conversation = 'rewound'
+        }
+      }
+      if (conversation === 'rewound') this.checkpoints.dropNote(id)
+    }
+    return { undo: undo.n, files, conversation }
+  }
+
+  /** Wakes or restarts the lane; after a disk failure this is Resume: what waited is written first. */
   async start(id: string): Promise<LaneRecord> {
     const lane = this.get(id)
+    if (lane.record.diskError) {
+      if (this.storeFault) this.flush()
+      if (this.storeFault) throw this.storeFault
+      lane.resumeAfterDiskFault()
+    }
     if (!lane.running) await this.startLane(lane)
     return lane.record
   }
@@ -182,9 +291,14 @@ export class LaneManager {
   async remove(id: string, opts: { worktree?: 'keep' | 'delete'; deleteBranch?: boolean } = {}): Promise<void> {
     const lane = this.get(id)
     await lane.stop('exited')
+    await this.checkpoints.forget(id).catch(() => undefined)
     const wt = lane.record.worktree
     if (wt && opts.worktree === 'delete') await this.opts.worktrees!.remove(wt, { deleteBranch: opts.deleteBranch ?? false })
     this.lanes.delete(id)
+    this.opts.mcp?.tokens.revoke(id)
+    const profile = this.opts.profiles.list().find((p) => p.id === lane.record.profileId)
+    // Best effort: the lane goes even if the agent's copy of its conversation cannot.
+    if (profile && lane.resumeToken) await presetFor(profile)?.forgetSession?.(profile.configDir, lane.resumeToken).catch(() => undefined)
     this.transcriptOf(id).delete()
     this.transcripts.delete(id)
     this.scheduleSave()
@@ -203,8 +317,13 @@ export class LaneManager {
     return this.patch(id, { archived: undefined })
   }
 
-  /** Updates record fields that are not the lane's own state (git status, archive flag). */
-  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived'>>): LaneRecord {
+  rename(id: string, title: string): LaneRecord {
+    this.untitled.delete(id)
+    return this.patch(id, { title })
+  }
+
+  /** Updates record fields that are not the lane's own state (git status, archive flag, title, parent). */
+  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived' | 'title' | 'parentLaneId'>>): LaneRecord {
     const lane = this.get(id)
     lane.record = { ...lane.record, ...fields }
     this.changed(lane.record)
@@ -221,19 +340,32 @@ export class LaneManager {
     return this.transcriptOf(id).file
   }
 
-  /** Puts lanes idle past their profile's timeout to sleep. */
+  /** Puts lanes idle past their profile's timeout to sleep, then, over the memory budget, the least recently active ready ones. */
   async reapIdle(now = this.now()): Promise<string[]> {
     const ids = idleLanes(this.candidates(), now)
     await Promise.all(ids.map((id) => this.lanes.get(id)?.stop('sleeping')))
-    return ids
+    if (this.memoryBudgetBytes <= 0) return ids
+    const { lanes } = await this.memory()
+    const rss = new Map(lanes.map((l) => [l.laneId, l.rssBytes]))
+    const running = [...this.lanes.values()].filter((l) => l.hasProcess)
+    const evict = overBudget(running.map((l) => ({ ...this.candidate(l), rssBytes: rss.get(l.id) ?? 0 })), this.memoryBudgetBytes)
+    await Promise.all(evict.map((id) => this.lanes.get(id)?.stop('sleeping')))
+    return [...ids, ...evict]
   }
 
   /** Stops every lane's process tree (quit, shutdown). Lanes come back asleep next time. */
   async stopAll(): Promise<void> {
-    this.stopReaper()
+    this.reaper.stop()
     await Promise.all([...this.lanes.values()].map((l) => l.stop('sleeping')))
+    // A turn's end checkpoint may still be on its way to the transcript.
+    await this.checkpoints.idle()
     this.flush()
-    for (const t of this.transcripts.values()) t.close()
+    for (const [id, t] of this.transcripts) {
+      // Last chance for what waited for the disk; if it still does not fit, say so where someone may read it.
+      const fault = t.unsaved > 0 ? t.retry() : undefined
+      if (fault) console.error(`switchyard: ${t.unsaved} events of lane ${id} were not saved: ${fault.message}`)
+      t.close()
+    }
   }
 
   onEvent(listener: Listener<LaneEvent>): () => void {
@@ -246,14 +378,40 @@ export class LaneManager {
     return () => this.statusListeners.delete(listener)
   }
 
-  /** Writes the lane records now (they are otherwise saved shortly after each change). */
+  /**
+   * Writes the lane records now (they are otherwise saved shortly after each change). A failed write
+   * never throws (this runs from a timer): every lane shows it and stops, and the write is retried.
+   */
   flush(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer)
     this.saveTimer = undefined
-    this.opts.store.set(
-      'lanes',
-      [...this.lanes.values()].map((l) => ({ ...l.record, resumeToken: l.resumeToken })),
-    )
+    try {
+      this.opts.store.set(
+        'lanes',
+        [...this.lanes.values()].map((l) => ({ ...l.record, resumeToken: l.resumeToken })),
+      )
+      if (this.storeFault) this.storeRecovered(this.storeFault)
+    } catch (err) {
+      const fault = err instanceof DiskWriteError ? err : new DiskWriteError(this.opts.store.path ?? 'the lane records', err)
+      const first = !this.storeFault
+      this.storeFault = fault
+      if (first) console.error(`switchyard: ${fault.message}`)
+      for (const lane of this.lanes.values()) lane.diskFault(fault)
+      if (this.saveTimer) clearTimeout(this.saveTimer)
+      this.saveTimer = setTimeout(() => this.flush(), STORE_RETRY_MS)
+      this.saveTimer.unref?.()
+    }
+  }
+
+  /** The records are written again: lanes that showed only that failure take input again (a stopped one stays stopped). */
+  private storeRecovered(fault: DiskWriteError): void {
+    this.storeFault = undefined
+    for (const lane of this.lanes.values()) {
+      if (lane.record.diskError?.path !== fault.file) continue
+      try {
+        lane.resumeAfterDiskFault()
+      } catch {} // its own transcript still cannot be written: it keeps showing that
+    }
   }
 
   private async startLane(lane: Lane): Promise<void> {
@@ -332,6 +490,8 @@ export class LaneManager {
 
   private changed(record: LaneRecord): void {
     this.scheduleSave()
+    // A lane that became ready may be due before the reaper's timer.
+    if (record.status === 'ready') this.reaper.poke()
     for (const l of this.statusListeners) l({ type: 'upsert', lane: record })
   }
 
@@ -359,6 +519,8 @@ export class LaneManager {
       profile: profile.env,
       secrets: this.opts.secrets?.(profile.id),
     })
+    const sessions = [...this.lanes.values()].flatMap((l) => (l.record.profileId === profile.id && l.resumeToken ? [l.resumeToken] : []))
+    await preset?.prepareConfigDir?.(profile.configDir, sessions)
     const resolved = resolveExecutable(command, env.PATH)
     if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
     return {
@@ -372,6 +534,17 @@ export class LaneManager {
       rows: record.rows,
       resume,
       ...(record.modes ? { mode: record.modes.current } : {}),
+      ...(this.opts.mcp && profile.mayDriveLanes && record.purpose !== 'login' && record.kind !== 'terminal'
+        ? {
+            mcp: {
+              name: 'switchyard',
+              command: this.opts.mcp.launcher.command,
+              // The token goes in a 0600 file, not argv (which other users can read in `ps`).
+              args: [...this.opts.mcp.launcher.args, 'mcp', '--data-dir', this.opts.dataDir, '--lane-token-file', this.opts.mcp.tokens.fileFor(record.id)],
+              env: this.opts.mcp.launcher.env ?? {},
+            },
+          }
+        : {}),
     }
   }
 }

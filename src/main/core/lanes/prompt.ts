@@ -13,3 +13,13 @@ export function composePrompt(input: string, attachments: readonly Attachment[] 
   })
   return `${input}${input ? '\n\n' : ''}Attached files:\n${parts.join('\n')}`
 }
+
+/** A lane's name from its first prompt: the first line that says something, cut to `max` characters. */
+export function titleFromPrompt(input: string, max = 60): string | null {
+  const line = input
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .find((l) => l.length > 0)
+  if (!line) return null
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line
+}

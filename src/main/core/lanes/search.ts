@@ -95,7 +95,8 @@ export class TranscriptScanner {
   push(e: any): void {
     if (!e || typeof e !== 'object' || typeof e.seq !== 'number') return
     const at = typeof e.at === 'number' ? e.at : 0
-    if (e.type === 'message') {
+    // A streamed message carries no text of its own: its deltas are what is searched.
+    if (e.type === 'message' && !e.streamed) {
       const key = `text:${e.messageId ?? ''}`
       if (this.run?.key === key) this.run = undefined
       this.pending.delete(key)

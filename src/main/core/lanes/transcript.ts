@@ -1,22 +1,47 @@
-import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs'
+import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { LaneEvent } from '../../../shared/events'
+import { DiskWriteError, diskWrites, writeAll } from '../disk'
 
 /** Every this many seqs the byte offset of the line is remembered, so a page read seeks near its cursor. */
 const INDEX_EVERY = 512
+/** A page stops after this many bytes of lines (always holding at least one event), so one reply stays a few MB. */
+export const PAGE_BYTES = 4 * 1024 * 1024
+/** A batch is written at the end of the event-loop turn, or at once when its lines reach this size. */
+export const BATCH_BYTES = 256 * 1024
+
+/** Called once a batch is on disk (`fault` undefined) or held in memory because the disk refused it. */
+export type WrittenListener = (events: readonly LaneEvent[], fault: DiskWriteError | undefined) => void
 
 /**
- * A lane's history: one LaneEvent per line, appended synchronously (so a reader always sees every
- * event already emitted, and a crash loses at most the line being written).
+ * A lane's history: one LaneEvent per line, written by group commit: the events of one event-loop turn
+ * (or of BATCH_BYTES) go to the file in one write, and only then to `onWritten`, which publishes them. So
+ * what a client has seen is in the file. Fsync policy: none per batch; a write reaches the OS page cache,
+ * which survives a crash of Switchyard (not of the machine): the cost of an fsync per turn is a disk
+ * flush per agent chunk, and a lost last second of a transcript on power loss is the accepted trade.
+ *
+ * When the disk refuses a write, the event and every later one are held in memory, in order (`unsaved`),
+ * readers still get them, and `retry()` writes them once there is room: nothing shown is lost silently.
  */
 export class Transcript {
   private fd: number | undefined
+  /** Events not yet on disk because a write failed; while any are here, new ones queue behind them. */
+  private readonly pending: LaneEvent[] = []
+  /** The write failure that started the queue, until `retry()` empties it. */
+  private failure: DiskWriteError | undefined
   private seq: number
   private needsNewline = false
   /** Bytes in the file. */
   private size: number
   /** Sparse, sorted [seq, byte offset of its line]: without it, paging through a long transcript rereads it from the start for every page. */
   private readonly index: Array<[number, number]> = []
+  /** Events appended but not yet written, with their lines already encoded. */
+  private batch: LaneEvent[] = []
+  private batchLines: string[] = []
+  private batchBytes = 0
+  private flushScheduled = false
+  /** Where a written (or held) batch goes next: the lane publishes it. */
+  onWritten: WrittenListener | undefined
 
   constructor(readonly file: string) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
@@ -34,15 +59,117 @@ export class Transcript {
     return this.seq + 1
   }
 
-  append(event: LaneEvent): void {
-    this.fd ??= openSync(this.file, 'a', 0o600)
-    const line = Buffer.from((this.needsNewline ? '\n' : '') + JSON.stringify(event) + '\n')
-    const offset = this.size + (this.needsNewline ? 1 : 0)
-    this.needsNewline = false
-    writeSync(this.fd, line)
-    this.size += line.length
+  /** Why events are waiting in memory, if they are. */
+  get fault(): DiskWriteError | undefined {
+    return this.failure
+  }
+
+  /** Events shown but not yet on disk. */
+  get unsaved(): number {
+    return this.pending.length
+  }
+
+  /**
+   * Queues the event for the next group write (at the end of this event-loop turn, or now when the batch is
+   * big). Returns the failure that holds events in memory, if there is one; never throws for a disk error.
+   */
+  append(event: LaneEvent): DiskWriteError | undefined {
     this.seq = event.seq
-    this.remember(event.seq, offset)
+    const line = JSON.stringify(event)
+    this.batch.push(event)
+    this.batchLines.push(line)
+    // Characters, not bytes: a cheap bound, within 3× of the bytes.
+    this.batchBytes += line.length + 1
+    if (this.batchBytes >= BATCH_BYTES) this.flush()
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(() => this.flush())
+    }
+    return this.failure
+  }
+
+  /**
+   * Writes the batch in one write and hands it to `onWritten`. When the disk refuses it (or earlier events
+   * still wait), the batch is held in memory behind them and handed on with the failure, which is returned.
+   */
+  flush(): DiskWriteError | undefined {
+    this.flushScheduled = false
+    if (this.batch.length === 0) return this.failure
+    const events = this.batch
+    const lines = this.batchLines
+    this.batch = []
+    this.batchLines = []
+    this.batchBytes = 0
+    if (this.pending.length === 0) {
+      try {
+        this.write(events, lines)
+      } catch (err) {
+        this.failure = err instanceof DiskWriteError ? err : new DiskWriteError(this.file, err)
+      }
+    }
+    if (this.failure) this.pending.push(...events)
+    this.onWritten?.(events, this.failure)
+    return this.failure
+  }
+
+  /** Writes the events held in memory; returns the failure if the disk still refuses. */
+  retry(): DiskWriteError | undefined {
+    this.flush()
+    while (this.pending.length > 0) {
+      try {
+        this.write([this.pending[0]], [JSON.stringify(this.pending[0])])
+      } catch (err) {
+        this.failure = err instanceof DiskWriteError ? err : new DiskWriteError(this.file, err)
+        return this.failure
+      }
+      this.pending.shift()
+    }
+    this.failure = undefined
+    return undefined
+  }
+
+  /** One write of all `lines` (the encoding of `events`), or none: a torn tail is cut off again. */
+  private write(events: readonly LaneEvent[], lines: readonly string[]): void {
+    // Encoded straight into one buffer: no concatenated copy of a long line on the heap.
+    const lead = this.needsNewline ? 1 : 0
+    const offsets: number[] = []
+    let total = lead
+    for (const line of lines) {
+      offsets.push(this.size + total)
+      total += Buffer.byteLength(line) + 1
+    }
+    const buf = Buffer.allocUnsafe(total)
+    if (lead) buf[0] = 0x0a
+    let at = lead
+    for (const line of lines) {
+      at += buf.write(line, at)
+      buf[at++] = 0x0a
+    }
+    try {
+      this.fd ??= diskWrites.openSync(this.file, 'a', 0o600)
+      writeAll(this.fd, buf)
+    } catch (err) {
+      this.undoPartialWrite()
+      throw new DiskWriteError(this.file, err)
+    }
+    this.needsNewline = false
+    this.size += buf.length
+    for (let i = 0; i < events.length; i++) this.remember(events[i].seq, offsets[i])
+  }
+
+  /** A write cut short by a full disk leaves part of a line: cut it off, or at least start the next line fresh. */
+  private undoPartialWrite(): void {
+    if (this.fd === undefined) return
+    try {
+      if (fstatSync(this.fd).size === this.size) return
+      ftruncateSync(this.fd, this.size)
+    } catch {
+      // The torn piece stays; the reader skips it, and the next line must not be glued to it.
+      try {
+        this.size = fstatSync(this.fd).size
+      } catch {}
+      this.needsNewline = true
+    }
   }
 
   private remember(seq: number, offset: number): void {
@@ -68,15 +195,34 @@ export class Transcript {
     return best
   }
 
-  /** Events with seq > `after`, at most `limit` of them, in order. */
-  async read(after = 0, limit = 1000): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+  /** Events with seq > `after`, at most `limit` of them and about `maxBytes` of them, in order. */
+  async read(after = 0, limit = 1000, maxBytes = PAGE_BYTES): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+    // What was emitted before the read is written (and published) first: a reader sees all of it.
+    this.flush()
+    // Taken before reading: a retry() during the read moves them to the file, maybe past where it read.
+    const waiting = this.pending.slice()
+    const page = await this.readFile(after, limit, maxBytes)
+    if (!page.done || waiting.length === 0) return page
+    // Then the events still waiting for the disk: the reader sees everything that was shown.
+    const events = page.events
+    for (const event of waiting) {
+      if (event.seq <= page.next) continue
+      if (events.length === limit) return { events, next: events[events.length - 1].seq, done: false }
+      events.push(event)
+    }
+    return { events, next: events.length ? events[events.length - 1].seq : after, done: true }
+  }
+
+  private async readFile(after: number, limit: number, maxBytes: number): Promise<{ events: LaneEvent[]; next: number; done: boolean }> {
+    let bytes = 0
     const events: LaneEvent[] = []
     if (!existsSync(this.file)) return { events, next: after, done: true }
     let pos = this.startFor(after)
     // Bytes, split on 0x0a: a newline byte never occurs inside a multi-byte UTF-8 character, and byte
     // positions are what the index needs.
     const stream = createReadStream(this.file, { start: pos, highWaterMark: 256 * 1024 })
-    let pending: Buffer = Buffer.alloc(0)
+    /** The start of a line longer than the chunks so far: joined once, when its end arrives. */
+    let parts: Buffer[] = []
     let done = true
     const take = (line: Buffer, offset: number): boolean => {
       if (line.length === 0) return true
@@ -89,34 +235,44 @@ export class Transcript {
       this.remember(event.seq, offset)
       if (event.seq <= after) return true
       events.push(event)
-      return events.length < limit
+      bytes += line.length
+      return events.length < limit && bytes < maxBytes
     }
     outer: for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const buf = pending.length ? Buffer.concat([pending, chunk]) : chunk
       let from = 0
-      for (let nl = buf.indexOf(0x0a, from); nl !== -1; nl = buf.indexOf(0x0a, from)) {
-        const keepGoing = take(buf.subarray(from, nl), pos)
-        pos += nl - from + 1
+      for (let nl = chunk.indexOf(0x0a, from); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
+        const line = parts.length ? Buffer.concat([...parts, chunk.subarray(from, nl)]) : chunk.subarray(from, nl)
+        parts = []
+        const keepGoing = take(line, pos)
+        pos += line.length + 1
         from = nl + 1
         if (!keepGoing) {
           done = false
           break outer
         }
       }
-      pending = buf.subarray(from)
+      if (from < chunk.length) parts.push(chunk.subarray(from))
     }
     stream.destroy()
-    if (done && pending.length && !take(pending, pos)) done = false
-    if (done && events.length === limit) done = false
+    if (done && parts.length && !take(Buffer.concat(parts), pos)) done = false
+    if (done && (events.length === limit || bytes >= maxBytes)) done = false
     return { events, next: events.length ? events[events.length - 1].seq : after, done }
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd)
+    this.flush()
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd)
+      } catch {} // EIO on close: the data is as safe as it will get
+    }
     this.fd = undefined
   }
 
   delete(): void {
+    this.batch = []
+    this.batchLines = []
+    this.batchBytes = 0
     this.close()
     rmSync(this.file, { force: true })
   }

@@ -1,6 +1,5 @@
 // JSON Lines framing. Splits on "\n" only: U+2028/U+2029 are legal raw inside JSON strings
 // (JSON.stringify emits them unescaped), so splitting on them, as node:readline does, corrupts lines.
-import { StringDecoder } from 'node:string_decoder';
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
@@ -18,22 +17,24 @@ export interface LineReaderOptions {
 }
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
-// Small pieces of a long partial line are merged in groups of this size, so that a huge line fed in
-// tiny chunks neither holds millions of array slots nor re-copies the whole prefix on every chunk.
+// Small pieces of a long partial line are merged in groups of this many, so that a huge line fed in
+// tiny chunks neither holds millions of Buffers nor re-copies the whole prefix on every chunk.
 const MERGE_PIECES = 1024;
 
 /**
  * Incremental line splitter: feed Buffers/strings; calls onLine for each complete line.
+ * Works on bytes: "\n" (0x0a) never occurs inside a multi-byte UTF-8 character, so a line is decoded
+ * once, whole. A long partial line is held as the Buffers it arrived in (no decoded copies), so a huge
+ * line costs its bytes, one joined copy and the decoded string at the moment it completes.
  * Callbacks should not throw; if one does, the error propagates out of push() and the rest of that
  * chunk is dropped (the reader itself stays usable).
  */
 export class LineReader {
   private readonly maxLineBytes: number;
-  private decoder = new StringDecoder('utf8');
   /** Merged pieces of the pending partial line. */
-  private pieces: string[] = [];
+  private pieces: Buffer[] = [];
   /** Recent small pieces, merged into `pieces` every MERGE_PIECES. */
-  private tail: string[] = [];
+  private tail: Buffer[] = [];
   private pendingBytes = 0;
   /** True after an over-long line was reported, until its terminating "\n". */
   private discarding = false;
@@ -49,86 +50,76 @@ export class LineReader {
   }
 
   push(chunk: Buffer | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    if (text.length > 0) this.consume(text);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (bytes.length > 0) this.consume(bytes);
   }
 
   /** Flushes a final unterminated line (if non-blank) and resets the reader. */
   end(): void {
-    const rest = this.decoder.end();
-    if (rest.length > 0) this.consume(rest);
     const discarding = this.discarding;
-    const line = this.takePending('');
+    const line = this.takePending(undefined);
     this.discarding = false;
     if (!discarding) this.emit(line);
   }
 
-  private consume(text: string): void {
+  private consume(chunk: Buffer): void {
     let start = 0;
-    let nl = text.indexOf('\n');
+    let nl = chunk.indexOf(0x0a);
     while (nl !== -1) {
       if (this.discarding) {
         this.discarding = false;
-      } else if (this.hasPending()) {
-        const segment = text.slice(start, nl);
-        const bytes = this.pendingBytes + Buffer.byteLength(segment);
-        const line = this.takePending(segment);
-        if (bytes > this.maxLineBytes) this.reportTooLong(bytes);
-        else this.emit(line);
+      } else if (this.pendingBytes > 0) {
+        const bytes = this.pendingBytes + (nl - start);
+        if (bytes > this.maxLineBytes) {
+          this.takePending(undefined);
+          this.reportTooLong(bytes);
+        } else this.emit(this.takePending(chunk.subarray(start, nl)));
+      } else if (nl - start > this.maxLineBytes) {
+        this.reportTooLong(nl - start);
       } else {
-        const line = text.slice(start, nl);
-        // UTF-16 length bounds the byte length: len <= bytes <= 3 * len.
-        if (line.length * 3 <= this.maxLineBytes) this.emit(line);
-        else {
-          const bytes = line.length > this.maxLineBytes ? line.length : Buffer.byteLength(line);
-          if (bytes > this.maxLineBytes) this.reportTooLong(bytes);
-          else this.emit(line);
-        }
+        this.emit(chunk.toString('utf8', start, nl));
       }
       start = nl + 1;
-      nl = text.indexOf('\n', start);
+      nl = chunk.indexOf(0x0a, start);
     }
-    if (start < text.length && !this.discarding) {
-      const rest = start === 0 ? text : text.slice(start);
-      this.pendingBytes += Buffer.byteLength(rest);
+    if (start < chunk.length && !this.discarding) {
+      this.pendingBytes += chunk.length - start;
       if (this.pendingBytes > this.maxLineBytes) {
         // Report now rather than buffering an unbounded line; drop bytes until the next "\n".
         const bytes = this.pendingBytes;
-        this.takePending('');
+        this.takePending(undefined);
         this.discarding = true;
         this.reportTooLong(bytes, true);
         return;
       }
+      // A small rest of a big chunk is copied, so it does not keep the whole chunk alive.
+      const rest = start === 0 ? chunk : chunk.length - start < chunk.length / 2 ? Buffer.from(chunk.subarray(start)) : chunk.subarray(start);
       this.tail.push(rest);
       if (this.tail.length >= MERGE_PIECES) {
-        this.pieces.push(this.tail.join(''));
-        this.tail.length = 0;
+        this.pieces.push(Buffer.concat(this.tail));
+        this.tail = [];
       }
     }
   }
 
-  private hasPending(): boolean {
-    return this.pieces.length > 0 || this.tail.length > 0;
-  }
-
-  /** Returns pending + last and clears the pending state (before any callback runs). */
-  private takePending(last: string): string {
-    let line: string;
-    if (this.pieces.length === 0 && this.tail.length === 0) line = last;
-    else {
-      if (this.tail.length > 0) this.pieces.push(this.tail.join(''));
-      if (last.length > 0) this.pieces.push(last);
-      line = this.pieces.length === 1 ? this.pieces[0]! : this.pieces.join('');
-    }
+  /** Returns pending + last, decoded, and clears the pending state (before any callback runs). */
+  private takePending(last: Buffer | undefined): string {
+    const parts = this.pieces.concat(this.tail);
+    if (last && last.length > 0) parts.push(last);
+    const total = this.pendingBytes + (last?.length ?? 0);
     this.pieces = [];
     this.tail = [];
     this.pendingBytes = 0;
-    return line;
+    if (parts.length === 0) return '';
+    if (parts.length === 1) return parts[0]!.toString('utf8');
+    const joined = Buffer.concat(parts, total);
+    parts.length = 0;
+    return joined.toString('utf8');
   }
 
   private emit(line: string): void {
     if (line.charCodeAt(line.length - 1) === 13 /* \r */) line = line.slice(0, -1);
-    if (line.length === 0 || line.trim().length === 0) return;
+    if (line.length === 0 || isBlank(line)) return;
     this.onLine(line);
   }
 
@@ -142,6 +133,11 @@ export class LineReader {
       }),
     );
   }
+}
+
+/** Whitespace only; stops at the first other character, so a huge line is not copied by trim(). */
+function isBlank(line: string): boolean {
+  return !/\S/.test(line);
 }
 
 /**

@@ -48,7 +48,7 @@ const XCODE_STUB = /xcrun: error|active developer path|command line developer to
 export async function git(
   cwd: string,
   args: string[],
-  opts: { input?: string; maxBuffer?: number } = {},
+  opts: { input?: string; maxBuffer?: number; env?: Record<string, string> } = {},
 ): Promise<GitResult & { missing?: boolean }> {
   const { command, loginPath } = await gitCommand()
   if (!command) return { stdout: '', stderr: 'git is not installed', code: 127, missing: true }
@@ -57,7 +57,7 @@ export async function git(
     const child = execFile(
       command,
       args,
-      { cwd, maxBuffer: opts.maxBuffer ?? 64 * 1024 * 1024, env: gitEnv(process.env, loginPath), windowsHide: true },
+      { cwd, maxBuffer: opts.maxBuffer ?? 64 * 1024 * 1024, env: { ...gitEnv(process.env, loginPath), ...opts.env }, windowsHide: true },
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { code?: string | number }) | null
         if (e && (e.code === 'ENOENT' || e.code === 'EACCES')) return resolve({ stdout: '', stderr: 'git is not installed', code: 127, missing: true })
@@ -87,7 +87,7 @@ export const GIT_MISSING = 'git is not installed (or not on the PATH); install i
 export async function gitOk(
   cwd: string,
   args: string[],
-  opts: { input?: string; code?: 'conflict' | 'not_found' | 'invalid_input' | 'internal'; message?: string; maxBuffer?: number } = {},
+  opts: { input?: string; code?: 'conflict' | 'not_found' | 'invalid_input' | 'internal'; message?: string; maxBuffer?: number; env?: Record<string, string> } = {},
 ): Promise<string> {
   const r = await git(cwd, args, opts)
   if (r.missing) throw new AppError('unsupported', GIT_MISSING)

@@ -1,6 +1,7 @@
 import { memo, useState, type ReactNode } from 'react'
 import Markdown, { type Components } from 'react-markdown'
 import remarkGfm from 'remark-gfm'
+import './markdown.css'
 
 interface MdNode {
   type: string

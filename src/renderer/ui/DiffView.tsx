@@ -1,5 +1,6 @@
 import { Fragment, memo, useMemo, type HTMLAttributes, type ReactNode } from 'react'
 import { parseDiff, splitRows, type DiffLine, type ParsedDiff } from './diff'
+import './diff.css'
 
 const MARK = { add: '+', del: '-', ctx: ' ', hunk: '', meta: '' } as const
 

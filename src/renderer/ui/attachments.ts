@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react'
 import { encodedBytes, MAX_INPUT_BYTES, UPLOAD_CHUNK_CHARS, type Attachment } from '../../shared/contract'
-import { isFileDrag } from '../workspaces/drop'
+import { isFileDrag } from './drop'
+import './attachments.css'
 
 /** The contract's limit for one attachment's content; a bigger file is refused, not cut. */
 export const MAX_ATTACHMENT_BYTES = 1 << 20

@@ -1,0 +1,127 @@
+import * as acp from '@agentclientprotocol/sdk/unstable'
+import type { LaneEventBody } from '../../../shared/events'
+
+/** ACP content as Switchyard shows it: tool kinds, usage, text of content blocks, diffs. Pure functions. */
+
+type ToolEvent = Extract<LaneEventBody, { type: 'tool.started' }>
+export type ToolKind = NonNullable<ToolEvent['toolKind']>
+type Usage = NonNullable<Extract<LaneEventBody, { type: 'usage' }>['turn']>
+
+const TOOL_KINDS: Record<acp.ToolKind, ToolKind> = {
+  read: 'read',
+  edit: 'edit',
+  delete: 'edit',
+  move: 'edit',
+  search: 'search',
+  execute: 'execute',
+  think: 'think',
+  fetch: 'fetch',
+  switch_mode: 'other',
+  other: 'other',
+}
+export const READ_ONLY: ReadonlySet<ToolKind> = new Set(['read', 'search', 'fetch', 'think'])
+
+export function toolKindOf(kind: string | null | undefined): ToolKind | undefined {
+  return kind ? (TOOL_KINDS[kind as acp.ToolKind] ?? 'other') : undefined
+}
+
+/** Token counts from a prompt result: ACP's (unstable) `usage`, or Gemini CLI's `_meta.quota`. */
+export function usageOf(result: { usage?: acp.Usage | null; _meta?: Record<string, unknown> | null }): Usage | undefined {
+  if (result.usage) {
+    const u = result.usage
+    return clean({ inputTokens: u.inputTokens, outputTokens: u.outputTokens, cachedInputTokens: u.cachedReadTokens ?? undefined })
+  }
+  const tc = (result._meta as { quota?: { token_count?: { input_tokens?: number; output_tokens?: number } } } | undefined)?.quota?.token_count
+  if (tc) return clean({ inputTokens: tc.input_tokens, outputTokens: tc.output_tokens })
+  return undefined
+}
+
+function clean(u: Usage): Usage | undefined {
+  const out: Usage = {}
+  for (const [k, v] of Object.entries(u) as [keyof Usage, number | undefined][]) if (typeof v === 'number' && v >= 0) out[k] = Math.round(v)
+  return Object.keys(out).length ? out : undefined
+}
+
+const splitLines = (s: string) => (s === '' ? [] : s.replace(/\n$/, '').split('\n'))
+
+/** A unified diff of two texts (3 lines of context): what the UI shows for an edit. */
+export function unifiedDiff(file: string, oldText: string | null | undefined, newText: string): string {
+  const a = splitLines(oldText ?? '')
+  const b = splitLines(newText)
+  let pre = 0
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++
+  let suf = 0
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++
+  const am = a.slice(pre, a.length - suf)
+  const bm = b.slice(pre, b.length - suf)
+  type Op = { t: ' ' | '-' | '+'; s: string }
+  const mid: Op[] = []
+  if (am.length * bm.length <= 4_000_000) {
+    // Longest common subsequence, walked forwards.
+    const n = am.length
+    const m = bm.length
+    const L = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1))
+    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i][j] = am[i] === bm[j] ? L[i + 1][j + 1] + 1 : Math.max(L[i + 1][j], L[i][j + 1])
+    let i = 0
+    let j = 0
+    while (i < n && j < m) {
+      if (am[i] === bm[j]) mid.push({ t: ' ', s: am[i++] }), j++
+      else if (L[i + 1][j] >= L[i][j + 1]) mid.push({ t: '-', s: am[i++] })
+      else mid.push({ t: '+', s: bm[j++] })
+    }
+    while (i < n) mid.push({ t: '-', s: am[i++] })
+    while (j < m) mid.push({ t: '+', s: bm[j++] })
+  } else {
+    for (const s of am) mid.push({ t: '-', s })
+    for (const s of bm) mid.push({ t: '+', s })
+  }
+  const ops: Op[] = [...a.slice(0, pre).map((s) => ({ t: ' ' as const, s })), ...mid, ...a.slice(a.length - suf).map((s) => ({ t: ' ' as const, s }))]
+  const out = [`--- ${oldText == null || oldText === '' ? '/dev/null' : `a/${file}`}`, `+++ b/${file}`]
+  const CONTEXT = 3
+  let k = 0
+  while (k < ops.length) {
+    while (k < ops.length && ops[k].t === ' ') k++
+    if (k >= ops.length) break
+    // A hunk: from CONTEXT lines before the change to CONTEXT lines after the last change close to it.
+    const start = Math.max(0, k - CONTEXT)
+    let end = k
+    for (let q = k; q < ops.length; q++) {
+      if (ops[q].t !== ' ') end = q
+      else if (q - end > 2 * CONTEXT) break
+    }
+    const stop = Math.min(ops.length, end + CONTEXT + 1)
+    let aLine = 1
+    let bLine = 1
+    for (let q = 0; q < start; q++) {
+      if (ops[q].t !== '+') aLine++
+      if (ops[q].t !== '-') bLine++
+    }
+    const body = ops.slice(start, stop)
+    const aLen = body.filter((o) => o.t !== '+').length
+    const bLen = body.filter((o) => o.t !== '-').length
+    out.push(`@@ -${aLen ? aLine : aLine - 1},${aLen} +${bLen ? bLine : bLine - 1},${bLen} @@`)
+    for (const o of body) out.push(o.t + o.s)
+    k = stop
+  }
+  return out.join('\n') + '\n'
+}
+
+export function blockText(block: acp.ContentBlock): string {
+  switch (block.type) {
+    case 'text':
+      return block.text
+    case 'resource_link':
+      return block.uri
+    case 'resource':
+      return 'text' in block.resource ? block.resource.text : ''
+    default:
+      return ''
+  }
+}
+
+export function contentText(content: acp.ToolCallContent[] | null | undefined): string {
+  return (content ?? [])
+    .map((c) => (c.type === 'content' ? blockText(c.content) : ''))
+    .filter(Boolean)
+    .join('\n')
+}
