@@ -15,7 +15,7 @@ const cspMeta: Plugin = {
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: 'src/main/index.ts', server: 'src/main/server.ts' } },
+      rollupOptions: { input: { index: 'src/main/index.ts', server: 'src/main/server.ts', cli: 'src/main/cli/index.ts' } },
     },
   },
   preload: {

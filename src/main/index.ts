@@ -28,6 +28,8 @@ import { openAppStore } from './electron/store'
 import { AppTray } from './electron/tray'
 import { createAppWindow, hardenAllWebContents, hardenSession } from './electron/window'
 import { createHandlers, createStreamSources } from './rpc/handlers'
+import { localServeOptions } from './rpc/local-access'
+import { startLocalEndpoint } from './rpc/local-endpoint'
 import { Router } from './rpc/router'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -68,7 +70,12 @@ if (!app.requestSingleInstanceLock()) {
       return
     }
     const { store, repaired } = openAppStore(dataDir)
-    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir) })
+    // Lanes whose profile may drive other lanes run `switchyard mcp` with Electron's own Node.
+    const cliLauncher = { command: process.execPath, args: [path.join(here, 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } }
+    // A failure trigger's notification, shown whatever the window's focus (the user asked for it).
+    const notify = (title: string, body: string, laneId: string) =>
+      showNotification({ kind: 'laneFailed', laneId, title, body }, () => command({ type: 'focusLane', laneId }))
+    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), cliLauncher, notify, appRoot: app.getAppPath() })
     // Electron would show a dialog and run on with half a state: log, save, stop every lane, exit 1.
     installCrashHandlers({ dataDir, flush: () => core.lanes.flush(), stop: () => core.close(), exit: (code) => app.exit(code) })
 
@@ -114,6 +121,11 @@ if (!app.requestSingleInstanceLock()) {
     })
     hardenSession()
     serveIpc(router, (url) => isAppUrl(url, appLocation))
+    // The CLI's and `switchyard mcp`'s way in; without it the app still works, so a failure is only logged.
+    const endpoint = startLocalEndpoint({ dataDir, mode: 'electron', serve: localServeOptions(router, core, core.laneTokens) }).catch((err) => {
+      console.error(`switchyard: no CLI endpoint: ${err instanceof Error ? err.message : err}`)
+      return undefined
+    })
     /** Shows the window, then asks it to do something (it gets the command once it listens). */
     const command = (c: AppCommand) => {
       showMainWindow()
@@ -200,7 +212,7 @@ if (!app.requestSingleInstanceLock()) {
     app.on('before-quit', (e) => {
       if (stopped) return
       e.preventDefault()
-      stopping ??= core.close().finally(() => {
+      stopping ??= Promise.all([core.close(), endpoint.then((ep) => ep?.close())]).then(() => undefined).finally(() => {
         stopped = true
         tray.destroy()
         app.quit()

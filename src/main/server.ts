@@ -3,25 +3,23 @@
  * WebSocket, serving the built renderer to a browser. `npm run serve -- --port 0 --data-dir DIR`.
  */
 import { randomBytes } from 'node:crypto'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
 import { createCore, type Core } from './core/core'
+import { serverDataDir } from './core/data-dirs'
 import { installCrashHandlers } from './core/crash'
 import { checkDataDir } from './core/disk'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
+import { localServeOptions } from './rpc/local-access'
+import { startLocalEndpoint } from './rpc/local-endpoint'
+import { relayStdio } from './rpc/stdio-relay'
 import { Router } from './rpc/router'
 import { startWsServer } from './rpc/ws-server'
 
-function defaultDataDir(): string {
-  const home = os.homedir()
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Switchyard Server')
-  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? home, 'Switchyard Server')
-  return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'switchyard-server')
-}
+const defaultDataDir = () => serverDataDir()
 
 const USAGE = `Usage: npm run serve -- [options]   (or: node out/main/server.js [options])
 
@@ -35,6 +33,10 @@ Options:
   --port PORT      port to listen on, 0 for any free one (default 0)
   --data-dir DIR   where workspaces, profiles, lanes and transcripts live
                    (default ${defaultDataDir()})
+  --stdio          the contract on stdin/stdout (one JSON message per line), for a client over SSH:
+                   connects to the data dir's headless core, starting it if needed, so its lanes
+                   outlive this process; logs go to stderr
+  --headless       the core and its local endpoint only (no WebSocket, no UI), what --stdio starts
   -h, --help       print this and exit
 `
 
@@ -45,18 +47,30 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      stdio: { type: 'boolean' },
+      headless: { type: 'boolean' },
     },
   })
   if (values.help) {
     process.stdout.write(USAGE)
     return
   }
+  if (values.stdio) {
+    // stdout is the wire here: nothing else may be written to it.
+    await relayStdio({ dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()), serverJs: fileURLToPath(import.meta.url) })
+    process.exit(0)
+  }
+  if (values.headless) return runHeadless(path.resolve(values['data-dir'] ?? defaultDataDir()))
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, not ${values.port}`)
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir())
 
+  // Lanes whose profile may drive other lanes run `switchyard mcp` from the same build.
+  const cliLauncher = { command: process.execPath, args: [fileURLToPath(new URL('./cli.js', import.meta.url))] }
+  // A browser has no notifications from us; a failure trigger says it on stderr.
+  const notify = (title: string, body: string) => process.stderr.write(`switchyard: ${title}: ${body}\n`)
   checkDataDir(dataDir) // a read-only or uncreatable data dir is reported as such (and exits 1, below)
-  const core = createCore({ dataDir, store: fileStore(dataDir) })
+  const core = createCore({ dataDir, store: fileStore(dataDir), cliLauncher, notify, appRoot: fileURLToPath(new URL('../..', import.meta.url)), sshConfigFile: process.env.SWITCHYARD_SSH_CONFIG })
   exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
   const server = await startWsServer({
@@ -66,9 +80,15 @@ async function main(): Promise<void> {
     token: randomBytes(24).toString('base64url'),
     staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
   })
+  // The CLI's and `switchyard mcp`'s way in; the browser UI works without it, so a failure only warns.
+  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: localServeOptions(router, core, core.laneTokens) }).catch((err: Error) => {
+    process.stderr.write(`switchyard: the CLI cannot reach this server: ${err.message}\n`)
+    return undefined
+  })
   process.stdout.write(`Switchyard server listening on ${server.url}\n`)
   // stdout carries the one line above; the rest is for the person who started it.
   process.stderr.write(`Data in ${dataDir}; profile secrets are kept in ${path.join(dataDir, 'secrets.json')} (mode 0600, readable only by you).\n`)
+  if (endpoint) process.stderr.write(`The switchyard CLI reaches it through ${endpoint.path} (yours only).\n`)
   process.stderr.write('Stop it with Ctrl+C.\n')
   void core.previousRunsEnded.then(({ runs, processes }) => {
     if (runs > 0) process.stderr.write(`Ended ${processes} process(es) left running by ${runs} earlier run(s) that did not shut down.\n`)
@@ -79,12 +99,32 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     await server.close()
+    await endpoint?.close()
     await core.close()
     process.exit(0)
   }
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
   process.on('SIGHUP', shutdown)
+}
+
+/** The core behind a local endpoint only: what a remote host runs for `--stdio` clients. */
+async function runHeadless(dataDir: string): Promise<void> {
+  checkDataDir(dataDir)
+  const core = createCore({ dataDir, store: fileStore(dataDir) })
+  exitOnCrash(dataDir, core)
+  const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
+  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: () => ({ router: () => router }) })
+  process.stderr.write(`Switchyard ${version} headless core on ${endpoint.path} (pid ${process.pid})\n`)
+  const shutdown = async () => {
+    await endpoint.close()
+    await core.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+  // Detached from any terminal: a hangup is not a request to stop.
+  process.on('SIGHUP', () => undefined)
 }
 
 /**

@@ -3,7 +3,7 @@ import './ui/tokens.css'
 import './ui/base.css'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { App } from './app/App'
+import { HostRoot } from './hosts/HostRoot'
 import { BackgroundApp } from './background/BackgroundApp'
 import { applyStoredTheme } from './settings/theme'
 import { createWsBridge, wsUrlFor } from './host/ws-bridge'
@@ -16,6 +16,6 @@ applyStoredTheme()
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     {/* The tray's "New background agent…" window shows only its form. */}
-    {new URLSearchParams(window.location.search).get('view') === 'background' ? <BackgroundApp bridge={bridge} /> : <App bridge={bridge} ws={ws} />}
+    {new URLSearchParams(window.location.search).get('view') === 'background' ? <BackgroundApp bridge={bridge} /> : <HostRoot bridge={bridge} ws={ws} />}
   </StrictMode>,
 )

@@ -73,6 +73,8 @@ export const ErrorCode = z.enum([
   'spawn_failed',
   'not_running',
   'unsupported',
+  /** The caller may not do this (another user's endpoint, or outside a lane token's scope). */
+  'refused',
   /** The disk refused a write (full, read-only, I/O error); the message names the file. */
   'disk_error',
   'internal',
@@ -120,6 +122,10 @@ const profileShape = {
   preset: z.string().max(64).optional(),
   /** The model its lanes ask for (the agent's own flag or request field); empty or absent: the agent's default. */
   model: ModelName.optional(),
+  /** Its lanes get Switchyard's MCP tools: create lanes in their workspace, send, wait, read (not pi: no MCP). */
+  mayDriveLanes: z.boolean().optional(),
+  /** How many lanes one of its lanes may create through those tools (default 4). */
+  maxChildLanes: z.number().int().min(0).max(64).optional(),
 }
 /** A new profile: what is left out gets the kind's defaults. */
 export const ProfileFields = z.object({
@@ -187,6 +193,8 @@ export const Lane = z.object({
   /** Out of the columns, process gone, history kept; `lanes.restore` brings it back. */
   archived: z.boolean().optional(),
   worktree: LaneWorktree.optional(),
+  /** The lane whose agent created this one (through Switchyard's MCP tools). */
+  parentLaneId: Id.optional(),
   git: GitStatus.optional(),
   /**
    * A write of this lane's history or of the app's records failed ("disk full writing <path>"): the lane
@@ -307,6 +315,40 @@ export const SearchHit = z.object({
   snippet: z.string(),
 })
 
+/** `HH:MM`, 24-hour, local time. */
+const DailyAt = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24-hour)')
+const triggerFields = {
+  /** forward: when `fromLaneId`'s turn completes, send `template` to `toLaneId`. notify: when a lane of
+   *  `workspaceId` fails, notify. schedule: every day at `dailyAt`, run `prompt` in a fresh lane. */
+  kind: z.enum(['forward', 'notify', 'schedule']).describe('forward | notify | schedule'),
+  fromLaneId: Id.optional().describe('forward: the lane whose completed turn fires it'),
+  toLaneId: Id.optional().describe('forward: the lane that gets the message'),
+  template: z.string().min(1).max(100_000).optional().describe('forward: the prompt sent; {{message}} is the final message, {{lane}} the source lane'),
+  workspaceId: Id.optional().describe('notify: the workspace watched; schedule: where the lane runs'),
+  profileId: Id.optional().describe('schedule: the profile of the fresh lane'),
+  prompt: z.string().min(1).max(1 << 20).optional().describe('schedule: the prompt to run'),
+  dailyAt: DailyAt.optional().describe('schedule: HH:MM, local time'),
+}
+const NEEDS: Record<'forward' | 'notify' | 'schedule', (keyof typeof triggerFields)[]> = {
+  forward: ['fromLaneId', 'toLaneId', 'template'],
+  notify: ['workspaceId'],
+  schedule: ['workspaceId', 'profileId', 'prompt', 'dailyAt'],
+}
+/** A new trigger: flat (so the CLI has plain flags), with the fields its kind needs checked. */
+export const TriggerFields = z.object(triggerFields).superRefine((t, ctx) => {
+  for (const key of NEEDS[t.kind]) if (t[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `A ${t.kind} trigger needs ${key}` })
+})
+/** The dispatcher pattern: an event on one lane starts work on another. Stored with the settings. */
+export const Trigger = z.object({
+  ...triggerFields,
+  id: Id,
+  enabled: z.boolean(),
+  createdAt: z.number(),
+  /** When it last fired. */
+  lastFiredAt: z.number().optional(),
+})
+export type Trigger = z.infer<typeof Trigger>
+
 /** Something main asks the renderer to do (menu item, tray, notification click, second launch). */
 export const AppCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('focusLane'), laneId: Id }),
@@ -323,6 +365,45 @@ export const LaneStatusEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('removed'), laneId: Id }),
 ])
 export type LaneStatusEvent = z.infer<typeof LaneStatusEvent>
+
+/** A machine reached over the user's own OpenSSH, running its own core (see docs/design-notes.md). */
+export const Host = z.object({
+  id: Id,
+  name: z.string(),
+  /** As the user typed it: a Host alias from ~/.ssh/config, user@host or user@host:port. */
+  destination: z.string(),
+  addedAt: z.number(),
+  status: z.enum(['disconnected', 'connecting', 'connected', 'failed']),
+  /** Why it is failed or disconnected (ssh's own words where ssh said it). */
+  message: z.string().optional(),
+})
+export type Host = z.infer<typeof Host>
+
+export const HostCheck = z.object({
+  home: z.string(),
+  node: z.object({ path: z.string().nullable(), version: z.string().nullable(), ok: z.boolean() }),
+  platform: z.string().nullable(),
+  git: z.string().nullable(),
+  toolchain: z.object({ cxx: z.string().nullable(), make: z.string().nullable(), python: z.string().nullable() }),
+  tar: z.boolean(),
+  installed: z.boolean(),
+  agents: z.record(z.string(), z.string().nullable()),
+  problems: z.array(z.string()),
+})
+export const InstallPlan = z.object({
+  dir: z.string(),
+  files: z.number().int(),
+  bytes: z.number().int(),
+  nativeModules: z.string(),
+  paths: z.array(z.string()),
+  /** What stops the install. */
+  problems: z.array(z.string()),
+  /** What the user should know but does not stop it. */
+  warnings: z.array(z.string()),
+})
+const HostRef = z.object({ hostId: Id })
+/** A method or stream of this contract, run by a host's core; never `hosts.*` (no relaying relays). */
+const RemoteName = z.string().min(1).max(64).refine((n) => !n.startsWith('hosts.'), 'not a hosts.* name')
 
 const Ok = z.object({ ok: z.literal(true) })
 const Empty = z.object({}).strict().optional()
@@ -476,6 +557,11 @@ export const methods = {
   'secrets.list': { input: z.object({ profileId: Id }), output: z.array(z.object({ name: z.string(), set: z.boolean() })) },
   'secrets.set': { input: z.object({ profileId: Id, name: EnvName, value: z.string().min(1).max(65536) }), output: Ok },
   'secrets.remove': { input: z.object({ profileId: Id, name: EnvName }), output: Ok },
+  /**
+   * A profile's secrets held in memory only, replacing what was provided before: how a client gives a
+   * host's core the secrets its lanes need without them ever being written on the host.
+   */
+  'secrets.provide': { input: z.object({ profileId: Id, values: z.record(EnvName, z.string().min(1).max(65536)) }), output: Ok },
 
   /** Files the lane changed against its base (worktree lanes) or HEAD (others). */
   'review.diff': { input: LaneRef, output: z.object({ base: z.string(), files: z.array(ChangedFile) }) },
@@ -537,10 +623,34 @@ export const methods = {
   'worktrees.orphans': { input: Empty, output: z.array(z.object({ path: z.string(), branch: z.string().nullable(), repoPath: z.string() })) },
   'worktrees.removeOrphan': { input: z.object({ path: FilePath, deleteBranch: z.boolean().optional() }), output: Ok },
 
+  'triggers.list': { input: Empty, output: z.array(Trigger) },
+  'triggers.add': { input: TriggerFields, output: Trigger },
+  'triggers.toggle': { input: z.object({ triggerId: Id, enabled: z.boolean() }), output: Trigger },
+  'triggers.remove': { input: z.object({ triggerId: Id }), output: Ok },
+
   /** Full-text search over every lane's transcript, archived ones included. */
   /** The usage ledger over every lane, archived ones included; `utcOffsetMinutes` picks where days begin. */
   'usage.ledger': { input: z.object({ utcOffsetMinutes: z.number().int().min(-900).max(900).optional() }).optional(), output: UsageLedger },
   'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },
+
+  'hosts.list': { input: Empty, output: z.array(Host) },
+  /** Remembers an SSH destination; nothing is run on it yet. */
+  'hosts.add': { input: z.object({ destination: z.string().min(1).max(512), name: z.string().trim().min(1).max(100).optional() }), output: Host },
+  /** Disconnects (its lanes keep running there) and forgets the host. */
+  'hosts.remove': { input: HostRef, output: Ok },
+  /** Over SSH (BatchMode): Node, toolchain, git, the agents' CLIs, and whether this version is installed. */
+  'hosts.check': { input: HostRef, output: HostCheck },
+  /** What `hosts.install` would copy and where, for the user's consent. */
+  'hosts.installPlan': { input: HostRef, output: InstallPlan },
+  'hosts.install': { input: HostRef, output: InstallPlan },
+  /** Starts (or joins) the host's core over one multiplexed SSH connection; reconnects with backoff after drops. */
+  'hosts.connect': { input: HostRef, output: Host },
+  /** Closes our connection; the host's lanes keep running. */
+  'hosts.disconnect': { input: HostRef, output: Host },
+  /** Stops every lane on the host. */
+  'hosts.stopAll': { input: HostRef, output: z.object({ stopped: z.number().int() }) },
+  /** Runs one of this contract's methods on the host's core; input and output are that method's. */
+  'hosts.call': { input: HostRef.extend({ method: RemoteName, input: z.unknown().optional() }), output: z.unknown() },
 } as const
 
 export const streams = {
@@ -554,6 +664,13 @@ export const streams = {
   'lanes.status': { input: Empty, event: LaneStatusEvent },
   /** Requests from main's menus, tray, notifications and second launches. */
   'app.commands': { input: Empty, event: AppCommand },
+  /** Every change of a host's record or connection state. */
+  'hosts.status': { input: Empty, event: Host },
+  /**
+   * One of this contract's streams on a host's core, kept across reconnects; `lanes.events` then
+   * replays what each lane wrote meanwhile, so every event arrives once.
+   */
+  'hosts.events': { input: HostRef.extend({ stream: RemoteName, input: z.unknown().optional() }), event: z.unknown() },
 } as const
 
 export type Methods = typeof methods

@@ -134,6 +134,8 @@ export const LaneEventBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plan'), entries: z.array(z.object({ text: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })) }),
   /** `turn`: what this report adds to the running turn (reports add up); `total`: the session's total so far. */
   z.object({ type: z.literal('usage'), turn: Usage.optional(), total: Usage.optional(), context: ContextFill.optional() }),
+  /** This lane's agent created another lane (through Switchyard's MCP tools): a link to it. */
+  z.object({ type: z.literal('lane.child'), childLaneId: z.string(), title: z.string() }),
   /**
    * The lane's files were saved as checkpoint `n` (a private git ref): at a turn's start or end, before
    * a restore (`restoring`: the checkpoint being restored, so this one undoes it), or on request.

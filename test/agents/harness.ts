@@ -9,6 +9,7 @@ import type { LaneEvent } from '../../src/shared/events'
 import type { Profile } from '../../src/shared/contract'
 import { listProcesses, treeMembers } from '../../src/main/core/transport/process-tree'
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm/server'
+import type { CoreOptions } from '../../src/main/core/core'
 import { alivePids, laneStatus, tempDir, testCore, waitFor, type TestCore } from '../support/core'
 import { ofType } from '../support/lane-events'
 // @ts-expect-error plain ESM script shared with CI
@@ -33,7 +34,7 @@ export interface AgentHarness {
 export function useAgentHarness(
   agent: 'codex' | 'claude' | 'pi' | 'gemini',
   configure: (ctx: { llm: FakeLlm; configDir: (profileId: string) => string; core: TestCore }) => Profile | Promise<Profile>,
-  opts: { reaperIntervalMs?: number } = {},
+  opts: { reaperIntervalMs?: number; core?: () => Promise<Partial<CoreOptions>> } = {},
 ): AgentHarness {
   const h = {} as AgentHarness
   let home = ''
@@ -48,6 +49,7 @@ export function useAgentHarness(
       parentEnv: { ...process.env, HOME: home },
       loginPath: async () => `${binDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
       reaperIntervalMs: opts.reaperIntervalMs ?? 0,
+      ...(await opts.core?.()),
     })
     h.events = []
     h.core.lanes.onEvent((e) => h.events.push(e))

@@ -1,5 +1,11 @@
+import path from 'node:path'
+import { version } from '../../../package.json'
 import { AppCommands } from './app-commands'
+import { HostManager } from './hosts/host-manager'
+import { controlDirFor } from './hosts/ssh'
 import { defaultAdapters, type AdapterRegistry } from './agents/registry'
+import { LaneTokens } from './lanes/lane-tokens'
+import { Triggers } from './triggers/triggers'
 import { loginShellPath } from './isolation/env'
 import { LaneManager, type LaneManagerOptions } from './lanes/manager'
 import { Profiles } from './profiles/profiles'
@@ -18,6 +24,15 @@ export interface CoreOptions extends Partial<Pick<LaneManagerOptions, 'now' | 'm
   adapters?: AdapterRegistry
   /** Electron passes its safeStorage store; otherwise a 0600 file under the data dir. */
   secretStore?: SecretStore
+  /** Where `out/main` and `node_modules` are, for installing on hosts (default: the working directory). */
+  appRoot?: string
+  /** Tests: an ssh_config for every ssh we run (`ssh -F`). */
+  sshConfigFile?: string
+  /** How to run the `switchyard` CLI, for lanes whose profile may drive other lanes (its `mcp` command). */
+  cliLauncher?: { command: string; args: string[]; env?: Record<string, string> }
+  /** How a failure trigger tells the user; and how often schedules are checked (0: tests tick). */
+  notify?: (title: string, body: string, laneId: string) => void
+  triggerTickMs?: number
 }
 
 /** The whole plain-Node core, wired: what Electron and server mode both host. */
@@ -31,6 +46,9 @@ export function createCore(opts: CoreOptions) {
   const settings = new SettingsService(opts.store)
   const secrets = opts.secretStore ?? fileSecretStore(opts.dataDir)
   const worktrees = new Worktrees(opts.dataDir)
+  /** Secrets a client provided (secrets.provide): in memory only, over the stored ones. */
+  const providedSecrets = new Map<string, Record<string, string>>()
+  const laneTokens = new LaneTokens(path.join(opts.dataDir, 'run', 'tokens'))
   const lanes = new LaneManager({
     ...opts,
     workspaces,
@@ -39,7 +57,8 @@ export function createCore(opts: CoreOptions) {
     adapters: opts.adapters ?? defaultAdapters(),
     maxProcesses: opts.maxProcesses ?? settings.get().maxProcesses,
     checkpointsKeep: () => settings.get().checkpointsKeep,
-    secrets: opts.secrets ?? ((id) => secrets.values(id)),
+    secrets: opts.secrets ?? ((id) => ({ ...secrets.values(id), ...providedSecrets.get(id) })),
+    mcp: opts.cliLauncher ? { launcher: opts.cliLauncher, tokens: laneTokens } : undefined,
   })
   lanes.setMemoryBudget(settings.get().memoryBudgetMb * 1024 * 1024)
   settings.onChange((s) => {
@@ -54,7 +73,18 @@ export function createCore(opts: CoreOptions) {
   // On start: drop git's records of lane worktrees whose folders are gone (orphans are listed on request).
   void worktrees.orphans(lanes.list().flatMap((l) => (l.worktree ? [l.worktree] : []))).catch(() => undefined)
   const commands = new AppCommands()
+  const hosts = new HostManager({
+    store: opts.store,
+    controlDir: controlDirFor(opts.dataDir),
+    appRoot: path.resolve(opts.appRoot ?? process.cwd()),
+    secrets,
+    version,
+    sshConfigFile: opts.sshConfigFile,
+  })
+  const triggers = new Triggers({ store: opts.store, lanes, now: opts.now, notify: opts.notify, tickMs: opts.triggerTickMs })
   return {
+    hosts,
+    providedSecrets,
     workspaces,
     profiles,
     settings,
@@ -63,11 +93,15 @@ export function createCore(opts: CoreOptions) {
     lanes,
     commands,
     reviewDrafts,
+    laneTokens,
+    triggers,
     /** How many processes of earlier runs (that died without stopping their lanes) were ended at start. */
     previousRunsEnded: supervision.ended,
     /** Stops every lane and watcher (quit). */
     async close() {
+      hosts.close()
       gitStatus.close()
+      triggers.close()
       await lanes.stopAll()
       supervision.close()
     },

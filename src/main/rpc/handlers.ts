@@ -15,6 +15,7 @@ import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/wo
 import { commitSubjects, conflictPrompt, draftPullRequest, mergeIntoBase, openPullRequest, pullRequestStatus, pushBranch, remoteFor, type BranchInfo } from '../core/workspaces/finish'
 import { gitOk } from '../core/workspaces/git'
 import { isInside } from '../core/workspaces/worktrees'
+import { createHostHandlers, createHostStreams } from './host-handlers'
 import type { Handlers, StreamSources } from './router'
 
 export interface HostInfo {
@@ -25,12 +26,12 @@ export interface HostInfo {
   pickFolder?: () => Promise<string | null>
 }
 
-export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts'>
+export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts' | 'hosts' | 'providedSecrets' | 'triggers'>
 
 const ok = { ok: true } as const
 
 /** The contract's methods, bound to the core's services. */
-export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts }: Services, host: HostInfo): Handlers {
+export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts, hosts, providedSecrets, triggers }: Services, host: HostInfo): Handlers {
   /** What a lane's changes are measured against: its worktree's base, or HEAD. */
   const reviewBase = (laneId: string) => lanes.get(laneId).record.worktree?.baseCommit ?? 'HEAD'
   /** The lane's branch and where it goes: its worktree's branch and base, or the branch its folder has checked out. */
@@ -49,6 +50,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     if (used > 0) throw new AppError('conflict', `${what} is used by ${used} lane${used > 1 ? 's' : ''}; close ${used > 1 ? 'them' : 'it'} first`)
   }
   return {
+    ...createHostHandlers(hosts),
     'app.info': () => ({
       name: 'Switchyard',
       version: host.version,
@@ -124,6 +126,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     },
     'secrets.set': ({ profileId, name, value }) => (profiles.get(profileId), secrets.set(profileId, name, value), ok),
     'secrets.remove': ({ profileId, name }) => (profiles.get(profileId), secrets.remove(profileId, name), ok),
+    'secrets.provide': ({ profileId, values }) => (profiles.get(profileId), providedSecrets.set(profileId, { ...values }), ok),
 
     'review.diff': async ({ laneId }) => {
       const base = reviewBase(laneId)
@@ -182,6 +185,10 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       const entries = await Promise.all(all.map((l) => readUsageEntries(l.id, lanes.transcriptFile(l.id))))
       return buildLedger(all, entries.flat(), input?.utcOffsetMinutes ?? 0)
     },
+    'triggers.list': () => triggers.list(),
+    'triggers.add': (fields) => triggers.add(fields),
+    'triggers.toggle': ({ triggerId, enabled }) => triggers.toggle(triggerId, enabled),
+    'triggers.remove': ({ triggerId }) => (triggers.remove(triggerId), ok),
     'history.search': ({ query, limit }) =>
       searchTranscripts(
         lanes.list().map((l) => ({ id: l.id, title: l.title, archived: l.archived ?? false, file: lanes.transcriptFile(l.id) })),
@@ -191,8 +198,9 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
   }
 }
 
-export function createStreamSources({ lanes, commands }: Services): StreamSources {
+export function createStreamSources({ lanes, commands, hosts }: Services): StreamSources {
   return {
+    ...createHostStreams(hosts),
     'lanes.events': (input, emit) => {
       const laneId = input?.laneId
       const types = input?.types ? new Set<string>(input.types) : null

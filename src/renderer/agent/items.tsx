@@ -4,6 +4,7 @@ import { MarkdownText } from '../ui/Markdown'
 import { DiffLayoutToggle, DiffView, diffStats } from '../ui/DiffView'
 import { formatDuration, usageParts } from '../ui/format'
 import { CheckpointMarker } from './CheckpointMarker'
+import { LaneLink } from '../lane-links/LaneLink'
 
 /**
  * View state of rows kept outside the rows (open/closed flags, half-typed answers): the virtualized
@@ -180,6 +181,11 @@ function ToolItem({ item }: { item: ItemOf<'tool'> }) {
         )}
         <span className={`t-status t-status-${status}`}>{status === 'approval' ? 'needs approval' : STATUS_LABEL[item.status]}</span>
       </button>
+      {item.child && (
+        <div className="t-tool-child">
+          Created lane <LaneLink laneId={item.child.laneId} title={item.child.title} />
+        </div>
+      )}
       {open && (
         <div className="t-tool-body">
           {item.output !== undefined && item.output !== '' && <pre className="t-output">{item.output}</pre>}

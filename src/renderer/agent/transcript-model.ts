@@ -48,6 +48,8 @@ export type TranscriptItem =
       status: ToolStatus
       /** An approval request about this call that is still open. */
       awaitingApproval?: string
+      /** A lane this call created (Switchyard's create_lane tool). */
+      child?: { laneId: string; title: string }
     })
   | (ItemBase & {
       kind: 'approval'
@@ -300,6 +302,14 @@ function fold(s: TranscriptState, event: LaneEvent): void {
         toolCallId: event.toolCallId,
         awaitingApproval: status ? undefined : pending?.[0],
       } as ItemOf<'tool'>)
+      return
+    }
+    case 'lane.child': {
+      // Emitted while the agent's create_lane call runs: the newest tool call is the one that made it.
+      const last = Object.values(s.tools).reduce((a, b) => Math.max(a, b), -1)
+      const child = { laneId: event.childLaneId, title: event.title }
+      if (last >= 0) update<'tool'>(s, last, { child })
+      else push(s, { ...base(event), kind: 'notice', text: `Created lane ${event.title}`, tone: 'info' })
       return
     }
     case 'approval.requested': {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { AppCommand, Lane, Workspace } from '../../shared/contract'
+import type { AppCommand, Bridge, Lane, Workspace } from '../../shared/contract'
 import type { HostBridge } from '../env'
 import { ClientError, createClient, errorMessage } from '../host/client'
 import { AppContext, type AppServices } from './context'
@@ -23,12 +23,15 @@ import { useAgents } from '../profiles/agents'
 import { CommandPalette } from '../palette/CommandPalette'
 import { buildActions, paletteActions } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
+import { HostsPanel } from '../hosts/HostsPanel'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
 import { CloseLaneDialog } from '../lanes/CloseLaneDialog'
 import { useCloseLane } from '../lanes/useCloseLane'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
+import { useLaneLinks } from '../lane-links/LaneLink'
+import { TriggersSection } from '../triggers/TriggersSection'
 import { AttentionInbox } from '../attention/AttentionInbox'
 import { useAttention, useAttentionBadge, useAttentionNotices } from '../attention/useAttention'
 import { nextAttentionLane } from '../attention/attention-model'
@@ -41,15 +44,17 @@ import './app.css'
 
 export interface AppProps {
   /** The Electron preload's bridge, or the WebSocket one in a browser. */
-  bridge: HostBridge | WsBridge
+  bridge: HostBridge | WsBridge | Bridge
   /** Set in a browser: the WebSocket bridge, for its connection state. */
   ws?: WsBridge
+  /** Remote hosts: the local bridge (hosts.* live here), the host shown, and how to switch. */
+  hosts?: { bridge: Bridge; current: { id: string; name: string } | null; open(hostId: string | null): void }
 }
 
 const BROWSER_DROP_NOTICE =
   'A browser does not tell the page where a dropped folder lives: type its path in the box instead.'
 
-export function App({ bridge, ws }: AppProps) {
+export function App({ bridge, ws, hosts }: AppProps) {
   const client = useMemo(() => createClient(bridge), [bridge])
   const mac = useMemo(() => isMacPlatform(navigator.platform || navigator.userAgent), [])
   const { toasts, push, dismiss, dismissAll } = useToasts()
@@ -158,6 +163,7 @@ export function App({ bridge, ws }: AppProps) {
     },
     [markSeen, setLaneFilter],
   )
+  useLaneLinks(focusLane)
 
   // The focused lane, if it still exists.
   const focusedLaneId = lanes.some((l) => l.id === focusedLaneChoice) ? focusedLaneChoice : null
@@ -254,6 +260,9 @@ export function App({ bridge, ws }: AppProps) {
         return
       case 'openSettings':
         setOverlay({ kind: 'settings' })
+        return
+      case 'openHosts':
+        if (hosts) setOverlay({ kind: 'hosts' })
         return
       case 'newLane':
         if (current?.kind !== 'newLane') openNewLane()
@@ -419,6 +428,8 @@ export function App({ bridge, ws }: AppProps) {
             setPathInputOpen={setPathInputOpen}
             onOpenProfiles={() => run({ type: 'openProfiles' })}
             onOpenSettings={() => run({ type: 'openSettings' })}
+            onOpenHosts={hosts ? () => run({ type: 'openHosts' }) : undefined}
+            hostName={hosts?.current?.name}
           >
             <HistorySidebar
               lanes={allLanes}
@@ -460,6 +471,7 @@ export function App({ bridge, ws }: AppProps) {
                   index={index}
                   workspace={workspaceById.get(lane.workspaceId)}
                   profile={profileById.get(lane.profileId)}
+                  parent={lane.parentLaneId ? lanes.find((l) => l.id === lane.parentLaneId) : undefined}
                   focused={lane.id === focusedLaneId}
                   epoch={connection.epoch}
                   shortcutPrefix={prefix}
@@ -541,6 +553,17 @@ export function App({ bridge, ws }: AppProps) {
             onClose={closeOverlay}
           />
         )}
+        {overlay?.kind === 'hosts' && hosts && (
+          <HostsPanel
+            bridge={hosts.bridge}
+            currentHostId={hosts.current?.id ?? null}
+            onOpen={(hostId) => {
+              closeOverlay()
+              hosts.open(hostId)
+            }}
+            onClose={closeOverlay}
+          />
+        )}
         {overlay?.kind === 'settings' && (
           <SettingsPanel
             settings={settings}
@@ -548,6 +571,7 @@ export function App({ bridge, ws }: AppProps) {
             onUpdate={updateSettings}
             onOpenProfiles={openProfiles}
             onClose={closeOverlay}
+            extra={<TriggersSection client={client} lanes={allLanes} workspaces={workspaces} profiles={profiles} />}
           />
         )}
         {overlay?.kind === 'usage' && <UsagePanel lanes={lanes} workspaces={workspaces} onClose={closeOverlay} />}

@@ -12,6 +12,8 @@ export type UiCommand =
   | { type: 'newBackground' }
   | { type: 'addWorkspace' }
   | { type: 'openProfiles' }
+  /** The Hosts panel (remote machines over SSH), where the window has one. */
+  | { type: 'openHosts' }
   | { type: 'setTheme'; theme: 'system' | 'light' | 'dark' }
   | { type: 'searchHistory' }
   /** The usage ledger: tokens and cost per day, workspace and lane. */
@@ -52,6 +54,7 @@ export type Overlay =
   /** `lanes`: the quick switcher (only the lanes). */
   | { kind: 'palette'; scope?: 'lanes' }
   | { kind: 'settings' }
+  | { kind: 'hosts' }
   | { kind: 'background' }
   | { kind: 'usage' }
   /** A lane being closed that would lose something (`concerns`), or has its own worktree: ask first. */

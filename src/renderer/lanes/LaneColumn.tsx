@@ -13,6 +13,7 @@ import { LaneGitInfo } from '../review/LaneGit'
 import { ReviewPanel } from '../review/ReviewPanel'
 import { canReview } from '../review/review-model'
 import { ArchiveButton } from '../history/ArchiveButton'
+import { LaneLink } from '../lane-links/LaneLink'
 import { EditableTitle } from '../ui/EditableTitle'
 import { ColumnResizer } from '../layout/ColumnResizer'
 import './lanes.css'
@@ -22,6 +23,8 @@ interface Props {
   index: number
   workspace: Workspace | undefined
   profile: Profile | undefined
+  /** The lane whose agent created this one. */
+  parent?: Lane
   focused: boolean
   epoch: number
   shortcutPrefix: string
@@ -142,6 +145,11 @@ export function LaneColumn(props: Props) {
             {profile?.name ?? lane.kind}
           </span>
           {lane.purpose === 'login' && <span className="lane-tag">login</span>}
+          {props.parent && (
+            <span className="lane-parent">
+              from <LaneLink laneId={props.parent.id} title={props.parent.title} />
+            </span>
+          )}
           <ModeSelect lane={lane} />
           <LaneGitInfo lane={lane} />
           {lane.pid !== undefined && isRunning(lane.status) && usage.length === 0 && (

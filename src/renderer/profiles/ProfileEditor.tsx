@@ -14,6 +14,9 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
   const [args, setArgs] = useState(joinArgs(profile.args))
   const [env, setEnv] = useState(formatEnv(profile.env))
   const [model, setModel] = useState(profile.model ?? '')
+  const [mayDriveLanes, setMayDriveLanes] = useState(profile.mayDriveLanes ?? false)
+  const [maxChildLanes, setMaxChildLanes] = useState(String(profile.maxChildLanes ?? 4))
+  const canDrive = profile.kind !== 'pi' && profile.kind !== 'terminal'
   const [busy, setBusy] = useState(false)
   const first = useRef<HTMLInputElement>(null)
   useEffect(() => first.current?.focus(), [])
@@ -26,7 +29,14 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
     try {
       await client.call('profiles.update', {
         profileId: profile.id,
-        patch: { name: name.trim(), command: command.trim(), args: splitArgs(args), env: parsedEnv.env, ...(MODEL_HINT[profile.kind] !== undefined ? { model: model.trim() } : {}) },
+        patch: {
+          name: name.trim(),
+          command: command.trim(),
+          args: splitArgs(args),
+          env: parsedEnv.env,
+          ...(MODEL_HINT[profile.kind] !== undefined ? { model: model.trim() } : {}),
+          ...(canDrive ? { mayDriveLanes, maxChildLanes: Math.max(0, Math.min(64, Math.trunc(Number(maxChildLanes)) || 0)) } : {}),
+        },
       })
       props.onDone(true)
     } catch (err) {
@@ -85,6 +95,20 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
             </span>
           )}
         </label>
+        {canDrive && (
+          <label className="field new-profile-args profile-drive">
+            <span>
+              <input type="checkbox" checked={mayDriveLanes} onChange={(e) => setMayDriveLanes(e.target.checked)} /> May drive other lanes{' '}
+              <em>its lanes get Switchyard’s tools: create lanes in their workspace, send, wait, read</em>
+            </span>
+            {mayDriveLanes && (
+              <span>
+                Up to <input className="input input-narrow" type="number" min={0} max={64} aria-label="Lanes each may create" value={maxChildLanes} onChange={(e) => setMaxChildLanes(e.target.value)} /> lanes
+                each
+              </span>
+            )}
+          </label>
+        )}
       </div>
       <div className="dialog-actions">
         <button type="button" className="button button-small button-ghost" onClick={() => props.onDone(false)}>

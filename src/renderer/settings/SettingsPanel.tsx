@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { useApp } from '../app/context'
 import { PanelDialog } from '../ui/dialog'
 import type { MethodOutput, Settings } from '../../shared/contract'
@@ -13,6 +13,8 @@ interface Props {
   onUpdate(patch: Partial<Settings>): Promise<boolean>
   onOpenProfiles(): void
   onClose(): void
+  /** More sections (Triggers), rendered after the app's own. */
+  extra?: ReactNode
 }
 
 const THEMES: { value: ThemeSetting; label: string }[] = [
@@ -35,7 +37,7 @@ export function parseProcessLimit(text: string): { ok: true; value: number } | {
 }
 
 /** App settings: theme, process limit, tray, notifications. Each change is saved as it is made. */
-export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClose }: Props) {
+export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClose, extra }: Props) {
   const desktop = info?.mode !== 'server'
   return (
     <PanelDialog id="settings-title" title="Settings" sub="Saved as you change them" className="settings-panel" closeLabel="Close settings" onClose={onClose}>
@@ -110,6 +112,7 @@ export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClos
               onChange={(notifications) => void onUpdate({ notifications })}
             />
           </section>
+          {extra}
         </div>
       )}
     </PanelDialog>

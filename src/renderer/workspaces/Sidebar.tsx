@@ -31,6 +31,10 @@ interface Props {
   setPathInputOpen(open: boolean): void
   onOpenProfiles(): void
   onOpenSettings(): void
+  /** Remote hosts (absent: no button). */
+  onOpenHosts?(): void
+  /** The remote host this window shows, if not this machine. */
+  hostName?: string
   /** More sidebar sections (history search, archived lanes), above the nav. */
   children?: ReactNode
 }
@@ -139,6 +143,11 @@ export function Sidebar(props: Props) {
           </svg>
           Profiles
         </button>
+        {props.onOpenHosts && (
+          <button className="sidebar-nav-button" onClick={props.onOpenHosts} title="Lanes on other machines over SSH">
+            Hosts
+          </button>
+        )}
         <button className="sidebar-nav-button" onClick={props.onOpenSettings} title="Theme, process limit, tray, notifications">
           <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round">
             <path d="M2.5 4.5h6m3 0h2M2.5 8h1.5m3 0h6.5M2.5 11.5h7m3 0h1" />
@@ -152,6 +161,7 @@ export function Sidebar(props: Props) {
       <div className="sidebar-foot">
         {info ? (
           <span title={info.dataDir}>
+            {props.hostName ? <strong className="sidebar-host">on {props.hostName} · </strong> : null}
             {info.mode} · v{info.version}
           </span>
         ) : (

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import type { Bridge } from '../../shared/contract'
 import type { HostBridge } from '../env'
 import type { WsBridge } from '../host/ws-bridge'
 import { dropOutcome, isFileDrag } from '../ui/drop'
@@ -7,10 +8,10 @@ import { dropOutcome, isFileDrag } from '../ui/drop'
  * Folders dropped anywhere on the window become workspaces; returns whether a file drag is over the
  * window (for the drop overlay). Without the host's paths (a browser) `onNoPaths` explains.
  */
-export function useFolderDrop(bridge: HostBridge | WsBridge, addPath: (path: string) => Promise<boolean>, onNoPaths: () => void): boolean {
+export function useFolderDrop(bridge: HostBridge | WsBridge | Bridge, addPath: (path: string) => Promise<boolean>, onNoPaths: () => void): boolean {
   const [dragging, setDragging] = useState(false)
   useEffect(() => {
-    // Only the Electron preload can tell where a dropped file lives.
+    // Only the Electron preload can tell where a dropped file lives (a remote host's bridge cannot).
     const getPathForFile = 'getPathForFile' in bridge ? (f: File) => bridge.getPathForFile(f) : undefined
     let depth = 0
     const onDragEnter = (e: DragEvent) => {

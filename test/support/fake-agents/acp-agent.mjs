@@ -17,6 +17,7 @@
 //   HUGE:<bytes>       one update line longer than <bytes>
 //   EXIT_IN_APPROVAL   asks permission, then exits 2 without waiting for the answer
 //   MODE               MODE: <the session's current mode> (modes as Gemini's: default, autoEdit, yolo, plan)
+//   MCP                MCP: the MCP servers session/new gave it (name:command args), comma-separated
 //   GO_PLAN            the agent switches itself to plan mode (current_mode_update), then MODE: plan
 // Env: FAKE_ACP_HOME (where sessions are kept; default a temp dir); FAKE_ACP_NEEDS_AUTH=1: the agent
 // advertises an auth method satisfied by the env var FAKE_ACP_KEY and refuses session/new until authenticated.
@@ -77,7 +78,7 @@ const app = acp
   .onRequest(acp.methods.agent.session.new, ({ params }) => {
     if (!authenticated) throw acp.RequestError.authRequired()
     const sessionId = randomUUID()
-    save(sessionId, { cwd: params.cwd, history: [], mode: 'default' })
+    save(sessionId, { cwd: params.cwd, history: [], mode: 'default', mcpServers: (params.mcpServers ?? []).map((m) => `${m.name}:${m.command} ${(m.args ?? []).join(' ')}`) })
     return { sessionId, modes: modeState({}) }
   })
   .onRequest(acp.methods.agent.session.setMode, async ({ params, client }) => {
@@ -142,6 +143,7 @@ async function respond(client, sessionId, s, text, signal) {
     save(sessionId, s)
     await update(client, sessionId, { sessionUpdate: 'current_mode_update', currentModeId: 'plan' })
   }
+  if (/^MCP\b/.test(text)) return say(client, sessionId, `MCP: ${(load(sessionId)?.mcpServers ?? []).join(', ')}`, signal)
   if (/MODE/.test(text)) return say(client, sessionId, `MODE: ${load(sessionId)?.mode ?? 'default'}`, signal)
   if ((m = /SLOW:(\d+)/.exec(text))) {
     let out = ''

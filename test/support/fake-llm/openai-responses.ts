@@ -21,6 +21,12 @@ const SYNTHETIC = /^\s*<([a-z_]+)[^>]*>[\s\S]*<\/\1>\s*$/
 
 const isUser = (it: Item) => it?.role === 'user' && (it.type === undefined || it.type === 'message')
 
+/** A call to a namespaced function names its namespace apart. */
+const callName = (name: string) => {
+  const dot = name.indexOf('.')
+  return dot < 0 ? { name } : { namespace: name.slice(0, dot), name: name.slice(dot + 1) }
+}
+
 export function conversationOf(body: any): Conversation {
   const input: Item[] = typeof body?.input === 'string' ? [{ role: 'user', content: body.input }] : Array.isArray(body?.input) ? body.input : []
   let last = -1
@@ -36,7 +42,10 @@ export function conversationOf(body: any): Conversation {
     .slice(last + 1)
     .filter((it) => it.type === 'function_call_output' || it.type === 'custom_tool_call_output')
     .map((it) => textOf(it.output))
-  const tools = (Array.isArray(body?.tools) ? body.tools : []).map((t: any) => t?.name ?? t?.function?.name).filter((n: unknown): n is string => typeof n === 'string')
+  // A namespace (how codex offers an MCP server's tools) lists its functions as `<namespace>.<name>`.
+  const tools = (Array.isArray(body?.tools) ? body.tools : [])
+    .flatMap((t: any) => (t?.type === 'namespace' && Array.isArray(t.tools) ? t.tools.map((f: any) => `${t.name}.${f?.name}`) : [t?.name ?? t?.function?.name]))
+    .filter((n: unknown): n is string => typeof n === 'string')
   return { lastUser: last >= 0 ? textOf(input[last].content) : '', toolResults, tools, earlier: earlier.join('\n') }
 }
 
@@ -75,10 +84,10 @@ async function stream(res: ServerResponse, model: string, decision: Decision): P
   } else {
     const id = `fc_fake_${n}`
     const args = JSON.stringify(decision.args)
-    send('response.output_item.added', { output_index: 0, item: { id, type: 'function_call', status: 'in_progress', name: decision.name, call_id: decision.callId, arguments: '' } })
+    send('response.output_item.added', { output_index: 0, item: { id, type: 'function_call', status: 'in_progress', ...callName(decision.name), call_id: decision.callId, arguments: '' } })
     send('response.function_call_arguments.delta', { item_id: id, output_index: 0, delta: args })
     send('response.function_call_arguments.done', { item_id: id, output_index: 0, arguments: args })
-    item = { id, type: 'function_call', status: 'completed', name: decision.name, call_id: decision.callId, arguments: args }
+    item = { id, type: 'function_call', status: 'completed', ...callName(decision.name), call_id: decision.callId, arguments: args }
   }
   send('response.output_item.done', { output_index: 0, item })
   const usage = {
@@ -105,7 +114,7 @@ export const openaiResponses: LlmProtocol = {
           id: 'resp_fake', object: 'response', status: 'completed', model: req.body?.model,
           output: decision.type === 'text'
             ? [{ id: 'msg_fake', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }]
-            : [{ id: 'fc_fake', type: 'function_call', status: 'completed', name: decision.name, call_id: decision.callId, arguments: JSON.stringify(decision.args) }],
+            : [{ id: 'fc_fake', type: 'function_call', status: 'completed', ...callName(decision.name), call_id: decision.callId, arguments: JSON.stringify(decision.args) }],
           usage: { input_tokens: FAKE_USAGE.input, output_tokens: FAKE_USAGE.output, total_tokens: FAKE_USAGE.input + FAKE_USAGE.output },
         }),
       )

@@ -7,6 +7,11 @@
  *   SLOW:<n>          stream n chunks ("tick 1 " …), 150 ms apart (for interrupting mid-stream)
  *   REMEMBER:<word>   (plain text) … and later RECALL: answer RECALLED: <word> if an earlier message of the
  *                     request holds REMEMBER:<word>, else RECALLED: nothing (proves the agent kept context)
+ *   ORCHESTRATE:<workspaceId>|<profileId>|<task>
+ *                     drive Switchyard's MCP tools (whatever prefix the agent gives them): create_lane with
+ *                     the task as its prompt, then wait_for_lane, then answer CHILD_SAID: <the child's
+ *                     answer>; a create that returns no lane answers ORCHESTRATE_FAILED: <its result>
+ *   TOOLS?            answer TOOLS: <the names of the tools the agent offered>
  *   anything else     ECHO: <prompt>
  */
 
@@ -49,6 +54,9 @@ let calls = 0
 
 export function decide(c: Conversation): Decision {
   const text = (s: string): Decision => ({ type: 'text', chunks: splitChunks(s), delayMs: 0 })
+  const orchestrate = /ORCHESTRATE:([^|\s]+)\|([^|\s]+)\|(.+)$/m.exec(c.lastUser)
+  if (orchestrate) return orchestration(c, orchestrate[1], orchestrate[2], orchestrate[3].trim(), text)
+  if (/TOOLS\?/.test(c.lastUser)) return text(`TOOLS: ${c.tools.join(', ')}`)
   if (c.toolResults.length > 0) return text(`TOOL_DONE: ${c.toolResults.join('\n')}`)
   const run = /RUN:(.+)$/m.exec(c.lastUser)
   if (run) {
@@ -70,6 +78,23 @@ export function decide(c: Conversation): Decision {
     return text(`RECALLED: ${word ?? 'nothing'}`)
   }
   return text(`ECHO: ${c.lastUser.trim()}`)
+}
+
+/** The steps of ORCHESTRATE, chosen by how many tool results came back since the prompt. */
+function orchestration(c: Conversation, workspaceId: string, profileId: string, task: string, text: (s: string) => Decision): Decision {
+  const tool = (suffix: string) => c.tools.find((t) => t === suffix || t.endsWith(`__${suffix}`) || t.endsWith(`.${suffix}`))
+  const create = tool('create_lane')
+  const wait = tool('wait_for_lane')
+  if (!create || !wait) return text(`NO_SWITCHYARD_TOOLS among: ${c.tools.join(', ')}`)
+  const [created, waited] = c.toolResults
+  if (created === undefined) {
+    return { type: 'tool', name: create, args: { workspaceId, profileId, title: 'child', prompt: task, worktree: { enabled: false } }, callId: `call_fake_${++calls}` }
+  }
+  // The lane comes back as JSON, possibly escaped once more inside the agent's own result format.
+  const laneId = /\\?"id\\?":\s*\\?"([A-Za-z0-9_-]+)/.exec(created)?.[1]
+  if (!laneId) return text(`ORCHESTRATE_FAILED: ${created}`)
+  if (waited === undefined) return { type: 'tool', name: wait, args: { laneId, timeoutSeconds: 60 }, callId: `call_fake_${++calls}` }
+  return text(`CHILD_SAID: ${waited}`)
 }
 
 /** A few chunks, so agents see real streaming deltas. */

@@ -3,6 +3,7 @@ import * as acp from '@agentclientprotocol/sdk/unstable'
 import type { LaneEventBody } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import { AcpClientServices } from './acp-client-services'
+import { acpMcpServers } from './mcp-config'
 import { blockText, contentText, READ_ONLY, toolKindOf, unifiedDiff, usageOf } from './acp-content'
 import type { AcpAgentHooks } from './registry'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
@@ -198,14 +199,14 @@ class AcpSession implements AgentSession {
     if (resume && (caps.sessionCapabilities?.resume || caps.loadSession)) {
       try {
         if (caps.sessionCapabilities?.resume) {
-          const resumed = await agent.request(acp.methods.agent.session.resume, { sessionId: resume, cwd, mcpServers: [] })
+          const resumed = await agent.request(acp.methods.agent.session.resume, { sessionId: resume, cwd, mcpServers: acpMcpServers(this.spec.mcp) })
           this.sessionId = resume
           await this.adoptModes(resumed?.modes)
         } else {
           this.hooks?.beforeLoad?.({ env: this.spec.env, sessionId: resume })
           this.sessionId = resume
           this.replaying = true
-          const loaded = await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: [] })
+          const loaded = await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: acpMcpServers(this.spec.mcp) })
           await this.replayDrained()
           await this.adoptModes(loaded?.modes)
         }
@@ -219,7 +220,7 @@ class AcpSession implements AgentSession {
       this.cb.emit({ type: 'error', message: 'This agent cannot continue an earlier conversation; starting a new one' })
     }
     try {
-      const created = await agent.request(acp.methods.agent.session.new, { cwd, mcpServers: [] })
+      const created = await agent.request(acp.methods.agent.session.new, { cwd, mcpServers: acpMcpServers(this.spec.mcp) })
       this.sessionId = created.sessionId
       await this.adoptModes(created.modes)
     } catch (err) {

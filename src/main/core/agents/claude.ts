@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
+import { claudeMcpArgs } from './mcp-config'
 import type { Answers, ContextFill, LaneEventBody, LaneModes, Question } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import type { AgentAdapter, AgentSession } from './types'
@@ -501,7 +502,7 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
     defaultCommand: () => ({ command: 'claude', args: [] }),
     kindEnv: () => ({}),
     async start(spec, cb) {
-      const args = [...spec.args, ...PROTOCOL_ARGS]
+      const args = [...spec.args, ...PROTOCOL_ARGS, ...claudeMcpArgs(spec.mcp)]
       const mode = CLAUDE_MODES.some((m) => m.id === spec.mode) ? spec.mode! : 'default'
       if (mode !== 'default') args.push('--permission-mode', mode)
       if (spec.model) args.push('--model', spec.model)

@@ -1,6 +1,7 @@
 import type { Answers } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import { JsonRpcPeer } from '../transport/jsonrpc'
+import { codexMcpArgs } from './mcp-config'
 import { CLIENT_INFO, CodexTranslator, isObj, MODE_NOTES, str, APPROVAL_POLICY, SANDBOX, type Json } from './codex-protocol'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
 
@@ -49,7 +50,7 @@ class CodexSession implements AgentSession {
     let session!: CodexSession
     const proc = await AgentProcess.spawn({
       command: spec.command,
-      args: ['app-server', ...spec.args],
+      args: ['app-server', ...codexMcpArgs(spec.mcp), ...spec.args],
       cwd: spec.cwd,
       env: spec.env,
       maxLineBytes: opts.maxLineBytes,

@@ -18,6 +18,16 @@ export interface LaunchSpec {
   model?: string
   /** The mode the lane was in (a wake restores it), if the agent has modes. */
   mode?: string
+  /** Switchyard's MCP server for this lane (its profile may drive other lanes); see mcp-config.ts. */
+  mcp?: McpServerSpec
+}
+
+/** A stdio MCP server to give the agent, in the agent's own way of configuring one. */
+export interface McpServerSpec {
+  name: string
+  command: string
+  args: string[]
+  env: Record<string, string>
 }
 
 export interface AdapterCallbacks {

@@ -15,6 +15,7 @@ const StoreShape = z.object({
   workspaces: z.array(z.looseObject({})),
   profiles: z.array(z.looseObject({})),
   lanes: z.array(z.looseObject({})),
+  triggers: z.array(z.looseObject({})),
 })
 type StoreKey = keyof typeof StoreShape.shape
 const KEYS = Object.keys(StoreShape.shape) as StoreKey[]

@@ -16,6 +16,7 @@ import type { Workspaces } from '../workspaces/workspaces'
 import { CheckpointService, DEFAULT_KEEP } from './checkpoint-service'
 import { composePrompt, titleFromPrompt } from './prompt'
 import { Lane } from './lane'
+import type { LaneTokens } from './lane-tokens'
 import { evictionCandidate, idleLanes, nextDueIn, overBudget, startReaper, type IdleCandidate } from './reaper'
 import { laneTreeRss } from './memory'
 import { Transcript } from './transcript'
@@ -41,6 +42,8 @@ export interface LaneManagerOptions {
   secrets?: (profileId: string) => Record<string, string>
   /** Git worktrees for lanes that want their own checkout. */
   worktrees?: Worktrees
+  /** How to run `switchyard` (for lanes whose profile may drive other lanes), and their tokens. */
+  mcp?: { launcher: { command: string; args: string[]; env?: Record<string, string> }; tokens: LaneTokens }
   /** How many checkpoints each lane keeps (the setting; read at each checkpoint). */
   checkpointsKeep?: () => number
 }
@@ -299,6 +302,7 @@ export class LaneManager {
     const wt = lane.record.worktree
     if (wt && opts.worktree === 'delete') await this.opts.worktrees!.remove(wt, { deleteBranch: opts.deleteBranch ?? false })
     this.lanes.delete(id)
+    this.opts.mcp?.tokens.revoke(id)
     const profile = this.opts.profiles.list().find((p) => p.id === lane.record.profileId)
     // Best effort: the lane goes even if the agent's copy of its conversation cannot.
     if (profile && lane.resumeToken) await presetFor(profile)?.forgetSession?.(profile.configDir, lane.resumeToken).catch(() => undefined)
@@ -325,8 +329,8 @@ export class LaneManager {
     return this.patch(id, { title })
   }
 
-  /** Updates record fields that are not the lane's own state (git status, archive flag, title). */
-  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived' | 'title'>>): LaneRecord {
+  /** Updates record fields that are not the lane's own state (git status, archive flag, title, parent). */
+  patch(id: string, fields: Partial<Pick<LaneRecord, 'git' | 'archived' | 'title' | 'parentLaneId'>>): LaneRecord {
     const lane = this.get(id)
     lane.record = { ...lane.record, ...fields }
     this.changed(lane.record)
@@ -538,6 +542,17 @@ export class LaneManager {
       resume,
       ...(record.modes ? { mode: record.modes.current } : {}),
       ...(record.model ? { model: record.model } : {}),
+      ...(this.opts.mcp && profile.mayDriveLanes && record.purpose !== 'login' && record.kind !== 'terminal'
+        ? {
+            mcp: {
+              name: 'switchyard',
+              command: this.opts.mcp.launcher.command,
+              // The token goes in a 0600 file, not argv (which other users can read in `ps`).
+              args: [...this.opts.mcp.launcher.args, 'mcp', '--data-dir', this.opts.dataDir, '--lane-token-file', this.opts.mcp.tokens.fileFor(record.id)],
+              env: this.opts.mcp.launcher.env ?? {},
+            },
+          }
+        : {}),
     }
   }
 }
