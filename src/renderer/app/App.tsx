@@ -28,6 +28,7 @@ import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
 import { CloseLaneDialog } from '../lanes/CloseLaneDialog'
 import { useCloseLane } from '../lanes/useCloseLane'
+import { useLaneFocus } from '../lanes/useLaneFocus'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
 import { useLaneLinks } from '../lane-links/LaneLink'
@@ -95,8 +96,6 @@ export function App({ bridge, ws, hosts }: AppProps) {
   // Lanes in column order (pinned first, then the user's order); the filter picks the columns.
   const lanes = useMemo(() => orderLanes(active, layout), [active, layout])
   const columns = useMemo(() => visibleLanes(lanes, laneFilter), [lanes, laneFilter])
-  const followRef = useRef(follow)
-  followRef.current = follow
   useAttentionBadge(attention.length)
   /** Columns scrolled into view (the lanes area scrolls sideways), reported by each column. */
   const inView = useRef(new Set<string>())
@@ -104,7 +103,6 @@ export function App({ bridge, ws, hosts }: AppProps) {
     if (visible) inView.current.add(laneId)
     else inView.current.delete(laneId)
   }, [])
-  const [focusedLaneChoice, setFocusedLaneId] = useState<string | null>(null)
   // One dialog or panel at a time. The ref is what the dispatcher reads: a palette entry closes the
   // palette and then runs, in one event, and its command must see the palette closed.
   const [overlay, setOverlayState] = useState<Overlay | null>(null)
@@ -131,42 +129,9 @@ export function App({ bridge, ws, hosts }: AppProps) {
   const [pathInputOpen, setPathInputOpen] = useState(false)
   const lanesAreaRef = useRef<HTMLDivElement>(null)
 
-  // Terminal focus: each terminal registers how to focus it; a lane created here is focused once it mounts.
-  const focusers = useRef(new Map<string, () => void>())
-  const pendingFocus = useRef<string | null>(null)
-  const registerFocus = useCallback((laneId: string, focus: (() => void) | null) => {
-    if (!focus) {
-      focusers.current.delete(laneId)
-      return
-    }
-    focusers.current.set(laneId, focus)
-    if (pendingFocus.current === laneId) {
-      pendingFocus.current = null
-      requestAnimationFrame(focus)
-    }
-  }, [])
-  // A lane outside the workspace filter is shown by clearing the filter; it mounts, then takes the focus.
-  const columnsRef = useRef(columns)
-  columnsRef.current = columns
-  const focusLane = useCallback(
-    (laneId: string) => {
-      setFocusedLaneId(laneId)
-      markSeen(laneId)
-      followRef.current(laneId)
-      if (!columnsRef.current.some((l) => l.id === laneId)) setLaneFilter(null)
-      const focus = focusers.current.get(laneId)
-      if (focus) focus()
-      else pendingFocus.current = laneId
-      const reveal = () => document.querySelector(`.lane[data-lane-id="${CSS.escape(laneId)}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
-      reveal()
-      requestAnimationFrame(reveal)
-    },
-    [markSeen, setLaneFilter],
-  )
+  const { focusedLaneId, setFocusedLaneId, registerFocus, focusLane } = useLaneFocus({ lanes, columns, markSeen, follow, setLaneFilter })
   useLaneLinks(focusLane)
 
-  // The focused lane, if it still exists.
-  const focusedLaneId = lanes.some((l) => l.id === focusedLaneChoice) ? focusedLaneChoice : null
   const selectedWorkspace =
     workspaces.find((w) => w.id === selectedWorkspaceId) ?? workspaces[workspaces.length - 1] ?? null
 
