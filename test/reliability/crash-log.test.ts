@@ -1,10 +1,10 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fatalHandler } from '../../src/main/core/crash'
-import { alivePids, tempDir as makeTempDir, testCore, waitFor, type TestCore } from '../support/core'
+import { alivePids, tempDirsDeletedAfterAll, testCore, waitFor, type TestCore } from '../support/core'
 
 const crashModule = fileURLToPath(new URL('../../src/main/core/crash.ts', import.meta.url))
 
@@ -41,15 +41,7 @@ setInterval(() => {}, 1000) // a server keeps running
   return { child, exited, lanePid: () => waitFor('the lane pid', () => Number(stdout.trim()) || undefined), stderr: () => stderr }
 }
 
-const made: string[] = []
-const tempDir = (prefix: string) => {
-  const dir = makeTempDir(prefix)
-  made.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = tempDirsDeletedAfterAll()
 
 describe('an unexpected exception', () => {
   for (const [what, failure] of [

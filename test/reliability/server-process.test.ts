@@ -1,20 +1,12 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import WebSocket from 'ws'
 import { MAX_MESSAGE_BYTES } from '../../src/shared/contract'
-import { tempDir as makeTempDir, waitFor } from '../support/core'
+import { tempDirsDeletedAfterAll, waitFor } from '../support/core'
 
-const made: string[] = []
-const tempDir = (prefix: string) => {
-  const dir = makeTempDir(prefix)
-  made.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = tempDirsDeletedAfterAll()
 
 /**
  * The issue's reproductions against the built server process itself (`npm test` builds before it runs

@@ -1,7 +1,7 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { expect } from 'vitest'
+import { afterAll, expect } from 'vitest'
 import { createCore, type CoreOptions } from '../../src/main/core/core'
 import { fileStore } from '../../src/main/core/store'
 import type { LaneEvent } from '../../src/shared/events'
@@ -11,6 +11,19 @@ import { eventLog } from './lane-events'
 
 export function tempDir(prefix = 'switchyard-test-'): string {
   return realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)))
+}
+
+/** `tempDir` for one test file: call it at the file's top level; what it makes is deleted after the file's tests. */
+export function tempDirsDeletedAfterAll(): (prefix?: string) => string {
+  const made: string[] = []
+  afterAll(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+  })
+  return (prefix) => {
+    const dir = tempDir(prefix)
+    made.push(dir)
+    return dir
+  }
 }
 
 /** A core on a fresh data dir, with a fresh workspace folder; `close()` stops every lane and deletes both. */

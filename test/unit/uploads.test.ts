@@ -1,20 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { existsSync, mkdirSync, readFileSync, utimesSync } from 'node:fs'
 import path from 'node:path'
 import { MAX_UPLOAD_BYTES } from '../../src/shared/contract'
 import { KEEP_UPLOADS_MS, MAX_UPLOADS_TOTAL_BYTES, safeFileName, Uploads } from '../../src/main/core/uploads'
 import { AppError } from '../../src/main/core/errors'
-import { tempDir as makeTempDir } from '../support/core'
+import { tempDirsDeletedAfterAll } from '../support/core'
 
-const made: string[] = []
-const tempDir = (prefix: string) => {
-  const dir = makeTempDir(prefix)
-  made.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = tempDirsDeletedAfterAll()
 
 describe('uploads', () => {
   it('appends pieces to one private file named safely; an unknown upload is not_found', () => {
