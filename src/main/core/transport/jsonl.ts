@@ -112,9 +112,7 @@ export class LineReader {
     this.pendingBytes = 0;
     if (parts.length === 0) return '';
     if (parts.length === 1) return parts[0]!.toString('utf8');
-    const joined = Buffer.concat(parts, total);
-    parts.length = 0;
-    return joined.toString('utf8');
+    return decodeJoined(parts, total);
   }
 
   private emit(line: string): void {
@@ -133,6 +131,23 @@ export class LineReader {
       }),
     );
   }
+}
+
+/**
+ * Joins `parts` into one buffer of our own, decodes it, and frees that buffer at once (detaching its
+ * ArrayBuffer releases the memory now rather than at the next GC), so a long line's joined copy does not
+ * linger next to its decoded string and the parsed value.
+ */
+type Detachable = ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+function decodeJoined(parts: Buffer[], total: number): string {
+  const store = new ArrayBuffer(total);
+  const joined = Buffer.from(store, 0, total);
+  let at = 0;
+  for (const part of parts) at += part.copy(joined, at);
+  parts.length = 0;
+  const line = joined.toString('utf8', 0, at);
+  (store as Detachable).transfer?.(0);
+  return line;
 }
 
 /** Whitespace only; stops at the first other character, so a huge line is not copied by trim(). */
