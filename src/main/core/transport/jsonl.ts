@@ -1,3 +1,5 @@
+import { PendingBytes } from './pending-bytes';
+
 // JSON Lines framing. Splits on "\n" only: U+2028/U+2029 are legal raw inside JSON strings
 // (JSON.stringify emits them unescaped), so splitting on them, as node:readline does, corrupts lines.
 
@@ -17,25 +19,19 @@ export interface LineReaderOptions {
 }
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
-// Small pieces of a long partial line are merged in groups of this many, so that a huge line fed in
-// tiny chunks neither holds millions of Buffers nor re-copies the whole prefix on every chunk.
-const MERGE_PIECES = 1024;
 
 /**
  * Incremental line splitter: feed Buffers/strings; calls onLine for each complete line.
  * Works on bytes: "\n" (0x0a) never occurs inside a multi-byte UTF-8 character, so a line is decoded
- * once, whole. A long partial line is held as the Buffers it arrived in (no decoded copies), so a huge
- * line costs its bytes, one joined copy and the decoded string at the moment it completes.
+ * once, whole. A partial line is held as bytes (no decoded copies; see PendingBytes), so a huge line
+ * costs its bytes and the decoded string at the moment it completes.
  * Callbacks should not throw; if one does, the error propagates out of push() and the rest of that
  * chunk is dropped (the reader itself stays usable).
  */
 export class LineReader {
   private readonly maxLineBytes: number;
-  /** Merged pieces of the pending partial line. */
-  private pieces: Buffer[] = [];
-  /** Recent small pieces, merged into `pieces` every MERGE_PIECES. */
-  private tail: Buffer[] = [];
-  private pendingBytes = 0;
+  /** The bytes of the pending partial line. */
+  private readonly pending = new PendingBytes();
   /** True after an over-long line was reported, until its terminating "\n". */
   private discarding = false;
 
@@ -68,10 +64,10 @@ export class LineReader {
     while (nl !== -1) {
       if (this.discarding) {
         this.discarding = false;
-      } else if (this.pendingBytes > 0) {
-        const bytes = this.pendingBytes + (nl - start);
+      } else if (this.pending.length > 0) {
+        const bytes = this.pending.length + (nl - start);
         if (bytes > this.maxLineBytes) {
-          this.takePending(undefined);
+          this.pending.clear();
           this.reportTooLong(bytes);
         } else this.emit(this.takePending(chunk.subarray(start, nl)));
       } else if (nl - start > this.maxLineBytes) {
@@ -83,36 +79,23 @@ export class LineReader {
       nl = chunk.indexOf(0x0a, start);
     }
     if (start < chunk.length && !this.discarding) {
-      this.pendingBytes += chunk.length - start;
-      if (this.pendingBytes > this.maxLineBytes) {
+      if (this.pending.length + (chunk.length - start) > this.maxLineBytes) {
         // Report now rather than buffering an unbounded line; drop bytes until the next "\n".
-        const bytes = this.pendingBytes;
-        this.takePending(undefined);
+        const bytes = this.pending.length + (chunk.length - start);
+        this.pending.clear();
         this.discarding = true;
         this.reportTooLong(bytes, true);
         return;
       }
       // A small rest of a big chunk is copied, so it does not keep the whole chunk alive.
       const rest = start === 0 ? chunk : chunk.length - start < chunk.length / 2 ? Buffer.from(chunk.subarray(start)) : chunk.subarray(start);
-      this.tail.push(rest);
-      if (this.tail.length >= MERGE_PIECES) {
-        this.pieces.push(Buffer.concat(this.tail));
-        this.tail = [];
-      }
+      this.pending.append(rest);
     }
   }
 
   /** Returns pending + last, decoded, and clears the pending state (before any callback runs). */
   private takePending(last: Buffer | undefined): string {
-    const parts = this.pieces.concat(this.tail);
-    if (last && last.length > 0) parts.push(last);
-    const total = this.pendingBytes + (last?.length ?? 0);
-    this.pieces = [];
-    this.tail = [];
-    this.pendingBytes = 0;
-    if (parts.length === 0) return '';
-    if (parts.length === 1) return parts[0]!.toString('utf8');
-    return decodeJoined(parts, total);
+    return this.pending.take(last);
   }
 
   private emit(line: string): void {
@@ -131,23 +114,6 @@ export class LineReader {
       }),
     );
   }
-}
-
-/**
- * Joins `parts` into one buffer of our own, decodes it, and frees that buffer at once (detaching its
- * ArrayBuffer releases the memory now rather than at the next GC), so a long line's joined copy does not
- * linger next to its decoded string and the parsed value.
- */
-type Detachable = ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-function decodeJoined(parts: Buffer[], total: number): string {
-  const store = new ArrayBuffer(total);
-  const joined = Buffer.from(store, 0, total);
-  let at = 0;
-  for (const part of parts) at += part.copy(joined, at);
-  parts.length = 0;
-  const line = joined.toString('utf8', 0, at);
-  (store as Detachable).transfer?.(0);
-  return line;
 }
 
 /** Whitespace only; stops at the first other character, so a huge line is not copied by trim(). */
