@@ -18,6 +18,12 @@ export interface LineReaderOptions {
   maxLineBytes?: number;
 }
 
+/**
+ * Receives each line through `take` (undefined for a blank line). Calling it hands the line over and
+ * the reader lets go of it, so a consumer that parses in a frame of its own keeps no copy alive.
+ */
+export type LineSink = (take: () => string | undefined) => void;
+
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -35,11 +41,17 @@ export class LineReader {
   /** True after an over-long line was reported, until its terminating "\n". */
   private discarding = false;
 
+  /** The line being handed over, until the sink takes it (see LineSink). */
+  private taken = '';
+  private readonly sink: LineSink;
+
+  /** `onLine` gets each line; a LineSink (`{takes}`) instead takes it, so it need not keep it alive. */
   constructor(
-    private readonly onLine: (line: string) => void,
+    onLine: ((line: string) => void) | { takes: LineSink },
     private readonly onError: (err: ProtocolError) => void,
     opts: LineReaderOptions = {},
   ) {
+    this.sink = typeof onLine === 'function' ? (take) => { const line = take(); if (line !== undefined) onLine(line); } : onLine.takes;
     const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!(max > 0)) throw new RangeError(`maxLineBytes must be positive, got ${max}`);
     this.maxLineBytes = max;
@@ -53,9 +65,10 @@ export class LineReader {
   /** Flushes a final unterminated line (if non-blank) and resets the reader. */
   end(): void {
     const discarding = this.discarding;
-    const line = this.takePending(undefined);
+    this.taken = this.pending.take();
     this.discarding = false;
-    if (!discarding) this.emit(line);
+    if (discarding) this.taken = '';
+    else this.emit();
   }
 
   private consume(chunk: Buffer): void {
@@ -69,11 +82,15 @@ export class LineReader {
         if (bytes > this.maxLineBytes) {
           this.pending.clear();
           this.reportTooLong(bytes);
-        } else this.emit(this.takePending(chunk.subarray(start, nl)));
+        } else {
+          this.taken = this.pending.take(chunk.subarray(start, nl));
+          this.emit();
+        }
       } else if (nl - start > this.maxLineBytes) {
         this.reportTooLong(nl - start);
       } else {
-        this.emit(chunk.toString('utf8', start, nl));
+        this.taken = chunk.toString('utf8', start, nl);
+        this.emit();
       }
       start = nl + 1;
       nl = chunk.indexOf(0x0a, start);
@@ -93,16 +110,18 @@ export class LineReader {
     }
   }
 
-  /** Returns pending + last, decoded, and clears the pending state (before any callback runs). */
-  private takePending(last: Buffer | undefined): string {
-    return this.pending.take(last);
+  /** Hands `taken` to the sink. No frame on the stack holds the line while the sink's consumer runs. */
+  private emit(): void {
+    this.sink(this.takeLine);
   }
 
-  private emit(line: string): void {
+  /** The line being handed over, without its "\r", or undefined for a blank one; it is let go here. */
+  private readonly takeLine = (): string | undefined => {
+    let line = this.taken;
+    this.taken = '';
     if (line.charCodeAt(line.length - 1) === 13 /* \r */) line = line.slice(0, -1);
-    if (line.length === 0 || isBlank(line)) return;
-    this.onLine(line);
-  }
+    return line.length === 0 || isBlank(line) ? undefined : line;
+  };
 
   private reportTooLong(bytes: number, partial = false): void {
     const size = partial ? `more than ${this.maxLineBytes}` : String(bytes);
@@ -122,6 +141,23 @@ function isBlank(line: string): boolean {
 }
 
 /**
+ * Takes a line and parses it, in a frame of its own that has returned before the value is used: a
+ * 50 MB line's decoded string is garbage while its value goes through the lane, not held by a caller.
+ */
+function parseTaken(take: () => string | undefined, onError: (err: ProtocolError) => void): unknown {
+  const line = take();
+  if (line === undefined) return NOTHING;
+  try {
+    return JSON.parse(line);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    onError(new ProtocolError(`malformed JSON line: ${reason}`, { line: line.slice(0, 200) }));
+    return NOTHING;
+  }
+}
+const NOTHING = Symbol('no value');
+
+/**
  * Parses each line as JSON. Malformed JSON is reported through onError and reading continues;
  * the caller decides whether that fails the lane.
  */
@@ -134,16 +170,11 @@ export class JsonlReader {
     opts?: LineReaderOptions,
   ) {
     this.lines = new LineReader(
-      (line) => {
-        let value: unknown;
-        try {
-          value = JSON.parse(line);
-        } catch (err) {
-          const reason = err instanceof Error ? err.message : String(err);
-          onError(new ProtocolError(`malformed JSON line: ${reason}`, { line: line.slice(0, 200) }));
-          return;
-        }
-        onValue(value);
+      {
+        takes: (take) => {
+          const value = parseTaken(take, onError);
+          if (value !== NOTHING) onValue(value);
+        },
       },
       onError,
       opts,
