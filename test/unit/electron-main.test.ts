@@ -74,6 +74,7 @@ vi.mock('electron', async () => {
     requestSingleInstanceLock: () => true,
     setPath: (_n: string, p: string) => (state.userData = p),
     getPath: () => state.userData,
+    getAppPath: () => process.cwd(),
     getVersion: () => '0.1.0',
     enableSandbox() {},
     setAppUserModelId() {},
@@ -117,7 +118,14 @@ vi.mock('electron', async () => {
     Menu: { buildFromTemplate: (template: any[]) => ({ template }), setApplicationMenu: (m: { template: any[] }) => (state.appMenu = m.template) },
     nativeImage: { createFromPath: (p: string) => ({ path: p, setTemplateImage() {} }), createFromBitmap: () => ({}) },
     nativeTheme: Object.assign(new Emitter(), { themeSource: 'system', shouldUseDarkColors: false, shouldUseDarkColorsForSystemIntegratedUI: false }),
-    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showMessageBox: async () => ({ response: 0 }) },
+    dialog: {
+      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      showMessageBox: async () => ({ response: 0 }),
+      // A start-up failure surfaces here: fail the test with its words rather than a missing window.
+      showErrorBox: (title: string, text: string) => {
+        throw new Error(`${title}: ${text}`)
+      },
+    },
     session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, setDevicePermissionHandler() {} } },
     shell: { openExternal: async () => {} },
     ipcMain: { handle: (ch: string, fn: (...args: any[]) => unknown) => state.handlers.set(ch, fn), on() {} },
