@@ -81,7 +81,12 @@ test('a full disk shows a disk error with Resume; Resume continues once there is
 
     rmSync(filler)
     await panel.getByRole('button', { name: 'Resume' }).click()
-    await expect(lane.locator('.badge')).toHaveText('ready')
+    await expect(lane.locator('.badge'))
+      .toHaveText('ready')
+      .catch(async (err: Error) => {
+        // Say what the lane says, so a failure here explains itself.
+        throw new Error(`${err.message}\nthe lane shows: ${await lane.locator('.exit-panel').textContent().catch(() => '(no panel)')}`)
+      })
     await expect(lane.locator('.exit-panel')).toHaveCount(0)
     await lane.locator('.xterm').click()
     await page.keyboard.type('echo back-$((1+2))')
