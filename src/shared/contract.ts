@@ -289,6 +289,8 @@ export const Checkpoint = z.object({
   commit: z.string(),
   at: z.number(),
   changed: z.boolean(),
+  /** Untracked files left out because they are over the size bound (paths from the repository root). */
+  skipped: z.array(z.string()).optional(),
 })
 export type Checkpoint = z.infer<typeof Checkpoint>
 
