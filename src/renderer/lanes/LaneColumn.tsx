@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { TerminalCheckpoints } from '../agent/TerminalCheckpoints'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { TerminalView } from '../terminal/TerminalView'
 import { StructuredView } from '../agent/StructuredView'
@@ -52,6 +53,7 @@ export function LaneColumn(props: Props) {
   const contextFill = contextPercent(lane.context)
   const exitPanel = isEnded(lane.status) || lane.diskError ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
   const [reviewOpen, setReviewOpen] = useState(false)
+  const [checkpointsOpen, setCheckpointsOpen] = useState(false)
   // Review opens full-width: it maximises the lane, and gives the columns back on close if it was what maximised it.
   const maximizedForReview = useRef(false)
   const toggleReview = (open: boolean) => {
@@ -121,6 +123,16 @@ export function LaneColumn(props: Props) {
                 title="The lane's changes: diff, discard, commit, comment"
               >
                 Review
+              </button>
+            )}
+            {!structured && (
+              <button
+                className={`button button-small button-ghost${checkpointsOpen ? ' active' : ''}`}
+                aria-pressed={checkpointsOpen}
+                onClick={() => setCheckpointsOpen(!checkpointsOpen)}
+                title="Save the lane's files now; see, diff and restore earlier checkpoints"
+              >
+                Checkpoints
               </button>
             )}
             {isRunning(lane.status) && (
@@ -206,6 +218,7 @@ export function LaneColumn(props: Props) {
           <TerminalView lane={lane} epoch={props.epoch} registerFocus={props.registerFocus} />
           {lane.status === 'sleeping' && <div className="lane-hint">sleeping — type to wake</div>}
           {exitPanel}
+          {checkpointsOpen && <TerminalCheckpoints laneId={lane.id} onClose={() => setCheckpointsOpen(false)} />}
           {review}
         </div>
       )}

@@ -19,6 +19,9 @@ export const CheckpointRecord = z.object({
   turnId: z.string().optional(),
   /** Untracked files too big to save (paths from the repository root): see MAX_UNTRACKED_BYTES. */
   skipped: z.array(z.string()).optional(),
+  /** A `restore` checkpoint: the one being restored, and the path if only one was. */
+  restoring: z.number().int().positive().optional(),
+  path: z.string().optional(),
 })
 export type CheckpointRecord = z.infer<typeof CheckpointRecord>
 
@@ -116,7 +119,7 @@ export class CheckpointService {
       const turn = phase === 'start' ? lastTurn + 1 : lastTurn
       const snap = await snapshot(cwd, `Switchyard checkpoint ${n} of lane ${laneId} (${phase} of turn ${turn})`, last, this.deps.maxUntrackedBytes)
       await setRef(cwd, refOf(laneId, n), snap.commit)
-      const record: CheckpointRecord = { n, turn, phase, commit: snap.commit, tree: snap.tree, at: this.deps.now(), changed: snap.changed, ...(snap.skipped.length ? { skipped: snap.skipped } : {}) }
+      const record: CheckpointRecord = { n, turn, phase, commit: snap.commit, tree: snap.tree, at: this.deps.now(), changed: snap.changed, ...(snap.skipped.length ? { skipped: snap.skipped } : {}), ...extra }
       list.push(record)
       await this.prune(cwd, laneId, list)
       this.deps.emit(laneId, { type: 'checkpoint', n, turn, phase, commit: snap.commit, changed: snap.changed, ...extra })
