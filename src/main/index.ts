@@ -16,6 +16,7 @@ import { badgeCount } from './core/desktop/badge'
 import { CommandRelay } from './core/desktop/command-relay'
 import { APP_ID, LINUX_EXECUTABLE } from './core/desktop/identity'
 import { shouldQuitOnLastWindowClosed } from './core/desktop/lifecycle'
+import { dirWritable, installLauncher, launcherPlan } from './core/desktop/cli-install'
 import { appMenu, type MainAction } from './core/desktop/menu'
 import { notificationFor } from './core/desktop/notifications'
 import { trayIconFile, trayMenu, trayTooltip, type TrayAction } from './core/desktop/tray'
@@ -134,9 +135,33 @@ if (!app.requestSingleInstanceLock()) {
 
     // ---- tray, badge, theme
     const darkPanel = () => (process.platform === 'win32' ? nativeTheme.shouldUseDarkColorsForSystemIntegratedUI : nativeTheme.shouldUseDarkColors)
+    const installCliCommand = () => {
+      const plan = launcherPlan({
+        platform: process.platform,
+        homeDir: app.getPath('home'),
+        pathEnv: process.env.PATH ?? process.env.Path ?? '',
+        appBinary: process.execPath,
+        cliScript: path.join(here, 'cli.js'),
+        localAppData: process.env.LOCALAPPDATA,
+        appImage: process.env.APPIMAGE,
+        canWrite: dirWritable,
+      })
+      let message = plan.message
+      let failed = !plan.ok
+      if (plan.ok) {
+        try {
+          installLauncher(plan)
+        } catch (err) {
+          failed = true
+          message = `Could not write ${plan.file}: ${(err as Error).message}`
+        }
+      }
+      void dialog.showMessageBox({ type: failed ? 'error' : 'info', title: 'Install the switchyard command', message: failed ? 'The switchyard command was not installed' : 'The switchyard command is installed', detail: message })
+    }
     const onAction = (action: TrayAction | MainAction) => {
       if (action === 'quit') app.quit()
       else if (action === 'openWindow') showMainWindow()
+      else if (action === 'installCli') installCliCommand()
       else openBackgroundForm()
     }
     const tray = new AppTray(resources, trayIconFile(process.platform, darkPanel()), {

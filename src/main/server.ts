@@ -111,10 +111,13 @@ async function main(): Promise<void> {
 /** The core behind a local endpoint only: what a remote host runs for `--stdio` clients. */
 async function runHeadless(dataDir: string): Promise<void> {
   checkDataDir(dataDir)
-  const core = createCore({ dataDir, store: fileStore(dataDir) })
+  // Its lanes may drive other lanes like a server's: the same `switchyard mcp` launcher and lane tokens.
+  const cliLauncher = { command: process.execPath, args: [fileURLToPath(new URL('./cli.js', import.meta.url))] }
+  const notify = (title: string, body: string) => process.stderr.write(`switchyard: ${title}: ${body}\n`)
+  const core = createCore({ dataDir, store: fileStore(dataDir), cliLauncher, notify })
   exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
-  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: () => ({ router: () => router }) })
+  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: localServeOptions(router, core, core.laneTokens) })
   process.stderr.write(`Switchyard ${version} headless core on ${endpoint.path} (pid ${process.pid})\n`)
   const shutdown = async () => {
     await endpoint.close()

@@ -635,7 +635,7 @@ export const methods = {
 
   /** Full-text search over every lane's transcript, archived ones included. */
   /** The usage ledger over every lane, archived ones included; `utcOffsetMinutes` picks where days begin. */
-  'usage.ledger': { input: z.object({ utcOffsetMinutes: z.number().int().min(-900).max(900).optional() }).optional(), output: UsageLedger },
+  'usage.ledger': { input: z.strictObject({ utcOffsetMinutes: z.number().int().min(-900).max(900).optional() }).optional(), output: UsageLedger },
   'history.search': { input: z.object({ query: z.string().trim().min(1).max(1000), limit: z.number().int().min(1).max(500).optional() }), output: z.array(SearchHit) },
 
   'hosts.list': { input: Empty, output: z.array(Host) },

@@ -108,7 +108,7 @@ test('secrets show set / not set and never reveal a value, in the page or in any
   await page.goto(server.url)
   await page.getByRole('button', { name: 'Profiles' }).click()
   const panel = page.getByRole('dialog', { name: 'Profiles' })
-  await expect(panel.getByRole('note')).toHaveText(
+  await expect(panel.getByRole('note').filter({ hasText: 'Server mode' })).toHaveText(
     `Server mode keeps secrets in ${path.join(server.dataDir, 'secrets.json')} (readable only by you).`,
   )
 

@@ -2,19 +2,21 @@
 // → lane → transcript → WebSocket client) in a child process that samples its own RSS (bench/memory.ts).
 // The bounds are generous (a shared, loaded machine) but far below what an unbounded path costs:
 // before the fix one 50 MB message peaked ~680 MB above the baseline, was stored twice (102 MB of
-// transcript), went out as one 51 MB frame, and cut the client off.
+// transcript), went out as one 51 MB frame, and cut the client off. With the JSONL line joined into a
+// Buffer.concat copy and the transcript's write buffers left to the GC it still peaked 300-410 MB above;
+// now ~190-225 MB (docs/design-notes.md, "A huge body is stored once…", says where the rest goes; the goal is ~150).
 import { describe, expect, it } from 'vitest'
 import { measure } from '../../bench/memory'
 
 describe('memory of the main process', () => {
-  it('one 50 MB agent message: stored once, sent in ≤ 1 MB pieces, peak well under 8× its size', async () => {
+  it('one 50 MB agent message: stored once, sent in ≤ 1 MB pieces, peak under ~5× its size', async () => {
     const m = await measure('big:50', 200_000)
     console.log(`50 MB message: peak ${m.kernelPeakMb} MB RSS (baseline ${m.baselineMb} MB, +${m.kernelPeakMb - m.baselineMb} MB), ${m.transcriptMb} MB on disk, largest frame ${m.largestFrameMb} MB, ${m.seconds} s`)
     expect(m.transcriptMb).toBeLessThan(55) // the deltas hold the text; the final message refers to them
     expect(m.largestFrameMb).toBeLessThanOrEqual(1.1)
     expect(m.receivedMb).toBeGreaterThanOrEqual(50) // all of it reached the client
     expect(m.replayedEvents).toBeGreaterThan(50) // and the transcript gives it back in pieces
-    expect(m.kernelPeakMb - m.baselineMb).toBeLessThan(400)
+    expect(m.kernelPeakMb - m.baselineMb).toBeLessThan(260)
   }, 240_000)
 
   it('1,000,000 small events keep the server under 300 MB', async () => {

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { runCli } from '../../src/main/cli/main'
 import { IPC } from '../../src/shared/ipc'
 import { waitFor } from '../support/core'
 
@@ -27,6 +28,8 @@ vi.mock('electron', async () => {
     quit: false,
     userData: '',
     exitCode: undefined as number | undefined,
+    messageBoxes: [] as any[],
+    home: '',
   }
   class FakeWebContents extends Emitter {
     destroyed = false
@@ -73,7 +76,8 @@ vi.mock('electron', async () => {
     whenReady: () => Promise.resolve(),
     requestSingleInstanceLock: () => true,
     setPath: (_n: string, p: string) => (state.userData = p),
-    getPath: () => state.userData,
+    getPath: (name: string) => (name === 'home' ? state.home : state.userData),
+    getAppPath: () => process.cwd(),
     getVersion: () => '0.1.0',
     enableSandbox() {},
     setAppUserModelId() {},
@@ -117,7 +121,12 @@ vi.mock('electron', async () => {
     Menu: { buildFromTemplate: (template: any[]) => ({ template }), setApplicationMenu: (m: { template: any[] }) => (state.appMenu = m.template) },
     nativeImage: { createFromPath: (p: string) => ({ path: p, setTemplateImage() {} }), createFromBitmap: () => ({}) },
     nativeTheme: Object.assign(new Emitter(), { themeSource: 'system', shouldUseDarkColors: false, shouldUseDarkColorsForSystemIntegratedUI: false }),
-    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showMessageBox: async () => ({ response: 0 }) },
+    dialog: {
+      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      showMessageBox: async (opts: unknown) => (state.messageBoxes.push(opts), { response: 0 }),
+      // A start that fails shows this; the test prints it rather than waiting for a window that never comes.
+      showErrorBox: (title: string, body: string) => console.error(`showErrorBox: ${title}: ${body}`),
+    },
     session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, setDevicePermissionHandler() {} } },
     shell: { openExternal: async () => {} },
     ipcMain: { handle: (ch: string, fn: (...args: any[]) => unknown) => state.handlers.set(ch, fn), on() {} },
@@ -153,6 +162,8 @@ type FakeState = {
   quitRequests: number
   quit: boolean
   exitCode: number | undefined
+  messageBoxes: any[]
+  home: string
 }
 let state: FakeState
 let fakeApp: { quit(): void }
@@ -234,6 +245,50 @@ describe('the desktop shell (index.ts against a stand-in Electron)', () => {
     const iframe = { ...ours, senderFrame: { url: rendererUrl() } }
     expect(await state.handlers.get(IPC.invoke)!(iframe, 'workspaces.list', {})).toMatchObject({ ok: false })
     expect(await invoke('app.info', {})).toMatchObject({ mode: 'electron' })
+  })
+
+  it('opens the local endpoint: the switchyard CLI reaches the desktop app through its data dir', async () => {
+    const cli = async (...argv: string[]) => {
+      let out = ''
+      let err = ''
+      const code = await runCli([...argv, '--data-dir', process.env.SWITCHYARD_USER_DATA!], {
+        stdout: (s) => void (out += s),
+        stderr: (s) => void (err += s),
+        env: {},
+        interrupted: new Promise(() => {}),
+      })
+      return { code, out, err }
+    }
+    // The endpoint opens beside the window, asynchronously.
+    let info = await cli('app', 'info', '--json')
+    await waitFor('the local endpoint', async () => (info = await cli('app', 'info', '--json')).code === 0, 15_000)
+    expect(info.err).toBe('')
+    expect(JSON.parse(info.out)).toMatchObject({ mode: 'electron' })
+    const listed = await cli('workspaces', 'list', '--json')
+    expect(JSON.parse(listed.out)).toEqual(expect.arrayContaining([expect.objectContaining({ path: launchFolder })]))
+    // Validation happens before anything reaches the app, with the schema's message and a non-zero exit.
+    expect((await cli('lanes', 'get', '--json')).code).not.toBe(0)
+  })
+
+  it('"Install the switchyard Command…" writes a launcher running this binary as Node on the bundled cli.js', async () => {
+    state.home = tempDir('switchyard-home-')
+    const find = (nodes: any[]): any => {
+      for (const n of nodes) {
+        if (n.label === 'Install the switchyard Command…') return n
+        const inner = n.submenu && find(n.submenu)
+        if (inner) return inner
+      }
+    }
+    const item = find(state.appMenu)
+    expect(item).toBeDefined()
+    item.click()
+    const box = state.messageBoxes.at(-1)
+    if (process.platform === 'win32' || process.platform === 'darwin') return expect(box).toBeDefined()
+    const file = path.join(state.home, '.local', 'bin', 'switchyard')
+    expect(box).toMatchObject({ type: 'info', detail: expect.stringContaining(`Installed the switchyard command as ${file}`) })
+    const launcher = readFileSync(file, 'utf8')
+    expect(launcher).toContain(`ELECTRON_RUN_AS_NODE=1 exec '${process.execPath}'`)
+    expect(launcher).toMatch(/cli\.js' "\$@"/)
   })
 
   it('keeps profile secrets encrypted by the keychain; the page sees only that they are set', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -62,6 +62,20 @@ describe('electron-builder configuration', () => {
     expect(pkg.productName).toBe(PRODUCT_NAME)
     expect(config.linux.executableName).toBe(LINUX_EXECUTABLE)
     expect(config.linux.maintainer).toMatch(/<.+@.+>/) // deb refuses to build without one
+  })
+
+  it('ships the switchyard CLI: out/main/cli.js is packaged and everything it imports is a production dependency', () => {
+    expect(readFileSync(path.join(root, 'electron.vite.config.ts'), 'utf8')).toMatch(/cli: 'src\/main\/cli\/index\.ts'/)
+    expect(packaged('out/main/cli.js')).toBe(true)
+    const cliDir = path.join(root, 'src/main/cli')
+    const bare = new Set<string>()
+    for (const file of readdirSync(cliDir)) {
+      for (const m of readFileSync(path.join(cliDir, file), 'utf8').matchAll(/from '([^.'][^']*)'/g)) {
+        if (!m[1].startsWith('node:')) bare.add(m[1].startsWith('@') ? m[1].split('/').slice(0, 2).join('/') : m[1].split('/')[0])
+      }
+    }
+    expect([...bare].sort()).toEqual(expect.arrayContaining(['@modelcontextprotocol/sdk', 'zod']))
+    for (const dep of bare) expect(pkg.dependencies[dep], `${dep} must be a dependency, not a devDependency`).toBeDefined()
   })
 
   it('builds dmg and zip on macOS, NSIS on Windows, AppImage and deb on Linux', () => {

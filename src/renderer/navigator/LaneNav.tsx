@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { Lane, Profile } from '../../shared/contract'
 import { EditableTitle } from '../ui/EditableTitle'
-import { usageBrief } from './navigator-model'
+import { navRows, usageBrief } from './navigator-model'
 import './navigator.css'
 
 interface Props {
@@ -38,13 +38,14 @@ export function LaneNav({ lanes, profiles, focusedLaneId, numbers, needing, onFo
   if (lanes.length === 0) return null
   return (
     <ul className="nav-lanes" aria-label="Lanes">
-      {lanes.map((lane) => {
+      {navRows(lanes, all).map(({ lane, depth, parent }) => {
+        const parentTitle = parent ? parent.title || (profiles.get(parent.profileId)?.name ?? parent.kind) : undefined
         const agent = profiles.get(lane.profileId)?.name ?? lane.kind
         const usage = usageBrief(lane.usage)
         const number = numbers.get(lane.id)
         const title = lane.title || agent
         return (
-          <li key={lane.id}>
+          <li key={lane.id} className={depth > 0 ? 'nav-child' : undefined} style={depth > 0 ? { paddingLeft: `${Math.min(depth, 4) * 12}px` } : undefined}>
             <div
               role="button"
               tabIndex={0}
@@ -69,10 +70,11 @@ export function LaneNav({ lanes, profiles, focusedLaneId, numbers, needing, onFo
                 onMove(dragged, lane.id)
               }}
               data-nav-lane-id={lane.id}
+              data-parent-lane-id={parent?.id}
               data-status={lane.status}
               aria-current={lane.id === focusedLaneId ? 'true' : undefined}
-              aria-label={`${title}, ${agent}, ${lane.status}${needing.has(lane.id) ? ', needs you' : ''}`}
-              title={`${title}\n${agent} · ${lane.status}${usage ? ` · ${usage}` : ''}\nDouble-click or F2 to rename; drag or Alt+↑/↓ to reorder`}
+              aria-label={`${title}, ${agent}, ${lane.status}${parentTitle ? `, created by ${parentTitle}` : ''}${needing.has(lane.id) ? ', needs you' : ''}`}
+              title={`${title}\n${agent} · ${lane.status}${usage ? ` · ${usage}` : ''}${parentTitle ? `\ncreated by ${parentTitle}` : ''}\nDouble-click or F2 to rename; drag or Alt+↑/↓ to reorder`}
               onClick={() => onFocus(lane.id)}
               onDoubleClick={() => setRenaming(lane.id)}
               onKeyDown={(e) => {
@@ -106,6 +108,7 @@ export function LaneNav({ lanes, profiles, focusedLaneId, numbers, needing, onFo
               {needing.has(lane.id) && <span className="nav-lane-flag" aria-hidden="true" />}
               {number !== undefined && <span className="nav-lane-num">{number}</span>}
               <span className="nav-lane-sub">
+                {parentTitle && <span className="nav-lane-parent">↳ {parentTitle}</span>}
                 <span className="nav-lane-agent">{agent}</span>
                 <span className="nav-lane-status">{lane.status}</span>
                 {usage && <span className="nav-lane-usage">{usage}</span>}

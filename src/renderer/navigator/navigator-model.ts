@@ -30,3 +30,42 @@ function compact(n: number): string {
   if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`
   return `${(n / 1_000_000).toFixed(1)}M`
 }
+
+/** A lane's row in the navigator: how deep it sits under the lanes that created it, and its parent. */
+export interface NavRow {
+  lane: Lane
+  /** 0 for a top-level lane; a child lane is one deeper than the row it sits under. */
+  depth: number
+  /** The lane whose agent created this one, when it still exists (in any workspace). */
+  parent?: Lane
+}
+
+/**
+ * The rows in navigator order: each lane created by an agent right under its parent (children in their
+ * own column order), so a fan-out reads as one group. A child whose parent is not among `lanes` (another
+ * workspace, closed) stays at the top level and still names its parent; a parent cycle cannot hide lanes.
+ */
+export function navRows(lanes: readonly Lane[], all: readonly Lane[] = lanes): NavRow[] {
+  const byId = new Map(all.map((l) => [l.id, l]))
+  const shown = new Set(lanes.map((l) => l.id))
+  const children = new Map<string, Lane[]>()
+  const roots: Lane[] = []
+  for (const lane of lanes) {
+    const p = lane.parentLaneId
+    if (p && p !== lane.id && shown.has(p)) children.set(p, [...(children.get(p) ?? []), lane])
+    else roots.push(lane)
+  }
+  const rows: NavRow[] = []
+  const placed = new Set<string>()
+  const place = (lane: Lane, depth: number) => {
+    if (placed.has(lane.id)) return
+    placed.add(lane.id)
+    const parent = lane.parentLaneId && lane.parentLaneId !== lane.id ? byId.get(lane.parentLaneId) : undefined
+    rows.push({ lane, depth, ...(parent ? { parent } : {}) })
+    for (const child of children.get(lane.id) ?? []) place(child, depth + 1)
+  }
+  for (const lane of roots) place(lane, 0)
+  // Lanes in a parent cycle have no root: show them rather than lose them.
+  for (const lane of lanes) place(lane, 0)
+  return rows
+}

@@ -1,7 +1,7 @@
 import type { AppCommand } from '../../../shared/contract'
 
 /** Menu actions main handles itself rather than passing to the window. */
-export type MainAction = 'newBackgroundAgent' | 'openWindow'
+export type MainAction = 'newBackgroundAgent' | 'openWindow' | 'installCli'
 
 /** A command that goes to the window (`app.commands`), or an action of main's own. */
 export type MenuCommand = { command: Exclude<AppCommand['type'], 'focusLane' | 'workspaceAdded'> } | { action: MainAction }
@@ -31,12 +31,14 @@ export function appMenu({ platform, appName, dev }: MenuOptions): MenuNode[] {
   // Off macOS, Ctrl+T/W/K are the shell's in a terminal lane (transpose, delete word, kill line): the lane keys take Shift.
   const laneKey = (key: string) => (mac ? `CmdOrCtrl+${key}` : `Ctrl+Shift+${key}`)
   const settings: MenuNode = { label: mac ? 'Settings…' : 'Settings', command: 'openSettings', accelerator: 'CmdOrCtrl+,', displayOnly: true }
+  // Like VS Code's "Install 'code' command in PATH": the packaged app's CLI, one click away.
+  const installCli: MenuNode = { label: 'Install the switchyard Command…', action: 'installCli' }
   const appMenu: MenuNode[] = mac
     ? [
         {
           label: appName,
           role: 'appMenu',
-          submenu: [{ role: 'about' }, sep, settings, sep, { role: 'services' }, sep, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, sep, { role: 'quit' }],
+          submenu: [{ role: 'about' }, sep, settings, installCli, sep, { role: 'services' }, sep, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, sep, { role: 'quit' }],
         },
       ]
     : []
@@ -50,7 +52,7 @@ export function appMenu({ platform, appName, dev }: MenuOptions): MenuNode[] {
       // ⌘W belongs to the lane, so the window closes with ⇧⌘W; elsewhere Ctrl+Shift+W closes the lane and the
       // window keeps the system's Alt+F4 (an explicit accelerator: the role's default, Ctrl+W, would take it from the shell).
       { role: 'close', label: 'Close Window', accelerator: mac ? 'CmdOrCtrl+Shift+W' : 'Alt+F4' },
-      ...(mac ? [] : [sep, settings, sep, { role: 'quit', label: 'Quit' }]),
+      ...(mac ? [] : [sep, settings, installCli, sep, { role: 'quit', label: 'Quit' }]),
     ],
   }
   const edit: MenuNode = { label: 'Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, sep, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] }

@@ -10,6 +10,9 @@ export const PAGE_BYTES = 4 * 1024 * 1024
 /** A batch is written at the end of the event-loop turn, or at once when its lines reach this size. */
 export const BATCH_BYTES = 256 * 1024
 
+/** From this size a batch's buffer is freed as soon as it is written (small ones are left to the GC). */
+const FREE_AT_ONCE_BYTES = 64 * 1024
+
 /** Called once a batch is on disk (`fault` undefined) or held in memory because the disk refused it. */
 export type WrittenListener = (events: readonly LaneEvent[], fault: DiskWriteError | undefined) => void
 
@@ -138,7 +141,10 @@ export class Transcript {
       offsets.push(this.size + total)
       total += Buffer.byteLength(line) + 1
     }
-    const buf = Buffer.allocUnsafe(total)
+    // A buffer of its own (never the shared pool), freed right after the write: a long body's encoded copy
+    // does not wait for a GC next to the event and the frames sent to clients.
+    const freeAtOnce = total >= FREE_AT_ONCE_BYTES
+    const buf = freeAtOnce ? Buffer.allocUnsafeSlow(total) : Buffer.allocUnsafe(total)
     if (lead) buf[0] = 0x0a
     let at = lead
     for (const line of lines) {
@@ -151,9 +157,11 @@ export class Transcript {
     } catch (err) {
       this.undoPartialWrite()
       throw new DiskWriteError(this.file, err)
+    } finally {
+      if (freeAtOnce) (buf.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer }).transfer?.(0)
     }
     this.needsNewline = false
-    this.size += buf.length
+    this.size += total
     for (let i = 0; i < events.length; i++) this.remember(events[i].seq, offsets[i])
   }
 

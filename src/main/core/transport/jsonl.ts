@@ -1,3 +1,5 @@
+import { PendingBytes } from './pending-bytes';
+
 // JSON Lines framing. Splits on "\n" only: U+2028/U+2029 are legal raw inside JSON strings
 // (JSON.stringify emits them unescaped), so splitting on them, as node:readline does, corrupts lines.
 
@@ -16,34 +18,40 @@ export interface LineReaderOptions {
   maxLineBytes?: number;
 }
 
+/**
+ * Receives each line through `take` (undefined for a blank line). Calling it hands the line over and
+ * the reader lets go of it, so a consumer that parses in a frame of its own keeps no copy alive.
+ */
+export type LineSink = (take: () => string | undefined) => void;
+
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
-// Small pieces of a long partial line are merged in groups of this many, so that a huge line fed in
-// tiny chunks neither holds millions of Buffers nor re-copies the whole prefix on every chunk.
-const MERGE_PIECES = 1024;
 
 /**
  * Incremental line splitter: feed Buffers/strings; calls onLine for each complete line.
  * Works on bytes: "\n" (0x0a) never occurs inside a multi-byte UTF-8 character, so a line is decoded
- * once, whole. A long partial line is held as the Buffers it arrived in (no decoded copies), so a huge
- * line costs its bytes, one joined copy and the decoded string at the moment it completes.
+ * once, whole. A partial line is held as bytes (no decoded copies; see PendingBytes), so a huge line
+ * costs its bytes and the decoded string at the moment it completes.
  * Callbacks should not throw; if one does, the error propagates out of push() and the rest of that
  * chunk is dropped (the reader itself stays usable).
  */
 export class LineReader {
   private readonly maxLineBytes: number;
-  /** Merged pieces of the pending partial line. */
-  private pieces: Buffer[] = [];
-  /** Recent small pieces, merged into `pieces` every MERGE_PIECES. */
-  private tail: Buffer[] = [];
-  private pendingBytes = 0;
+  /** The bytes of the pending partial line. */
+  private readonly pending = new PendingBytes();
   /** True after an over-long line was reported, until its terminating "\n". */
   private discarding = false;
 
+  /** The line being handed over, until the sink takes it (see LineSink). */
+  private taken = '';
+  private readonly sink: LineSink;
+
+  /** `onLine` gets each line; a LineSink (`{takes}`) instead takes it, so it need not keep it alive. */
   constructor(
-    private readonly onLine: (line: string) => void,
+    onLine: ((line: string) => void) | { takes: LineSink },
     private readonly onError: (err: ProtocolError) => void,
     opts: LineReaderOptions = {},
   ) {
+    this.sink = typeof onLine === 'function' ? (take) => { const line = take(); if (line !== undefined) onLine(line); } : onLine.takes;
     const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!(max > 0)) throw new RangeError(`maxLineBytes must be positive, got ${max}`);
     this.maxLineBytes = max;
@@ -57,9 +65,10 @@ export class LineReader {
   /** Flushes a final unterminated line (if non-blank) and resets the reader. */
   end(): void {
     const discarding = this.discarding;
-    const line = this.takePending(undefined);
+    this.taken = this.pending.take();
     this.discarding = false;
-    if (!discarding) this.emit(line);
+    if (discarding) this.taken = '';
+    else this.emit();
   }
 
   private consume(chunk: Buffer): void {
@@ -68,60 +77,51 @@ export class LineReader {
     while (nl !== -1) {
       if (this.discarding) {
         this.discarding = false;
-      } else if (this.pendingBytes > 0) {
-        const bytes = this.pendingBytes + (nl - start);
+      } else if (this.pending.length > 0) {
+        const bytes = this.pending.length + (nl - start);
         if (bytes > this.maxLineBytes) {
-          this.takePending(undefined);
+          this.pending.clear();
           this.reportTooLong(bytes);
-        } else this.emit(this.takePending(chunk.subarray(start, nl)));
+        } else {
+          this.taken = this.pending.take(chunk.subarray(start, nl));
+          this.emit();
+        }
       } else if (nl - start > this.maxLineBytes) {
         this.reportTooLong(nl - start);
       } else {
-        this.emit(chunk.toString('utf8', start, nl));
+        this.taken = chunk.toString('utf8', start, nl);
+        this.emit();
       }
       start = nl + 1;
       nl = chunk.indexOf(0x0a, start);
     }
     if (start < chunk.length && !this.discarding) {
-      this.pendingBytes += chunk.length - start;
-      if (this.pendingBytes > this.maxLineBytes) {
+      if (this.pending.length + (chunk.length - start) > this.maxLineBytes) {
         // Report now rather than buffering an unbounded line; drop bytes until the next "\n".
-        const bytes = this.pendingBytes;
-        this.takePending(undefined);
+        const bytes = this.pending.length + (chunk.length - start);
+        this.pending.clear();
         this.discarding = true;
         this.reportTooLong(bytes, true);
         return;
       }
       // A small rest of a big chunk is copied, so it does not keep the whole chunk alive.
       const rest = start === 0 ? chunk : chunk.length - start < chunk.length / 2 ? Buffer.from(chunk.subarray(start)) : chunk.subarray(start);
-      this.tail.push(rest);
-      if (this.tail.length >= MERGE_PIECES) {
-        this.pieces.push(Buffer.concat(this.tail));
-        this.tail = [];
-      }
+      this.pending.append(rest);
     }
   }
 
-  /** Returns pending + last, decoded, and clears the pending state (before any callback runs). */
-  private takePending(last: Buffer | undefined): string {
-    const parts = this.pieces.concat(this.tail);
-    if (last && last.length > 0) parts.push(last);
-    const total = this.pendingBytes + (last?.length ?? 0);
-    this.pieces = [];
-    this.tail = [];
-    this.pendingBytes = 0;
-    if (parts.length === 0) return '';
-    if (parts.length === 1) return parts[0]!.toString('utf8');
-    const joined = Buffer.concat(parts, total);
-    parts.length = 0;
-    return joined.toString('utf8');
+  /** Hands `taken` to the sink. No frame on the stack holds the line while the sink's consumer runs. */
+  private emit(): void {
+    this.sink(this.takeLine);
   }
 
-  private emit(line: string): void {
+  /** The line being handed over, without its "\r", or undefined for a blank one; it is let go here. */
+  private readonly takeLine = (): string | undefined => {
+    let line = this.taken;
+    this.taken = '';
     if (line.charCodeAt(line.length - 1) === 13 /* \r */) line = line.slice(0, -1);
-    if (line.length === 0 || isBlank(line)) return;
-    this.onLine(line);
-  }
+    return line.length === 0 || isBlank(line) ? undefined : line;
+  };
 
   private reportTooLong(bytes: number, partial = false): void {
     const size = partial ? `more than ${this.maxLineBytes}` : String(bytes);
@@ -141,6 +141,23 @@ function isBlank(line: string): boolean {
 }
 
 /**
+ * Takes a line and parses it, in a frame of its own that has returned before the value is used: a
+ * 50 MB line's decoded string is garbage while its value goes through the lane, not held by a caller.
+ */
+function parseTaken(take: () => string | undefined, onError: (err: ProtocolError) => void): unknown {
+  const line = take();
+  if (line === undefined) return NOTHING;
+  try {
+    return JSON.parse(line);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    onError(new ProtocolError(`malformed JSON line: ${reason}`, { line: line.slice(0, 200) }));
+    return NOTHING;
+  }
+}
+const NOTHING = Symbol('no value');
+
+/**
  * Parses each line as JSON. Malformed JSON is reported through onError and reading continues;
  * the caller decides whether that fails the lane.
  */
@@ -153,16 +170,11 @@ export class JsonlReader {
     opts?: LineReaderOptions,
   ) {
     this.lines = new LineReader(
-      (line) => {
-        let value: unknown;
-        try {
-          value = JSON.parse(line);
-        } catch (err) {
-          const reason = err instanceof Error ? err.message : String(err);
-          onError(new ProtocolError(`malformed JSON line: ${reason}`, { line: line.slice(0, 200) }));
-          return;
-        }
-        onValue(value);
+      {
+        takes: (take) => {
+          const value = parseTaken(take, onError);
+          if (value !== NOTHING) onValue(value);
+        },
       },
       onError,
       opts,
