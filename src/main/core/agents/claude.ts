@@ -1,6 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs'
-import path from 'node:path'
 import { claudeMcpArgs } from './mcp-config'
+import { claudeTurnId, rewindArgs, sessionExists } from './claude-resume'
 import type { Answers, ContextFill, LaneEventBody, LaneModes, Question } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
@@ -486,31 +485,6 @@ function alwaysLabel(suggestions: unknown[]): string {
     s?.type === 'addRules' && Array.isArray(s.rules) ? s.rules.map((r: Json) => (r.ruleContent ? `${r.toolName}(${r.ruleContent})` : String(r.toolName))) : [],
   )
   return rules.length ? `Always allow ${rules.join(', ')}` : 'Always allow'
-}
-
-/**
- * A Claude turn id is the chain entry the conversation ended at before the turn (`after:<uuid>`, or
- * `after:` for the first turn): `--resume-session-at` keeps everything up to and including it.
- */
-export function claudeTurnId(lastEntry: string | undefined): string {
-  return `after:${lastEntry ?? ''}`
-}
-
-/** The arguments that resume session `sessionId` without turn `turnId` and later ones; `[]`: a new conversation. */
-export function rewindArgs(sessionId: string | undefined, turnId: string): string[] {
-  if (!turnId.startsWith('after:')) throw new Error(`Not a Claude turn id: ${turnId}`)
-  const entry = turnId.slice('after:'.length)
-  return sessionId && entry ? ['--resume', sessionId, '--resume-session-at', entry] : []
-}
-
-/** Whether `--resume id` can work: the CLI keeps each session at projects/<cwd>/<id>.jsonl. */
-function sessionExists(configDir: string, id: string): boolean {
-  const projects = path.join(configDir, 'projects')
-  try {
-    return readdirSync(projects).some((d) => existsSync(path.join(projects, d, `${id}.jsonl`)))
-  } catch {
-    return false
-  }
 }
 
 export interface ClaudeAdapterOptions {
