@@ -148,3 +148,47 @@ test('settings: checkpoints per lane is saved; a bad number is refused', async (
   await keep.press('Enter')
   await expect.poll(async () => (await rpc(server, 'settings.get', {})).checkpointsKeep).toBe(7)
 })
+
+test('a terminal lane checkpoints on request: Checkpoint now, the list with its diff, restore and undo', async ({ page, server, workspaceDir }) => {
+  test.skip(!hasGit(), 'git is not installed')
+  test.setTimeout(90_000)
+  gitIn(workspaceDir, 'init', '-q', '-b', 'main')
+  gitIn(workspaceDir, 'config', 'user.email', 'dev@example.com')
+  gitIn(workspaceDir, 'config', 'user.name', 'Dev')
+  writeFileSync(path.join(workspaceDir, 'notes.txt'), 'zero\n')
+  gitIn(workspaceDir, 'add', '.')
+  gitIn(workspaceDir, 'commit', '-q', '-m', 'first')
+  await page.goto(server.url)
+  await addWorkspace(page, workspaceDir)
+  const lane = await newLane(page, { profile: 'Shell', title: 'term' })
+  const [record] = await rpc(server, 'lanes.list', {})
+  const notes = path.join(record.worktree?.path ?? workspaceDir, 'notes.txt')
+
+  await lane.getByRole('button', { name: 'Checkpoints', exact: true }).click()
+  const panel = lane.getByRole('region', { name: 'Checkpoints' })
+  await expect(panel).toContainText('No checkpoints yet')
+  writeFileSync(notes, 'one\n')
+  await panel.getByRole('button', { name: 'Checkpoint now' }).click()
+  await expect(panel.locator('.t-checkpoint')).toHaveCount(1)
+  await expect(panel.locator('.t-checkpoint-label')).toHaveText('Files saved')
+
+  // Later edits: the diff shows them, restore puts the saved file back.
+  writeFileSync(notes, 'two\n')
+  const saved = panel.locator('.t-checkpoint').first()
+  await saved.getByRole('button', { name: 'Diff vs now' }).click()
+  await expect(saved.getByRole('region', { name: 'Changes since checkpoint 1' })).toContainText('notes.txt')
+  await saved.getByRole('button', { name: 'Restore…' }).click()
+  await expect(saved.getByRole('region', { name: 'Restore checkpoint 1' })).toContainText('changes notes.txt')
+  // A terminal cannot rewind a conversation: files only.
+  await expect(saved.getByRole('button', { name: 'Restore files and conversation' })).toHaveCount(0)
+  await saved.getByRole('button', { name: 'Restore files', exact: true }).click()
+  await expect.poll(() => readFileSync(notes, 'utf8')).toBe('one\n')
+
+  // The restore saved the present first: newest on top, and restoring it undoes the restore.
+  await expect(panel.locator('.t-checkpoint')).toHaveCount(2)
+  const undo = panel.locator('.t-checkpoint').first()
+  await expect(undo.locator('.t-checkpoint-label')).toHaveText('Files restored to checkpoint 1; this is how they were before')
+  await undo.getByRole('button', { name: 'Undo restore…' }).click()
+  await undo.getByRole('button', { name: 'Restore files', exact: true }).click()
+  await expect.poll(() => readFileSync(notes, 'utf8')).toBe('two\n')
+})

@@ -441,3 +441,39 @@ test('archive and restore; history search highlights and restores an archived la
   await expect(orphans).toHaveCount(0)
   expect(await calls(page, 'worktrees.removeOrphan')).toEqual([{ path: '/data/worktrees/old-lane9', deleteBranch: true }])
 })
+
+test('Review opens full-width: the lane takes the whole area while it is open, and the columns come back on close', async ({ page, server }) => {
+  await page.setViewportSize({ width: 1400, height: 820 })
+  const w = world()
+  w.lanes.push(mockLane({ id: 'lane2', kind: 'terminal', profileId: 'shell', title: 'second shell' }))
+  await installMockBridge(page, w)
+  await installGitMock(page)
+  await page.goto(server.url)
+  const lane = page.locator('.lane[data-lane-id="lane1"]')
+  const other = page.locator('.lane[data-lane-id="lane2"]')
+  await expect(other).toBeVisible()
+  const area = (await page.locator('.lanes').boundingBox())!.width
+  expect((await lane.boundingBox())!.width).toBeLessThan(area * 0.75)
+
+  await lane.getByRole('button', { name: 'Review', exact: true }).click()
+  const review = lane.getByRole('region', { name: /Review/ })
+  await expect(review).toBeVisible()
+  await expect(other).toBeHidden()
+  await expect.poll(async () => (await review.boundingBox())!.width).toBeGreaterThan(area * 0.95)
+  await expect(lane.getByRole('button', { name: 'Restore the columns' })).toHaveAttribute('aria-pressed', 'true')
+
+  // Closing gives the columns back.
+  await lane.getByRole('button', { name: 'Review', exact: true }).click()
+  await expect(review).toBeHidden()
+  await expect(other).toBeVisible()
+
+  // A lane the user maximised stays maximised when its review closes.
+  await lane.getByRole('button', { name: 'Maximise lane retry fix' }).click()
+  await expect(other).toBeHidden()
+  await lane.getByRole('button', { name: 'Review', exact: true }).click()
+  await expect(review).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(review).toBeHidden()
+  await expect(other).toBeHidden()
+  await expect(lane.getByRole('button', { name: 'Restore the columns' })).toBeVisible()
+})

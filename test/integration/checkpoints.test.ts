@@ -148,6 +148,30 @@ describe('checkpoints (real git)', () => {
     expect(existsSync(path.join(dir, 'src/b.ts'))).toBe(false)
   })
 
+  it('leaves untracked files over the size bound out, names them in the checkpoint, and a restore does not delete them', async () => {
+    const dir = repo()
+    const dataDir = tempDir('switchyard-ckpt-data-')
+    dirs.push(dataDir)
+    const svc = new CheckpointService({ dataDir, cwdOf: () => dir, keep: () => 100, emit: () => {}, now: Date.now, maxUntrackedBytes: 1000 })
+    const before = (await svc.capture('lane1', 'end'))!
+    const big = 'x'.repeat(5000)
+    writeFiles(dir, { 'big.bin': big, 'data/[x] *.bin': big, 'small.txt': 's\n', 'src/a.ts': 'x'.repeat(2000) })
+    const after = (await svc.capture('lane1', 'end'))!
+    expect(after.skipped).toEqual(['big.bin', 'data/[x] *.bin'])
+    // The tree has the small untracked file and the big tracked change, not the big untracked ones.
+    expect(gitIn(dir, 'ls-tree', '-r', '--name-only', after.commit).split('\n').sort()).toEqual(['.gitignore', 'README.md', 'small.txt', 'src/a.ts', 'src/b.ts'])
+    expect(gitIn(dir, 'log', '-1', '--format=%B', after.commit)).toContain('Not saved (untracked, over 1000 bytes):\n  big.bin\n  data/[x] *.bin')
+    const blob = gitIn(dir, 'hash-object', 'big.bin').trim()
+    expect(() => gitIn(dir, 'cat-file', '-e', blob)).toThrow()
+    expect((await svc.list('lane1')).at(-1)).toMatchObject({ n: after.n, skipped: ['big.bin', 'data/[x] *.bin'] })
+
+    const restored = await svc.restore('lane1', before.n)
+    expect(restored.files).toEqual(['small.txt', 'src/a.ts'])
+    expect(read(dir, 'big.bin')).toBe(big)
+    expect(read(dir, 'data/[x] *.bin')).toBe(big)
+    expect(read(dir, 'src/a.ts')).toBe('a1\n')
+  })
+
   it('keeps a file mode and refuses paths outside the folder', async () => {
     const dir = repo()
     writeFiles(dir, { 'run.sh': '#!/bin/sh\necho hi\n' })

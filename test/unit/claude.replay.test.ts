@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { ClaudeProtocol } from '../../src/main/core/agents/claude'
+import { rewindArgs } from '../../src/main/core/agents/claude-resume'
 import type { LaneEventBody } from '../../src/shared/events'
 import { ofType } from '../support/lane-events'
 
@@ -112,7 +113,7 @@ describe('claude stream-json, replayed from the real CLI', () => {
 
   it('a turn the CLI starts on its own (no prompt from us) still opens and closes', () => {
     const r = replay('claude-oneshot.io.log')
-    expect(r.events[0]).toEqual({ type: 'turn.started' })
+    expect(r.events[0]).toEqual({ type: 'turn.started', turnId: 'after:' })
     expect(of(r.events, 'tool.completed')[0]).toMatchObject({ toolCallId: 'toolu_mock_9', output: 'oneshot-ok', exitCode: 0, status: 'completed' })
     expect(r.events.at(-1)).toEqual({ type: 'turn.completed', outcome: 'completed' })
   })
@@ -234,5 +235,20 @@ describe('claude protocol details', () => {
     const { p, events } = setup()
     p.onMessage(42)
     expect(events[0]).toMatchObject({ type: 'error', fatal: true })
+  })
+
+  it('each turn names the chain entry before it, so a rewind resumes the session cut there', () => {
+    const r = replay('claude-sdk-1.io.log')
+    const log = readFileSync(`${DIR}/claude-sdk-1.io.log`, 'utf8')
+    const starts = ofType(r.events, 'turn.started')
+    expect(starts[0].turnId).toBe('after:')
+    const entry = starts[1].turnId!.slice('after:'.length)
+    // The last main-chain entry the CLI printed before turn 2: an assistant or tool-result line of turn 1.
+    expect(entry).toMatch(/^[0-9a-f-]{36}$/)
+    expect(log.indexOf(entry)).toBeLessThan(log.indexOf('"subtype":"init"', log.indexOf('"type":"result"')))
+    expect(rewindArgs('s-1', starts[1].turnId!)).toEqual(['--resume', 's-1', '--resume-session-at', entry])
+    // Rewinding before the first turn is a new conversation.
+    expect(rewindArgs('s-1', starts[0].turnId!)).toEqual([])
+    expect(() => rewindArgs('s-1', 'turn-7')).toThrow(/Not a Claude turn id/)
   })
 })

@@ -148,10 +148,12 @@ describe('buildActions', () => {
     const failed = buildActions({ ...base, lanes: [lane('a', 'build', 'failed')], focusedLaneId: 'a' })
     expect(failed.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Restart build', 'Maximise build', 'Pin build', 'Close build'])
     const sleeping = buildActions({ ...base, lanes: [lane('a', 'sh', 'sleeping', 'terminal')], focusedLaneId: 'a' })
-    expect(sleeping.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Wake sh', 'Maximise sh', 'Pin sh', 'Close sh'])
-    // A terminal has no turn to interrupt.
+    expect(sleeping.filter((a) => a.group === 'Focused lane').map((a) => a.title)).toEqual(['Checkpoint sh now', 'Wake sh', 'Maximise sh', 'Pin sh', 'Close sh'])
+    // A terminal has no turn to interrupt, and no turns to checkpoint on: it checkpoints on request.
     const term = buildActions({ ...base, lanes: [lane('a', 'sh', 'busy', 'terminal')], focusedLaneId: 'a' })
     expect(term.map((a) => a.command.type)).not.toContain('interruptLane')
+    expect(term.find((a) => a.id === 'checkpoint')?.command).toEqual({ type: 'checkpointLane', laneId: 'a' })
+    expect(busy.map((a) => a.command.type)).not.toContain('checkpointLane')
   })
   test('theme: toggles to the other of what shows; "follow the system" once a fixed theme is chosen', () => {
     expect(buildActions({ ...base, resolvedTheme: 'light' }).find((a) => a.id === 'toggle-theme')?.command).toEqual({ type: 'setTheme', theme: 'dark' })

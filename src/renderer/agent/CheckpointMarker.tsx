@@ -25,7 +25,7 @@ type Open = null | { kind: 'diff' | 'restore'; files: ChangedFile[]; rewind: boo
  * A turn boundary in the transcript: "files at this point", the diff from now back to it, and Restore
  * with a preview of what changes (restoring saves the present first, so it can be undone from its own marker).
  */
-export function CheckpointMarker({ item, laneId }: { item: ItemOf<'checkpoint'>; laneId: string }) {
+export function CheckpointMarker({ item, laneId, onRestored }: { item: ItemOf<'checkpoint'>; laneId: string; onRestored?: () => void }) {
   const { client, reportError, notify } = useApp()
   const [open, setOpen] = useState<Open>(null)
   const [busy, setBusy] = useState(false)
@@ -48,6 +48,7 @@ export function CheckpointMarker({ item, laneId }: { item: ItemOf<'checkpoint'>;
     try {
       const r = await client.call('checkpoints.restore', { laneId, n: item.n, conversation })
       setOpen(null)
+      onRestored?.()
       const what = r.files.length === 1 ? '1 file' : `${r.files.length} files`
       notify(
         r.conversation === 'rewound'

@@ -315,6 +315,12 @@ export function App({ bridge, ws, hosts }: AppProps) {
         if (lane) void laneCall(command.type === 'stopLane' ? 'lanes.stop' : 'lanes.start', lane)
         return
       }
+      case 'checkpointLane':
+        client
+          .call('checkpoints.create', { laneId: command.laneId })
+          .then((c) => push(c ? `Checkpoint ${c.n} saved: Checkpoints in the lane's header lists it` : 'Checkpoints need the lane to work in a git repository', c ? 'info' : 'error'))
+          .catch((e) => reportError(e, command))
+        return
       case 'interruptLane':
         client.call('lanes.interrupt', { laneId: command.laneId }).catch((e) => reportError(e, command))
         return

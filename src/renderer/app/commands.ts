@@ -24,6 +24,8 @@ export type UiCommand =
   | { type: 'stopLane'; laneId: string }
   | { type: 'restartLane'; laneId: string }
   | { type: 'interruptLane'; laneId: string }
+  /** Saves the lane's files as a checkpoint now (terminal lanes have no turns to do it on). */
+  | { type: 'checkpointLane'; laneId: string }
   | { type: 'setMode'; laneId: string; modeId: string }
   | { type: 'selectWorkspace'; workspaceId: string }
   /** Show only this workspace's lanes as columns (null: every lane). */

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { TerminalCheckpoints } from '../agent/TerminalCheckpoints'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { TerminalView } from '../terminal/TerminalView'
 import { StructuredView } from '../agent/StructuredView'
@@ -52,7 +53,20 @@ export function LaneColumn(props: Props) {
   const contextFill = contextPercent(lane.context)
   const exitPanel = isEnded(lane.status) || lane.diskError ? <ExitPanel lane={lane} onRestart={() => props.onRestart(lane)} /> : null
   const [reviewOpen, setReviewOpen] = useState(false)
-  const review = reviewOpen && canReview(lane) ? <ReviewPanel lane={lane} onClose={() => setReviewOpen(false)} /> : null
+  const [checkpointsOpen, setCheckpointsOpen] = useState(false)
+  // Review opens full-width: it maximises the lane, and gives the columns back on close if it was what maximised it.
+  const maximizedForReview = useRef(false)
+  const toggleReview = (open: boolean) => {
+    setReviewOpen(open)
+    if (open && !props.maximized) {
+      maximizedForReview.current = true
+      props.onToggleMaximize(lane)
+    } else if (!open && maximizedForReview.current) {
+      maximizedForReview.current = false
+      if (props.maximized) props.onToggleMaximize(lane)
+    }
+  }
+  const review = reviewOpen && canReview(lane) ? <ReviewPanel lane={lane} onClose={() => toggleReview(false)} /> : null
   // Whether the column is in view: the lanes area scrolls sideways, and with many lanes most are out of
   // it. Out of view, a lane renders its stream less often and stops its pulses (see app.css).
   const section = useRef<HTMLElement>(null)
@@ -105,10 +119,20 @@ export function LaneColumn(props: Props) {
               <button
                 className={`button button-small button-ghost lane-review-button${reviewOpen ? ' active' : ''}`}
                 aria-pressed={reviewOpen}
-                onClick={() => setReviewOpen(!reviewOpen)}
+                onClick={() => toggleReview(!reviewOpen)}
                 title="The lane's changes: diff, discard, commit, comment"
               >
                 Review
+              </button>
+            )}
+            {!structured && (
+              <button
+                className={`button button-small button-ghost${checkpointsOpen ? ' active' : ''}`}
+                aria-pressed={checkpointsOpen}
+                onClick={() => setCheckpointsOpen(!checkpointsOpen)}
+                title="Save the lane's files now; see, diff and restore earlier checkpoints"
+              >
+                Checkpoints
               </button>
             )}
             {isRunning(lane.status) && (
@@ -194,6 +218,7 @@ export function LaneColumn(props: Props) {
           <TerminalView lane={lane} epoch={props.epoch} registerFocus={props.registerFocus} />
           {lane.status === 'sleeping' && <div className="lane-hint">sleeping — type to wake</div>}
           {exitPanel}
+          {checkpointsOpen && <TerminalCheckpoints laneId={lane.id} onClose={() => setCheckpointsOpen(false)} />}
           {review}
         </div>
       )}

@@ -95,6 +95,9 @@ export function buildActions(s: PaletteState): PaletteAction[] {
     if (focused.kind !== 'terminal' && (focused.status === 'busy' || focused.status === 'waiting')) {
       out.push({ id: 'interrupt', title: `Interrupt ${name}`, keywords: 'stop turn cancel esc', shortcut: 'Esc', group: 'Focused lane', command: { type: 'interruptLane', laneId } })
     }
+    if (focused.kind === 'terminal') {
+      out.push({ id: 'checkpoint', title: `Checkpoint ${name} now`, keywords: 'save snapshot files undo restore', group: 'Focused lane', command: { type: 'checkpointLane', laneId } })
+    }
     if (isRunning(focused.status)) {
       out.push({ id: 'stop', title: `Stop ${name}`, keywords: 'kill process', group: 'Focused lane', command: { type: 'stopLane', laneId } })
     }

@@ -236,6 +236,11 @@ export const Checkpoint = z.object({
   commit: z.string(),
   at: z.number(),
   changed: z.boolean(),
+  /** Untracked files left out because they are over the size bound (paths from the repository root). */
+  skipped: z.array(z.string()).optional(),
+  /** A `restore` checkpoint (saved just before restoring): which one was restored, and the path if only one was. */
+  restoring: z.number().int().positive().optional(),
+  path: FilePath.optional(),
 })
 export type Checkpoint = z.infer<typeof Checkpoint>
 

@@ -1,9 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs'
-import path from 'node:path'
 import { claudeMcpArgs } from './mcp-config'
+import { claudeTurnId, rewindArgs, sessionExists } from './claude-resume'
 import type { Answers, ContextFill, LaneEventBody, LaneModes, Question } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
-import type { AgentAdapter, AgentSession } from './types'
+import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
 
 /**
  * Claude Code in stream-json mode (the SDK control protocol): JSONL both ways.
@@ -175,6 +174,8 @@ export class ClaudeProtocol {
   /** The main conversation's latest model call, for the context fill. */
   private lastCall: { model: string; tokens: number } | undefined
   private sessionId: string | undefined
+  /** The uuid of the main conversation's latest chain entry: where `--resume-session-at` can cut. */
+  private lastEntry: string | undefined
   private nextRequest = 1
   private readonly replies = new Map<string, { resolve: (r: Json) => void; reject: (e: Error) => void }>()
   private readonly approvals = new Map<string, PendingApproval>()
@@ -203,6 +204,11 @@ export class ClaudeProtocol {
 
   get busy(): boolean {
     return this.turnOpen
+  }
+
+  /** The CLI's session id, once it said it. */
+  get session(): string | undefined {
+    return this.sessionId
   }
 
   /** Sends a control request; resolves with its response payload. */
@@ -294,7 +300,8 @@ export class ClaudeProtocol {
   private openTurn(): void {
     if (this.turnOpen) return
     this.turnOpen = true
-    this.sink.emit({ type: 'turn.started' })
+    // The turn id names where the conversation stood before it: rewinding to before this turn resumes there.
+    this.sink.emit({ type: 'turn.started', turnId: claudeTurnId(this.lastEntry) })
   }
 
   private closeTurn(outcome: 'completed' | 'interrupted' | 'failed', message?: string): void {
@@ -404,8 +411,13 @@ export class ClaudeProtocol {
     else if (d.type === 'thinking_delta' && typeof d.thinking === 'string') this.sink.emit({ type: 'reasoning.delta', ...ids, text: d.thinking })
   }
 
+  private noteEntry(m: Json): void {
+    if (!m.parent_tool_use_id && typeof m.uuid === 'string' && m.uuid) this.lastEntry = m.uuid
+  }
+
   private onAssistant(m: Json): void {
     this.noteSession(m.session_id)
+    this.noteEntry(m)
     const message: Json = m.message ?? {}
     // The main conversation's latest call fills the context window (a subagent's has its own).
     if (!m.parent_tool_use_id && message.usage && typeof message.model === 'string') this.lastCall = { model: message.model, tokens: callTokens(message.usage) }
@@ -427,6 +439,7 @@ export class ClaudeProtocol {
   }
 
   private onUser(m: Json): void {
+    this.noteEntry(m)
     const content: Json[] = Array.isArray(m.message?.content) ? m.message.content : []
     const meta: Json[] = Array.isArray(m.tool_result_meta) ? m.tool_result_meta : []
     for (const block of content) {
@@ -474,16 +487,6 @@ function alwaysLabel(suggestions: unknown[]): string {
   return rules.length ? `Always allow ${rules.join(', ')}` : 'Always allow'
 }
 
-/** Whether `--resume id` can work: the CLI keeps each session at projects/<cwd>/<id>.jsonl. */
-function sessionExists(configDir: string, id: string): boolean {
-  const projects = path.join(configDir, 'projects')
-  try {
-    return readdirSync(projects).some((d) => existsSync(path.join(projects, d, `${id}.jsonl`)))
-  } catch {
-    return false
-  }
-}
-
 export interface ClaudeAdapterOptions {
   /** How long stop() waits after closing stdin before signalling the tree. */
   graceMs?: number
@@ -506,67 +509,108 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
       const mode = CLAUDE_MODES.some((m) => m.id === spec.mode) ? spec.mode! : 'default'
       if (mode !== 'default') args.push('--permission-mode', mode)
       if (spec.model) args.push('--model', spec.model)
+      let resume: string[] = []
       if (spec.resume) {
         // A session that is gone (config dir wiped) would make the CLI exit at once, on every wake.
-        if (sessionExists(spec.env.CLAUDE_CONFIG_DIR ?? spec.configDir, spec.resume)) args.push('--resume', spec.resume)
+        if (sessionExists(spec.env.CLAUDE_CONFIG_DIR ?? spec.configDir, spec.resume)) resume = ['--resume', spec.resume]
         else cb.emit({ type: 'error', message: `The earlier Claude session ${spec.resume} is gone; starting a new conversation.` })
       }
-      let ready = false
-      let failStart: (err: Error) => void = () => {}
+      const launch = (extra: string[]) => launchClaude({ ...spec, args: [...args, ...extra] }, cb, mode, { graceMs, readyTimeoutMs, maxLineBytes: opts.maxLineBytes })
+      let current = await launch(resume)
       let stopping = false
-      let proc!: AgentProcess
-      const protocol = new ClaudeProtocol({
-        emit: (e) => {
-          if (!ready && e.type === 'error' && e.fatal) return failStart(new Error(e.message))
-          cb.emit(e)
-        },
-        setResumeToken: (t) => cb.setResumeToken(t),
-        write: (v) => void proc.write(v),
-      })
-      // Profile args first, so a wrapper command (`npx -y @anthropic-ai/claude-code`, `node cli.js`) still works.
-      proc = await AgentProcess.spawn({
-        command: spec.command,
-        args,
-        cwd: spec.cwd,
-        env: spec.env,
-        maxLineBytes: opts.maxLineBytes,
-        onValue: (v) => protocol.onMessage(v),
-        onProtocolError: (err) => (ready ? cb.emit({ type: 'error', fatal: true, message: `Claude sent ${err.message}` }) : failStart(err)),
-      })
-      void proc.exited.then((info) => {
-        const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`
-        protocol.ended(stopping, `Claude ${how}`)
-        if (ready) cb.exited({ ...info, lastLines: proc.lastLines() })
-      })
-      const pid = proc.pid
-      cb.emit({ type: 'process.started', pid, command: proc.commandLine })
-      try {
-        const initialized = new Promise<void>((resolve, reject) => {
-          failStart = reject
-          protocol.initialize().then(() => resolve(), reject)
-        })
-        await proc.ready(initialized, readyTimeoutMs)
-        ready = true
-        protocol.startedIn(mode)
-      } catch (err) {
-        await proc.stop({ graceMs: 500 })
-        throw err
-      }
-
       const session: AgentSession = {
-        pid,
-        send: (input) => protocol.userTurn(input),
-        interrupt: () => protocol.interrupt(),
-        approve: (requestId, optionId, answers) => protocol.approve(requestId, optionId, answers),
+        get pid() {
+          return current.pid
+        },
+        send: (input) => current.protocol.userTurn(input),
+        interrupt: () => current.protocol.interrupt(),
+        approve: (requestId, optionId, answers) => current.protocol.approve(requestId, optionId, answers),
         resize: () => {},
-        setMode: (modeId) => protocol.setMode(modeId),
+        setMode: (modeId) => current.protocol.setMode(modeId),
+        // The CLI rewinds only when it starts: a new process resumes the session cut before that turn.
+        async rewind(beforeTurnId) {
+          if (current.protocol.busy) throw new Error('Claude is in a turn; interrupt it before rewinding')
+          const cut = rewindArgs(current.protocol.session, beforeTurnId)
+          await current.stop(true)
+          if (stopping) return
+          current = await launch(cut)
+          if (cut.length === 0) cb.setResumeToken('')
+        },
         stop() {
           stopping = true
-          // The CLI finishes a running turn before it honours EOF: interrupt it first (that also ends its tools).
-          return proc.stop({ goodbye: () => protocol.interrupt(), graceMs })
+          return current.stop(false)
         },
       }
       return session
     },
   }
 }
+
+interface RunningClaude {
+  pid: number | undefined
+  protocol: ClaudeProtocol
+  /** Stops the process; `replaced`: a new one takes over, so its exit is not the session's. */
+  stop(replaced: boolean): Promise<void>
+}
+
+async function launchClaude(
+  spec: LaunchSpec,
+  cb: AdapterCallbacks,
+  mode: string,
+  opts: { graceMs: number; readyTimeoutMs: number; maxLineBytes?: number },
+): Promise<RunningClaude> {
+  let ready = false
+  let failStart: (err: Error) => void = () => {}
+  let stopping = false
+  let replaced = false
+  let proc!: AgentProcess
+  const protocol = new ClaudeProtocol({
+    emit: (e) => {
+      if (!ready && e.type === 'error' && e.fatal) return failStart(new Error(e.message))
+      cb.emit(e)
+    },
+    setResumeToken: (t) => cb.setResumeToken(t),
+    write: (v) => void proc.write(v),
+  })
+  // Profile args first, so a wrapper command (`npx -y @anthropic-ai/claude-code`, `node cli.js`) still works.
+  proc = await AgentProcess.spawn({
+    command: spec.command,
+    args: spec.args,
+    cwd: spec.cwd,
+    env: spec.env,
+    maxLineBytes: opts.maxLineBytes,
+    onValue: (v) => protocol.onMessage(v),
+    onProtocolError: (err) => (ready ? cb.emit({ type: 'error', fatal: true, message: `Claude sent ${err.message}` }) : failStart(err)),
+  })
+  void proc.exited.then((info) => {
+    const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.exitCode}`
+    if (replaced) return
+    protocol.ended(stopping, `Claude ${how}`)
+    if (ready) cb.exited({ ...info, lastLines: proc.lastLines() })
+  })
+  const pid = proc.pid
+  cb.emit({ type: 'process.started', pid, command: proc.commandLine })
+  try {
+    const initialized = new Promise<void>((resolve, reject) => {
+      failStart = reject
+      protocol.initialize().then(() => resolve(), reject)
+    })
+    await proc.ready(initialized, opts.readyTimeoutMs)
+    ready = true
+    protocol.startedIn(mode)
+  } catch (err) {
+    await proc.stop({ graceMs: 500 })
+    throw err
+  }
+  return {
+    pid,
+    protocol,
+    stop(isReplaced) {
+      stopping = true
+      replaced = isReplaced
+      // The CLI finishes a running turn before it honours EOF: interrupt it first (that also ends its tools).
+      return proc.stop({ goodbye: () => protocol.interrupt(), graceMs: opts.graceMs })
+    },
+  }
+}
+

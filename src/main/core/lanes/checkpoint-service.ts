@@ -17,6 +17,11 @@ export const CheckpointRecord = z.object({
   changed: z.boolean(),
   /** The agent's id of the turn this checkpoint starts (from its `turn.started`), for conversation rewind. */
   turnId: z.string().optional(),
+  /** Untracked files too big to save (paths from the repository root): see MAX_UNTRACKED_BYTES. */
+  skipped: z.array(z.string()).optional(),
+  /** A `restore` checkpoint: the one being restored, and the path if only one was. */
+  restoring: z.number().int().positive().optional(),
+  path: z.string().optional(),
 })
 export type CheckpointRecord = z.infer<typeof CheckpointRecord>
 
@@ -30,6 +35,8 @@ export interface CheckpointDeps {
   keep: () => number
   emit: (laneId: string, body: LaneEventBody) => void
   now: () => number
+  /** Untracked files over this many bytes are left out (default MAX_UNTRACKED_BYTES). */
+  maxUntrackedBytes?: number
 }
 
 /** Which turns a rewind to checkpoint `c` drops: from the turn after the files' moment on. */
@@ -110,9 +117,9 @@ export class CheckpointService {
       const n = (last?.n ?? 0) + 1
       const lastTurn = list.reduce((t, c) => Math.max(t, c.turn), 0)
       const turn = phase === 'start' ? lastTurn + 1 : lastTurn
-      const snap = await snapshot(cwd, `Switchyard checkpoint ${n} of lane ${laneId} (${phase} of turn ${turn})`, last)
+      const snap = await snapshot(cwd, `Switchyard checkpoint ${n} of lane ${laneId} (${phase} of turn ${turn})`, last, this.deps.maxUntrackedBytes)
       await setRef(cwd, refOf(laneId, n), snap.commit)
-      const record: CheckpointRecord = { n, turn, phase, commit: snap.commit, tree: snap.tree, at: this.deps.now(), changed: snap.changed }
+      const record: CheckpointRecord = { n, turn, phase, commit: snap.commit, tree: snap.tree, at: this.deps.now(), changed: snap.changed, ...(snap.skipped.length ? { skipped: snap.skipped } : {}), ...extra }
       list.push(record)
       await this.prune(cwd, laneId, list)
       this.deps.emit(laneId, { type: 'checkpoint', n, turn, phase, commit: snap.commit, changed: snap.changed, ...extra })
@@ -158,7 +165,7 @@ export class CheckpointService {
   async diff(laneId: string, n: number, rel?: string): Promise<ChangedFile[]> {
     const c = await this.find(laneId, n)
     const cwd = this.deps.cwdOf(laneId)
-    return this.serial(laneId, async () => diffTrees(cwd, await currentTree(cwd), await treeOf(cwd, c.commit), rel))
+    return this.serial(laneId, async () => diffTrees(cwd, await currentTree(cwd, this.deps.maxUntrackedBytes), await treeOf(cwd, c.commit), rel))
   }
 
   /**

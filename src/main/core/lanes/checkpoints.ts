@@ -57,26 +57,68 @@ async function withTempIndex<T>(root: string, seed: boolean, fn: (env: Record<st
   }
 }
 
-/** The tree of the whole work tree as it is now (tracked, untracked not ignored, deletions), written as objects only. */
-export async function currentTree(cwd: string): Promise<string> {
-  const { root } = await whereIs(cwd)
-  return withTempIndex(root, true, async (env) => {
-    await gitOk(root, ['add', '-A', '--', ':/'], { env, message: 'Could not read the folder for a checkpoint' })
-    return (await gitOk(root, ['write-tree'], { env })).trim()
+/**
+ * Untracked files larger than this are left out of checkpoints: `git add` copies every byte into the
+ * object store at each turn boundary, so a dataset or build artefact nobody ignored would make each
+ * checkpoint slow and fill the disk. They are named in the checkpoint instead.
+ */
+export const MAX_UNTRACKED_BYTES = 50 * 1024 * 1024
+
+/** The untracked, not ignored files (paths from the root) over `maxBytes`. */
+async function oversizedUntracked(root: string, maxBytes: number): Promise<string[]> {
+  const out = await gitOk(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', ':/'], { message: 'Could not list the folder for a checkpoint' })
+  return splitZ(out).filter((p) => {
+    try {
+      const st = lstatSync(path.join(root, p))
+      return st.isFile() && st.size > maxBytes
+    } catch {
+      return false // gone meanwhile
+    }
   })
 }
 
 /**
- * Saves the work tree as a commit whose parent is HEAD (none in a repository without commits). When
- * the tree equals `previous`'s, returns `previous` itself: nothing new is written.
+ * The tree of the whole work tree as it is now (tracked, untracked not ignored, deletions), written as
+ * objects only; `skipped`: untracked files over `maxBytes`, left out (paths from the root).
  */
-export async function snapshot(cwd: string, message: string, previous?: Snapshot): Promise<Snapshot & { changed: boolean }> {
-  const tree = await currentTree(cwd)
-  if (previous && previous.tree === tree) return { ...previous, changed: false }
+export async function scanTree(cwd: string, maxBytes = MAX_UNTRACKED_BYTES): Promise<{ tree: string; skipped: string[] }> {
+  const { root } = await whereIs(cwd)
+  const skipped = await oversizedUntracked(root, maxBytes)
+  const tree = await withTempIndex(root, true, async (env) => {
+    // Pathspecs on stdin: any number of skipped files, whatever their names.
+    const specs = [':/', ...skipped.map((p) => `:(exclude,top,literal)${p}`)]
+    await gitOk(root, ['add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'], { env, input: specs.map((p) => `${p}\0`).join(''), message: 'Could not read the folder for a checkpoint' })
+    return (await gitOk(root, ['write-tree'], { env })).trim()
+  })
+  return { tree, skipped }
+}
+
+export async function currentTree(cwd: string, maxBytes = MAX_UNTRACKED_BYTES): Promise<string> {
+  return (await scanTree(cwd, maxBytes)).tree
+}
+
+/**
+ * Saves the work tree as a commit whose parent is HEAD (none in a repository without commits). When
+ * the tree equals `previous`'s, returns `previous` itself: nothing new is written. Skipped huge files
+ * are listed in the commit message.
+ */
+export async function snapshot(
+  cwd: string,
+  message: string,
+  previous?: Snapshot,
+  maxBytes = MAX_UNTRACKED_BYTES,
+): Promise<Snapshot & { changed: boolean; skipped: string[] }> {
+  const { tree, skipped } = await scanTree(cwd, maxBytes)
+  if (previous && previous.tree === tree) return { ...previous, changed: false, skipped }
   const head = await git(cwd, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'])
   const parent = head.code === 0 ? ['-p', head.stdout.trim()] : []
-  const commit = (await gitOk(cwd, ['commit-tree', tree, ...parent, '-F', '-'], { input: message, env: IDENTITY })).trim()
-  return { commit, tree, changed: true }
+  const note = skipped.length ? `\n\nNot saved (untracked, over ${sizeLabel(maxBytes)}):\n${skipped.map((p) => `  ${p}`).join('\n')}\n` : ''
+  const commit = (await gitOk(cwd, ['commit-tree', tree, ...parent, '-F', '-'], { input: message + note, env: IDENTITY })).trim()
+  return { commit, tree, changed: true, skipped }
+}
+
+function sizeLabel(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${bytes} bytes`
 }
 
 /** Points `ref` at `commit` (creating it). */
