@@ -3,12 +3,9 @@
  * its turn boundaries have checkpoints, and restoring the start of the turn puts the file back.
  * pi cannot rewind its conversation here, so its next prompt carries the note.
  */
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { waitFor } from '../support/core'
-import { initRepo } from '../support/git'
-import { type AgentHarness, ofType, runTurn, useAgentHarness } from './harness'
+import { describe, it } from 'vitest'
+import { expectRestoreNotedInNextPrompt } from './checkpoint-scenario'
+import { type AgentHarness, useAgentHarness } from './harness'
 import { KEY_VAR, writeModels } from './pi-config'
 
 const h: AgentHarness = useAgentHarness('pi', ({ llm, core, configDir }) => {
@@ -26,24 +23,5 @@ const h: AgentHarness = useAgentHarness('pi', ({ llm, core, configDir }) => {
 })
 
 describe('checkpoints with a real pi lane', () => {
-  it('a tool turn edits a file; restoring its start checkpoint puts the file back and the next prompt says so', async () => {
-    initRepo(h.core.folder, { 'notes.txt': 'zero\n' })
-    const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: h.profile.id })
-    const file = path.join(h.core.lanes.cwdOf(lane.id), 'notes.txt')
-
-    expect((await runTurn(h, lane.id, 'RUN:echo edited > notes.txt')).done.outcome).toBe('completed')
-    expect(readFileSync(file, 'utf8')).toBe('edited\n')
-    const phases = () => ofType(h.events.filter((e) => e.laneId === lane.id), 'checkpoint')
-    await waitFor('turn 1 end checkpoint', () => phases().length === 2)
-    expect(phases().map((e) => `${e.turn}:${e.phase}:${e.changed}`)).toEqual(['1:start:true', '1:end:true'])
-
-    const restored = await h.core.lanes.restoreCheckpoint(lane.id, phases()[0].n, { conversation: true })
-    expect(restored).toMatchObject({ conversation: 'noted', files: ['notes.txt'] })
-    expect(readFileSync(file, 'utf8')).toBe('zero\n')
-
-    expect((await runTurn(h, lane.id, 'RUN:cat notes.txt')).done.outcome).toBe('completed')
-    const prompt = h.llm.requests.find((r) => JSON.stringify(r.body).includes('RUN:cat notes.txt'))
-    expect(JSON.stringify(prompt?.body)).toContain('the user restored the files to how they were at the start of turn 1')
-    await h.core.lanes.stop(lane.id)
-  })
+  it('a tool turn edits a file; restoring its start checkpoint puts the file back and the next prompt says so', () => expectRestoreNotedInNextPrompt(h))
 })

@@ -3,54 +3,17 @@
  * two turns of edits; the user restores turn 1 with its conversation, and both the files and the
  * agent reflect it (Codex forgets turn 2 through thread/revert).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { waitFor } from '../support/core'
 import { initRepo } from '../support/git'
+import { KEY_VAR, writeConfig } from './codex-config'
 import { type AgentHarness, ofType, runTurn, useAgentHarness } from './harness'
-
-const KEY_VAR = 'FAKE_OPENAI_API_KEY'
-
-/** The fake model's catalog entry (see codex.test.ts for why each field is there). */
-const FAKE_MODEL = {
-  slug: 'fake-model',
-  display_name: 'Fake model',
-  visibility: 'list',
-  supported_in_api: true,
-  priority: 1,
-  shell_type: 'unified_exec',
-  tool_mode: null,
-  supported_reasoning_levels: [],
-  support_verbosity: false,
-  truncation_policy: { mode: 'tokens', limit: 10000 },
-  experimental_supported_tools: [],
-  context_window: 128000,
-  base_instructions: 'You are a coding agent working in the user’s workspace.',
-}
 
 const h: AgentHarness = useAgentHarness('codex', ({ llm, core }) => {
   const profile = core.profiles.create({ kind: 'codex', name: 'Codex (fake LLM)', command: 'codex', env: { [KEY_VAR]: 'fake-key-not-secret' }, idleTimeoutMs: 60_000, approvalPolicy: 'auto_all' })
-  mkdirSync(profile.configDir, { recursive: true })
-  const catalog = path.join(profile.configDir, 'fake-models.json')
-  writeFileSync(catalog, JSON.stringify({ models: [FAKE_MODEL] }))
-  writeFileSync(
-    path.join(profile.configDir, 'config.toml'),
-    [
-      'model = "fake-model"',
-      'model_provider = "fake"',
-      `model_catalog_json = ${JSON.stringify(catalog)}`,
-      '',
-      '[model_providers.fake]',
-      'name = "Fake LLM"',
-      `base_url = "${llm.url}/v1"`,
-      'wire_api = "responses"',
-      `env_key = "${KEY_VAR}"`,
-      'request_max_retries = 0',
-      'stream_max_retries = 0',
-      '',
-    ].join('\n'),
-  )
+  writeConfig(profile.configDir, llm.url)
   return profile
 })
 

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { describeRecording, type Recording } from '../../src/main/core/agents/gemini-sessions'
 import type { LaneEvent } from '../../src/shared/events'
 import { alivePids, laneStatus, waitFor } from '../support/core'
+import { writeGeminiSettings } from './gemini-config'
 import { CANARY, eventsOf, interruptDuringApproval, mark, textOf, treeOf, turnDone, useAgentHarness } from './harness'
 
 type Ev<T extends LaneEvent['type']> = Extract<LaneEvent, { type: T }>
@@ -19,17 +20,7 @@ const h = useAgentHarness('gemini', ({ llm, core, configDir }) => {
     approvalPolicy: 'ask', // Gemini asks before run_shell_command by default
   })
   expect(profile).toMatchObject({ kind: 'acp', command: 'gemini', args: ['--acp'], preset: 'gemini' })
-  const dir = path.join(configDir(profile.id), '.gemini')
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(
-    path.join(dir, 'settings.json'),
-    JSON.stringify({
-      security: { auth: { selectedType: 'gemini-api-key' } },
-      general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
-      privacy: { usageStatisticsEnabled: false },
-      telemetry: { enabled: false },
-    }),
-  )
+  writeGeminiSettings(configDir(profile.id))
   return profile
 })
 
