@@ -2,7 +2,7 @@
  * The real Gemini CLI (pinned, `gemini --acp`) in a lane, against the fake LLM (Gemini API on 127.0.0.1).
  * Run: npx vitest run --config vitest.agents.config.ts test/agents/gemini.test.ts
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { describeRecording, type Recording } from '../../src/main/core/agents/gemini-sessions'
