@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MethodInput, MethodName, MethodOutput } from '../../src/shared/contract'
-import type { ServerMessage } from '../../src/shared/wire'
+import { rpc as rpcAt } from '../support/server-process'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const SERVER = path.join(ROOT, 'out/main/server.js')
@@ -132,22 +132,6 @@ export async function waitForOutput(lane: Locator): Promise<void> {
 // ---------- talking to the server directly (setup the UI does not offer, e.g. profiles)
 
 /** One contract call over the server's WebSocket, as the browser client would make it. */
-export async function rpc<M extends MethodName>(server: Server, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const page = new URL(server.url)
-  const ws = new WebSocket(`ws://${page.host}/ws?token=${page.searchParams.get('token')}`)
-  try {
-    await new Promise<void>((resolve, reject) => {
-      ws.onopen = () => resolve()
-      ws.onerror = () => reject(new Error('WebSocket failed'))
-    })
-    const answer = await new Promise<ServerMessage>((resolve) => {
-      ws.onmessage = (m) => resolve(JSON.parse(String(m.data)) as ServerMessage)
-      ws.send(JSON.stringify({ id: 1, method, input }))
-    })
-    if ('sub' in answer) throw new Error('unexpected event')
-    if (!answer.ok) throw new Error(`${method}: ${answer.error.code}: ${answer.error.message}`)
-    return answer.value as MethodOutput<M>
-  } finally {
-    ws.close()
-  }
+export function rpc<M extends MethodName>(server: Server, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  return rpcAt(server.url, method, input)
 }
