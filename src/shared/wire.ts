@@ -14,3 +14,17 @@ export type ServerMessage =
   | { id: number | null; ok: true; value: unknown }
   | { id: number | null; ok: false; error: RpcError }
   | { sub: number; event: unknown }
+
+/** A client's text as a message, or the answer that refuses it (with the request's id where it had one). */
+export function readClientMessage(text: string): { msg: ClientMessage } | { refusal: ServerMessage } {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    return { refusal: { id: null, ok: false, error: { code: 'invalid_input', message: 'Messages must be JSON text' } } }
+  }
+  const parsed = ClientMessage.safeParse(raw)
+  if (parsed.success) return { msg: parsed.data }
+  const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null
+  return { refusal: { id, ok: false, error: { code: 'invalid_input', message: 'Not a Switchyard message', details: parsed.error.issues } } }
+}

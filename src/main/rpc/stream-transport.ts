@@ -3,7 +3,7 @@
  * wire messages (shared/wire.ts), one JSON object per line. Server and client halves; plain Node.
  */
 import type { Duplex } from 'node:stream'
-import { ClientMessage, type ServerMessage } from '../../shared/wire'
+import { readClientMessage, type ServerMessage } from '../../shared/wire'
 import type { Result, RpcError } from '../../shared/contract'
 import type { Router } from './router'
 
@@ -58,18 +58,9 @@ export function serveStream(stream: Duplex, opts: ServeOptions): void {
   stream.on('close', endAll)
   stream.on('error', () => stream.destroy())
   readLines(stream, async (line) => {
-    let raw: unknown
-    try {
-      raw = JSON.parse(line)
-    } catch {
-      return send({ id: null, ok: false, error: { code: 'invalid_input', message: 'Messages must be JSON text, one per line' } })
-    }
-    const parsed = ClientMessage.safeParse(raw)
-    if (!parsed.success) {
-      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null
-      return send({ id, ok: false, error: { code: 'invalid_input', message: 'Not a Switchyard message', details: parsed.error.issues } })
-    }
-    const msg = parsed.data
+    const read = readClientMessage(line)
+    if ('refusal' in read) return send(read.refusal)
+    const { msg } = read
     if ('method' in msg) {
       const result = (await opts.intercept?.(msg.method, msg.input)) ?? (await opts.router().call(msg.method, msg.input))
       send({ id: msg.id, ...result })

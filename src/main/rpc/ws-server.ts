@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES } from '../../shared/contract'
 import { CSP } from '../../shared/csp'
-import { ClientMessage, type ServerMessage } from '../../shared/wire'
+import { readClientMessage, type ServerMessage } from '../../shared/wire'
 import type { Router } from './router'
 import { judgeLag, SLOW_CLIENT, type Lag, type SlowClientRule } from './slow-client'
 
@@ -170,18 +170,9 @@ function serveClient(ws: WebSocket, router: Router, ctx: ClientContext): void {
     checkLag()
   }
   const receive = async (data: unknown, isBinary: boolean) => {
-    let raw: unknown
-    try {
-      raw = JSON.parse(isBinary ? '' : String(data))
-    } catch {
-      return send({ id: null, ok: false, error: { code: 'invalid_input', message: 'Messages must be JSON text' } })
-    }
-    const parsed = ClientMessage.safeParse(raw)
-    if (!parsed.success) {
-      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null
-      return send({ id, ok: false, error: { code: 'invalid_input', message: 'Not a Switchyard message', details: parsed.error.issues } })
-    }
-    const msg = parsed.data
+    const read = readClientMessage(isBinary ? '' : String(data))
+    if ('refusal' in read) return send(read.refusal)
+    const { msg } = read
     if ('method' in msg) {
       if (inFlight >= MAX_CALLS_IN_FLIGHT) {
         return send({ id: msg.id, ok: false, error: { code: 'limit_reached', message: `At most ${MAX_CALLS_IN_FLIGHT} calls at once; wait for answers` } })
