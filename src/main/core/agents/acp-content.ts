@@ -7,7 +7,8 @@ type ToolEvent = Extract<LaneEventBody, { type: 'tool.started' }>
 export type ToolKind = NonNullable<ToolEvent['toolKind']>
 type Usage = NonNullable<Extract<LaneEventBody, { type: 'usage' }>['turn']>
 
-const TOOL_KINDS: Record<acp.ToolKind, ToolKind> = {
+// Looked up by the agent's own tool names: no prototype, so `constructor` is just an unknown tool.
+const TOOL_KINDS: Record<acp.ToolKind, ToolKind> = Object.assign(Object.create(null), {
   read: 'read',
   edit: 'edit',
   delete: 'edit',
@@ -18,7 +19,7 @@ const TOOL_KINDS: Record<acp.ToolKind, ToolKind> = {
   fetch: 'fetch',
   switch_mode: 'other',
   other: 'other',
-}
+})
 export const READ_ONLY: ReadonlySet<ToolKind> = new Set(['read', 'search', 'fetch', 'think'])
 
 export function toolKindOf(kind: string | null | undefined): ToolKind | undefined {

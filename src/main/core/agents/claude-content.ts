@@ -5,14 +5,15 @@ import type { ContextFill, LaneEventBody } from '../../../shared/events'
 type Json = Record<string, any>
 type ToolKind = NonNullable<Extract<LaneEventBody, { type: 'tool.started' }>['toolKind']>
 
-const KINDS: Record<string, ToolKind> = {
+// Looked up by the agent's own tool names: no prototype, so `constructor` is just an unknown tool.
+const KINDS: Record<string, ToolKind> = Object.assign(Object.create(null), {
   Bash: 'execute', BashOutput: 'execute', KillShell: 'execute', KillBash: 'execute', Monitor: 'execute',
   Read: 'read', NotebookRead: 'read', LS: 'read',
   Glob: 'search', Grep: 'search', ToolSearch: 'search',
   Edit: 'edit', MultiEdit: 'edit', Write: 'edit', NotebookEdit: 'edit',
   WebFetch: 'fetch', WebSearch: 'fetch',
   TodoWrite: 'think', EnterPlanMode: 'think', ExitPlanMode: 'think',
-}
+})
 
 interface ToolInfo {
   toolKind: ToolKind

@@ -41,7 +41,8 @@ function textOf(content: unknown): string {
   return content.map((b) => (isObj(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('')
 }
 
-const TOOL_KINDS: Record<string, ToolKind> = {
+// Looked up by the agent's own tool names: no prototype, so `constructor` is just an unknown tool.
+const TOOL_KINDS: Record<string, ToolKind> = Object.assign(Object.create(null), {
   bash: 'execute',
   read: 'read',
   edit: 'edit',
@@ -49,7 +50,7 @@ const TOOL_KINDS: Record<string, ToolKind> = {
   grep: 'search',
   find: 'search',
   ls: 'search',
-}
+})
 
 function toolInfo(name: string, args: Obj) {
   const kind: ToolKind = TOOL_KINDS[name] ?? 'other'
