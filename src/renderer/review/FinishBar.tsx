@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { Lane, MethodOutput } from '../../shared/contract'
 import { useApp } from '../app/context'
 import './finish.css'
+import { useBusy } from './busy'
 
 type Strategy = 'squash' | 'rebase' | 'ff'
 type Merge = MethodOutput<'finish.merge'>
@@ -29,7 +30,7 @@ export function FinishBar({ lane, canFinish, onChanged }: { lane: Lane; canFinis
   const { client, reportError, notify } = useApp()
   const laneId = lane.id
   const [strategy, setStrategy] = useState<Strategy>('squash')
-  const [busy, setBusy] = useState<null | 'merge' | 'push' | 'pr' | 'draft' | 'resolve'>(null)
+  const [busy, run] = useBusy<'merge' | 'push' | 'pr' | 'draft' | 'resolve'>((e) => reportError(e))
   const [merge, setMerge] = useState<Merge | null>(null)
   const [force, setForce] = useState(false)
   const [draft, setDraft] = useState<{ title: string; body: string } | null>(null)
@@ -40,16 +41,6 @@ export function FinishBar({ lane, canFinish, onChanged }: { lane: Lane; canFinis
     client.call('finish.prStatus', { laneId }).then(setPr, () => setPr(null))
   }, [client, laneId])
 
-  const run = async (kind: NonNullable<typeof busy>, action: () => Promise<void>) => {
-    setBusy(kind)
-    try {
-      await action()
-    } catch (e) {
-      reportError(e)
-    } finally {
-      setBusy(null)
-    }
-  }
 
   if (!lane.worktree) return null
   const { branch, base } = lane.worktree

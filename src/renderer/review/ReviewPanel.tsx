@@ -22,6 +22,7 @@ import {
 } from './review-model'
 import './review.css'
 import { FinishBar } from './FinishBar'
+import { useBusy } from './busy'
 
 interface Props {
   lane: Lane
@@ -51,7 +52,7 @@ export function ReviewPanel({ lane, onClose }: Props) {
   const [boxOpen, setBoxOpen] = useState(false)
   const [draft, setDraft] = useState('')
   const [message, setMessage] = useState('')
-  const [busy, setBusy] = useState<null | 'commit' | 'send' | 'discard'>(null)
+  const [busy, run] = useBusy<'commit' | 'send' | 'discard'>((e) => reportError(e))
   /** What the last commit did, said in the panel until the next change. */
   const [committed, setCommitted] = useState<string | null>(null)
   const { comments, add, remove, clear } = usePendingComments(laneId)
@@ -196,16 +197,6 @@ export function ReviewPanel({ lane, onClose }: Props) {
   }
 
   // ---- actions
-  const run = async (kind: 'commit' | 'send' | 'discard', action: () => Promise<void>) => {
-    setBusy(kind)
-    try {
-      await action()
-    } catch (e) {
-      reportError(e)
-    } finally {
-      setBusy(null)
-    }
-  }
   const discard = (path: string, hunk?: number) =>
     run('discard', async () => {
       await client.call('review.discard', { laneId, path, ...(hunk !== undefined ? { hunk } : {}) })
