@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from '@playwright/test'
+import { gitIn, hasGit } from '../support/git'
 import { addWorkspace, expect, newLane, rpc, test, type Server } from './fixtures'
 
 /**
@@ -15,16 +15,6 @@ const FAKE_ACP = fileURLToPath(new URL('../support/fake-agents/acp-agent.mjs', i
 
 test.use({ actionTimeout: 15_000 })
 
-const gitIn = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim()
-
-function hasGit(): boolean {
-  try {
-    execFileSync('git', ['--version'])
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** A repository on main with notes.txt, a fake ACP profile, and a lane in its own worktree. */
 async function setup(page: Page, server: Server, workspaceDir: string) {

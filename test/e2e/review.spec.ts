@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gitIn, hasGit } from '../support/git'
 import { addWorkspace, expect, rpc, test } from './fixtures'
 
 /**
@@ -15,16 +15,6 @@ const FAKE_ACP = fileURLToPath(new URL('../support/fake-agents/acp-agent.mjs', i
 // A click on something that never shows fails at that step rather than at the test's timeout.
 test.use({ actionTimeout: 15_000 })
 
-const gitIn = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim()
-
-function hasGit(): boolean {
-  try {
-    execFileSync('git', ['--version'])
-    return true
-  } catch {
-    return false
-  }
-}
 
 test('worktree lane: the agent’s change in Review, a line comment reaches the agent, commit, archive/restore, search, delete', async ({ page, server, workspaceDir }) => {
   test.skip(!hasGit(), 'git is not installed')

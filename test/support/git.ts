@@ -2,6 +2,16 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
+/** Whether git runs here at all (specs that need it skip, saying so, where it does not). */
+export function hasGit(): boolean {
+  try {
+    execFileSync('git', ['--version'])
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Git as the user would run it in a shell, for setting up and checking (English, no pager). */
 export function gitIn(cwd: string, ...args: string[]): string {
   const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', LANGUAGE: 'C', GIT_PAGER: 'cat' }
