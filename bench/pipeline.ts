@@ -64,9 +64,27 @@ export interface PipelineFigure {
   lines: number
   /** JSON.parse time / pipeline time, per round. */
   ratios: number[]
+  /** The same from CPU time (this process's user + system): what other processes' load does not move. */
+  cpuRatios: number[]
+  /** Each round's best wall time of each side, in ms. */
+  parseMs: number[]
+  pipelineMs: number[]
 }
 
 const now = () => performance.now()
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+/** Wall and CPU ms of `run`. */
+function timed(run: () => void): { wall: number; cpu: number } {
+  const t = now()
+  const c = cpuNow()
+  run()
+  return { wall: now() - t, cpu: cpuNow() - c }
+}
+/** With --expose-gc, each timed run starts from a collected heap: neither side pays for the other's garbage. */
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {})
 
 function lane(transcript: Transcript): Lane {
   const record = { id: 'lane_bench', workspaceId: 'w', profileId: 'p', kind: 'pi', title: 'bench', status: 'ready', createdAt: 0, lastActivityAt: 0 } as unknown as LaneRecord
@@ -91,52 +109,80 @@ export async function measurePipeline(adapter: string, rounds = 5, copies = 60):
   const bytes = Buffer.from(lines.join('\n') + '\n')
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'))
   const ratios: number[] = []
+  const cpuRatios: number[] = []
+  const parseMs: number[] = []
+  const pipelineMs: number[] = []
   try {
     let file = 0
+    // Baseline: JSON.parse of each line, already a string in memory (so no reading, splitting or decoding).
     const parseOnce = () => {
-      const t = now()
+      collect()
       let sink = 0
-      for (const l of lines) sink += JSON.parse(l) ? 1 : 0
+      const took = timed(() => {
+        for (const l of lines) sink += JSON.parse(l) ? 1 : 0
+      })
       if (sink !== lines.length) throw new Error('parse')
-      return now() - t
+      return took
     }
+    // Pipeline: the same lines as UTF-8 bytes in 64 KiB chunks → JsonlReader (split, decode, JSON.parse) →
+    // the adapter's translator → Lane.emit → Transcript, written to a file once per chunk. Not included:
+    // the agent's pipe, sending frames to clients (no client subscribes here).
     const pipelineOnce = () => {
       const transcript = new Transcript(path.join(dir, `r${file++}.jsonl`))
       const l = lane(transcript)
       const feed = spec.make((e) => l.emit(e))
       const reader = new JsonlReader(feed, () => {})
-      const t = now()
-      // Stdout arrives in 64 KiB chunks; each chunk is one event-loop turn, so one group write.
-      for (let i = 0; i < bytes.length; i += 65536) {
-        reader.push(bytes.subarray(i, i + 65536))
-        ;(transcript as { flush?: () => void }).flush?.()
-      }
-      const took = now() - t
+      collect()
+      const took = timed(() => {
+        // Stdout arrives in 64 KiB chunks; each chunk is one event-loop turn, so one group write.
+        for (let i = 0; i < bytes.length; i += 65536) {
+          reader.push(bytes.subarray(i, i + 65536))
+          ;(transcript as { flush?: () => void }).flush?.()
+        }
+      })
       transcript.close()
       return took
     }
     for (let r = 0; r <= rounds; r++) {
       // Best of three of each, alternated: on a loaded machine the best run is the least disturbed one.
-      let parse = Infinity
-      let pipeline = Infinity
+      const parse = { wall: Infinity, cpu: Infinity }
+      const pipeline = { wall: Infinity, cpu: Infinity }
       for (let k = 0; k < 3; k++) {
-        parse = Math.min(parse, parseOnce())
-        pipeline = Math.min(pipeline, pipelineOnce())
+        const p = parseOnce()
+        const q = pipelineOnce()
+        parse.wall = Math.min(parse.wall, p.wall)
+        parse.cpu = Math.min(parse.cpu, p.cpu)
+        pipeline.wall = Math.min(pipeline.wall, q.wall)
+        pipeline.cpu = Math.min(pipeline.cpu, q.cpu)
       }
-      if (r > 0) ratios.push(parse / pipeline) // round 0 warms up
+      if (r === 0) continue // round 0 warms up
+      ratios.push(parse.wall / pipeline.wall)
+      cpuRatios.push(parse.cpu / pipeline.cpu)
+      parseMs.push(parse.wall)
+      pipelineMs.push(pipeline.wall)
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-  return { adapter, lines: lines.length, ratios }
+  return { adapter, lines: lines.length, ratios, cpuRatios, parseMs, pipelineMs }
 }
 
 export const ADAPTERS = Object.keys(TRANSLATORS)
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const rounds = Number(process.argv[2] ?? 5)
+  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ')
+  const sorted = (xs: number[]) => [...xs].sort((x, y) => x - y)
+  const median = (xs: number[]) => sorted(xs)[xs.length >> 1]
+  console.log(`pipeline bench, ${rounds} rounds (best of 3 each), gc between runs: ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'yes' : 'no (run node with --expose-gc)'}; load ${load()}`)
   for (const a of ADAPTERS) {
-    const f = await measurePipeline(a)
-    const s = [...f.ratios].sort((x, y) => x - y)
-    console.log(`${a}: ${f.lines} lines, pipeline/JSON.parse min ${s[0].toFixed(2)}× median ${s[s.length >> 1].toFixed(2)}×`)
+    const f = await measurePipeline(a, rounds)
+    const s = sorted(f.ratios)
+    console.log(
+      `${a}: ${f.lines} lines, JSON.parse/pipeline min ${s[0].toFixed(2)}× median ${median(f.ratios).toFixed(2)}× max ${s[s.length - 1].toFixed(2)}×` +
+        ` (median ms: parse ${median(f.parseMs).toFixed(1)}, pipeline ${median(f.pipelineMs).toFixed(1)});` +
+        ` by CPU time min ${Math.min(...f.cpuRatios).toFixed(2)}× median ${median(f.cpuRatios).toFixed(2)}×`,
+    )
   }
+  console.log(`load at end ${load()}`)
 }
