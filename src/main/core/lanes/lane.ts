@@ -69,27 +69,61 @@ export class Lane {
   private inputQueue: Promise<unknown> = Promise.resolve()
   private inTurn = false
   private readonly shaper = new BodyShaper()
+  /**
+   * Record changes made while events wait for their group write, each with how many of those events came
+   * before it: they are published with the batch, in that order, instead of forcing a write per change.
+   */
+  private recordsAfterBatch: { record: LaneRecord; afterEvents: number }[] = []
+
+  /** The record as it is now; `record` is what others read (see there). */
+  private current: LaneRecord
 
   constructor(
-    public record: LaneRecord,
+    record: LaneRecord,
     private readonly deps: LaneDeps,
     public resumeToken?: string,
   ) {
+    this.current = record
     // Events are published once their batch is written (group commit): a client never sees what is not on disk.
     deps.transcript.onWritten = (events, fault) => {
       if (fault) this.diskFault(fault)
-      for (const e of events) this.deps.onEvent(e)
+      const records = this.recordsAfterBatch
+      this.recordsAfterBatch = []
+      let published = 0
+      for (const { record, afterEvents } of records) {
+        while (published < Math.min(afterEvents, events.length)) this.deps.onEvent(events[published++])
+        this.deps.onRecord(record)
+      }
+      while (published < events.length) this.deps.onEvent(events[published++])
     }
   }
 
-  /** Publishes the record after the events emitted before the change: a client never sees a status ahead of its events. */
+  /**
+   * Publishes the record after the events emitted before the change: a client never sees a status ahead of
+   * its events. While events wait for their group write, the record waits with them (see recordsAfterBatch):
+   * a turn's status and usage changes then cost no write of their own.
+   */
   private recordChanged(record: LaneRecord): void {
-    this.deps.transcript.flush()
-    this.deps.onRecord(record)
+    const waiting = this.deps.transcript.batched
+    if (waiting === 0) this.deps.onRecord(record)
+    else this.recordsAfterBatch.push({ record, afterEvents: waiting })
+  }
+
+  /**
+   * The lane's record. A change that waits for its batch's write (recordChanged) is published with the
+   * batch; reading the record first writes and publishes that batch, so no one sees a status ahead of its events.
+   */
+  get record(): LaneRecord {
+    if (this.recordsAfterBatch.length > 0) this.deps.transcript.flush()
+    return this.current
+  }
+
+  set record(record: LaneRecord) {
+    this.current = record
   }
 
   get id(): string {
-    return this.record.id
+    return this.current.id
   }
 
   get status(): LaneStatus {
@@ -98,7 +132,7 @@ export class Lane {
 
   /** Counts toward the process limit: running, or reserved by a start under way. */
   get hasProcess(): boolean {
-    return RUNNING.includes(this.record.status)
+    return RUNNING.includes(this.current.status)
   }
 
   get running(): boolean {
@@ -115,7 +149,7 @@ export class Lane {
     const event = { ...body, laneId: this.id, seq: this.deps.transcript.nextSeq(), at } as LaneEvent
     this.deps.transcript.append(event)
     // Many events share a millisecond in a burst: copy the record only when the time moved.
-    if (isActivity(body) && at !== this.record.lastActivityAt) this.record = { ...this.record, lastActivityAt: at }
+    if (isActivity(body) && at !== this.current.lastActivityAt) this.current = { ...this.current, lastActivityAt: at }
     if (body.type === 'approval.resolved') this.pendingApprovals.delete(body.requestId)
     if (body.type === 'turn.started') this.inTurn = true
     if (body.type === 'turn.completed') {
@@ -124,8 +158,8 @@ export class Lane {
     }
     if (body.type === 'usage') this.addUsage(body)
     if (body.type === 'modes') {
-      this.record = { ...this.record, modes: { current: body.current, available: body.available } }
-      this.recordChanged(this.record)
+      this.current = { ...this.current, modes: { current: body.current, available: body.available } }
+      this.recordChanged(this.current)
     }
     if (body.type === 'approval.requested') {
       this.pendingApprovals.set(body.requestId, body)
@@ -136,8 +170,8 @@ export class Lane {
         )
       }
     }
-    const next = statusAfter(this.record.status, body, this.pendingApprovals.size, this.inTurn)
-    if (next !== this.record.status) this.setStatus(next)
+    const next = statusAfter(this.current.status, body, this.pendingApprovals.size, this.inTurn)
+    if (next !== this.current.status) this.setStatus(next)
     // A fatal error (say, a malformed line from the agent) fails this lane only.
     if (body.type === 'error' && body.fatal && this.session && !this.stopTarget) {
       this.failure = body.message
@@ -150,37 +184,37 @@ export class Lane {
    * stopped so it produces nothing more to hold in memory, and input is refused until `resumeAfterDiskFault`.
    */
   diskFault(err: DiskWriteError): void {
-    const first = !this.record.diskError
-    this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
+    const first = !this.current.diskError
+    this.current = { ...this.current, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
     if (!first) return
     this.failure = err.message
-    this.recordChanged(this.record)
+    this.recordChanged(this.current)
     // Not from inside emit(): the stop emits events of its own.
     if (this.session && !this.stopTarget) queueMicrotask(() => void this.stop('failed'))
   }
 
   /** Writes what waited for the disk; throws the failure if it still does not fit. */
   resumeAfterDiskFault(): void {
-    if (!this.record.diskError) return
+    if (!this.current.diskError) return
     const err = this.deps.transcript.retry()
     if (err) {
-      this.record = { ...this.record, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
-      this.recordChanged(this.record)
+      this.current = { ...this.current, diskError: { message: err.message, path: err.file, unsaved: this.deps.transcript.unsaved } }
+      this.recordChanged(this.current)
       throw err
     }
-    this.record = { ...this.record, diskError: undefined }
-    this.recordChanged(this.record)
+    this.current = { ...this.current, diskError: undefined }
+    this.recordChanged(this.current)
   }
 
   private setStatus(status: LaneStatus, patch: Partial<LaneRecord> = {}): void {
-    const previous = this.record.status
+    const previous = this.current.status
     if (previous !== status && !canTransition(previous, status)) {
       this.emit({ type: 'error', message: `Ignored lane transition ${previous} → ${status}` })
       return
     }
-    this.record = { ...this.record, ...patch, status }
+    this.current = { ...this.current, ...patch, status }
     if (previous !== status) this.emit({ type: 'status', status, previous })
-    this.recordChanged(this.record)
+    this.recordChanged(this.current)
   }
 
   /** Starts the agent if it is not running; concurrent callers share one start. */
@@ -197,20 +231,20 @@ export class Lane {
     this.setStatus('starting', { exit: undefined, pid: undefined })
     try {
       // Resume (the manager's start) clears this first; anything else must not start it.
-      if (this.record.diskError) throw new AppError('disk_error', `${this.record.diskError.message}; free some space, then Resume`)
-      const spec = await this.deps.launchSpec(this.record, this.resumeToken)
+      if (this.current.diskError) throw new AppError('disk_error', `${this.current.diskError.message}; free some space, then Resume`)
+      const spec = await this.deps.launchSpec(this.current, this.resumeToken)
       const session = await this.deps.adapter.start(spec, {
         emit: (e) => this.emit(e),
         exited: (info) => this.onExit(info),
         setResumeToken: (token) => {
           this.resumeToken = token
-          this.recordChanged(this.record)
+          this.recordChanged(this.current)
         },
       })
       this.session = session
-      if (this.record.status === 'starting') this.setStatus('ready', { pid: session.pid })
+      if (this.current.status === 'starting') this.setStatus('ready', { pid: session.pid })
       // The disk failed while it started: it takes no input until there is room.
-      if (this.record.diskError && !this.stopTarget) void this.stop('failed')
+      if (this.current.diskError && !this.stopTarget) void this.stop('failed')
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       this.emit({ type: 'error', message, fatal: true })
@@ -250,10 +284,10 @@ export class Lane {
   /** The manager starts the lane first (it owns the process limit). */
   async send(input: string, recordInput: boolean): Promise<void> {
     if (this.starting) await this.starting
-    if (this.record.diskError) throw new AppError('disk_error', `${this.record.diskError.message}; free some space, then Resume`)
+    if (this.current.diskError) throw new AppError('disk_error', `${this.current.diskError.message}; free some space, then Resume`)
     if (!this.session) throw new AppError('not_running', `Lane ${this.id} is not running`)
     if (recordInput) this.emit({ type: 'input', text: input })
-    else this.record = { ...this.record, lastActivityAt: this.deps.now() }
+    else this.current = { ...this.current, lastActivityAt: this.deps.now() }
     await this.session.send(input)
   }
 
@@ -262,7 +296,7 @@ export class Lane {
    * event); a sleeping or stopped one keeps the choice for its next start.
    */
   async setMode(modeId: string): Promise<void> {
-    const modes = this.record.modes
+    const modes = this.current.modes
     if (!modes) throw new AppError('unsupported', `Lane ${this.id}'s agent has no modes`)
     if (!modes.available.some((m) => m.id === modeId)) {
       throw new AppError('invalid_input', `Lane ${this.id}'s agent has no mode ${modeId}`, { modes: modes.available.map((m) => m.id) })
@@ -276,8 +310,8 @@ export class Lane {
         throw new AppError('unsupported', `The agent did not switch to ${name}: ${err instanceof Error ? err.message : String(err)}`)
       }
     } else {
-      this.record = { ...this.record, modes: { ...modes, current: modeId } }
-      this.recordChanged(this.record)
+      this.current = { ...this.current, modes: { ...modes, current: modeId } }
+      this.recordChanged(this.current)
     }
   }
 
@@ -298,13 +332,13 @@ export class Lane {
   private addUsage(event: Extract<LaneEventBody, { type: 'usage' }>): void {
     let usage = event.total
     if (!usage && event.turn) {
-      const sum = { ...this.record.usage }
+      const sum = { ...this.current.usage }
       for (const [k, v] of Object.entries(event.turn) as [keyof typeof sum, number][]) sum[k] = (sum[k] ?? 0) + v
       usage = sum
     }
     if (usage || event.context) {
-      this.record = { ...this.record, ...(usage ? { usage } : {}), ...(event.context ? { context: event.context } : {}) }
-      this.recordChanged(this.record)
+      this.current = { ...this.current, ...(usage ? { usage } : {}), ...(event.context ? { context: event.context } : {}) }
+      this.recordChanged(this.current)
     }
   }
 
@@ -325,9 +359,9 @@ export class Lane {
   }
 
   resize(cols: number, rows: number): void {
-    this.record = { ...this.record, cols, rows }
+    this.current = { ...this.current, cols, rows }
     this.session?.resize(cols, rows)
-    this.recordChanged(this.record)
+    this.recordChanged(this.current)
   }
 
   /** Stops the process tree; the lane keeps its transcript and wakes on the next send. */

@@ -67,6 +67,11 @@ export class Transcript {
     return this.failure
   }
 
+  /** Events appended and waiting for the group write. */
+  get batched(): number {
+    return this.batch.length
+  }
+
   /** Events shown but not yet on disk. */
   get unsaved(): number {
     return this.pending.length
