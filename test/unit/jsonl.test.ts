@@ -64,6 +64,12 @@ describe('LineReader', () => {
     expect(lines).toEqual(['x']);
   });
 
+  it('skips lines of Unicode whitespace only, and keeps a line that starts with a non-ASCII letter', () => {
+    const { reader, lines } = lineCollector();
+    reader.push('\u00a0\u3000 \n\u2028\n\u00e9t\u00e9\n\u00a0x\n');
+    expect(lines).toEqual(['\u00e9t\u00e9', '\u00a0x']);
+  });
+
   it('flushes a final unterminated line on end(), but not a blank one', () => {
     const { reader, lines } = lineCollector();
     reader.push('first\nsecond');
@@ -110,6 +116,18 @@ describe('LineReader', () => {
     expect(lines.length).toBe(n);
     expect(lines[0]).toBe('line 0');
     expect(lines[n - 1]).toBe(`line ${n - 1}`);
+  });
+
+  it('keeps the order of small lines around a line of several MB in the same chunk, and of lines of every size across chunks', () => {
+    const big = 'b'.repeat(3 * 1024 * 1024);
+    const expected = ['a1', 'a2', big, 'c1', 'x'.repeat(70_000), 'c2'];
+    const bytes = Buffer.from(expected.join('\n') + '\n');
+    for (const size of [bytes.length, 65536, 1 << 20, 777]) {
+      const { reader, lines } = lineCollector();
+      for (let i = 0; i < bytes.length; i += size) reader.push(bytes.subarray(i, i + size));
+      expect(lines.map((l) => l.length)).toEqual(expected.map((l) => l.length));
+      expect(lines).toEqual(expected);
+    }
   });
 
   it('is reusable after end()', () => {

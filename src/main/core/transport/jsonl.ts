@@ -25,6 +25,8 @@ export interface LineReaderOptions {
 export type LineSink = (take: () => string | undefined) => void;
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Up to this many bytes, a chunk's complete lines are decoded to one string and handed over as slices of it. */
+const DECODE_WHOLE_BYTES = 1 << 20;
 
 /**
  * Incremental line splitter: feed Buffers/strings; calls onLine for each complete line.
@@ -36,6 +38,8 @@ const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
  */
 export class LineReader {
   private readonly maxLineBytes: number;
+  /** Complete lines of a chunk up to this many bytes are decoded together (never more than maxLineBytes). */
+  private readonly decodeWholeBytes: number;
   /** The bytes of the pending partial line. */
   private readonly pending = new PendingBytes();
   /** True after an over-long line was reported, until its terminating "\n". */
@@ -55,6 +59,7 @@ export class LineReader {
     const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!(max > 0)) throw new RangeError(`maxLineBytes must be positive, got ${max}`);
     this.maxLineBytes = max;
+    this.decodeWholeBytes = Math.min(max, DECODE_WHOLE_BYTES);
   }
 
   push(chunk: Buffer | string): void {
@@ -75,6 +80,15 @@ export class LineReader {
     let start = 0;
     let nl = chunk.indexOf(0x0a);
     while (nl !== -1) {
+      if (!this.discarding && this.pending.length === 0) {
+        // The chunk's complete lines, decoded in one go when they are few bytes (see emitDecoded).
+        const last = chunk.lastIndexOf(0x0a);
+        if (last - start <= this.decodeWholeBytes) {
+          this.emitDecoded(chunk.toString('utf8', start, last));
+          start = last + 1;
+          break;
+        }
+      }
       if (this.discarding) {
         this.discarding = false;
       } else if (this.pending.length > 0) {
@@ -110,6 +124,22 @@ export class LineReader {
     }
   }
 
+  /**
+   * Hands over each line of `text` (complete lines, "\n"-separated) as a slice of it: one decode per chunk
+   * instead of one per line. Only for a few bytes (DECODE_WHOLE_BYTES): the slices keep `text` alive while
+   * its lines are handled, which must not be the case for a huge line.
+   */
+  private emitDecoded(text: string): void {
+    let from = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', from)) {
+      this.taken = text.slice(from, end);
+      this.emit();
+      from = end + 1;
+    }
+    this.taken = from === 0 ? text : text.slice(from);
+    this.emit();
+  }
+
   /** Hands `taken` to the sink. No frame on the stack holds the line while the sink's consumer runs. */
   private emit(): void {
     this.sink(this.takeLine);
@@ -120,7 +150,9 @@ export class LineReader {
     let line = this.taken;
     this.taken = '';
     if (line.charCodeAt(line.length - 1) === 13 /* \r */) line = line.slice(0, -1);
-    return line.length === 0 || isBlank(line) ? undefined : line;
+    // A line that starts with a visible ASCII character ('{' for every JSON object) is not blank.
+    const first = line.charCodeAt(0);
+    return line.length === 0 || ((first <= 32 || first >= 127) && isBlank(line)) ? undefined : line;
   };
 
   private reportTooLong(bytes: number, partial = false): void {
