@@ -36,6 +36,19 @@ describe('big bodies', () => {
     expect(shaper.shape({ type: 'message', role: 'assistant', text: 'hi' })).toEqual([{ type: 'message', role: 'assistant', text: 'hi' }])
   })
 
+  it('many small deltas that reach the dedupe size are compared whole: the same text is a reference, one changed early character is not', () => {
+    const delta = 'abcdefghij'.repeat(100) // 1,000 characters: the stream crosses DEDUPE_MIN_CHARS part way
+    const count = Math.ceil((DEDUPE_MIN_CHARS * 1.5) / delta.length)
+    const text = delta.repeat(count)
+    const same = new BodyShaper()
+    for (let i = 0; i < count; i++) same.shape({ type: 'text.delta', messageId: 'm1', text: delta })
+    expect(same.shape({ type: 'message', role: 'assistant', messageId: 'm1', text })).toEqual([{ type: 'message', role: 'assistant', messageId: 'm1', text: '', streamed: true }])
+    const changed = 'X' + text.slice(1) // differs in the first delta, streamed before the stream was long
+    const other = new BodyShaper()
+    for (let i = 0; i < count; i++) other.shape({ type: 'text.delta', messageId: 'm1', text: delta })
+    expect(other.shape({ type: 'message', role: 'assistant', messageId: 'm1', text: changed })).toEqual([{ type: 'message', role: 'assistant', messageId: 'm1', text: changed }])
+  })
+
   it('a huge message that streamed nothing becomes deltas plus a reference; the UI and search see the same text', () => {
     const text = 'long answer '.repeat(PIECE_CHARS / 4) + 'needle'
     const shaped = new BodyShaper().shape({ type: 'message', role: 'assistant', messageId: 'm2', text })

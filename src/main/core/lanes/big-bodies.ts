@@ -37,8 +37,12 @@ type Message = Extract<LaneEventBody, { type: 'message' }>
  * without this a 50 MB answer is stored twice and sent as one 50 MB frame.
  */
 export class BodyShaper {
-  /** The assistant text streamed since the last message boundary: its length and a running hash. */
-  private stream: { messageId: string | undefined; length: number; hash: Hash } | undefined
+  /**
+   * The assistant text streamed since the last message boundary: its length and a running hash. Below
+   * DEDUPE_MIN_CHARS no message is deduplicated, so the deltas are only kept (`pieces`) and hashed once
+   * the stream reaches that size: a delta of an ordinary answer costs no hashing.
+   */
+  private stream: { messageId: string | undefined; length: number; pieces: string[]; hash: Hash | undefined } | undefined
 
   shape(body: LaneEventBody): LaneEventBody[] {
     switch (body.type) {
@@ -62,9 +66,16 @@ export class BodyShaper {
 
   private streamed(delta: Delta): void {
     if (this.stream && this.stream.messageId !== delta.messageId) this.stream = undefined
-    this.stream ??= { messageId: delta.messageId, length: 0, hash: createHash('sha256') }
-    this.stream.length += delta.text.length
-    hashInPieces(this.stream.hash, delta.text)
+    const stream = (this.stream ??= { messageId: delta.messageId, length: 0, pieces: [], hash: undefined })
+    stream.length += delta.text.length
+    if (stream.hash) hashInPieces(stream.hash, delta.text)
+    else if (stream.length < DEDUPE_MIN_CHARS) stream.pieces.push(delta.text)
+    else {
+      const hash = createHash('sha256')
+      for (const piece of stream.pieces) hash.update(piece)
+      stream.hash = hashInPieces(hash, delta.text)
+      stream.pieces = []
+    }
   }
 
   private message(body: Message): LaneEventBody[] {
@@ -73,7 +84,7 @@ export class BodyShaper {
     if (body.role !== 'assistant' || body.text.length < DEDUPE_MIN_CHARS) return [body]
     if (stream) {
       const sameMessage = stream.messageId === undefined || body.messageId === undefined || stream.messageId === body.messageId
-      if (sameMessage && stream.length === body.text.length && stream.hash.digest('hex') === hashInPieces(createHash('sha256'), body.text).digest('hex')) {
+      if (sameMessage && stream.length === body.text.length && stream.hash && stream.hash.digest('hex') === hashInPieces(createHash('sha256'), body.text).digest('hex')) {
         return [{ ...body, text: '', streamed: true }]
       }
       return [body] // it says something other than its deltas: keep it whole
