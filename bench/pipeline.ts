@@ -83,8 +83,6 @@ function timed(run: () => void): { wall: number; cpu: number } {
   run()
   return { wall: now() - t, cpu: cpuNow() - c }
 }
-/** With --expose-gc, each timed run starts from a collected heap: neither side pays for the other's garbage. */
-const collect = (globalThis as { gc?: () => void }).gc ?? (() => {})
 
 function lane(transcript: Transcript): Lane {
   const record = { id: 'lane_bench', workspaceId: 'w', profileId: 'p', kind: 'pi', title: 'bench', status: 'ready', createdAt: 0, lastActivityAt: 0 } as unknown as LaneRecord
@@ -116,7 +114,6 @@ export async function measurePipeline(adapter: string, rounds = 5, copies = 60):
     let file = 0
     // Baseline: JSON.parse of each line, already a string in memory (so no reading, splitting or decoding).
     const parseOnce = () => {
-      collect()
       let sink = 0
       const took = timed(() => {
         for (const l of lines) sink += JSON.parse(l) ? 1 : 0
@@ -132,7 +129,6 @@ export async function measurePipeline(adapter: string, rounds = 5, copies = 60):
       const l = lane(transcript)
       const feed = spec.make((e) => l.emit(e))
       const reader = new JsonlReader(feed, () => {})
-      collect()
       const took = timed(() => {
         // Stdout arrives in 64 KiB chunks; each chunk is one event-loop turn, so one group write.
         for (let i = 0; i < bytes.length; i += 65536) {
@@ -174,7 +170,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ')
   const sorted = (xs: number[]) => [...xs].sort((x, y) => x - y)
   const median = (xs: number[]) => sorted(xs)[xs.length >> 1]
-  console.log(`pipeline bench, ${rounds} rounds (best of 3 each), gc between runs: ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'yes' : 'no (run node with --expose-gc)'}; load ${load()}`)
+  // No forced GC between runs: a full GC shrinks the young generation, and each side would then pay for
+  // growing it again; both run in the warmed-up heap a busy server has (the warm-up round).
+  console.log(`pipeline bench, ${rounds} rounds (best of 3 each, alternated); load ${load()}`)
   for (const a of ADAPTERS) {
     const f = await measurePipeline(a, rounds)
     const s = sorted(f.ratios)
