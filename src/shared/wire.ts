@@ -15,6 +15,15 @@ export type ServerMessage =
   | { id: number | null; ok: false; error: RpcError }
   | { sub: number; event: unknown }
 
+/**
+ * A server message as JSON text. A subscription's event whose JSON is at hand (`encodedEvent`, exactly
+ * JSON.stringify(event)) is put in the envelope as it is: the same text, without encoding the event again.
+ */
+export function encodeServerMessage(msg: ServerMessage, encodedEvent?: string): string {
+  if (encodedEvent !== undefined && 'sub' in msg) return `{"sub":${JSON.stringify(msg.sub)},"event":${encodedEvent}}`
+  return JSON.stringify(msg)
+}
+
 /** A client's text as a message, or the answer that refuses it (with the request's id where it had one). */
 export function readClientMessage(text: string): { msg: ClientMessage } | { refusal: ServerMessage } {
   let raw: unknown

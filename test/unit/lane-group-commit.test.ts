@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { diskWrites } from '../../src/main/core/disk'
-import { Lane } from '../../src/main/core/lanes/lane'
+import { Lane, SHARED_ENCODING_CHARS } from '../../src/main/core/lanes/lane'
 import { Transcript } from '../../src/main/core/lanes/transcript'
 import type { AgentAdapter } from '../../src/main/core/agents/types'
 import type { Lane as LaneRecord } from '../../src/shared/contract'
@@ -24,6 +24,7 @@ function laneWithLog() {
   dirs.push(dir)
   const transcript = new Transcript(path.join(dir, 'lane_1.jsonl'))
   const published: string[] = []
+  const encodings: [LaneEvent, string | undefined][] = []
   const record = { id: 'lane_1', workspaceId: 'w', profileId: 'p', kind: 'pi', title: 't', status: 'ready', createdAt: 0, lastActivityAt: 0 } as unknown as LaneRecord
   const lane = new Lane(record, {
     adapter: undefined as unknown as AgentAdapter,
@@ -33,10 +34,13 @@ function laneWithLog() {
       throw new Error('not started here')
     },
     onRecord: (r) => published.push(`record ${r.status}${r.usage ? ` ${r.usage.outputTokens}` : ''}`),
-    onEvent: (e: LaneEvent) => published.push(`event ${e.seq} ${e.type}`),
+    onEvent: (e: LaneEvent, encoded: string | undefined) => {
+      published.push(`event ${e.seq} ${e.type}`)
+      encodings.push([e, encoded])
+    },
     policy: () => 'ask',
   })
-  return { lane, transcript, published }
+  return { lane, transcript, published, encodings }
 }
 
 /** Counts write calls to the disk from here on. */
@@ -92,6 +96,20 @@ describe('lane group commit', () => {
     lane.emit({ type: 'text.delta', text: 'x' })
     expect(lane.record.status).toBe('busy')
     expect(writes.n).toBe(1)
+  })
+
+  it("each published event comes with its transcript line as its JSON, except a long one, which the sender encodes", async () => {
+    const { lane, transcript, encodings } = laneWithLog()
+    aTurn(lane)
+    lane.emit({ type: 'text.delta', text: 'é\u2028😀 "quoted"' })
+    lane.emit({ type: 'terminal.output', data: 'x'.repeat(SHARED_ENCODING_CHARS) })
+    await new Promise((r) => setImmediate(r))
+    const lines = readFileSync(transcript.file, 'utf8').trim().split('\n')
+    expect(encodings.length).toBe(lines.length)
+    for (const [i, [event, encoded]] of encodings.entries()) {
+      if (i === encodings.length - 1) expect(encoded).toBeUndefined()
+      else expect([encoded, encoded]).toEqual([JSON.stringify(event), lines[i]])
+    }
   })
 
   it('an explicit flush publishes a pending record change once, and nothing is published twice', async () => {

@@ -205,8 +205,8 @@ export function createStreamSources({ lanes, commands, hosts }: Services): Strea
       const laneId = input?.laneId
       const types = input?.types ? new Set<string>(input.types) : null
       if (laneId) lanes.get(laneId) // not_found for a lane that does not exist
-      return lanes.onEvent((e) => {
-        if ((!laneId || e.laneId === laneId) && (!types || types.has(e.type))) emit(e)
+      return lanes.onEvent((e, encoded) => {
+        if ((!laneId || e.laneId === laneId) && (!types || types.has(e.type))) emit(e, encoded)
       })
     },
     'lanes.status': (_input, emit) => lanes.onStatus(emit),

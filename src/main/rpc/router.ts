@@ -16,7 +16,9 @@ import {
 import { AppError } from '../core/errors'
 
 export type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M> }
-export type StreamSources = { [S in StreamName]: (input: StreamArgs<S>, emit: (event: StreamEvent<S>) => void) => () => void }
+/** `encoded`, when given, is the event's JSON text: a transport may send it instead of encoding the event again. */
+export type StreamEmit<E> = (event: E, encoded?: string) => void
+export type StreamSources = { [S in StreamName]: (input: StreamArgs<S>, emit: StreamEmit<StreamEvent<S>>) => () => void }
 
 const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key)
 
@@ -63,13 +65,13 @@ export class Router {
   }
 
   /** Starts a stream; the returned function ends it. */
-  subscribe(stream: string, input: unknown, emit: (event: unknown) => void): Result<() => void> {
+  subscribe(stream: string, input: unknown, emit: StreamEmit<unknown>): Result<() => void> {
     if (!has(streams, stream)) return { ok: false, error: { code: 'unknown_method', message: `Unknown stream: ${stream}` } }
     const name = stream as StreamName
     const parsed = streams[name].input.safeParse(input)
     if (!parsed.success) return { ok: false, error: toRpcError(parsed.error) }
     try {
-      const source = this.sources[name] as (input: unknown, emit: (event: unknown) => void) => () => void
+      const source = this.sources[name] as (input: unknown, emit: StreamEmit<unknown>) => () => void
       return { ok: true, value: source(parsed.data, emit) }
     } catch (err) {
       return { ok: false, error: toRpcError(err) }

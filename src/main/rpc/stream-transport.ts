@@ -3,7 +3,7 @@
  * wire messages (shared/wire.ts), one JSON object per line. Server and client halves; plain Node.
  */
 import type { Duplex } from 'node:stream'
-import { readClientMessage, type ServerMessage } from '../../shared/wire'
+import { encodeServerMessage, readClientMessage, type ServerMessage } from '../../shared/wire'
 import type { Result, RpcError } from '../../shared/contract'
 import type { Router } from './router'
 
@@ -46,10 +46,10 @@ export interface ServeOptions {
 /** Serves one connection: exactly the WebSocket's message handling, framed by newlines. */
 export function serveStream(stream: Duplex, opts: ServeOptions): void {
   const subs = new Map<number, () => void>()
-  const send = (msg: ServerMessage) => {
+  const send = (msg: ServerMessage, encodedEvent?: string) => {
     if (stream.destroyed || !stream.writable) return
     if (stream.writableLength > MAX_PENDING_WRITE_BYTES) return void stream.destroy()
-    stream.write(JSON.stringify(msg) + '\n')
+    stream.write(encodeServerMessage(msg, encodedEvent) + '\n')
   }
   const endAll = () => {
     for (const end of subs.values()) end()
@@ -66,7 +66,7 @@ export function serveStream(stream: Duplex, opts: ServeOptions): void {
       send({ id: msg.id, ...result })
     } else if ('subscribe' in msg) {
       if (subs.has(msg.id)) return send({ id: msg.id, ok: false, error: { code: 'conflict', message: `Subscription ${msg.id} exists` } })
-      const result = opts.router().subscribe(msg.subscribe, msg.input, (event) => send({ sub: msg.id, event }))
+      const result = opts.router().subscribe(msg.subscribe, msg.input, (event, encoded) => send({ sub: msg.id, event }, encoded))
       if (result.ok) {
         if (stream.destroyed) return result.value()
         subs.set(msg.id, result.value)

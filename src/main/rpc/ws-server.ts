@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_BYTES } from '../../shared/contract'
 import { CSP } from '../../shared/csp'
-import { readClientMessage, type ServerMessage } from '../../shared/wire'
+import { encodeServerMessage, readClientMessage, type ServerMessage } from '../../shared/wire'
 import type { Router } from './router'
 import { judgeLag, SLOW_CLIENT, type Lag, type SlowClientRule } from './slow-client'
 
@@ -155,11 +155,11 @@ function serveClient(ws: WebSocket, router: Router, ctx: ClientContext): void {
       lagTimer = undefined
     }
   }
-  const send = (msg: ServerMessage) => {
+  const send = (msg: ServerMessage, encodedEvent?: string) => {
     if (ws.readyState !== ws.OPEN) return
     let text: string
     try {
-      text = JSON.stringify(msg)
+      text = encodeServerMessage(msg, encodedEvent)
     } catch (err) {
       // A value JSON cannot carry is a bug of ours; the client hears about it, the server goes on.
       ctx.log(`switchyard: ${ctx.who}: could not encode a message: ${(err as Error).message}`)
@@ -188,7 +188,7 @@ function serveClient(ws: WebSocket, router: Router, ctx: ClientContext): void {
       if (subs.size >= MAX_SUBSCRIPTIONS) {
         return send({ id: msg.id, ok: false, error: { code: 'limit_reached', message: `At most ${MAX_SUBSCRIPTIONS} subscriptions per connection` } })
       }
-      const result = router.subscribe(msg.subscribe, msg.input, (event) => send({ sub: msg.id, event }))
+      const result = router.subscribe(msg.subscribe, msg.input, (event, encoded) => send({ sub: msg.id, event }, encoded))
       if (result.ok) {
         // A subscription that arrives as the socket closes would never be ended by 'close'.
         if (ws.readyState !== ws.OPEN) return result.value()

@@ -39,6 +39,13 @@ export function statusAfter(current: LaneStatus, event: LaneEventBody, pendingAp
   }
 }
 
+/**
+ * Up to this length an event's JSON from the transcript goes with it to the listeners, so a client's frame
+ * is that text in an envelope instead of a second JSON.stringify. Longer ones (big bodies, in pieces) are
+ * encoded again by whoever sends them, as before: their memory path is not changed by this.
+ */
+export const SHARED_ENCODING_CHARS = 64 * 1024
+
 /** Events that say how the lane is, not that anyone did something: they do not keep it from being reaped. */
 const PASSIVE: ReadonlySet<LaneEventBody['type']> = new Set(['status', 'process.exited', 'modes'])
 const isActivity = (e: LaneEventBody) => !PASSIVE.has(e.type)
@@ -50,7 +57,8 @@ export interface LaneDeps {
   /** Builds the launch spec at start time (env, command, cwd may have changed since creation). */
   launchSpec: (lane: LaneRecord, resume: string | undefined) => Promise<LaunchSpec>
   onRecord: (lane: LaneRecord) => void
-  onEvent: (event: LaneEvent) => void
+  /** `encoded` is the event's JSON when it is short (SHARED_ENCODING_CHARS): a client's frame can reuse it. */
+  onEvent: (event: LaneEvent, encoded: string | undefined) => void
   /** The profile's approval policy, read when a request arrives (the user may have changed it). */
   policy: () => ApprovalPolicy
 }
@@ -85,16 +93,22 @@ export class Lane {
   ) {
     this.current = record
     // Events are published once their batch is written (group commit): a client never sees what is not on disk.
-    deps.transcript.onWritten = (events, fault) => {
+    deps.transcript.onWritten = (events, fault, lines) => {
       if (fault) this.diskFault(fault)
       const records = this.recordsAfterBatch
       this.recordsAfterBatch = []
       let published = 0
+      const publishTo = (end: number) => {
+        for (; published < end; published++) {
+          const line = lines[published]
+          this.deps.onEvent(events[published], line.length <= SHARED_ENCODING_CHARS ? line : undefined)
+        }
+      }
       for (const { record, afterEvents } of records) {
-        while (published < Math.min(afterEvents, events.length)) this.deps.onEvent(events[published++])
+        publishTo(Math.min(afterEvents, events.length))
         this.deps.onRecord(record)
       }
-      while (published < events.length) this.deps.onEvent(events[published++])
+      publishTo(events.length)
     }
   }
 

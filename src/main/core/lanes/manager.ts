@@ -49,6 +49,8 @@ export interface LaneManagerOptions {
 }
 
 type Listener<T> = (value: T) => void
+/** Gets each lane event once it is on disk, with its JSON when that is short (see Lane's onEvent). */
+export type EventListener = (event: LaneEvent, encoded?: string) => void
 
 /** What the lane trees use, as `lanes.memory` answers. */
 export interface LaneMemory {
@@ -67,7 +69,7 @@ export class LaneManager {
   private readonly lanes = new Map<string, Lane>()
   /** Lanes still called by their profile's name and ordinal: their first prompt names them. */
   private readonly untitled = new Set<string>()
-  private readonly eventListeners = new Set<Listener<LaneEvent>>()
+  private readonly eventListeners = new Set<EventListener>()
   private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
   private readonly now: () => number
   private maxProcesses: number
@@ -375,7 +377,7 @@ export class LaneManager {
     }
   }
 
-  onEvent(listener: Listener<LaneEvent>): () => void {
+  onEvent(listener: EventListener): () => void {
     this.eventListeners.add(listener)
     return () => this.eventListeners.delete(listener)
   }
@@ -480,8 +482,8 @@ export class LaneManager {
         now: this.now,
         launchSpec: (r, resume) => this.launchSpec(r, resume),
         onRecord: (r) => this.changed(r),
-        onEvent: (e) => {
-          for (const l of this.eventListeners) l(e)
+        onEvent: (e, encoded) => {
+          for (const l of this.eventListeners) l(e, encoded)
         },
         policy: () => {
           try {

@@ -13,8 +13,11 @@ export const BATCH_BYTES = 256 * 1024
 /** From this size a batch's buffer is freed as soon as it is written (small ones are left to the GC). */
 const FREE_AT_ONCE_BYTES = 64 * 1024
 
-/** Called once a batch is on disk (`fault` undefined) or held in memory because the disk refused it. */
-export type WrittenListener = (events: readonly LaneEvent[], fault: DiskWriteError | undefined) => void
+/**
+ * Called once a batch is on disk (`fault` undefined) or held in memory because the disk refused it, with
+ * each event's JSON (`lines[i]` encodes `events[i]`), so publishing it need not encode it again.
+ */
+export type WrittenListener = (events: readonly LaneEvent[], fault: DiskWriteError | undefined, lines: readonly string[]) => void
 
 /**
  * A lane's history: one LaneEvent per line, written by group commit: the events of one event-loop turn
@@ -116,7 +119,7 @@ export class Transcript {
       }
     }
     if (this.failure) this.pending.push(...events)
-    this.onWritten?.(events, this.failure)
+    this.onWritten?.(events, this.failure, lines)
     return this.failure
   }
 
