@@ -33,11 +33,13 @@ export interface MemoryFigures {
 /** Runs bench/memory-server.ts in a child, drives one prompt through a WebSocket client, and reports. */
 export async function measure(prompt: string, timeoutMs = 240_000): Promise<MemoryFigures> {
   const started = Date.now()
-  const child = spawn(process.execPath, ['--expose-gc', path.join(root, 'node_modules/jiti/lib/jiti-cli.mjs'), path.join(here, 'memory-server.ts')], {
+  const child = spawn(process.execPath, [...(process.env.MEM_FLAGS ? process.env.MEM_FLAGS.split(' ') : []), '--expose-gc', path.join(root, 'node_modules/jiti/lib/jiti-cli.mjs'), path.join(here, 'memory-server.ts')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]()
+  const all = createInterface({ input: child.stdout! })[Symbol.asyncIterator]()
+  // The figures are the JSON lines; anything else (say, --trace-gc's lines) is passed through.
+  const lines = { next: async () => { for (;;) { const r = await all.next(); if (r.done || String(r.value).startsWith('{')) return r; process.stderr.write(`${r.value}\n`) } } }
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   try {
     const ready = JSON.parse(String((await lines.next()).value))

@@ -70,6 +70,23 @@ describe('LineReader', () => {
     expect(lines).toEqual(['\u00e9t\u00e9', '\u00a0x']);
   });
 
+  it('skips lines of Unicode whitespace (what \\s matches), keeps a line with anything else', () => {
+    const { reader, lines } = lineCollector();
+    reader.push('\u00a0\u2000\u200a\u2028\u3000\ufeff\u202f\u205f\u1680\v\f\n\u200b\n \u00a0x\n');
+    reader.end();
+    expect(lines).toEqual(['\u200b', ' \u00a0x']); // U+200B (zero width space) is not whitespace to \s
+  });
+
+  it('keeps no hidden reference to a parsed line (a 50 MB line stayed alive as RegExp.input until the next match)', () => {
+    const { reader, values } = jsonCollector();
+    const line = JSON.stringify({ text: 'x'.repeat(1000), marker: 'held' });
+    /(?:)/.test('before');
+    reader.push(line + '\n');
+    expect(values).toHaveLength(1);
+    // The legacy static RegExp.input is the subject of the last successful match anywhere in the realm.
+    expect((RegExp as unknown as { input: string }).input).not.toContain('"marker":"held"');
+  });
+
   it('flushes a final unterminated line on end(), but not a blank one', () => {
     const { reader, lines } = lineCollector();
     reader.push('first\nsecond');

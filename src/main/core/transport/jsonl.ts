@@ -167,9 +167,21 @@ export class LineReader {
   }
 }
 
-/** Whitespace only; stops at the first other character, so a huge line is not copied by trim(). */
+/**
+ * Whitespace only; stops at the first other character, so a huge line is not copied by trim(). Not a
+ * RegExp: a successful match keeps its subject alive as the legacy `RegExp.input` until the next match
+ * anywhere, which held a 50 MB line in memory until the next huge line was decoded beside it.
+ */
 function isBlank(line: string): boolean {
-  return !/\S/.test(line);
+  for (let i = 0; i < line.length; i++) if (!isJsWhitespace(line.charCodeAt(i))) return false;
+  return true;
+}
+
+/** What `\s` matches: ASCII whitespace, NBSP, the Unicode space separators, LS/PS, BOM. */
+function isJsWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**
