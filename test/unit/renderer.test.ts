@@ -130,6 +130,37 @@ describe('TranscriptSync', () => {
     expect(asked).toEqual([0, 1, 3])
     expect(shown).toEqual([1, 2, 3, 4])
   })
+  test('with a start (a terminal snapshot), pages begin after its seq; live events meanwhile wait, older ones are dropped', async () => {
+    const shown: string[] = []
+    const asked: number[] = []
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    let starts = 0
+    const sync = new TranscriptSync(
+      async (after) => {
+        asked.push(after)
+        return after === 500 ? { events: [output(501), output(502)], next: 502, done: true } : { events: [], next: after, done: true }
+      },
+      (e) => shown.push(String(e.seq)),
+      () => {},
+      async () => {
+        starts++
+        await gate
+        shown.push('snapshot')
+        return 500
+      },
+    )
+    const done = sync.catchUp()
+    sync.live(output(499)) // already in the snapshot
+    sync.live(output(503))
+    release()
+    await done
+    expect(asked).toEqual([500])
+    expect(shown).toEqual(['snapshot', '501', '502', '503'])
+    await sync.catchUp() // a reconnect goes on from the last seq, without a second snapshot
+    expect(starts).toBe(1)
+    expect(asked).toEqual([500, 503])
+  })
   test('a failed fetch keeps the buffer for the next try and reports the error', async () => {
     const shown: number[] = []
     const errors: unknown[] = []

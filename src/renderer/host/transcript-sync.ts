@@ -13,6 +13,9 @@ export interface TranscriptPage {
  * buffer while the transcript is paged through, and afterwards those newer than the last event shown
  * are flushed. A live event that skips a seq (events lost while disconnected) starts another catch-up,
  * as does calling `catchUp()` again (e.g. on reconnect).
+ *
+ * With `start` (a terminal's snapshot), the first catch-up begins with it instead of the transcript's
+ * start: it shows the state up to a seq and returns that seq, and paging goes on after it.
  */
 export class TranscriptSync {
   private lastSeq = 0
@@ -20,11 +23,13 @@ export class TranscriptSync {
   private again = false
   private buffer: LaneEvent[] = []
   private disposed = false
+  private started = false
 
   constructor(
     private readonly fetchPage: (after: number) => Promise<TranscriptPage>,
     private readonly emit: (event: LaneEvent) => void,
     private readonly onError: (error: unknown) => void = () => {},
+    private readonly start?: () => Promise<number>,
   ) {}
 
   get seq(): number {
@@ -69,6 +74,12 @@ export class TranscriptSync {
     do {
       this.again = false
       try {
+        if (this.start && !this.started) {
+          const seq = await this.start()
+          if (this.disposed) return false
+          this.started = true
+          this.lastSeq = Math.max(this.lastSeq, seq)
+        }
         let after = this.lastSeq
         for (;;) {
           const page = await this.fetchPage(after)

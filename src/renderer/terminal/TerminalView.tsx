@@ -19,7 +19,10 @@ interface Props {
   registerFocus(laneId: string, focus: (() => void) | null): void
 }
 
-/** A terminal lane: xterm fed by transcript + live events, typing goes to `lanes.send`. */
+/**
+ * A terminal lane: xterm shows main's snapshot of the screen (instant at any history size), then the
+ * transcript and live events after it; typing goes to `lanes.send`.
+ */
 export function TerminalView({ lane, epoch, registerFocus }: Props) {
   const { client, reportError, notify, mac, getPathForFile } = useApp()
   const containerRef = useRef<HTMLDivElement>(null)
@@ -43,7 +46,7 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
     })
     registerFocus(laneId, () => term.focus())
 
-    // Flow-controlled: a long history goes in as xterm parses it, never as one giant write.
+    // Flow-controlled: what follows the snapshot goes in as xterm parses it, never as one giant write.
     const writer = new FlowWriter(term)
     const sync = new TranscriptSync(
       (after) => client.call('lanes.transcript', { laneId, after, limit: TRANSCRIPT_PAGE }),
@@ -51,6 +54,15 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
         if (event.type === 'terminal.output') writer.write(event.data)
       },
       reportError,
+      async () => {
+        const snapshot = await client.call('lanes.terminalSnapshot', { laneId })
+        if (disposed) return snapshot.seq
+        // Drawn at the size it was taken at (≤ 3 MB, one write), then fitted: xterm reflows it as on any resize.
+        if (term.cols !== snapshot.cols || term.rows !== snapshot.rows) term.resize(snapshot.cols, snapshot.rows)
+        await new Promise<void>((resolve) => term.write(snapshot.data, resolve))
+        refit()
+        return snapshot.seq
+      },
     )
     syncRef.current = sync
     // Live events first (buffered by the sync during the catch-up), then the transcript.
