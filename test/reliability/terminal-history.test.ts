@@ -1,45 +1,16 @@
-import { closeSync, openSync, statSync, writeSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
 import { testCore, waitFor } from '../support/core'
+import { appendHistory } from '../support/terminal-history'
 
 const require = createRequire(import.meta.url)
 const { Terminal } = require('@xterm/headless') as typeof import('@xterm/headless')
 
-const HISTORY_BYTES = 500 * 1024 * 1024
 const MB = 1024 * 1024
-
-/** Appends ~`bytes` of terminal.output lines (64 KiB frames, as the pty adapter makes) after `seq`; returns the last seq. */
-function appendHistory(file: string, laneId: string, seq: number, bytes: number, last: string): number {
-  const row = (n: number) => `history row ${n} ${'.'.repeat(60)}\r\n`
-  const fd = openSync(file, 'a')
-  try {
-    let written = 0
-    let rowNo = 0
-    let chunk: string[] = []
-    let chunkBytes = 0
-    while (written < bytes) {
-      let data = ''
-      while (data.length < 64 * 1024) data += row(++rowNo)
-      const line = JSON.stringify({ laneId, seq: ++seq, at: 0, type: 'terminal.output', data }) + '\n'
-      chunk.push(line)
-      chunkBytes += line.length
-      written += line.length
-      if (chunkBytes >= 4 * MB) {
-        writeSync(fd, chunk.join(''))
-        chunk = []
-        chunkBytes = 0
-      }
-    }
-    chunk.push(JSON.stringify({ laneId, seq: ++seq, at: 0, type: 'terminal.output', data: last }) + '\n')
-    writeSync(fd, chunk.join(''))
-  } finally {
-    closeSync(fd)
-  }
-  return seq
-}
+const HISTORY_BYTES = 500 * MB
 
 /** The rows a client shows after writing the snapshot into a fresh terminal. */
 async function shownRows(snapshot: { data: string; cols: number; rows: number }): Promise<string[]> {
