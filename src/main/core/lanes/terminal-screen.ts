@@ -5,10 +5,10 @@ import type { LaneEvent } from '../../../shared/events'
 import { encodedBytes } from '../../../shared/contract/wire'
 import { TERMINAL_SCROLLBACK } from '../../../shared/terminal'
 
-// Both packages ship CommonJS only as their Node entry; createRequire keeps this file plain ESM for the bundler.
-const require = createRequire(import.meta.url)
-const { Terminal } = require('@xterm/headless') as typeof import('@xterm/headless')
-const { SerializeAddon } = require('@xterm/addon-serialize') as typeof import('@xterm/addon-serialize')
+// Both packages ship CommonJS only as their Node entry. Not named `require`: the main bundle declares its own.
+const requireCjs = createRequire(import.meta.url)
+const { Terminal } = requireCjs('@xterm/headless') as typeof import('@xterm/headless')
+const { SerializeAddon } = requireCjs('@xterm/addon-serialize') as typeof import('@xterm/addon-serialize')
 
 /** Most bytes of transcript lines read to rebuild a screen: a month of history costs a read of its end only. */
 export const TAIL_MAX_BYTES = 8 * 1024 * 1024
