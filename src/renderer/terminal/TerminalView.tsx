@@ -5,6 +5,7 @@ import { shortcutFor } from '../app/shortcuts'
 import { FlowWriter } from './flow'
 import { mountTerminal } from './xterm'
 import { TranscriptSync } from '../host/transcript-sync'
+import { ClientError } from '../host/client'
 import { quotePath, useFileDrop } from '../ui/attachments'
 import './terminal.css'
 
@@ -55,7 +56,14 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
       },
       reportError,
       async () => {
-        const snapshot = await client.call('lanes.terminalSnapshot', { laneId })
+        let snapshot
+        try {
+          snapshot = await client.call('lanes.terminalSnapshot', { laneId })
+        } catch (error) {
+          // A host's core from before snapshots: replay its transcript from the start, as it was.
+          if (error instanceof ClientError && error.code === 'unknown_method') return 0
+          throw error
+        }
         if (disposed) return snapshot.seq
         // Drawn at the size it was taken at (≤ 3 MB, one write), then fitted: xterm reflows it as on any resize.
         if (term.cols !== snapshot.cols || term.rows !== snapshot.rows) term.resize(snapshot.cols, snapshot.rows)
