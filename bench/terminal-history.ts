@@ -42,3 +42,42 @@ export async function measureTerminalReattach(rounds: number, historyMb = 500): 
   }
   return { sleepingMs, liveMs, rssGrowthMb: (rssAfter - rssBefore) / 1024 / 1024 }
 }
+
+/** `sh -c` that prints ~`mb` MB of base64 lines (76 columns) and exits. */
+const printer = (mb: number) => `head -c ${Math.round((mb * 1024 * 1024 * 3) / 4)} /dev/zero | tr '\\0' 'x' | fold -w 76`
+
+/**
+ * pty → main's screen vs a raw pty read of the same output: the raw side counts bytes until the pty exits;
+ * the lane side runs the printer in a terminal lane and stops the clock when its screen snapshot reflects
+ * the exit (the screen parses along, or is rebuilt from the tail after a flood). Ratios raw / lane.
+ */
+export async function measurePtyToScreen(rounds: number, mb = 10): Promise<number[]> {
+  const { spawnPty } = await import('../src/main/core/transport/pty')
+  const { waitFor } = await import('../test/support/core')
+  const core = testCore({ reaperIntervalMs: 0 })
+  const ratios: number[] = []
+  try {
+    const profile = core.profile({ command: '/bin/sh', args: ['-c', printer(mb)] })
+    for (let i = 0; i < rounds; i++) {
+      let t0 = performance.now()
+      await new Promise<void>((resolve) => {
+        const pty = spawnPty({ file: '/bin/sh', args: ['-c', printer(mb)], cwd: core.folder, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color' }, cols: 100, rows: 30 })
+        let bytes = 0
+        pty.onData((d) => (bytes += d.length))
+        pty.onExit(() => resolve())
+      })
+      const raw = performance.now() - t0
+      t0 = performance.now()
+      const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id, cols: 100, rows: 30 })
+      await waitFor('the printer to exit', () => ['exited', 'failed'].includes(core.lanes.get(lane.id).record.status), 120_000)
+      const snap = await core.lanes.terminalSnapshot(lane.id)
+      const viaScreen = performance.now() - t0
+      if (!snap.data.includes('x'.repeat(76))) throw new Error('the screen does not show the output')
+      ratios.push(raw / viaScreen)
+      await core.lanes.remove(lane.id)
+    }
+  } finally {
+    await core.close()
+  }
+  return ratios
+}
