@@ -151,3 +151,23 @@ describe('terminal screen', () => {
     screens.dispose()
   })
 })
+
+describe('terminal screens under faults', () => {
+  it('a tail that cannot be read costs the screen, not the lane publishing; the snapshot request reports it', async () => {
+    let broken = true
+    const history = [out(1, 'hello\r\n')]
+    const screens = new TerminalScreens({
+      tail: () => {
+        if (broken) throw new Error('EIO: i/o error, read')
+        return { events: history, lastSeq: 1 }
+      },
+      size: () => ({ cols: 20, rows: 3 }),
+    })
+    expect(() => screens.feed(history[0])).not.toThrow()
+    expect(screens.size).toBe(0)
+    await expect(screens.snapshot('lane_1')).rejects.toThrow(/EIO/)
+    broken = false
+    expect((await screens.snapshot('lane_1')).seq).toBe(1)
+    screens.dispose()
+  })
+})

@@ -169,13 +169,19 @@ export class TerminalScreens {
   /** A terminal lane's event, once it is on disk (the tail then holds it). */
   feed(event: LaneEvent): void {
     const laneId = event.laneId
-    let screen = this.screens.get(laneId)
-    if (!screen) {
-      if (event.type !== 'terminal.output' || this.lazy.has(laneId)) return
-      screen = this.open(laneId)
-    } else if (event.type === 'terminal.output') this.touch(laneId, screen)
-    screen.feed(event)
-    if (screen.backlog > BACKLOG_MAX_CHARS) this.drop(laneId)
+    try {
+      let screen = this.screens.get(laneId)
+      if (!screen) {
+        if (event.type !== 'terminal.output' || this.lazy.has(laneId)) return
+        screen = this.open(laneId)
+      } else if (event.type === 'terminal.output') this.touch(laneId, screen)
+      screen.feed(event)
+      if (screen.backlog > BACKLOG_MAX_CHARS) this.drop(laneId)
+    } catch {
+      // This runs in the lane's publishing path: a tail that cannot be read (EIO…) costs the screen, not
+      // the lane. A client's snapshot request rebuilds it and is told the error if it persists.
+      this.drop(laneId)
+    }
   }
 
   resize(laneId: string, cols: number, rows: number): void {
