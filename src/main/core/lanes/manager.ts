@@ -298,7 +298,7 @@ export class LaneManager {
   }
 
   /** A terminal lane's screen and scrollback, serialized, and the seq it reflects: a client follows the events after it. */
-  terminalSnapshot(id: string): Promise<TerminalSnapshot> {
+  async terminalSnapshot(id: string): Promise<TerminalSnapshot> {
     const lane = this.get(id)
     if (lane.record.kind !== 'terminal') throw new AppError('unsupported', `Lane ${id} is not a terminal lane`)
     return this.screens.snapshot(lane.id)
