@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { shortcutFor } from '../app/shortcuts'
@@ -31,6 +31,8 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
   const laneId = lane.id
   // The size the lane has now, read once at mount: resize only when the fitted size differs.
   const initialSize = useRef({ cols: lane.cols, rows: lane.rows })
+  // Bumped when a reconnect finds more than a page missed: the terminal starts over from a fresh snapshot.
+  const [generation, setGeneration] = useState(0)
 
   useEffect(() => {
     const container = containerRef.current
@@ -70,6 +72,9 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
         await new Promise<void>((resolve) => term.write(snapshot.data, resolve))
         refit()
         return snapshot.seq
+      },
+      () => {
+        if (!disposed) setGeneration((g) => g + 1)
       },
     )
     syncRef.current = sync
@@ -114,7 +119,7 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
       registerFocus(laneId, null)
       mounted.dispose()
     }
-  }, [client, reportError, mac, laneId, registerFocus])
+  }, [client, reportError, mac, laneId, registerFocus, generation])
 
   // After a reconnect, fetch what the lane printed meanwhile.
   const firstEpoch = useRef(epoch)
