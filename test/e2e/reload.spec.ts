@@ -1,4 +1,4 @@
-import { addWorkspace, expect, newLane, terminalLines, test, waitForOutput } from './fixtures'
+import { addWorkspace, expect, newLane, rpc, terminalLines, test, waitForOutput } from './fixtures'
 
 test('reloading the page shows the lanes and their earlier output again', async ({ page, server, workspaceDir }) => {
   await page.goto(server.url)
@@ -74,4 +74,43 @@ test('a terminal with megabytes of history shows its last screen after a reload,
   await page.keyboard.type('echo after-$((2+2))')
   await page.keyboard.press('Enter')
   await expect.poll(async () => (await terminalLines(again)).includes('after-4')).toBe(true)
+})
+
+test('a terminal that reconnects megabytes behind redraws from a fresh snapshot instead of replaying them', async ({ page, server, workspaceDir }) => {
+  // Every WebSocket goes through this route, so the test can cut the page off and let it back.
+  let away = false
+  const open = new Set<{ close: () => Promise<void> }>()
+  await page.routeWebSocket(/\/ws/, (ws) => {
+    if (away) return void ws.close()
+    ws.connectToServer()
+    open.add(ws)
+  })
+  const sent: string[] = []
+  page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))))
+  await page.goto(server.url)
+  await addWorkspace(page, workspaceDir)
+  const lane = await newLane(page, { title: 'away' })
+  await waitForOutput(lane)
+  const [record] = await rpc(server, 'lanes.list', {})
+
+  away = true
+  for (const ws of open) await ws.close()
+  open.clear()
+  await expect(page.getByText('Disconnected — reconnecting…')).toBeVisible({ timeout: 15_000 })
+  // ~3 MB printed while the page is away: more than one transcript page.
+  await rpc(server, 'lanes.send', { laneId: record.id, input: 'seq -f "away %08g ........................................" 1 60000; echo back-$((6*7))\r' })
+  await expect
+    .poll(async () => {
+      const page = await rpc(server, 'lanes.terminalSnapshot', { laneId: record.id })
+      return /^back-42/m.test(page.data.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, ''))
+    }, { timeout: 30_000 })
+    .toBe(true)
+  const snapshotsBefore = sent.filter((s) => s.includes('"lanes.terminalSnapshot"')).length
+  away = false
+
+  await expect(page.getByText('Disconnected — reconnecting…')).toHaveCount(0, { timeout: 20_000 })
+  await expect(lane.locator('[data-lane-terminal]')).toHaveAttribute('data-renderer', 'dom')
+  await expect.poll(async () => (await terminalLines(lane)).includes('back-42'), { timeout: 20_000 }).toBe(true)
+  expect(sent.filter((s) => s.includes('"lanes.terminalSnapshot"')).length).toBe(snapshotsBefore + 1)
+  expect((await terminalLines(lane)).filter((l) => l === 'back-42')).toHaveLength(1)
 })
