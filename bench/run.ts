@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ADAPTERS, measurePipeline } from './pipeline'
 import { measure as measureMemory } from './memory'
+import { measurePtyToScreen, measureTerminalReattach } from './terminal-history'
 import { testCore, waitFor } from '../test/support/core'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -105,6 +106,15 @@ await row('server RSS per live lane (100 lanes)', 'RSS before the lanes', async 
 await row('50 MB message peak', 'the message size', async () => {
   const f = await measureMemory('big:50')
   add('50 MB message peak', 'the message size', [(f.peakMb - f.baselineMb) / 50], '×', `peak ${f.peakMb.toFixed(0)} MB over a ${f.baselineMb.toFixed(0)} MB baseline`)
+})
+
+// A terminal lane with 500 MB of history: a fresh client's wait for its last screen (issue 11: < 500 ms).
+await row('terminal 500 MB history: reattach', 'none (goal < 500 ms)', async () => {
+  const f = await measureTerminalReattach(ROUNDS)
+  add('terminal 500 MB history: reattach', 'none (goal < 500 ms)', f.sleepingMs, ' ms', `sleeping lane after a restart (tail rebuild); held screen ${fmt(median(f.liveMs), ' ms', 0)}; RSS +${f.rssGrowthMb.toFixed(0)} MB`, 0)
+})
+await row('pty → main screen (10 MB)', 'raw pty read', async () => {
+  add('pty → main screen (10 MB)', 'raw pty read', await measurePtyToScreen(ROUNDS), '×', 'terminal lane until its snapshot holds the output (headless xterm in main)')
 })
 
 // Agent → DOM and pty → xterm in Chromium: the renderer bench (owned by the workbench work), if it can run.

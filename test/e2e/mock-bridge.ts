@@ -84,6 +84,11 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
             const next = events.length ? events[events.length - 1].seq : after
             return ok({ events, next, done: all.length <= limit })
           }
+          // An empty screen at seq 0: the terminal then replays the mock transcript from its start.
+          case 'lanes.terminalSnapshot': {
+            const lane = w.lanes.find((l) => l.id === input.laneId)
+            return ok({ data: '', seq: 0, cols: lane?.cols ?? 80, rows: lane?.rows ?? 24 })
+          }
           case 'lanes.approve':
             push(input.laneId, { type: 'approval.resolved', requestId: input.requestId, optionId: input.optionId, by: 'user', ...(input.answers ? { answers: input.answers } : {}) })
             return ok({ ok: true })

@@ -38,6 +38,22 @@ describe('terminal lanes', () => {
     await waitForOutput(core, lane.id, /40 120/)
   })
 
+  it("keep their screen in main: a snapshot shows the live screen at its seq, follows resizes; an unknown lane is refused", async () => {
+    core = testCore()
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile().id, cols: 80, rows: 24 })
+    await core.lanes.send(lane.id, 'printf "\\033[31mred-%d\\033[0m\\n" $((6*7))\r')
+    await waitForOutput(core, lane.id, /red-42/)
+    const snapshot = await core.lanes.terminalSnapshot(lane.id)
+    expect(snapshot).toMatchObject({ cols: 80, rows: 24 })
+    expect(snapshot.data).toMatch(/\x1b\[3\dmred-42/) // the colour travels with the text
+    const page = await core.lanes.transcript(lane.id, 0, 10_000)
+    expect(snapshot.seq).toBeLessThanOrEqual(page.next)
+    expect(page.events.some((e) => e.seq <= snapshot.seq && e.type === 'terminal.output' && e.data.includes('red-42'))).toBe(true)
+    core.lanes.resize(lane.id, 50, 10)
+    expect(await core.lanes.terminalSnapshot(lane.id)).toMatchObject({ cols: 50, rows: 10 })
+    await expect(core.lanes.terminalSnapshot('lane_nope')).rejects.toMatchObject({ code: 'not_found' })
+  })
+
   it('the built-in Shell profile runs the login shell', async () => {
     core = testCore()
     const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: 'shell' })

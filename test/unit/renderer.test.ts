@@ -130,6 +130,78 @@ describe('TranscriptSync', () => {
     expect(asked).toEqual([0, 1, 3])
     expect(shown).toEqual([1, 2, 3, 4])
   })
+  test('with a start (a terminal snapshot), pages begin after its seq; live events meanwhile wait, older ones are dropped', async () => {
+    const shown: string[] = []
+    const asked: number[] = []
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    let starts = 0
+    const sync = new TranscriptSync(
+      async (after) => {
+        asked.push(after)
+        return after === 500 ? { events: [output(501), output(502)], next: 502, done: true } : { events: [], next: after, done: true }
+      },
+      (e) => shown.push(String(e.seq)),
+      () => {},
+      async () => {
+        starts++
+        await gate
+        shown.push('snapshot')
+        return 500
+      },
+    )
+    const done = sync.catchUp()
+    sync.live(output(499)) // already in the snapshot
+    sync.live(output(503))
+    release()
+    await done
+    expect(asked).toEqual([500])
+    expect(shown).toEqual(['snapshot', '501', '502', '503'])
+    await sync.catchUp() // a reconnect goes on from the last seq, without a second snapshot
+    expect(starts).toBe(1)
+    expect(asked).toEqual([500, 503])
+  })
+  test('with farBehind, a later catch-up that misses more than a page starts over instead of replaying it', async () => {
+    const shown: number[] = []
+    let behind = 0
+    let missed = 1
+    const sync = new TranscriptSync(
+      async (after) => {
+        if (after === 10 && missed > 1) return { events: [output(11)], next: 11, done: false }
+        if (after === 10) return { events: [output(11)], next: 11, done: true }
+        return { events: [], next: after, done: true }
+      },
+      (e) => shown.push(e.seq),
+      () => {},
+      async () => 10,
+      () => behind++,
+    )
+    await sync.catchUp() // the first catch-up after the snapshot pages as usual
+    expect(shown).toEqual([11])
+    expect(behind).toBe(0)
+    const again = new TranscriptSync(
+      async (after) => (after === 10 ? { events: [output(11)], next: 11, done: false } : { events: [output(12)], next: 12, done: true }),
+      (e) => shown.push(e.seq),
+      () => {},
+      async () => 10,
+      () => behind++,
+    )
+    await again.catchUp() // more than a page right after the snapshot: still paged (it is the snapshot's own gap)
+    expect(shown).toEqual([11, 11, 12])
+    missed = 2
+    const later = new TranscriptSync(
+      async (after) => (after === 10 && missed > 1 && behind === 0 ? { events: [output(11)], next: 11, done: true } : { events: [output(99)], next: 99, done: false }),
+      (e) => shown.push(e.seq),
+      () => {},
+      async () => 10,
+      () => behind++,
+    )
+    await later.catchUp()
+    expect(shown.at(-1)).toBe(11)
+    await later.catchUp() // a reconnect: the first page is not the last
+    expect(behind).toBe(1)
+    expect(shown.at(-1)).toBe(11) // nothing of it was shown
+  })
   test('a failed fetch keeps the buffer for the next try and reports the error', async () => {
     const shown: number[] = []
     const errors: unknown[] = []

@@ -28,9 +28,9 @@ describe('transcript', () => {
     expect(await t.read(25)).toEqual({ events: [], next: 25, done: true })
   })
 
-  it('stops a page after about maxBytes of lines (at least one event), and reads a line longer than the read chunks whole', async () => {
+  it('never lets a page exceed maxBytes of lines (a longer event goes alone), and reads a line longer than the read chunks whole', async () => {
     const t = new Transcript(file())
-    const big = 'b'.repeat(700 * 1024) // longer than the 256 KB read chunks
+    const big = 'b'.repeat(400 * 1024) // longer than the 256 KB read chunks; two fit in 1 MiB, three do not
     for (let i = 1; i <= 6; i++) t.append(ev(i, big))
     const seqs: number[][] = []
     for (let after = 0; ; ) {
@@ -43,6 +43,8 @@ describe('transcript', () => {
     // A page that ends exactly at the end may not know it: an empty last page then says so.
     expect(seqs.filter((p) => p.length > 0)).toEqual([[1, 2], [3, 4], [5, 6]])
     expect((await t.read(0, 1000, 1)).events.map((e) => e.seq)).toEqual([1])
+    expect((await t.read(0, 1000, 1024 * 1024 - 1)).events.map((e) => e.seq)).toEqual([1, 2])
+    expect((await t.read(0, 1000, 3 * 400 * 1024)).events.map((e) => e.seq)).toEqual([1, 2])
   })
 
   it('continues its seq after reopening, past a torn line left by a crash', async () => {
@@ -90,6 +92,31 @@ describe('transcript', () => {
     expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1))
     reader.append(ev(3001, 'appended after reopening'))
     expect((await reader.read(3000)).events.map((e) => e.seq)).toEqual([3001])
+  })
+
+  it('tail: the newest events within a byte budget, oldest first, reading only the end of the file', async () => {
+    const f = file()
+    const writer = new Transcript(f)
+    for (let i = 1; i <= 2000; i++) writer.append(ev(i, `line ${i}\r\n`))
+    writer.append(ev(2001, 'y'.repeat(600 * 1024))) // a line longer than the 256 KB read chunks
+    for (let i = 2002; i <= 2010; i++) writer.append(ev(i))
+    writer.close()
+    const t = new Transcript(f)
+    const lineBytes = Buffer.byteLength(JSON.stringify(ev(1999, 'line 1999\r\n'))) + 1
+    // Budget: the 10 last lines, the long one, and 3 more whole lines (the 4th is cut by the budget: dropped).
+    const tailBytes = readFileSync(f).length - readFileSync(f).indexOf('{"laneId":"lane_1","seq":2001')
+    const { events, lastSeq } = t.tail(tailBytes + 3 * lineBytes + 10)
+    expect(lastSeq).toBe(2010)
+    expect(events.map((e) => e.seq)).toEqual([1998, 1999, 2000, ...Array.from({ length: 10 }, (_, i) => 2001 + i)])
+    expect(events[3]).toMatchObject({ data: 'y'.repeat(600 * 1024) })
+    // `more` stops the walk back: here after two events.
+    let seen = 0
+    expect(t.tail(1 << 30, () => ++seen < 2).events.map((e) => e.seq)).toEqual([2009, 2010])
+    // The whole file when the budget allows, first line included; and reads after the tail go on from there.
+    expect(t.tail(1 << 30).events.map((e) => e.seq)).toEqual(Array.from({ length: 2010 }, (_, i) => i + 1))
+    t.append(ev(2011, 'new'))
+    expect(t.tail(lineBytes).events.map((e) => e.seq)).toEqual([2011])
+    expect((await t.read(2010)).events.map((e) => e.seq)).toEqual([2011])
   })
 
   it('group commit: the events of one turn go to the file in one write, and are published only once they are in it', async () => {

@@ -117,6 +117,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'lanes.rename': ({ laneId, title }) => lanes.rename(laneId, title),
     'lanes.resize': ({ laneId, cols, rows }) => (lanes.resize(laneId, cols, rows), ok),
     'lanes.transcript': ({ laneId, after, limit }) => lanes.transcript(laneId, after, limit),
+    'lanes.terminalSnapshot': ({ laneId }) => lanes.terminalSnapshot(laneId),
 
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),

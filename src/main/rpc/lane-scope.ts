@@ -20,7 +20,7 @@ export interface LaneScope {
 }
 
 /** Methods a scoped caller may use, and how each is checked. */
-const LANE_METHODS = new Set(['lanes.send', 'lanes.transcript', 'lanes.stop', 'lanes.archive', 'lanes.interrupt', 'review.diff'])
+const LANE_METHODS = new Set(['lanes.send', 'lanes.transcript', 'lanes.terminalSnapshot', 'lanes.stop', 'lanes.archive', 'lanes.interrupt', 'review.diff'])
 const LISTS = new Set(['workspaces.list', 'lanes.list', 'profiles.list'])
 
 export type ScopeCheck = { ok: true } | { ok: false; error: RpcError }

@@ -13,6 +13,11 @@ export interface TranscriptPage {
  * buffer while the transcript is paged through, and afterwards those newer than the last event shown
  * are flushed. A live event that skips a seq (events lost while disconnected) starts another catch-up,
  * as does calling `catchUp()` again (e.g. on reconnect).
+ *
+ * With `start` (a terminal's snapshot), the first catch-up begins with it instead of the transcript's
+ * start: it shows the state up to a seq and returns that seq, and paging goes on after it. With
+ * `farBehind` too, a later catch-up that finds more than one page missed (a long disconnection under a
+ * chatty program) calls it instead of replaying them: the owner starts over from a fresh snapshot.
  */
 export class TranscriptSync {
   private lastSeq = 0
@@ -20,11 +25,15 @@ export class TranscriptSync {
   private again = false
   private buffer: LaneEvent[] = []
   private disposed = false
+  private started = false
+  private caughtUp = false
 
   constructor(
     private readonly fetchPage: (after: number) => Promise<TranscriptPage>,
     private readonly emit: (event: LaneEvent) => void,
     private readonly onError: (error: unknown) => void = () => {},
+    private readonly start?: () => Promise<number>,
+    private readonly farBehind?: () => void,
   ) {}
 
   get seq(): number {
@@ -69,10 +78,20 @@ export class TranscriptSync {
     do {
       this.again = false
       try {
+        if (this.start && !this.started) {
+          const seq = await this.start()
+          if (this.disposed) return false
+          this.started = true
+          this.lastSeq = Math.max(this.lastSeq, seq)
+        }
         let after = this.lastSeq
-        for (;;) {
+        for (let first = true; ; first = false) {
           const page = await this.fetchPage(after)
           if (this.disposed) return false
+          if (this.farBehind && this.caughtUp && first && !page.done) {
+            this.farBehind()
+            return false
+          }
           for (const event of page.events) this.show(event)
           if (page.done || page.next <= after) break
           after = page.next
@@ -82,6 +101,7 @@ export class TranscriptSync {
         return false
       }
     } while (this.again && !this.disposed)
+    this.caughtUp = true
     return !this.disposed
   }
 

@@ -1,10 +1,11 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { shortcutFor } from '../app/shortcuts'
 import { FlowWriter } from './flow'
 import { mountTerminal } from './xterm'
 import { TranscriptSync } from '../host/transcript-sync'
+import { ClientError } from '../host/client'
 import { quotePath, useFileDrop } from '../ui/attachments'
 import './terminal.css'
 
@@ -19,7 +20,10 @@ interface Props {
   registerFocus(laneId: string, focus: (() => void) | null): void
 }
 
-/** A terminal lane: xterm fed by transcript + live events, typing goes to `lanes.send`. */
+/**
+ * A terminal lane: xterm shows main's snapshot of the screen (instant at any history size), then the
+ * transcript and live events after it; typing goes to `lanes.send`.
+ */
 export function TerminalView({ lane, epoch, registerFocus }: Props) {
   const { client, reportError, notify, mac, getPathForFile } = useApp()
   const containerRef = useRef<HTMLDivElement>(null)
@@ -27,6 +31,8 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
   const laneId = lane.id
   // The size the lane has now, read once at mount: resize only when the fitted size differs.
   const initialSize = useRef({ cols: lane.cols, rows: lane.rows })
+  // Bumped when a reconnect finds more than a page missed: the terminal starts over from a fresh snapshot.
+  const [generation, setGeneration] = useState(0)
 
   useEffect(() => {
     const container = containerRef.current
@@ -43,7 +49,7 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
     })
     registerFocus(laneId, () => term.focus())
 
-    // Flow-controlled: a long history goes in as xterm parses it, never as one giant write.
+    // Flow-controlled: what follows the snapshot goes in as xterm parses it, never as one giant write.
     const writer = new FlowWriter(term)
     const sync = new TranscriptSync(
       (after) => client.call('lanes.transcript', { laneId, after, limit: TRANSCRIPT_PAGE }),
@@ -51,6 +57,25 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
         if (event.type === 'terminal.output') writer.write(event.data)
       },
       reportError,
+      async () => {
+        let snapshot
+        try {
+          snapshot = await client.call('lanes.terminalSnapshot', { laneId })
+        } catch (error) {
+          // A host's core from before snapshots: replay its transcript from the start, as it was.
+          if (error instanceof ClientError && error.code === 'unknown_method') return 0
+          throw error
+        }
+        if (disposed) return snapshot.seq
+        // Drawn at the size it was taken at (≤ 3 MB, one write), then fitted: xterm reflows it as on any resize.
+        if (term.cols !== snapshot.cols || term.rows !== snapshot.rows) term.resize(snapshot.cols, snapshot.rows)
+        await new Promise<void>((resolve) => term.write(snapshot.data, resolve))
+        refit()
+        return snapshot.seq
+      },
+      () => {
+        if (!disposed) setGeneration((g) => g + 1)
+      },
     )
     syncRef.current = sync
     // Live events first (buffered by the sync during the catch-up), then the transcript.
@@ -94,7 +119,7 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
       registerFocus(laneId, null)
       mounted.dispose()
     }
-  }, [client, reportError, mac, laneId, registerFocus])
+  }, [client, reportError, mac, laneId, registerFocus, generation])
 
   // After a reconnect, fetch what the lane printed meanwhile.
   const firstEpoch = useRef(epoch)

@@ -2,6 +2,7 @@ import { Terminal, type ITerminalOptions } from '@xterm/xterm'
 import { FitAddon } from '@xterm/addon-fit'
 import { WebglAddon } from '@xterm/addon-webgl'
 import '@xterm/xterm/css/xterm.css'
+import { TERMINAL_SCROLLBACK } from '../../shared/terminal'
 
 export type RendererKind = 'webgl' | 'dom'
 
@@ -10,7 +11,7 @@ export const terminalOptions: ITerminalOptions = {
   fontSize: 13,
   lineHeight: 1.15,
   cursorBlink: true,
-  scrollback: 10_000,
+  scrollback: TERMINAL_SCROLLBACK,
   allowProposedApi: false,
   theme: {
     background: '#0f1216',

@@ -138,6 +138,15 @@ export const methods = {
     }),
     output: z.object({ events: z.array(LaneEvent), next: z.number().int(), done: z.boolean() }),
   },
+  /**
+   * A terminal lane's screen and scrollback as escape sequences (≤ ~3 MB), and the seq they reflect: write
+   * `data` into a fresh terminal of `cols` × `rows`, then follow `lanes.transcript`/`lanes.events` after `seq`.
+   * Instant at any history size (main keeps the screen; a sleeping lane's is rebuilt from its history's tail).
+   */
+  'lanes.terminalSnapshot': {
+    input: LaneRef.strict(),
+    output: z.object({ data: z.string(), seq: z.number().int().min(0), cols: Cols, rows: Rows }),
+  },
 
   'settings.get': { input: Empty, output: Settings },
   'settings.update': { input: Settings.partial().strict(), output: Settings },

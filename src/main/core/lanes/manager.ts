@@ -20,6 +20,7 @@ import type { LaneTokens } from './lane-tokens'
 import { evictionCandidate, idleLanes, nextDueIn, overBudget, startReaper, type IdleCandidate } from './reaper'
 import { laneTreeRss } from './memory'
 import { Transcript } from './transcript'
+import { TerminalScreens, type TerminalSnapshot } from './terminal-screen'
 
 const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
 
@@ -80,6 +81,11 @@ export class LaneManager {
   readonly checkpoints: CheckpointService
   /** The last failed write of the lane records, until one succeeds. */
   private storeFault: DiskWriteError | undefined
+  /** Terminal lanes' screens, kept from their output so a client reattaches with one snapshot. */
+  private readonly screens = new TerminalScreens({
+    tail: (id, maxBytes, more) => this.transcriptOf(id).tail(maxBytes, more),
+    size: (id) => ({ cols: this.get(id).record.cols, rows: this.get(id).record.rows }),
+  })
 
   constructor(private readonly opts: LaneManagerOptions) {
     this.now = opts.now ?? Date.now
@@ -290,6 +296,14 @@ export class LaneManager {
 
   resize(id: string, cols: number, rows: number): void {
     this.get(id).resize(cols, rows)
+    this.screens.resize(id, cols, rows)
+  }
+
+  /** A terminal lane's screen and scrollback, serialized, and the seq it reflects: a client follows the events after it. */
+  async terminalSnapshot(id: string): Promise<TerminalSnapshot> {
+    const lane = this.get(id)
+    if (lane.record.kind !== 'terminal') throw new AppError('unsupported', `Lane ${id} is not a terminal lane`)
+    return this.screens.snapshot(lane.id)
   }
 
   transcript(id: string, after?: number, limit?: number) {
@@ -308,6 +322,7 @@ export class LaneManager {
     const profile = this.opts.profiles.list().find((p) => p.id === lane.record.profileId)
     // Best effort: the lane goes even if the agent's copy of its conversation cannot.
     if (profile && lane.resumeToken) await presetFor(profile)?.forgetSession?.(profile.configDir, lane.resumeToken).catch(() => undefined)
+    this.screens.drop(id, true)
     this.transcriptOf(id).delete()
     this.transcripts.delete(id)
     this.scheduleSave()
@@ -375,6 +390,7 @@ export class LaneManager {
       if (fault) console.error(`switchyard: ${t.unsaved} events of lane ${id} were not saved: ${fault.message}`)
       t.close()
     }
+    this.screens.dispose()
   }
 
   onEvent(listener: EventListener): () => void {
@@ -483,6 +499,7 @@ export class LaneManager {
         launchSpec: (r, resume) => this.launchSpec(r, resume),
         onRecord: (r) => this.changed(r),
         onEvent: (e, encoded) => {
+          if (record.kind === 'terminal') this.screens.feed(e)
           for (const l of this.eventListeners) l(e, encoded)
         },
         policy: () => {

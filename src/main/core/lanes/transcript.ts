@@ -5,8 +5,11 @@ import { DiskWriteError, diskWrites, writeAll } from '../disk'
 
 /** Every this many seqs the byte offset of the line is remembered, so a page read seeks near its cursor. */
 const INDEX_EVERY = 512
-/** A page stops after this many bytes of lines (always holding at least one event), so one reply stays a few MB. */
-export const PAGE_BYTES = 4 * 1024 * 1024
+/**
+ * A page holds at most this many bytes of lines (a longer single event, ≤ PIECE_CHARS by BodyShaper, goes
+ * alone), so one reply is one modest WebSocket frame whatever the history holds.
+ */
+export const PAGE_BYTES = 1024 * 1024
 /** A batch is written at the end of the event-loop turn, or at once when its lines reach this size. */
 export const BATCH_BYTES = 256 * 1024
 
@@ -51,10 +54,12 @@ export class Transcript {
 
   constructor(readonly file: string) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-    const { seq, endsWithNewline } = readTail(file)
+    const { seq, offset, endsWithNewline } = readTail(file)
     this.seq = seq
     this.needsNewline = !endsWithNewline
     this.size = existsSync(file) ? statSync(file).size : 0
+    // Reading after the last seq (a client following a long history) then starts at its line, not at byte 0.
+    if (seq > 0) this.remember(seq, offset, true)
   }
 
   get lastSeq(): number {
@@ -188,8 +193,9 @@ export class Transcript {
     }
   }
 
-  private remember(seq: number, offset: number): void {
-    if (seq % INDEX_EVERY !== 0) return
+  /** `anchor`: keep it whatever its seq (a line a reader is known to start near). */
+  private remember(seq: number, offset: number, anchor = false): void {
+    if (!anchor && seq % INDEX_EVERY !== 0) return
     // Binary search for the insertion point; the index stays sorted and free of repeats.
     let lo = 0
     let hi = this.index.length
@@ -250,6 +256,8 @@ export class Transcript {
       }
       this.remember(event.seq, offset)
       if (event.seq <= after) return true
+      // The budget is a ceiling: the event that would cross it starts the next page (unless it is the first).
+      if (events.length > 0 && bytes + line.length > maxBytes) return false
       events.push(event)
       bytes += line.length
       return events.length < limit && bytes < maxBytes
@@ -275,6 +283,59 @@ export class Transcript {
     return { events, next: events.length ? events[events.length - 1].seq : after, done }
   }
 
+  /**
+   * The newest events, newest first into `more`, reading the file backwards: at most `maxBytes` of lines,
+   * and no further once `more` says enough. Synchronous (it reads the tail of the file at once), so the
+   * answer is exactly everything appended so far, events held in memory by a disk fault included.
+   * Returned oldest first, with the last seq they reach. A 500 MB history costs a read of its tail only.
+   */
+  tail(maxBytes: number, more: (event: LaneEvent) => boolean = () => true): { events: LaneEvent[]; lastSeq: number } {
+    this.flush()
+    const newestFirst: LaneEvent[] = []
+    let wanting = true
+    for (let i = this.pending.length - 1; i >= 0 && wanting; i--) {
+      newestFirst.push(this.pending[i])
+      wanting = more(this.pending[i])
+    }
+    if (wanting && existsSync(this.file)) {
+      const fd = openSync(this.file, 'r')
+      try {
+        const size = fstatSync(fd).size
+        const floor = Math.max(0, size - maxBytes)
+        let end = size
+        let carry: Buffer = Buffer.alloc(0)
+        read: while (end > floor) {
+          const start = Math.max(floor, end - 256 * 1024)
+          const chunk = Buffer.allocUnsafe(end - start)
+          readSync(fd, chunk, 0, chunk.length, start)
+          const buf = carry.length ? Buffer.concat([chunk, carry]) : chunk
+          end = start
+          // Every line after the buffer's first newline is whole; the piece before it waits for the next chunk
+          // (or is the file's first line, or is cut by the byte budget and dropped).
+          let to = buf.length
+          for (;;) {
+            const nl = to > 0 ? buf.lastIndexOf(0x0a, to - 1) : -1
+            if (nl === -1 && start > 0) break
+            const from = nl + 1
+            const event = parseLine(buf.subarray(from, to))
+            if (event) {
+              this.remember(event.seq, start + from, true)
+              newestFirst.push(event)
+              if (!more(event)) break read
+            }
+            to = Math.max(0, nl)
+            if (nl === -1) break
+          }
+          carry = Buffer.from(buf.subarray(0, Math.max(0, to)))
+        }
+      } finally {
+        closeSync(fd)
+      }
+    }
+    const events = newestFirst.reverse()
+    return { events, lastSeq: this.seq }
+  }
+
   close(): void {
     this.flush()
     if (this.fd !== undefined) {
@@ -294,28 +355,39 @@ export class Transcript {
   }
 }
 
-/** The last complete event's seq, reading backwards only as far as needed. */
-function readTail(file: string): { seq: number; endsWithNewline: boolean } {
-  if (!existsSync(file)) return { seq: 0, endsWithNewline: true }
+function parseLine(line: Buffer): LaneEvent | undefined {
+  if (line.length === 0) return undefined
+  try {
+    const event = JSON.parse(line.toString('utf8'))
+    return typeof event?.seq === 'number' ? event : undefined
+  } catch {
+    return undefined // a torn line from a crash
+  }
+}
+
+/** The last complete event's seq and the byte offset of its line, reading backwards only as far as needed. */
+function readTail(file: string): { seq: number; offset: number; endsWithNewline: boolean } {
+  if (!existsSync(file)) return { seq: 0, offset: 0, endsWithNewline: true }
   const fd = openSync(file, 'r')
   try {
     const size = fstatSync(fd).size
-    if (size === 0) return { seq: 0, endsWithNewline: true }
+    if (size === 0) return { seq: 0, offset: 0, endsWithNewline: true }
     let window = 64 * 1024
     for (;;) {
       const start = Math.max(0, size - window)
       const buf = Buffer.alloc(size - start)
       readSync(fd, buf, 0, buf.length, start)
-      const lines = buf.toString('utf8').split('\n')
       const endsWithNewline = buf[buf.length - 1] === 0x0a
-      // The first line may be cut by the window unless the window reaches the start of the file.
-      for (let i = lines.length - 1; i >= (start === 0 ? 0 : 1); i--) {
-        try {
-          const seq = JSON.parse(lines[i]).seq
-          if (typeof seq === 'number') return { seq, endsWithNewline }
-        } catch {}
+      // Lines by bytes (offsets must be byte positions); the first may be cut by the window unless it starts the file.
+      for (let to = buf.length; ; ) {
+        const nl = to > 0 ? buf.lastIndexOf(0x0a, to - 1) : -1
+        if (nl === -1 && start > 0) break
+        const event = parseLine(buf.subarray(nl + 1, to))
+        if (event) return { seq: event.seq, offset: start + nl + 1, endsWithNewline }
+        if (nl === -1) break
+        to = nl
       }
-      if (start === 0) return { seq: 0, endsWithNewline }
+      if (start === 0) return { seq: 0, offset: 0, endsWithNewline }
       window *= 4
     }
   } finally {
