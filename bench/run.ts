@@ -9,9 +9,13 @@ import { fileURLToPath } from 'node:url'
 import { ADAPTERS, measurePipeline } from './pipeline'
 import { measure as measureMemory } from './memory'
 import { testCore, waitFor } from '../test/support/core'
+import { AGENT_NAMES, benchAgents } from './agents'
+import { laneStartVsBare, terminalStartVsBare } from './lane-start'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const quick = process.argv.includes('--quick')
+// `--only <text>`: just the rows whose name contains it (e.g. `npm run bench -- --only "lane start"`).
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const ROUNDS = quick ? 3 : 5
 
 interface Row {
@@ -37,6 +41,7 @@ function skip(name: string, baseline: string, why: string) {
   console.error(`  skipped: ${name} (${why})`)
 }
 async function row(name: string, baseline: string, fn: () => Promise<void>) {
+  if (only && !name.includes(only)) return
   try {
     await fn()
   } catch (err) {
@@ -53,6 +58,28 @@ for (const adapter of ADAPTERS) {
     add(`pipeline ${adapter}`, 'JSON.parse of the same lines', f.ratios, '×', `${f.lines} recorded lines; goal ≥ ${adapter === 'codex' ? '0.5' : '0.6'}×`)
   })
 }
+
+// Lane start vs bare start: per agent (the real CLI when installed, its fake otherwise), and a terminal.
+for (const agent of AGENT_NAMES) {
+  await row(`lane start ${agent}`, 'bare spawn + same handshake', async () => {
+    const agents = await benchAgents()
+    try {
+      const f = await laneStartVsBare(agents, agent, ROUNDS)
+      add(`lane start ${agent}`, 'bare spawn + same handshake', f.ratios, '×', f.note)
+    } finally {
+      await agents.close()
+    }
+  })
+}
+await row('lane start terminal', 'the same shell in a bare pty', async () => {
+  const core = testCore()
+  try {
+    const f = await terminalStartVsBare(core, ROUNDS)
+    add('lane start terminal', 'the same shell in a bare pty', f.ratios, '×', f.note)
+  } finally {
+    await core.close()
+  }
+})
 
 // The reaper: how late after its idle timeout a ready lane is put to sleep (timer set for the due lane).
 await row('reaper lateness', 'the lane idle timeout (1.5 s)', async () => {
