@@ -11,6 +11,7 @@ import { measure as measureMemory } from './memory'
 import { testCore, waitFor } from '../test/support/core'
 import { AGENT_NAMES, benchAgents } from './agents'
 import { laneStartVsBare, terminalStartVsBare } from './lane-start'
+import { ptyToClientVsRaw } from './pty'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const quick = process.argv.includes('--quick')
@@ -79,6 +80,12 @@ await row('lane start terminal', 'the same shell in a bare pty', async () => {
   } finally {
     await core.close()
   }
+})
+
+// Terminal throughput: a lane's pty through core, transcript and a server-mode WebSocket to a client.
+await row('pty → WebSocket client', 'raw read of a bare pty', async () => {
+  const f = await ptyToClientVsRaw(ROUNDS)
+  add('pty → WebSocket client', 'raw read of a bare pty', f.ratios, '×', f.note)
 })
 
 // The reaper: how late after its idle timeout a ready lane is put to sleep (timer set for the due lane).
