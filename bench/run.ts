@@ -12,6 +12,7 @@ import { testCore, waitFor } from '../test/support/core'
 import { AGENT_NAMES, benchAgents } from './agents'
 import { laneStartVsBare, terminalStartVsBare } from './lane-start'
 import { ptyToClientVsRaw } from './pty'
+import { reapAndWake } from './reaper'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const quick = process.argv.includes('--quick')
@@ -110,6 +111,18 @@ await row('reaper lateness', 'the lane idle timeout (1.5 s)', async () => {
     add('reaper lateness', 'the lane idle timeout (1.5 s)', late, ' ms', 'sleeping seen (20 ms polls) after timeout; goal ≤ 250 ms (was 2.4–7.2 s on a 15 s tick)', 0)
   } finally {
     await core.close()
+  }
+})
+
+// The reaper on an idle pi lane: its tree's RSS freed by the reap, and the wake against a bare resume.
+await row('reaper: RSS freed / wake', 'tree RSS before / bare resume', async () => {
+  const agents = await benchAgents()
+  try {
+    const f = await reapAndWake(agents, ROUNDS)
+    add('reaper: RSS freed', 'the idle lane tree’s RSS', f.freed.map((x) => x * 100), ' %', `of ${f.rssMb.toFixed(0)} MB (pi tree, idle after a turn)`, 0)
+    add('reaper: wake', 'bare CLI resuming the same session', f.wake.ratios, '×', f.wake.note)
+  } finally {
+    await agents.close()
   }
 })
 
