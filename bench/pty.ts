@@ -12,10 +12,10 @@ import type { RatioFigures } from './lane-start'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.join(here, '..')
-const END = 'END-OF-STREAM'
+export const END = 'END-OF-STREAM'
 /** 6 MB random → 8.1 MB of base64 in 76-character lines; waits for Enter so that spawning is not timed. */
 export const FLOOD = `read go; head -c 6000000 /dev/urandom | base64; echo ${END}; exec sleep 600`
-const MIN_BYTES = 8_000_000
+export const MIN_BYTES = 8_000_000
 
 /** Calls `done` when `END` has gone by in the chunks given to the returned function (it may be split). */
 function endWatcher(done: () => void) {
@@ -33,7 +33,7 @@ function endWatcher(done: () => void) {
 }
 
 /** Ms from Enter until the whole flood was read from a bare pty. */
-async function rawPtyRead(): Promise<{ ms: number; bytes: number }> {
+export async function rawPtyRead(): Promise<{ ms: number; bytes: number }> {
   const pty = nodePty.spawn('/bin/sh', ['-c', FLOOD], { name: 'xterm-256color', cols: 120, rows: 30, cwd: root, env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string>, encoding: 'utf8' })
   try {
     await new Promise((r) => setTimeout(r, 100)) // the shell is at its `read`
@@ -50,59 +50,19 @@ async function rawPtyRead(): Promise<{ ms: number; bytes: number }> {
   }
 }
 
-type Server = { url: string; workspaceId: string; profileId: string }
+export type PtyServer = { url: string; page: string; workspaceId: string; profileId: string }
 
-/** Ms from `lanes.send` of Enter until a WebSocket client received the whole flood from a new lane. */
-async function laneToClient(server: Server): Promise<{ ms: number; bytes: number }> {
-  let done!: () => void
-  const finished = new Promise<void>((r) => (done = r))
-  const w = endWatcher(done)
-  const ws = await connect(server.url, (msg) => {
-    if (msg.event?.type === 'terminal.output') w.push(msg.event.data)
-  })
-  try {
-    const created = await ws.call({ method: 'lanes.create', input: { workspaceId: server.workspaceId, profileId: server.profileId } })
-    if (!created.ok) throw new Error(`lanes.create: ${JSON.stringify(created.error)}`)
-    const laneId = created.value.id
-    await ws.call({ subscribe: 'lanes.events', input: { laneId, types: ['terminal.output'] } })
-    await new Promise((r) => setTimeout(r, 100))
-    const t0 = performance.now()
-    const sent = await ws.call({ method: 'lanes.send', input: { laneId, input: '\r' } })
-    if (!sent.ok) throw new Error(`lanes.send: ${JSON.stringify(sent.error)}`)
-    await finished
-    const ms = performance.now() - t0
-    await ws.call({ method: 'lanes.remove', input: { laneId } })
-    return { ms, bytes: w.bytes() }
-  } finally {
-    ws.socket.close()
-  }
-}
-
-/** `rounds` of each, alternated, after one of each as a warm-up. */
-export async function ptyToClientVsRaw(rounds: number, timeoutMs = 180_000): Promise<RatioFigures> {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/jiti/lib/jiti-cli.mjs'), path.join(here, 'pty-server.ts'), FLOOD], {
+/** Runs bench/pty-server.ts in a child (serving `staticDir` if given) for `use`, then stops it. */
+export async function withPtyServer<T>(use: (server: PtyServer) => Promise<T>, opts: { staticDir?: string; timeoutMs?: number } = {}): Promise<T> {
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/jiti/lib/jiti-cli.mjs'), path.join(here, 'pty-server.ts'), FLOOD, ...(opts.staticDir ? [opts.staticDir] : [])], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 240_000)
   try {
     const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()
     if (first.done) throw new Error('the server child exited before it listened')
-    const server = JSON.parse(String(first.value)) as Server
-    const ratios: number[] = []
-    const mb: number[] = []
-    for (let i = 0; i <= rounds; i++) {
-      const lane = await laneToClient(server)
-      const raw = await rawPtyRead()
-      if (lane.bytes < MIN_BYTES || raw.bytes < MIN_BYTES) throw new Error(`only ${lane.bytes} / ${raw.bytes} bytes arrived`)
-      if (i === 0) continue
-      ratios.push(raw.ms / lane.ms)
-      mb.push(lane.bytes / (1 << 20) / (lane.ms / 1000), raw.bytes / (1 << 20) / (raw.ms / 1000))
-    }
-    const laneRates = mb.filter((_, i) => i % 2 === 0).sort((a, b) => a - b)
-    const rawRates = mb.filter((_, i) => i % 2 === 1).sort((a, b) => a - b)
-    const med = (xs: number[]) => xs[xs.length >> 1].toFixed(0)
-    return { ratios, note: `8 MB of base64 lines; median ${med(laneRates)} MB/s to the client, ${med(rawRates)} MB/s raw` }
+    return await use(JSON.parse(String(first.value)) as PtyServer)
   } finally {
     clearTimeout(timer)
     child.kill('SIGTERM')
@@ -110,4 +70,64 @@ export async function ptyToClientVsRaw(rounds: number, timeoutMs = 180_000): Pro
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
     child.kill('SIGKILL')
   }
+}
+
+/** A contract client of `server`; lanes it creates run the flood, which starts at Enter (`lanes.send`). */
+export async function floodClient(server: PtyServer, onOutput: (data: string) => void = () => {}) {
+  const ws = await connect(server.url, (msg) => {
+    if (msg.event?.type === 'terminal.output') onOutput(msg.event.data)
+  })
+  const call = async (body: object) => {
+    const reply = await ws.call(body)
+    if (!reply.ok) throw new Error(`${JSON.stringify(body).slice(0, 80)}: ${JSON.stringify(reply.error)}`)
+    return reply.value
+  }
+  return {
+    call,
+    createLane: async (): Promise<string> => (await call({ method: 'lanes.create', input: { workspaceId: server.workspaceId, profileId: server.profileId } })).id,
+    close: () => ws.socket.close(),
+  }
+}
+
+/** Ms from `lanes.send` of Enter until a WebSocket client received the whole flood from a new lane. */
+async function laneToClient(server: PtyServer): Promise<{ ms: number; bytes: number }> {
+  let done!: () => void
+  const finished = new Promise<void>((r) => (done = r))
+  const w = endWatcher(done)
+  const client = await floodClient(server, (data) => w.push(data))
+  try {
+    const laneId = await client.createLane()
+    await client.call({ subscribe: 'lanes.events', input: { laneId, types: ['terminal.output'] } })
+    await new Promise((r) => setTimeout(r, 100))
+    const t0 = performance.now()
+    await client.call({ method: 'lanes.send', input: { laneId, input: '\r' } })
+    await finished
+    const ms = performance.now() - t0
+    await client.call({ method: 'lanes.remove', input: { laneId } })
+    return { ms, bytes: w.bytes() }
+  } finally {
+    client.close()
+  }
+}
+
+export const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+export const mbPerS = (bytes: number, ms: number) => bytes / (1 << 20) / (ms / 1000)
+
+/** `rounds` of each, alternated, after one of each as a warm-up. */
+export async function ptyToClientVsRaw(rounds: number): Promise<RatioFigures> {
+  return withPtyServer(async (server) => {
+    const ratios: number[] = []
+    const laneRates: number[] = []
+    const rawRates: number[] = []
+    for (let i = 0; i <= rounds; i++) {
+      const lane = await laneToClient(server)
+      const raw = await rawPtyRead()
+      if (lane.bytes < MIN_BYTES || raw.bytes < MIN_BYTES) throw new Error(`only ${lane.bytes} / ${raw.bytes} bytes arrived`)
+      if (i === 0) continue
+      ratios.push(raw.ms / lane.ms)
+      laneRates.push(mbPerS(lane.bytes, lane.ms))
+      rawRates.push(mbPerS(raw.bytes, raw.ms))
+    }
+    return { ratios, note: `8 MB of base64 lines; median ${medianOf(laneRates).toFixed(0)} MB/s to the client, ${medianOf(rawRates).toFixed(0)} MB/s raw` }
+  })
 }

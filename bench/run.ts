@@ -13,6 +13,7 @@ import { AGENT_NAMES, benchAgents } from './agents'
 import { laneStartVsBare, terminalStartVsBare } from './lane-start'
 import { ptyToClientVsRaw } from './pty'
 import { reapAndWake } from './reaper'
+import { ptyToXtermVsRaw } from './xterm'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const quick = process.argv.includes('--quick')
@@ -87,6 +88,12 @@ await row('lane start terminal', 'the same shell in a bare pty', async () => {
 await row('pty → WebSocket client', 'raw read of a bare pty', async () => {
   const f = await ptyToClientVsRaw(ROUNDS)
   add('pty → WebSocket client', 'raw read of a bare pty', f.ratios, '×', f.note)
+})
+
+// The same flood into the lane's xterm in the built renderer (headless Chromium, DOM renderer).
+await row('pty → xterm', 'raw read of a bare pty', async () => {
+  const f = await ptyToXtermVsRaw(ROUNDS)
+  add('pty → xterm', 'raw read of a bare pty', f.ratios, '×', f.note)
 })
 
 // The reaper: how late after its idle timeout a ready lane is put to sleep (timer set for the due lane).
