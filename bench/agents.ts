@@ -1,7 +1,7 @@
 // The agents the bench starts: the pinned real CLIs (scripts/install-agents.mjs) against the fake LLM
 // on 127.0.0.1, as the agent test tier runs them; a fake agent speaking the same protocol where a CLI
 // is not installed. One core with a PATH that has the CLIs and a HOME of its own.
-import { existsSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Profile } from '../src/shared/contract'
@@ -40,10 +40,17 @@ export async function benchAgents(opts: { reaperIntervalMs?: number } = {}): Pro
     reaperIntervalMs: opts.reaperIntervalMs ?? 0,
   })
   const made = new Map<AgentName, { profile: Profile; real: boolean }>()
+  /** A fake agent as an executable of its own: adapters put their protocol args after the command (codex: `app-server`). */
+  const fakeCommand = (name: AgentName) => {
+    const file = path.join(home, `fake-${name}`)
+    writeFileSync(file, `#!/bin/sh\nexec "${process.execPath}" "${path.join(fakes, FAKE_SCRIPT[name])}" "$@"\n`)
+    chmodSync(file, 0o755)
+    return file
+  }
   const create = (name: AgentName): Profile => {
     const real = isInstalled(name)
     const base = { name: `${name} (bench)`, idleTimeoutMs: 60_000, approvalPolicy: 'auto_all' as const }
-    const cmd = (command: string, args: string[] = []) => (real ? { command, args } : { command: process.execPath, args: [path.join(fakes, FAKE_SCRIPT[name]), ...args] })
+    const cmd = (command: string, args: string[] = []) => ({ command: real ? command : fakeCommand(name), args })
     switch (name) {
       case 'pi': {
         const p = core.profiles.create({ ...base, kind: 'pi', ...cmd('pi', ['--provider', 'fake', '--model', 'fake-model']), env: { [PI_KEY]: 'fake-key-not-secret' } })

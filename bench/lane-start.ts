@@ -28,7 +28,9 @@ export async function laneStartVsBare(agents: BenchAgents, name: AgentName, roun
   for (let i = 0; i <= rounds; i++) {
     let laneId = ''
     const rec = await recordLaunch(async () => {
-      laneId = (await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })).id
+      const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
+      laneId = lane.id
+      if (lane.status !== 'ready') throw new Error(`the ${name} lane is ${lane.status}, not ready`)
     })
     await core.lanes.remove(laneId)
     const b = await bareLaunch(rec.launch)

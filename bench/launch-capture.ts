@@ -88,6 +88,7 @@ export async function recordLaunch(action: () => Promise<unknown>): Promise<{ ms
     await action()
     const ms = performance.now() - t0
     if (!rec.launch) throw new Error('the action started no agent process')
+    if (!rec.launch.steps.some((s) => 'await' in s)) throw new Error(`${rec.launch.command} answered nothing before its lane was ready`)
     return { ms, launch: rec.launch }
   } finally {
     recording = undefined
