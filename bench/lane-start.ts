@@ -8,15 +8,9 @@ import * as nodePty from 'node-pty'
 import { TREE_VAR } from '../src/main/core/transport/supervision'
 import type { TestCore } from '../test/support/core'
 import type { AgentName, BenchAgents } from './agents'
+import { median, within, type RatioFigures } from './figures'
 import { bareLaunch, recordLaunch } from './launch-capture'
 
-export interface RatioFigures {
-  /** Baseline time / our time, per round. */
-  ratios: number[]
-  note: string
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 const ms = (x: number) => `${x.toFixed(0)} ms`
 
 /** `rounds` lane starts and bare starts of `name`, alternated, after one of each to warm the disk cache. */
@@ -79,7 +73,7 @@ export async function terminalStartVsBare(core: TestCore, rounds: number): Promi
     const record = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
     laneId = record.id
     await core.lanes.send(laneId, ECHO)
-    await seen
+    await within(seen, 20_000, 'the terminal lane’s echo')
     const laneMs = performance.now() - t0
     off()
     const { argv, env } = procLaunch(record.pid!)
@@ -97,14 +91,14 @@ async function barePtyEcho(argv: string[], env: Record<string, string>, cwd: str
   const pty = nodePty.spawn(argv[0], argv.slice(1), { name: env.TERM ?? 'xterm-256color', cols, rows, cwd, env, encoding: 'utf8' })
   let out = ''
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the bare shell did not echo within 20 s')), 20_000)
+    const echoed = new Promise<void>((resolve) =>
       pty.onData((d) => {
         out += d
-        if (out.includes(ECHOED)) (clearTimeout(timer), resolve())
-      })
-      pty.write(ECHO)
-    })
+        if (out.includes(ECHOED)) resolve()
+      }),
+    )
+    pty.write(ECHO)
+    await within(echoed, 20_000, 'the bare shell’s echo')
     return performance.now() - t0
   } finally {
     pty.kill('SIGKILL')

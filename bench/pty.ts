@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import * as nodePty from 'node-pty'
 import { connect } from './memory'
-import type { RatioFigures } from './lane-start'
+import { mbPerS, median, within, type RatioFigures } from './figures'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.join(here, '..')
@@ -43,7 +43,7 @@ export async function rawPtyRead(): Promise<{ ms: number; bytes: number }> {
     pty.onData((d) => w.push(d))
     const t0 = performance.now()
     pty.write('\r')
-    await finished
+    await within(finished, 60_000, 'the end of the flood from the bare pty')
     return { ms: performance.now() - t0, bytes: w.bytes() }
   } finally {
     pty.kill('SIGKILL')
@@ -101,7 +101,7 @@ async function laneToClient(server: PtyServer): Promise<{ ms: number; bytes: num
     await new Promise((r) => setTimeout(r, 100))
     const t0 = performance.now()
     await client.call({ method: 'lanes.send', input: { laneId, input: '\r' } })
-    await finished
+    await within(finished, 120_000, 'the end of the flood at the WebSocket client')
     const ms = performance.now() - t0
     await client.call({ method: 'lanes.remove', input: { laneId } })
     return { ms, bytes: w.bytes() }
@@ -110,8 +110,6 @@ async function laneToClient(server: PtyServer): Promise<{ ms: number; bytes: num
   }
 }
 
-export const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
-export const mbPerS = (bytes: number, ms: number) => bytes / (1 << 20) / (ms / 1000)
 
 /** `rounds` of each, alternated, after one of each as a warm-up. */
 export async function ptyToClientVsRaw(rounds: number): Promise<RatioFigures> {
@@ -128,6 +126,6 @@ export async function ptyToClientVsRaw(rounds: number): Promise<RatioFigures> {
       laneRates.push(mbPerS(lane.bytes, lane.ms))
       rawRates.push(mbPerS(raw.bytes, raw.ms))
     }
-    return { ratios, note: `8 MB of base64 lines; median ${medianOf(laneRates).toFixed(0)} MB/s to the client, ${medianOf(rawRates).toFixed(0)} MB/s raw` }
+    return { ratios, note: `8 MB of base64 lines; median ${median(laneRates).toFixed(0)} MB/s to the client, ${median(rawRates).toFixed(0)} MB/s raw` }
   })
 }

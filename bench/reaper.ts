@@ -6,9 +6,7 @@ import { laneTreeRss } from '../src/main/core/lanes/memory'
 import { waitFor } from '../test/support/core'
 import type { BenchAgents } from './agents'
 import { bareLaunch, recordLaunch } from './launch-capture'
-import type { RatioFigures } from './lane-start'
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+import { median, within, type RatioFigures } from './figures'
 
 export interface ReaperFigures {
   /** Fraction of the tree's RSS gone after the reap, per round (1 = all of it). */
@@ -26,7 +24,7 @@ export async function reapAndWake(agents: BenchAgents, rounds: number): Promise<
     let off = () => {}
     const done = new Promise<void>((resolve) => (off = lanes.onEvent((e) => e.laneId === laneId && e.type === 'turn.completed' && resolve())))
     await lanes.send(laneId, prompt)
-    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('the turn did not complete within 60 s')), 60_000))]).finally(off)
+    await within(done, 60_000, 'the end of the turn').finally(off)
   }
   const status = (laneId: string) => lanes.get(laneId).record.status
   const reap = async (laneId: string) => {

@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
-import type { RatioFigures } from './lane-start'
-import { END, floodClient, mbPerS, medianOf, rawPtyRead, withPtyServer } from './pty'
+import { mbPerS, median, type RatioFigures } from './figures'
+import { END, floodClient, rawPtyRead, withPtyServer } from './pty'
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const RENDERER = path.join(root, 'out/renderer')
@@ -49,7 +49,7 @@ export async function ptyToXtermVsRaw(rounds: number): Promise<RatioFigures> {
           xtermRates.push(mbPerS(FLOOD_BYTES, xtermMs))
           rawRates.push(mbPerS(raw.bytes, raw.ms))
         }
-        return { ratios, note: `8 MB of base64 lines, DOM renderer; median ${medianOf(xtermRates).toFixed(0)} MB/s into xterm, ${medianOf(rawRates).toFixed(0)} MB/s raw` }
+        return { ratios, note: `8 MB of base64 lines, DOM renderer; median ${median(xtermRates).toFixed(0)} MB/s into xterm, ${median(rawRates).toFixed(0)} MB/s raw` }
       } finally {
         client.close()
         await browser.close()
