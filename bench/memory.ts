@@ -102,7 +102,7 @@ export async function measure(prompt: string, timeoutMs = 240_000): Promise<Memo
 }
 
 /** A WebSocket client of the contract: `call` sends one request and resolves with its reply. */
-async function connect(url: string, onEvent: (msg: any, bytes: number) => void) {
+export async function connect(url: string, onEvent: (msg: any, bytes: number) => void) {
   const socket = new WebSocket(url, { maxPayload: 1 << 30 })
   await new Promise((r, j) => (socket.once('open', r), socket.once('error', j)))
   let nextId = 1

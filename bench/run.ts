@@ -10,9 +10,16 @@ import { ADAPTERS, measurePipeline } from './pipeline'
 import { measure as measureMemory } from './memory'
 import { measurePtyToScreen, measureTerminalReattach } from './terminal-history'
 import { testCore, waitFor } from '../test/support/core'
+import { AGENT_NAMES, benchAgents } from './agents'
+import { laneStartVsBare, terminalStartVsBare } from './lane-start'
+import { ptyToClientVsRaw } from './pty'
+import { reapAndWake } from './reaper'
+import { ptyToXtermVsRaw } from './xterm'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const quick = process.argv.includes('--quick')
+// `--only <text>`: just the rows whose name contains it (e.g. `npm run bench -- --only "lane start"`).
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const ROUNDS = quick ? 3 : 5
 
 interface Row {
@@ -38,6 +45,7 @@ function skip(name: string, baseline: string, why: string) {
   console.error(`  skipped: ${name} (${why})`)
 }
 async function row(name: string, baseline: string, fn: () => Promise<void>) {
+  if (only && !name.includes(only)) return
   try {
     await fn()
   } catch (err) {
@@ -54,6 +62,40 @@ for (const adapter of ADAPTERS) {
     add(`pipeline ${adapter}`, 'JSON.parse of the same lines', f.ratios, '×', `${f.lines} recorded lines; goal ≥ ${adapter === 'codex' ? '0.5' : '0.6'}×`)
   })
 }
+
+// Lane start vs bare start: per agent (the real CLI when installed, its fake otherwise), and a terminal.
+for (const agent of AGENT_NAMES) {
+  await row(`lane start ${agent}`, 'bare spawn + same handshake', async () => {
+    const agents = await benchAgents()
+    try {
+      const f = await laneStartVsBare(agents, agent, ROUNDS)
+      add(`lane start ${agent}`, 'bare spawn + same handshake', f.ratios, '×', f.note)
+    } finally {
+      await agents.close()
+    }
+  })
+}
+await row('lane start terminal', 'the same shell in a bare pty', async () => {
+  const core = testCore()
+  try {
+    const f = await terminalStartVsBare(core, ROUNDS)
+    add('lane start terminal', 'the same shell in a bare pty', f.ratios, '×', f.note)
+  } finally {
+    await core.close()
+  }
+})
+
+// Terminal throughput: a lane's pty through core, transcript and a server-mode WebSocket to a client.
+await row('pty → WebSocket client', 'raw read of a bare pty', async () => {
+  const f = await ptyToClientVsRaw(ROUNDS)
+  add('pty → WebSocket client', 'raw read of a bare pty', f.ratios, '×', f.note)
+})
+
+// The same flood into the lane's xterm in the built renderer (headless Chromium, DOM renderer).
+await row('pty → xterm', 'raw read of a bare pty', async () => {
+  const f = await ptyToXtermVsRaw(ROUNDS)
+  add('pty → xterm', 'raw read of a bare pty', f.ratios, '×', f.note)
+})
 
 // The reaper: how late after its idle timeout a ready lane is put to sleep (timer set for the due lane).
 await row('reaper lateness', 'the lane idle timeout (1.5 s)', async () => {
@@ -77,6 +119,18 @@ await row('reaper lateness', 'the lane idle timeout (1.5 s)', async () => {
     add('reaper lateness', 'the lane idle timeout (1.5 s)', late, ' ms', 'sleeping seen (20 ms polls) after timeout; goal ≤ 250 ms (was 2.4–7.2 s on a 15 s tick)', 0)
   } finally {
     await core.close()
+  }
+})
+
+// The reaper on an idle pi lane: its tree's RSS freed by the reap, and the wake against a bare resume.
+await row('reaper: RSS freed / wake', 'tree RSS before / bare resume', async () => {
+  const agents = await benchAgents()
+  try {
+    const f = await reapAndWake(agents, ROUNDS)
+    add('reaper: RSS freed', 'the idle lane tree’s RSS', f.freed.map((x) => x * 100), ' %', `of ${f.rssMb.toFixed(0)} MB (pi tree, idle after a turn)`, 0)
+    add('reaper: wake', 'bare CLI resuming the same session', f.wake.ratios, '×', f.wake.note)
+  } finally {
+    await agents.close()
   }
 })
 
