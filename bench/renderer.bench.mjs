@@ -1,10 +1,20 @@
-// Figures for the renderer with many busy lanes: the built page (out/renderer) in Debian's Chromium,
-// fed by the e2e mock bridge, every lane streaming at once. Prints a table; there is no pass/fail.
+// Figures for the renderer with many busy lanes: the built page in Debian's Chromium, every lane
+// streaming at once. Prints a table; there is no pass/fail.
+//
+// Feeds: `server` (default) runs the built server (out/main/server.js) as a process with N Codex lanes
+// of the fake app-server (test/support/fake-agents/codex-app-server.mjs), each streaming deltas that
+// carry the agent's clock, and opens the server's page: agent→DOM is measured end to end. `mock`
+// serves out/renderer as static files and feeds it from the e2e mock bridge (no server, no agents;
+// it also has a terminal scenario).
 //
 //   npm run bench:renderer                      (builds first; then: node bench/renderer.bench.mjs; 1 and 32 lanes)
-//   node bench/renderer.bench.mjs --lanes 12 --seconds 8 --terminals 0 --profile /tmp/prof
-//   node bench/renderer.bench.mjs --lanes 1,32 --terminals 0 --before /tmp/renderer-old --rounds 2
-//     (a before/after comparison in one session: each scenario runs on both builds, alternating)
+//   node bench/renderer.bench.mjs --lanes 1,8,32 --rounds 2
+//   node bench/renderer.bench.mjs --lanes 12 --seconds 8 --profile /tmp/prof
+//   node bench/renderer.bench.mjs --lanes 1,32 --before .bench-before/renderer --rounds 2
+//     (a before/after comparison in one session: each scenario runs on both builds, alternating; in
+//     server mode `--before` is the renderer folder of a copy of out/ inside the repo — `cp -r out
+//     .bench-before` — whose main/server.js serves it)
+//   node bench/renderer.bench.mjs --feed mock --terminals 4
 //
 // Compare ratios within one run: absolute timings on a shared 2-core box are noisy.
 // Node 24 runs this file as is (it imports the TypeScript mock bridge with type stripping).
@@ -16,14 +26,17 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { installMockBridge, mockLane, mockProfile, stamp } from '../test/e2e/mock-bridge.ts'
+import { startServerWorld } from './renderer-server.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const { values: opts } = parseArgs({
   options: {
+    /** Where the lanes' events come from: `server` (a real server and fake agents) or `mock` (the e2e mock bridge). */
+    feed: { type: 'string', default: 'server' },
     /** Agent-lane counts, one scenario each. */
     lanes: { type: 'string', default: '1,32' },
     /** Terminal lanes for the terminal scenario (0: none). */
-    terminals: { type: 'string', default: '4' },
+    terminals: { type: 'string' },
     seconds: { type: 'string', default: '8' },
     /** Text deltas per second per agent lane. */
     rate: { type: 'string', default: '30' },
@@ -41,6 +54,9 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '1' },
   },
 })
+const FEED = opts.feed === 'mock' ? 'mock' : 'server'
+/** Terminal lanes only in mock mode (server mode streams agents only). */
+const TERMINALS = FEED === 'mock' ? Number(opts.terminals ?? 4) : 0
 const SECONDS = Number(opts.seconds)
 const RATE = Number(opts.rate)
 const WINDOW = { width: 1600, height: 1000 }
@@ -99,7 +115,7 @@ function history(i) {
   return body
 }
 
-function world(agents, terminals) {
+function mockWorld(agents, terminals) {
   const lanes = []
   const transcripts = {}
   for (let i = 0; i < agents; i++) {
@@ -260,19 +276,73 @@ function drive({ agents, terminals, rate, seconds, words }) {
   b.lanesInView = b.observers.length
 }
 
+/** The end of the measured span: frames stop counting. */
+function stopCounting() {
+  const b = window.__bench
+  b.counting = false
+  b.countedFor = performance.now() - b.t0
+}
+
+/**
+ * Server mode: the agents stamp each delta "(n/<Date.now()>)"; for every lane in view a
+ * MutationObserver sees the commit that puts delta n in the DOM, and each delta since the last one
+ * seen (one frame's batch) counts from its own stamp. Stamps from before the start (history) do not count.
+ */
+function watch({ agentIds }) {
+  const b = window.__bench
+  const since = Date.now()
+  b.latency = []
+  b.counting = true
+  b.frames = 0
+  b.t0 = performance.now()
+  const messagesOf = (laneId) => {
+    const all = document.querySelector(`[data-lane-id="${laneId}"]`)?.querySelectorAll('.t-message') ?? []
+    // A command ends a message and the stream goes on in a new one: the last two hold the newest deltas.
+    return Array.from(all).slice(-2).map((m) => m.textContent ?? '').join(' ')
+  }
+  const shownIn = (laneId) => {
+    const m = /.*\((\d+)\/(\d+)\)/s.exec(messagesOf(laneId))
+    return m && Number(m[2]) >= since ? Number(m[1]) : 0
+  }
+  b.shownIn = shownIn
+  const area = document.querySelector('.lanes').getBoundingClientRect()
+  b.observers = []
+  for (const laneId of agentIds) {
+    const el = document.querySelector(`[data-lane-id="${laneId}"]`)
+    const rect = el.getBoundingClientRect()
+    if (!(rect.right > area.left && rect.left < area.right)) continue
+    let lastShown = 0
+    const observer = new MutationObserver(() => {
+      const text = messagesOf(laneId)
+      const m = /.*\((\d+)\/(\d+)\)/s.exec(text)
+      if (!m || Number(m[2]) < since || Number(m[1]) <= lastShown) return
+      const now = Date.now()
+      const shown = Number(m[1])
+      for (let n = lastShown + 1; n <= shown; n++) {
+        const at = text.lastIndexOf(`(${n}/`)
+        if (at >= 0) b.latency.push(now - Number(text.slice(at + `(${n}/`.length, text.indexOf(')', at))))
+      }
+      lastShown = shown
+    })
+    observer.observe(el, { subtree: true, childList: true, characterData: true })
+    b.observers.push(observer)
+  }
+  b.lanesInView = b.observers.length
+}
+
 /**
  * After the stream: how far behind each lane's screen is, and how long until it shows the last of it,
  * for the lanes in view and for all (lanes scrolled out of view may render less often).
  */
-function settle({ agents, terminals }) {
+function settle({ agentIds, terminalIds }) {
   const b = window.__bench
   b.counting = false
   for (const observer of b.observers ?? []) observer.disconnect()
   const stop = performance.now()
   const area = document.querySelector('.lanes').getBoundingClientRect()
   const lanes = [
-    ...Array.from({ length: agents }, (_, i) => ({ id: `agent${i}`, agent: true })),
-    ...Array.from({ length: terminals }, (_, i) => ({ id: `term${i}`, agent: false })),
+    ...agentIds.map((id) => ({ id, agent: true })),
+    ...terminalIds.map((id) => ({ id, agent: false })),
   ].map((lane) => {
     const rect = document.querySelector(`[data-lane-id="${lane.id}"]`).getBoundingClientRect()
     return { ...lane, inView: rect.right > area.left && rect.left < area.right }
@@ -325,11 +395,32 @@ async function scenario(browser, name, agents, terminals, build) {
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.addInitScript(probes)
-  await installMockBridge(page, world(agents, terminals))
-  await page.goto(`${URL_}${build}/`)
+  let world
+  let ids
+  if (FEED === 'server') {
+    world = await startServerWorld({ lanes: agents, serverJs: path.join(BUILDS[build], '../main/server.js') })
+    ids = { agentIds: world.laneIds, terminalIds: [] }
+    await page.goto(world.url)
+  } else {
+    await installMockBridge(page, mockWorld(agents, terminals))
+    ids = { agentIds: Array.from({ length: agents }, (_, i) => `agent${i}`), terminalIds: Array.from({ length: terminals }, (_, i) => `term${i}`) }
+    await page.goto(`${URL_}${build}/`)
+  }
+  try {
+    return await measure(page, context, name, ids, errors, world)
+  } finally {
+    await context.close()
+    await world?.stop()
+  }
+}
+
+async function measure(page, context, name, ids, errors, world) {
+  const agents = ids.agentIds.length
+  const terminals = ids.terminalIds.length
   await page.waitForFunction(
     ({ agents, terminals }) =>
-      document.querySelectorAll('.lane .structured .t-message').length >= agents * 3 &&
+      document.querySelectorAll('.lane .structured .t-message').length >= Math.min(agents, 4) * 3 &&
+      document.querySelectorAll('.lane').length === agents + terminals &&
       document.querySelectorAll('.lane .xterm-rows').length === terminals,
     { agents, terminals },
     { timeout: 30_000 },
@@ -353,15 +444,29 @@ async function scenario(browser, name, agents, terminals, build) {
   const before = await metrics()
   const longBefore = await page.evaluate(() => window.__bench.longTasks.length)
   const t0 = Date.now()
-  await page.evaluate(drive, { agents, terminals, rate: RATE, seconds: SECONDS, words: WORDS })
-  await page.waitForTimeout(SECONDS * 1000)
-  const after = await metrics()
-  const wall = (Date.now() - t0) / 1000
-  const end = await page.evaluate(settle, { agents, terminals })
+  let wall
+  let after
+  if (world) {
+    await page.evaluate(watch, { agentIds: ids.agentIds })
+    const streamed = world.stream({ rate: RATE, seconds: SECONDS })
+    await page.waitForTimeout(SECONDS * 1000)
+    after = await metrics()
+    wall = (Date.now() - t0) / 1000
+    await page.evaluate(stopCounting)
+    const pushed = await streamed
+    await page.evaluate((pushed) => (window.__bench.pushed = pushed), pushed)
+  } else {
+    await page.evaluate(drive, { agents, terminals, rate: RATE, seconds: SECONDS, words: WORDS })
+    await page.waitForTimeout(SECONDS * 1000)
+    after = await metrics()
+    wall = (Date.now() - t0) / 1000
+    await page.evaluate(stopCounting)
+  }
+  const end = await page.evaluate(settle, ids)
   const probe = await page.evaluate(
     ({ from }) => ({
       frames: window.__bench.frames,
-      elapsed: (performance.now() - window.__bench.t0) / 1000,
+      elapsed: window.__bench.countedFor / 1000,
       longTasks: window.__bench.longTasks.slice(from).filter((t) => t.start >= window.__bench.t0),
       latency: window.__bench.latency,
       lanesInView: window.__bench.lanesInView,
@@ -397,12 +502,11 @@ async function scenario(browser, name, agents, terminals, build) {
     await page.screenshot({ path: path.join(opts.shots, `${name.replace(/\W+/g, '-')}.png`) })
   }
   const heap = (await metrics()).JSHeapUsedSize
-  await context.close()
 
   const perSecond = (key) => ((after[key] - before[key]) * 1000) / wall
   const latency = probe.latency.slice().sort((a, b) => a - b)
   const pct = (p) => (latency.length ? latency[Math.min(latency.length - 1, Math.floor((latency.length * p) / 100))] : NaN)
-  const deltas = Object.entries(probe.pushed).filter(([k]) => k.startsWith('agent')).reduce((s, [, n]) => s + n, 0)
+  const deltas = Object.values(probe.pushed).reduce((s, n) => s + (typeof n === 'number' ? n : 0), 0)
   return {
     name,
     deltas: deltas / SECONDS,
@@ -412,7 +516,7 @@ async function scenario(browser, name, agents, terminals, build) {
     task: perSecond('TaskDuration'),
     longCount: probe.longTasks.length,
     longWorst: Math.max(0, ...probe.longTasks.map((t) => t.duration)),
-    fps: probe.frames / Math.min(probe.elapsed, SECONDS),
+    fps: probe.frames / probe.elapsed,
     heap: heap / 2 ** 20,
     p50: pct(50),
     p95: pct(95),
@@ -483,7 +587,7 @@ try {
         console.error(`done: ${label} (round ${round})`)
       }
     }
-    const terminals = Number(opts.terminals)
+    const terminals = TERMINALS
     if (terminals > 0) {
       for (const build of Object.keys(BUILDS)) {
         const label = `${opts.before ? `${build}: ` : ''}${terminals} terminal lane${terminals === 1 ? '' : 's'}`
@@ -521,7 +625,7 @@ const table = [
   ]),
 ]
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
-console.log(`\nRenderer, ${WINDOW.width}×${WINDOW.height}, ${SECONDS} s of streaming, ${RATE} deltas/s per agent lane; ${os.cpus().length} cores, load average at start ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')}`)
+console.log(`\nRenderer (${FEED === "server" ? "server mode: out/main/server.js, fake Codex lanes" : "mock bridge"}), ${WINDOW.width}×${WINDOW.height}, ${SECONDS} s of streaming, ${RATE} deltas/s per agent lane; ${os.cpus().length} cores, load average at start ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')}`)
 console.log('ms/s: main-thread time per second of wall time; agent→DOM: every delta of every lane in view, from its push to the')
 console.log('commit that puts it in the DOM (MutationObserver); behind at stop: deltas not shown yet, lanes in view/out of view;')
 console.log('caught up: ms after the stop until the lanes in view show all / after scrolling the last lane into view until it')
