@@ -19,7 +19,7 @@
 // Compare ratios within one run: absolute timings on a shared 2-core box are noisy.
 // Node 24 runs this file as is (it imports the TypeScript mock bridge with type stripping).
 import { chromium } from '@playwright/test'
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
@@ -50,6 +50,8 @@ const { values: opts } = parseArgs({
     dir: { type: 'string', default: path.join(ROOT, 'out/renderer') },
     /** Another build (e.g. a copy of out/renderer from before a change): every scenario runs on both. */
     before: { type: 'string' },
+    /** Extra CSS for the page (experiments: what a style costs), e.g. '* { animation: none !important }'. */
+    css: { type: 'string' },
     /** Runs of each scenario (per build), interleaved, to see the spread on a busy machine. */
     rounds: { type: 'string', default: '1' },
   },
@@ -385,6 +387,35 @@ function settle({ agentIds, terminalIds }) {
   })
 }
 
+// ---------- CPU time of this process's descendants: robust where wall-clock figures move with the load
+
+const TICK_MS = 10 // USER_HZ is 100 on Linux
+
+/** CPU ms used so far by our descendants, split into Chromium's processes and the rest (server, agents). */
+function descendantsCpu() {
+  const procs = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'latin1')
+      procs.push({ pid: Number(name), ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS, chromium: cmd.includes('chromium') })
+    } catch {}
+  }
+  const children = new Map()
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p])
+  const total = { chromium: 0, other: 0 }
+  const visit = (pid) => {
+    for (const p of children.get(pid) ?? []) {
+      total[p.chromium ? 'chromium' : 'other'] += p.ms
+      visit(p.pid)
+    }
+  }
+  visit(process.pid)
+  return total
+}
+
 // ---------- one scenario
 
 const fmt = (v, digits = 0) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits))
@@ -395,6 +426,9 @@ async function scenario(browser, name, agents, terminals, build) {
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.addInitScript(probes)
+  if (opts.css) {
+    await page.addInitScript((css) => document.addEventListener('DOMContentLoaded', () => document.head.append(Object.assign(document.createElement('style'), { textContent: css }))), opts.css)
+  }
   let world
   let ids
   if (FEED === 'server') {
@@ -442,15 +476,18 @@ async function measure(page, context, name, ids, errors, world) {
   }
   const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
   const before = await metrics()
+  const cpuBefore = descendantsCpu()
   const longBefore = await page.evaluate(() => window.__bench.longTasks.length)
   const t0 = Date.now()
   let wall
   let after
+  let cpuAfter
   if (world) {
     await page.evaluate(watch, { agentIds: ids.agentIds })
     const streamed = world.stream({ rate: RATE, seconds: SECONDS })
     await page.waitForTimeout(SECONDS * 1000)
     after = await metrics()
+    cpuAfter = descendantsCpu()
     wall = (Date.now() - t0) / 1000
     await page.evaluate(stopCounting)
     const pushed = await streamed
@@ -459,6 +496,7 @@ async function measure(page, context, name, ids, errors, world) {
     await page.evaluate(drive, { agents, terminals, rate: RATE, seconds: SECONDS, words: WORDS })
     await page.waitForTimeout(SECONDS * 1000)
     after = await metrics()
+    cpuAfter = descendantsCpu()
     wall = (Date.now() - t0) / 1000
     await page.evaluate(stopCounting)
   }
@@ -514,6 +552,8 @@ async function measure(page, context, name, ids, errors, world) {
     layout: perSecond('LayoutDuration'),
     style: perSecond('RecalcStyleDuration'),
     task: perSecond('TaskDuration'),
+    cpuPage: (cpuAfter.chromium - cpuBefore.chromium) / wall,
+    cpuServer: (cpuAfter.other - cpuBefore.other) / wall,
     longCount: probe.longTasks.length,
     longWorst: Math.max(0, ...probe.longTasks.map((t) => t.duration)),
     fps: probe.frames / probe.elapsed,
@@ -603,7 +643,7 @@ try {
 
 const agentRow = (r) => !r.name.includes('terminal')
 const table = [
-  ['scenario', 'round', 'deltas/s', 'script ms/s', 'layout ms/s', 'style ms/s', 'task ms/s', 'long tasks', 'worst ms', 'fps', 'heap MB', 'in view', 'agent→DOM p50/p95/p99 ms', 'behind at stop', 'caught up ms', 'at bottom', 'load'],
+  ['scenario', 'round', 'deltas/s', 'script ms/s', 'layout ms/s', 'style ms/s', 'task ms/s', 'CPU ms/s page/server', 'long tasks', 'worst ms', 'fps', 'heap MB', 'in view', 'agent→DOM p50/p95/p99 ms', 'behind at stop', 'caught up ms', 'at bottom', 'load'],
   ...rows.map((r) => [
     r.name,
     String(r.round),
@@ -612,6 +652,7 @@ const table = [
     fmt(r.layout),
     fmt(r.style),
     fmt(r.task),
+    `${fmt(r.cpuPage)}/${FEED === 'server' ? fmt(r.cpuServer) : '—'}`,
     String(r.longCount),
     fmt(r.longWorst),
     fmt(r.fps, 1),
@@ -626,7 +667,8 @@ const table = [
 ]
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
 console.log(`\nRenderer (${FEED === "server" ? "server mode: out/main/server.js, fake Codex lanes" : "mock bridge"}), ${WINDOW.width}×${WINDOW.height}, ${SECONDS} s of streaming, ${RATE} deltas/s per agent lane; ${os.cpus().length} cores, load average at start ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')}`)
-console.log('ms/s: main-thread time per second of wall time; agent→DOM: every delta of every lane in view, from its push to the')
+console.log('CPU ms/s: CPU time of all Chromium processes (page) and of the server with its agents, per second of streaming (not')
+console.log('inflated by waiting for a core, unlike the rest); ms/s: main-thread time per second of wall time; agent→DOM: every delta of every lane in view, from its push to the')
 console.log('commit that puts it in the DOM (MutationObserver); behind at stop: deltas not shown yet, lanes in view/out of view;')
 console.log('caught up: ms after the stop until the lanes in view show all / after scrolling the last lane into view until it')
 console.log('does; at bottom: lanes in view at the end of their transcript, then; load: 1-minute load average after the run')
@@ -643,7 +685,7 @@ if (ratios.length) {
   console.log(`\n${many} lanes ÷ 1 lane (same build, same round):`)
   for (const { r, one } of ratios) {
     console.log(
-      `  ${r.build.padEnd(7)} round ${r.round}:  p50 ×${fmt(r.p50 / one.p50, 1)}  p99 ×${fmt(r.p99 / one.p99, 1)}  fps ×${fmt(r.fps / one.fps, 2)}  task ms/s ×${fmt(r.task / one.task, 1)}`,
+      `  ${r.build.padEnd(7)} round ${r.round}:  p50 ×${fmt(r.p50 / one.p50, 1)}  p99 ×${fmt(r.p99 / one.p99, 1)}  fps ×${fmt(r.fps / one.fps, 2)}  task ms/s ×${fmt(r.task / one.task, 1)}  page CPU ×${fmt(r.cpuPage / one.cpuPage, 1)}`,
     )
   }
 }
