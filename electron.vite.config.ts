@@ -28,7 +28,8 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     // xterm + its WebGL renderer + React: one ~700 kB bundle, loaded from disk.
-    build: { minify: true, chunkSizeWarningLimit: 1024, rollupOptions: { input: 'src/renderer/index.html' } },
+    // SWITCHYARD_NO_MINIFY=1: readable function names in profiles (bench/renderer.bench.mjs --profile).
+    build: { minify: !process.env.SWITCHYARD_NO_MINIFY, chunkSizeWarningLimit: 1024, rollupOptions: { input: 'src/renderer/index.html' } },
     plugins: [react(), cspMeta],
   },
 })

@@ -1,29 +1,43 @@
-// Figures for the renderer with many busy lanes: the built page (out/renderer) in Debian's Chromium,
-// fed by the e2e mock bridge, every lane streaming at once. Prints a table; there is no pass/fail.
+// Figures for the renderer with many busy lanes: the built page in Debian's Chromium, every lane
+// streaming at once. Prints a table; there is no pass/fail.
+//
+// Feeds: `server` (default) runs the built server (out/main/server.js) as a process with N Codex lanes
+// of the fake app-server (test/support/fake-agents/codex-app-server.mjs), each streaming deltas that
+// carry the agent's clock, and opens the server's page: agent→DOM is measured end to end. `mock`
+// serves out/renderer as static files and feeds it from the e2e mock bridge (no server, no agents;
+// it also has a terminal scenario).
 //
 //   npm run bench:renderer                      (builds first; then: node bench/renderer.bench.mjs; 1 and 32 lanes)
-//   node bench/renderer.bench.mjs --lanes 12 --seconds 8 --terminals 0 --profile /tmp/prof
-//   node bench/renderer.bench.mjs --lanes 1,32 --terminals 0 --before /tmp/renderer-old --rounds 2
-//     (a before/after comparison in one session: each scenario runs on both builds, alternating)
+//   node bench/renderer.bench.mjs --lanes 1,8,32 --rounds 2
+//   node bench/renderer.bench.mjs --lanes 12 --seconds 8 --profile /tmp/prof
+//   node bench/renderer.bench.mjs --lanes 1,32 --before .bench-before/renderer --rounds 2
+//     (a before/after comparison in one session: each scenario runs on both builds, alternating; in
+//     server mode `--before` is the renderer folder of a copy of out/ inside the repo — `cp -r out
+//     .bench-before` — whose main/server.js serves it)
+//   node bench/renderer.bench.mjs --feed mock --terminals 4
 //
 // Compare ratios within one run: absolute timings on a shared 2-core box are noisy.
 // Node 24 runs this file as is (it imports the TypeScript mock bridge with type stripping).
 import { chromium } from '@playwright/test'
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { installMockBridge, mockLane, mockProfile, stamp } from '../test/e2e/mock-bridge.ts'
+import { startServerWorld } from './renderer-server.mjs'
+import { drive, probes, settle, stopCounting, watch } from './renderer-page.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const { values: opts } = parseArgs({
   options: {
+    /** Where the lanes' events come from: `server` (a real server and fake agents) or `mock` (the e2e mock bridge). */
+    feed: { type: 'string', default: 'server' },
     /** Agent-lane counts, one scenario each. */
     lanes: { type: 'string', default: '1,32' },
     /** Terminal lanes for the terminal scenario (0: none). */
-    terminals: { type: 'string', default: '4' },
+    terminals: { type: 'string' },
     seconds: { type: 'string', default: '8' },
     /** Text deltas per second per agent lane. */
     rate: { type: 'string', default: '30' },
@@ -37,10 +51,15 @@ const { values: opts } = parseArgs({
     dir: { type: 'string', default: path.join(ROOT, 'out/renderer') },
     /** Another build (e.g. a copy of out/renderer from before a change): every scenario runs on both. */
     before: { type: 'string' },
+    /** Extra CSS for the page (experiments: what a style costs), e.g. '* { animation: none !important }'. */
+    css: { type: 'string' },
     /** Runs of each scenario (per build), interleaved, to see the spread on a busy machine. */
     rounds: { type: 'string', default: '1' },
   },
 })
+const FEED = opts.feed === 'mock' ? 'mock' : 'server'
+/** Terminal lanes only in mock mode (server mode streams agents only). */
+const TERMINALS = FEED === 'mock' ? Number(opts.terminals ?? 4) : 0
 const SECONDS = Number(opts.seconds)
 const RATE = Number(opts.rate)
 const WINDOW = { width: 1600, height: 1000 }
@@ -99,7 +118,7 @@ function history(i) {
   return body
 }
 
-function world(agents, terminals) {
+function mockWorld(agents, terminals) {
   const lanes = []
   const transcripts = {}
   for (let i = 0; i < agents; i++) {
@@ -123,196 +142,33 @@ function world(agents, terminals) {
   }
 }
 
-// ---------- in the page: long-task observer and frame counter, from before the app starts
+// ---------- CPU time of this process's descendants: robust where wall-clock figures move with the load
 
-function probes() {
-  const b = (window.__bench = { longTasks: [], frames: 0, counting: false })
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) b.longTasks.push({ start: e.startTime, duration: e.duration })
-  }).observe({ type: 'longtask', buffered: true })
-  const frame = () => {
-    if (b.counting) b.frames++
-    b.onFrame?.()
-    requestAnimationFrame(frame)
+const TICK_MS = 10 // USER_HZ is 100 on Linux
+
+/** CPU ms used so far by our descendants, split into Chromium's processes and the rest (server, agents). */
+function descendantsCpu() {
+  const procs = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'latin1')
+      procs.push({ pid: Number(name), ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS, chromium: cmd.includes('chromium') })
+    } catch {}
   }
-  requestAnimationFrame(frame)
-}
-
-/**
- * The agents at work, as the host would deliver them: each agent lane gets `rate` text deltas a
- * second, each its own task (like one IPC message), with a tool call every ~3 s; each terminal lane
- * gets a chunk of coloured build output every 16 ms. A delta ends with `(n)`, its number in the lane,
- * so the page can tell which delta the screen shows. A late timer catches up (the agent does not wait
- * for the renderer), so a slow page gets the same load as a fast one.
- */
-function drive({ agents, terminals, rate, seconds, words }) {
-  const b = window.__bench
-  const mock = window.__mock
-  const t0 = performance.now()
-  const end = t0 + seconds * 1000
-  b.pushed = {}
-  b.pushedAt = {}
-  b.latency = []
-  b.counting = true
-  b.frames = 0
-  b.t0 = t0
-  let rnd = 42
-  const random = () => ((rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
-  const word = () => words[Math.floor(random() * words.length)]
-
-  const deltaText = (n) => {
-    let text = ''
-    const count = 2 + Math.floor(random() * 4)
-    for (let w = 0; w < count; w++) text += ` ${word()}`
-    if (n % 7 === 0) text += ` \`${word()}()\``
-    if (n % 11 === 0) text += ` **${word()}**`
-    text += ` (${n})`
-    if (n % 23 === 0) text += '\n\n'
-    else if (n % 17 === 0) text += '\n- '
-    return text
-  }
-
-  for (let i = 0; i < agents; i++) {
-    const laneId = `agent${i}`
-    const period = 1000 / rate
-    const phase = (period * i) / agents
-    let n = 0
-    let usage = 0
-    b.pushedAt[laneId] = []
-    const tick = () => {
-      const now = performance.now()
-      const due = Math.min(Math.floor((Math.min(now, end) - t0 - phase) / period) + 1, Math.floor((seconds * 1000) / period))
-      while (n < due) {
-        n++
-        if (n % 90 === 40) {
-          mock.push(laneId, { type: 'tool.started', toolCallId: `t${n}`, toolKind: 'execute', title: 'npm test -- retry', command: 'npm test -- retry' })
-        } else if (n % 90 === 46) {
-          const output = Array.from({ length: 20 }, (_, l) => ` ✓ retry › case ${l} (${l + 2} ms)`).join('\n')
-          mock.push(laneId, { type: 'tool.completed', toolCallId: `t${n - 6}`, status: 'completed', output, exitCode: 0 })
-          // The lane's usage changes now and then: a `lanes.status` upsert, as main sends one.
-          usage += 1200
-          const lane = mock.world.lanes.find((l) => l.id === laneId)
-          mock.setLane({ ...lane, usage: { inputTokens: 18_000 + usage, outputTokens: usage / 4, costUsd: usage / 1e5 } })
-        }
-        mock.push(laneId, { type: 'text.delta', text: deltaText(n) })
-        b.pushed[laneId] = n
-        b.pushedAt[laneId][n] = performance.now()
-      }
-      if (now < end) setTimeout(tick, Math.max(0, t0 + phase + n * period - performance.now()))
+  const children = new Map()
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p])
+  const total = { chromium: 0, other: 0 }
+  const visit = (pid) => {
+    for (const p of children.get(pid) ?? []) {
+      total[p.chromium ? 'chromium' : 'other'] += p.ms
+      visit(p.pid)
     }
-    setTimeout(tick, phase)
   }
-
-  for (let i = 0; i < terminals; i++) {
-    const laneId = `term${i}`
-    const period = 16
-    let n = 0
-    const tick = () => {
-      const now = performance.now()
-      const due = Math.floor((Math.min(now, end) - t0) / period) + 1
-      while (n < due) {
-        n++
-        let data = ''
-        for (let l = 0; l < 12; l++) {
-          data += `\x1b[32m✓\x1b[0m \x1b[2m[${n}:${l}]\x1b[0m src/module-${(n * 12 + l) % 997}.ts \x1b[33m${(n + l) % 90} ms\x1b[0m ${word()} ${word()} ${word()} ${word()}\r\n`
-        }
-        mock.push(laneId, { type: 'terminal.output', data })
-      }
-      if (now < end) setTimeout(tick, Math.max(0, t0 + n * period - performance.now()))
-      else {
-        mock.push(laneId, { type: 'terminal.output', data: `END-${laneId}\r\n` })
-        b.pushed[laneId] = `END-${laneId}`
-      }
-    }
-    setTimeout(tick, (period * i) / terminals)
-  }
-
-  // Agent → DOM latency, for every delta of every lane in view: a MutationObserver on the lane sees
-  // the commit that put delta n's text in the DOM; all deltas up to n (one frame's batch) count then.
-  const shownIn = (laneId) => {
-    const lane = document.querySelector(`[data-lane-id="${laneId}"]`)
-    const messages = lane?.querySelectorAll('.t-message')
-    const text = messages?.[messages.length - 1]?.textContent ?? ''
-    const m = /.*\((\d+)\)/s.exec(text)
-    return m ? Number(m[1]) : 0
-  }
-  b.shownIn = shownIn
-  const area = document.querySelector('.lanes').getBoundingClientRect()
-  b.observers = []
-  for (let i = 0; i < agents; i++) {
-    const laneId = `agent${i}`
-    const el = document.querySelector(`[data-lane-id="${laneId}"]`)
-    const rect = el.getBoundingClientRect()
-    if (!(rect.right > area.left && rect.left < area.right)) continue
-    let lastShown = shownIn(laneId)
-    const observer = new MutationObserver(() => {
-      const shown = shownIn(laneId)
-      const now = performance.now()
-      for (let n = lastShown + 1; n <= shown; n++) {
-        const at = b.pushedAt[laneId][n]
-        if (at !== undefined && at >= t0) b.latency.push(now - at)
-      }
-      if (shown > lastShown) lastShown = shown
-    })
-    observer.observe(el, { subtree: true, childList: true, characterData: true })
-    b.observers.push(observer)
-  }
-  b.lanesInView = b.observers.length
-}
-
-/**
- * After the stream: how far behind each lane's screen is, and how long until it shows the last of it,
- * for the lanes in view and for all (lanes scrolled out of view may render less often).
- */
-function settle({ agents, terminals }) {
-  const b = window.__bench
-  b.counting = false
-  for (const observer of b.observers ?? []) observer.disconnect()
-  const stop = performance.now()
-  const area = document.querySelector('.lanes').getBoundingClientRect()
-  const lanes = [
-    ...Array.from({ length: agents }, (_, i) => ({ id: `agent${i}`, agent: true })),
-    ...Array.from({ length: terminals }, (_, i) => ({ id: `term${i}`, agent: false })),
-  ].map((lane) => {
-    const rect = document.querySelector(`[data-lane-id="${lane.id}"]`).getBoundingClientRect()
-    return { ...lane, inView: rect.right > area.left && rect.left < area.right }
-  })
-  const shows = (lane) =>
-    lane.agent
-      ? b.shownIn(lane.id) === b.pushed[lane.id]
-      : (document.querySelector(`[data-lane-id="${lane.id}"] .xterm-rows`)?.textContent ?? '').includes(`END-${lane.id}`)
-  const behind = (inView) => Math.max(0, ...lanes.filter((l) => l.agent && l.inView === inView).map((l) => b.pushed[l.id] - b.shownIn(l.id)))
-  const result = { behindInView: behind(true), behindOut: behind(false), inView: null, back: null }
-  const inView = lanes.filter((l) => l.inView)
-  const last = lanes[lanes.length - 1]
-  return new Promise((resolve) => {
-    let scrolledAt = 0
-    const check = () => {
-      const now = performance.now()
-      if (result.inView === null && inView.every(shows)) result.inView = now - stop
-      // Then the last lane (out of view so far) is brought into view: how long until it shows all.
-      if (result.inView !== null && scrolledAt === 0) {
-        scrolledAt = now
-        document.querySelector(`[data-lane-id="${last.id}"]`).scrollIntoView({ inline: 'end' })
-      }
-      if (scrolledAt && result.back === null && shows(last)) result.back = now - scrolledAt
-      if (result.back === null && now - stop < 10_000) return requestAnimationFrame(check)
-      // Stuck to the bottom: the end of the transcript is inside its scroller (lanes in view now).
-      const area = document.querySelector('.lanes').getBoundingClientRect()
-      const visible = lanes.filter((l) => {
-        const rect = document.querySelector(`[data-lane-id="${l.id}"]`).getBoundingClientRect()
-        return l.agent && rect.right > area.left && rect.left < area.right
-      })
-      result.atBottom = `${
-        visible.filter((l) => {
-          const scroller = document.querySelector(`[data-lane-id="${l.id}"] .transcript`)
-          return scroller && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 32
-        }).length
-      }/${visible.length}`
-      resolve(result)
-    }
-    requestAnimationFrame(check)
-  })
+  visit(process.pid)
+  return total
 }
 
 // ---------- one scenario
@@ -325,11 +181,35 @@ async function scenario(browser, name, agents, terminals, build) {
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.addInitScript(probes)
-  await installMockBridge(page, world(agents, terminals))
-  await page.goto(`${URL_}${build}/`)
+  if (opts.css) {
+    await page.addInitScript((css) => document.addEventListener('DOMContentLoaded', () => document.head.append(Object.assign(document.createElement('style'), { textContent: css }))), opts.css)
+  }
+  let world
+  let ids
+  if (FEED === 'server') {
+    world = await startServerWorld({ lanes: agents, serverJs: path.join(BUILDS[build], '../main/server.js') })
+    ids = { agentIds: world.laneIds, terminalIds: [] }
+    await page.goto(world.url)
+  } else {
+    await installMockBridge(page, mockWorld(agents, terminals))
+    ids = { agentIds: Array.from({ length: agents }, (_, i) => `agent${i}`), terminalIds: Array.from({ length: terminals }, (_, i) => `term${i}`) }
+    await page.goto(`${URL_}${build}/`)
+  }
+  try {
+    return await measure(page, context, name, ids, errors, world)
+  } finally {
+    await context.close()
+    await world?.stop()
+  }
+}
+
+async function measure(page, context, name, ids, errors, world) {
+  const agents = ids.agentIds.length
+  const terminals = ids.terminalIds.length
   await page.waitForFunction(
     ({ agents, terminals }) =>
-      document.querySelectorAll('.lane .structured .t-message').length >= agents * 3 &&
+      document.querySelectorAll('.lane .structured .t-message').length >= Math.min(agents, 4) * 3 &&
+      document.querySelectorAll('.lane').length === agents + terminals &&
       document.querySelectorAll('.lane .xterm-rows').length === terminals,
     { agents, terminals },
     { timeout: 30_000 },
@@ -351,17 +231,35 @@ async function scenario(browser, name, agents, terminals, build) {
   }
   const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
   const before = await metrics()
+  const cpuBefore = descendantsCpu()
   const longBefore = await page.evaluate(() => window.__bench.longTasks.length)
   const t0 = Date.now()
-  await page.evaluate(drive, { agents, terminals, rate: RATE, seconds: SECONDS, words: WORDS })
-  await page.waitForTimeout(SECONDS * 1000)
-  const after = await metrics()
-  const wall = (Date.now() - t0) / 1000
-  const end = await page.evaluate(settle, { agents, terminals })
+  let wall
+  let after
+  let cpuAfter
+  if (world) {
+    await page.evaluate(watch, { agentIds: ids.agentIds })
+    const streamed = world.stream({ rate: RATE, seconds: SECONDS })
+    await page.waitForTimeout(SECONDS * 1000)
+    after = await metrics()
+    cpuAfter = descendantsCpu()
+    wall = (Date.now() - t0) / 1000
+    await page.evaluate(stopCounting)
+    const pushed = await streamed
+    await page.evaluate((pushed) => (window.__bench.pushed = pushed), pushed)
+  } else {
+    await page.evaluate(drive, { agents, terminals, rate: RATE, seconds: SECONDS, words: WORDS })
+    await page.waitForTimeout(SECONDS * 1000)
+    after = await metrics()
+    cpuAfter = descendantsCpu()
+    wall = (Date.now() - t0) / 1000
+    await page.evaluate(stopCounting)
+  }
+  const end = await page.evaluate(settle, ids)
   const probe = await page.evaluate(
     ({ from }) => ({
       frames: window.__bench.frames,
-      elapsed: (performance.now() - window.__bench.t0) / 1000,
+      elapsed: window.__bench.countedFor / 1000,
       longTasks: window.__bench.longTasks.slice(from).filter((t) => t.start >= window.__bench.t0),
       latency: window.__bench.latency,
       lanesInView: window.__bench.lanesInView,
@@ -397,12 +295,11 @@ async function scenario(browser, name, agents, terminals, build) {
     await page.screenshot({ path: path.join(opts.shots, `${name.replace(/\W+/g, '-')}.png`) })
   }
   const heap = (await metrics()).JSHeapUsedSize
-  await context.close()
 
   const perSecond = (key) => ((after[key] - before[key]) * 1000) / wall
   const latency = probe.latency.slice().sort((a, b) => a - b)
   const pct = (p) => (latency.length ? latency[Math.min(latency.length - 1, Math.floor((latency.length * p) / 100))] : NaN)
-  const deltas = Object.entries(probe.pushed).filter(([k]) => k.startsWith('agent')).reduce((s, [, n]) => s + n, 0)
+  const deltas = Object.values(probe.pushed).reduce((s, n) => s + (typeof n === 'number' ? n : 0), 0)
   return {
     name,
     deltas: deltas / SECONDS,
@@ -410,9 +307,11 @@ async function scenario(browser, name, agents, terminals, build) {
     layout: perSecond('LayoutDuration'),
     style: perSecond('RecalcStyleDuration'),
     task: perSecond('TaskDuration'),
+    cpuPage: (cpuAfter.chromium - cpuBefore.chromium) / wall,
+    cpuServer: (cpuAfter.other - cpuBefore.other) / wall,
     longCount: probe.longTasks.length,
     longWorst: Math.max(0, ...probe.longTasks.map((t) => t.duration)),
-    fps: probe.frames / Math.min(probe.elapsed, SECONDS),
+    fps: probe.frames / probe.elapsed,
     heap: heap / 2 ** 20,
     p50: pct(50),
     p95: pct(95),
@@ -483,7 +382,7 @@ try {
         console.error(`done: ${label} (round ${round})`)
       }
     }
-    const terminals = Number(opts.terminals)
+    const terminals = TERMINALS
     if (terminals > 0) {
       for (const build of Object.keys(BUILDS)) {
         const label = `${opts.before ? `${build}: ` : ''}${terminals} terminal lane${terminals === 1 ? '' : 's'}`
@@ -499,7 +398,7 @@ try {
 
 const agentRow = (r) => !r.name.includes('terminal')
 const table = [
-  ['scenario', 'round', 'deltas/s', 'script ms/s', 'layout ms/s', 'style ms/s', 'task ms/s', 'long tasks', 'worst ms', 'fps', 'heap MB', 'in view', 'agent→DOM p50/p95/p99 ms', 'behind at stop', 'caught up ms', 'at bottom', 'load'],
+  ['scenario', 'round', 'deltas/s', 'script ms/s', 'layout ms/s', 'style ms/s', 'task ms/s', 'CPU ms/s page/server', 'long tasks', 'worst ms', 'fps', 'heap MB', 'in view', 'agent→DOM p50/p95/p99 ms', 'behind at stop', 'caught up ms', 'at bottom', 'load'],
   ...rows.map((r) => [
     r.name,
     String(r.round),
@@ -508,6 +407,7 @@ const table = [
     fmt(r.layout),
     fmt(r.style),
     fmt(r.task),
+    `${fmt(r.cpuPage)}/${FEED === 'server' ? fmt(r.cpuServer) : '—'}`,
     String(r.longCount),
     fmt(r.longWorst),
     fmt(r.fps, 1),
@@ -521,8 +421,9 @@ const table = [
   ]),
 ]
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
-console.log(`\nRenderer, ${WINDOW.width}×${WINDOW.height}, ${SECONDS} s of streaming, ${RATE} deltas/s per agent lane; ${os.cpus().length} cores, load average at start ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')}`)
-console.log('ms/s: main-thread time per second of wall time; agent→DOM: every delta of every lane in view, from its push to the')
+console.log(`\nRenderer (${FEED === "server" ? "server mode: out/main/server.js, fake Codex lanes" : "mock bridge"}), ${WINDOW.width}×${WINDOW.height}, ${SECONDS} s of streaming, ${RATE} deltas/s per agent lane; ${os.cpus().length} cores, load average at start ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')}`)
+console.log('CPU ms/s: CPU time of all Chromium processes (page) and of the server with its agents, per second of streaming (not')
+console.log('inflated by waiting for a core, unlike the rest); ms/s: main-thread time per second of wall time; agent→DOM: every delta of every lane in view, from its push to the')
 console.log('commit that puts it in the DOM (MutationObserver); behind at stop: deltas not shown yet, lanes in view/out of view;')
 console.log('caught up: ms after the stop until the lanes in view show all / after scrolling the last lane into view until it')
 console.log('does; at bottom: lanes in view at the end of their transcript, then; load: 1-minute load average after the run')
@@ -539,7 +440,7 @@ if (ratios.length) {
   console.log(`\n${many} lanes ÷ 1 lane (same build, same round):`)
   for (const { r, one } of ratios) {
     console.log(
-      `  ${r.build.padEnd(7)} round ${r.round}:  p50 ×${fmt(r.p50 / one.p50, 1)}  p99 ×${fmt(r.p99 / one.p99, 1)}  fps ×${fmt(r.fps / one.fps, 2)}  task ms/s ×${fmt(r.task / one.task, 1)}`,
+      `  ${r.build.padEnd(7)} round ${r.round}:  p50 ×${fmt(r.p50 / one.p50, 1)}  p99 ×${fmt(r.p99 / one.p99, 1)}  fps ×${fmt(r.fps / one.fps, 2)}  task ms/s ×${fmt(r.task / one.task, 1)}  page CPU ×${fmt(r.cpuPage / one.cpuPage, 1)}`,
     )
   }
 }

@@ -47,3 +47,25 @@ test('a lane streaming out of view shows all of it at its end when scrolled into
   const text = (await far.locator('.t-message').last().textContent()) ?? ''
   expect(text.match(/FAR-END-\d/g)).toEqual(['FAR-END-0', 'FAR-END-1', 'FAR-END-2', 'FAR-END-3'])
 })
+
+test("a busy lane's Working dots pulse while it runs a tool and rest while its reply streams (the caret shows it)", async ({ page, server }) => {
+  await page.setViewportSize({ width: 1600, height: 1000 })
+  await installMockBridge(page, twelveLanes({ quiet: true }))
+  await page.goto(server.url)
+  const lane = page.locator('.lane[data-lane-id="l2"]')
+  await expect(lane).toHaveAttribute('data-status', 'busy')
+  const dot = lane.locator('.working-dots span').first()
+  const animation = () => dot.evaluate((el) => getComputedStyle(el).animationName)
+
+  await pushEvents(page, 'l2', [{ type: 'tool.started', toolCallId: 'dots-1', toolKind: 'execute', title: 'npm test', command: 'npm test' }])
+  await expect(lane.locator('.t-tool').last()).toContainText('npm test')
+  await expect.poll(animation).toBe('pulse')
+
+  await pushEvents(page, 'l2', [
+    { type: 'tool.completed', toolCallId: 'dots-1', status: 'completed', output: 'ok', exitCode: 0 },
+    { type: 'text.delta', text: 'All tests pass, STREAMING-NOW' },
+  ])
+  await expect(lane.locator('.t-message').last()).toContainText('STREAMING-NOW')
+  await expect(lane.locator('.working-dots')).toHaveClass(/still/)
+  await expect.poll(animation).toBe('none')
+})

@@ -239,6 +239,8 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
 
   const busy = status === 'busy' || status === 'waiting' || status === 'starting'
   const empty = loaded && items.length === 0
+  const last = items[items.length - 1]
+  const streamingText = last?.kind === 'message' && last.streaming
 
   return (
     <ViewStateContext.Provider value={viewState}>
@@ -273,7 +275,7 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
               ))}
             </div>
             {empty && <TranscriptEmpty status={status} />}
-            {busy && <WorkingLine status={status} />}
+            {busy && <WorkingLine status={status} still={streamingText} />}
           </div>
           {detached && (
             <button className="jump-latest" onClick={jump}>
@@ -288,7 +290,11 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   )
 })
 
-function WorkingLine({ status }: { status: Lane['status'] }) {
+/**
+ * `still`: text is streaming in, and its caret shows the agent at work: the dots rest. Three pulsing
+ * dots per lane in view cost the 32-lane bench about a third of its frame rate (bench/renderer.bench.mjs).
+ */
+function WorkingLine({ status, still }: { status: Lane['status']; still: boolean }) {
   if (status === 'waiting') {
     return (
       <div className="working working-waiting" role="status">
@@ -298,7 +304,7 @@ function WorkingLine({ status }: { status: Lane['status'] }) {
   }
   return (
     <div className="working" role="status">
-      <span className="working-dots" aria-hidden="true">
+      <span className={`working-dots${still ? ' still' : ''}`} aria-hidden="true">
         <span />
         <span />
         <span />

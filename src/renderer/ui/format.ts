@@ -46,12 +46,15 @@ export function usageParts(usage: UsageLike | undefined): string[] {
 }
 
 /** A tooltip with every figure spelled out. */
+/** `toLocaleString` builds a formatter per call (~0.1 ms), and every lane header formats its usage on each render. */
+const GROUPED = new Intl.NumberFormat('en-US')
+
 export function usageTitle(usage: UsageLike | undefined): string {
   if (!usage) return ''
   const lines: string[] = []
-  if (usage.inputTokens !== undefined) lines.push(`Input tokens: ${usage.inputTokens.toLocaleString('en-US')}`)
-  if (usage.cachedInputTokens !== undefined) lines.push(`Cached input tokens: ${usage.cachedInputTokens.toLocaleString('en-US')}`)
-  if (usage.outputTokens !== undefined) lines.push(`Output tokens: ${usage.outputTokens.toLocaleString('en-US')}`)
+  if (usage.inputTokens !== undefined) lines.push(`Input tokens: ${GROUPED.format(usage.inputTokens)}`)
+  if (usage.cachedInputTokens !== undefined) lines.push(`Cached input tokens: ${GROUPED.format(usage.cachedInputTokens)}`)
+  if (usage.outputTokens !== undefined) lines.push(`Output tokens: ${GROUPED.format(usage.outputTokens)}`)
   if (usage.costUsd !== undefined) lines.push(`Cost: $${usage.costUsd.toFixed(4)}`)
   return lines.join('\n')
 }

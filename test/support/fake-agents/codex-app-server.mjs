@@ -7,7 +7,9 @@
 // (notifications nobody knows, then echo); "approve" / "read" (a command that asks first; "approve" then
 // writes approved.txt); "approve-exit" (exits while asking); "withdraw" (asks, then settles it itself);
 // "slow" (ticks until interrupted or steered); "fail" (the turn fails); "stubborn" (ignores EOF and
-// SIGTERM, with a grandchild).
+// SIGTERM, with a grandchild); "stream n=<deltas> rate=<per s> phase=<ms> tools=<every n>" (a long
+// markdown reply at a steady rate, each delta stamped "(<n>/<Date.now()>)" for latency benchmarks, with
+// a command and a usage update every `tools` deltas; rate=0 sends it all at once).
 // Every message received is appended to $CODEX_HOME/fake-codex.log (JSONL) for tests to inspect.
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -114,6 +116,73 @@ function receive(line) {
     default:
       return fail(`Invalid request: unknown variant \`${msg.method}\``, -32601)
   }
+}
+
+const STREAM_WORDS =
+  'the retry helper gives up one attempt too early because the loop compares before it increments so with three retries only three calls happen in total and the tests never notice since they mock the clock'.split(' ')
+
+/** Delta n of a streamed reply: a few words, now and then code, bold, a paragraph or a list item; its stamp last. */
+function streamDelta(n, random) {
+  const word = () => STREAM_WORDS[Math.floor(random() * STREAM_WORDS.length)]
+  let text = ''
+  const count = 2 + Math.floor(random() * 4)
+  for (let w = 0; w < count; w++) text += ` ${word()}`
+  if (n % 7 === 0) text += ` \`${word()}()\``
+  if (n % 11 === 0) text += ` **${word()}**`
+  text += ` (${n}/${Date.now()})`
+  if (n % 23 === 0) text += '\n\n'
+  else if (n % 17 === 0) text += '\n- '
+  return text
+}
+
+/**
+ * The "stream" prompt: n deltas at `rate` a second from `phase` ms on; a late timer catches up (a model
+ * does not wait for its reader). Every `tools` deltas the message ends, a command runs, the usage
+ * changes and a new message begins. Steering or interrupting stops it.
+ */
+async function stream(prompt, base, say) {
+  const opt = (name, fallback) => Number(new RegExp(`\\b${name}=(\\d+(?:\\.\\d+)?)`).exec(prompt)?.[1] ?? fallback)
+  const count = opt('n', 240)
+  const rate = opt('rate', 30)
+  const tools = opt('tools', 90)
+  const period = rate > 0 ? 1000 / rate : 0
+  let rnd = 42
+  const random = () => (rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
+  const t0 = Date.now() + opt('phase', 0)
+  let item
+  let text = ''
+  const open = () => {
+    item = { type: 'agentMessage', id: `msg_${randomUUID().slice(0, 8)}`, text: '', phase: null }
+    text = ''
+    notify('item/started', { item, ...base })
+  }
+  const close = () => notify('item/completed', { item: { ...item, text }, ...base })
+  if (period > 0) await sleep(Math.max(0, t0 - Date.now()))
+  open()
+  for (let n = 1; n <= count; n++) {
+    if (turn.interrupted || turn.steer.length > 0) break
+    if (period > 0) {
+      const wait = t0 + n * period - Date.now()
+      if (wait > 0) await sleep(wait)
+    }
+    const delta = streamDelta(n, random)
+    text += delta
+    notify('item/agentMessage/delta', { ...base, itemId: item.id, delta })
+    if (tools > 0 && n % tools === Math.floor(tools / 2) && n < count) {
+      close()
+      const output = Array.from({ length: 20 }, (_, l) => ` ✓ retry › case ${l} (${l + 2} ms)`).join('\n')
+      const call = { type: 'commandExecution', id: `call_${randomUUID().slice(0, 8)}`, command: "/bin/bash -lc 'npm test -- retry'", cwd: process.cwd(), processId: null, source: 'agent', status: 'inProgress', commandActions: [{ type: 'unknown', command: 'npm test -- retry' }], aggregatedOutput: null, exitCode: null, durationMs: null }
+      notify('item/started', { item: call, ...base })
+      notify('item/commandExecution/outputDelta', { ...base, itemId: call.id, delta: output })
+      notify('item/completed', { item: { ...call, status: 'completed', aggregatedOutput: output, exitCode: 0, durationMs: 200 }, ...base })
+      const last = { totalTokens: 1500, inputTokens: 1200, cachedInputTokens: 200, cacheWriteInputTokens: 0, outputTokens: 300, reasoningOutputTokens: 0 }
+      total = Object.fromEntries(Object.entries(total).map(([k, v]) => [k, v + last[k]]))
+      notify('thread/tokenUsage/updated', { ...base, tokenUsage: { total, last, modelContextWindow: 258400 } })
+      open()
+    }
+  }
+  close()
+  return turn.interrupted ? 'interrupted' : 'completed'
 }
 
 function threadObject(id, cwd) {
@@ -225,6 +294,8 @@ async function runTurn(id, threadId, prompt) {
         await say(`STEERED: ${s}`)
       }
     }
+  } else if (word === 'stream') {
+    status = await stream(prompt, base, say)
   } else if (word === 'fail') {
     notify('error', { error: { message: 'stream disconnected before completion', codexErrorInfo: null, additionalDetails: null }, willRetry: false, ...base })
     status = 'failed'
