@@ -73,6 +73,11 @@ const turn = (laneId: string, text: string) => runTurn(h, laneId, text)
 const find = ofType
 
 describe('pi (real CLI, fake LLM)', () => {
+  it("lists the models pi has credentials for (get_available_models), as provider/id for --model", async () => {
+    const models = await h.core.models.list(h.profile.id, true)
+    expect(models.map((m) => m.id)).toContain('fake/fake-model')
+  })
+
   it('streams a text reply, completes the turn and reports usage', async () => {
     const lane = await newLane()
     const { done, events, text } = await turn(lane.id, 'hello pi')

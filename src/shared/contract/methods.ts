@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Answers, LaneEvent } from '../events'
-import { AgentInfo, AppCommand, Attachment, ChangedFile, Checkpoint, EnvName, FilePath, Host, HostCheck, Id, InstallPlan, Lane, LaneStatusEvent, MergeStrategy, ModelName, Profile, ProfileFields, ProfilePatch, ReviewComment, RpcError, SearchHit, Settings, Trigger, TriggerFields, UsageLedger, Workspace } from './records'
+import { AgentInfo, AppCommand, Attachment, ChangedFile, Checkpoint, EnvName, FilePath, Host, HostCheck, Id, InstallPlan, Lane, LaneStatusEvent, MergeStrategy, ModelChoice, ModelName, Profile, ProfileFields, ProfilePatch, ReviewComment, RpcError, SearchHit, Settings, Trigger, TriggerFields, UsageLedger, Workspace } from './records'
 import { UPLOAD_CHUNK_CHARS } from './wire'
 
 /** The method and stream registry: every name, its input and its output, declared once. */
@@ -47,6 +47,11 @@ export const methods = {
   /** Installs the project's permission-gate extension into a pi profile's agent dir. */
   'profiles.installPiGate': { input: z.object({ profileId: Id }), output: Ok },
   'profiles.remove': { input: z.object({ profileId: Id }), output: Ok },
+  /**
+   * The models the profile's agent offers, asked of the agent itself (kept a while per profile;
+   * `refresh` asks again). Empty where the agent lists none: the model is then free text.
+   */
+  'profiles.models': { input: z.strictObject({ profileId: Id, refresh: z.boolean().optional() }), output: z.array(ModelChoice).max(500) },
   /** Opens a terminal lane running the agent's own login, with the profile's env and private dir. */
   'profiles.login': { input: z.object({ profileId: Id, workspaceId: Id }), output: Lane },
   /** Copies the user's existing global auth/config files of this agent into the profile's private dir. */

@@ -246,6 +246,8 @@ async function respond(text) {
 function handle(cmd) {
   const respondTo = (extra) => out({ id: cmd.id, type: 'response', command: cmd.type, success: true, ...extra })
   switch (cmd.type) {
+    case 'get_available_models':
+      return respondTo({ data: { models: [{ id: 'fake-model', name: 'Fake', provider: 'fake', contextWindow: 1000 }, { id: 'fake-large', name: 'Fake Large', provider: 'fake', contextWindow: 200000 }] } })
     case 'get_state':
       return respondTo({
         data: {

@@ -1,6 +1,8 @@
+import type { ModelChoice } from '../../../shared/contract'
 import type { Answers, LaneEventBody, Question } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
-import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
+import { askAgentOnce, toModelChoices } from './model-probe'
+import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec, ModelProbeSpec } from './types'
 
 /**
  * pi (`@mariozechner/pi-coding-agent`) in `--mode rpc`: JSONL commands on stdin (`prompt`, `abort`,
@@ -433,7 +435,30 @@ export function piAdapter(opts: PiAdapterOptions = {}): AgentAdapter {
     // Skips pi's startup version and package checks: a lane must not wait on the network to start.
     kindEnv: () => ({ PI_OFFLINE: '1' }),
     start: (spec, cb) => startPi(spec, cb, opts),
+    listModels: listPiModels,
   }
+}
+
+/** `get_available_models`: the models pi has credentials for, named `provider/id` as `--model` takes them. */
+async function listPiModels(spec: ModelProbeSpec): Promise<ModelChoice[]> {
+  let protocol: PiProtocol | undefined
+  return askAgentOnce(
+    spec,
+    [...spec.args, '--mode', 'rpc', '--no-session'],
+    async (proc) => {
+      protocol = new PiProtocol({ emit: () => undefined, write: (command: Obj) => void proc.write(command), turnEnded: () => undefined })
+      const res = await protocol.request({ type: 'get_available_models' })
+      const models: unknown[] = Array.isArray(res?.data?.models) ? res.data.models : []
+      return toModelChoices(
+        models.flatMap((m) => {
+          if (!m || typeof m !== 'object') return []
+          const { id, provider, name } = m as Obj
+          return typeof id === 'string' && typeof provider === 'string' ? [{ id: `${provider}/${id}`, name: typeof name === 'string' ? `${name} (${provider})` : undefined }] : []
+        }),
+      )
+    },
+    (value) => protocol?.receive(value),
+  )
 }
 
 async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOptions): Promise<AgentSession> {
