@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { acpAdapter } from '../../src/main/core/agents/acp'
 import { CLAUDE_MODELS } from '../../src/main/core/agents/claude'
 import { defaultAdapters } from '../../src/main/core/agents/registry'
-import { createHandlers } from '../../src/main/rpc/handlers'
+import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers'
 import { Router } from '../../src/main/rpc/router'
 import type { AgentKind } from '../../src/shared/contract'
 import { laneDriver, tempDirsDeletedAfterAll, testCore, type TestCore } from '../support/core'
@@ -31,7 +31,7 @@ afterEach(async () => {
 function setup(kind: Exclude<AgentKind, 'terminal'>, command: string, args: string[]) {
   core = testCore({ adapters: { ...defaultAdapters(), acp: acpAdapter({ graceMs: 300 }) }, loginPath: async () => '/usr/bin:/bin' })
   const profile = core.profiles.create({ kind, name: `fake ${kind}`, command, args, env: { FAKE_ACP_HOME: tempDir('switchyard-fake-acp-') }, idleTimeoutMs: 60_000, approvalPolicy: 'ask' })
-  const router = new Router(createHandlers(core, { mode: 'server', version: 'test', dataDir: core.dataDir }), {})
+  const router = new Router(createHandlers(core, { mode: 'server', version: 'test', dataDir: core.dataDir }), createStreamSources(core))
   const models = (input: unknown) => router.call('profiles.models', input)
   return { core, profile, models }
 }
