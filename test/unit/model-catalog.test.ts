@@ -54,3 +54,22 @@ describe('toModelChoices', () => {
     expect(toModelChoices(many)).toHaveLength(MAX_MODELS)
   })
 })
+
+describe('context fill of pi and ACP', () => {
+  it("pi's get_session_stats contextUsage; nothing right after a compaction (null tokens) or without a window", async () => {
+    const { contextFromStats } = await import('../../src/main/core/agents/pi')
+    expect(contextFromStats({ contextUsage: { tokens: 60000, contextWindow: 200000, percent: 30 } })).toEqual({ usedTokens: 60000, windowTokens: 200000 })
+    expect(contextFromStats({ contextUsage: { tokens: null, contextWindow: 200000, percent: null } })).toBeUndefined()
+    expect(contextFromStats({ contextUsage: { tokens: 5, contextWindow: 0 } })).toBeUndefined()
+    expect(contextFromStats({})).toBeUndefined()
+    expect(contextFromStats(null)).toBeUndefined()
+  })
+
+  it("ACP's usage_update used/size", async () => {
+    const { contextOfUpdate } = await import('../../src/main/core/agents/acp-content')
+    expect(contextOfUpdate({ used: 100, size: 1000 })).toEqual({ usedTokens: 100, windowTokens: 1000 })
+    expect(contextOfUpdate({ used: -1, size: 1000 })).toBeUndefined()
+    expect(contextOfUpdate({ used: 1, size: Infinity })).toBeUndefined()
+    expect(contextOfUpdate({ used: '1', size: 10 })).toBeUndefined()
+  })
+})

@@ -5,7 +5,7 @@ import type { LaneEventBody } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import { AcpClientServices } from './acp-client-services'
 import { acpMcpServers } from './mcp-config'
-import { blockText, contentText, READ_ONLY, toolKindOf, unifiedDiff, usageOf } from './acp-content'
+import { blockText, contentText, contextOfUpdate, READ_ONLY, toolKindOf, unifiedDiff, usageOf } from './acp-content'
 import type { AcpAgentHooks } from './registry'
 import { toModelChoices } from './model-probe'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec, ModelProbeSpec } from './types'
@@ -478,12 +478,12 @@ class AcpSession implements AgentSession {
         this.cb.emit({ type: 'plan', entries: u.entries.map((e) => ({ text: e.content, status: e.status })) })
         return
       case 'usage_update': {
-        // A running cost for the session: report what this turn added.
+        // The context in use against its size, and a running cost for the session: report what this turn added.
+        const context = contextOfUpdate(u)
         const cost = u.cost && u.cost.currency.toUpperCase() === 'USD' ? u.cost.amount : undefined
-        if (cost === undefined) return
-        const delta = cost - (this.lastCostUsd ?? (this.spec.resume ? cost : 0))
-        this.lastCostUsd = cost
-        if (delta > 0) this.cb.emit({ type: 'usage', turn: { costUsd: delta } })
+        const delta = cost === undefined ? 0 : cost - (this.lastCostUsd ?? (this.spec.resume ? cost : 0))
+        if (cost !== undefined) this.lastCostUsd = cost
+        if (delta > 0 || context) this.cb.emit({ type: 'usage', ...(delta > 0 ? { turn: { costUsd: delta } } : {}), ...(context ? { context } : {}) })
         return
       }
       case 'current_mode_update':
