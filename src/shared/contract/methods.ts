@@ -132,6 +132,8 @@ export const methods = {
     output: Ok,
   },
   'lanes.archive': { input: LaneRef, output: Lane },
+  /** Deletes an archived lane that has no worktree, for good: its record and transcript (History → Archived → Delete). */
+  'lanes.deleteArchived': { input: z.strictObject({ laneId: Id }), output: Ok },
   'lanes.restore': { input: LaneRef, output: Lane },
   /** The user's name for the lane (the navigator, the column header). */
   'lanes.rename': { input: LaneRef.extend({ title: z.string().trim().min(1).max(200) }), output: Lane },

@@ -312,6 +312,17 @@ export class LaneManager {
     for (const l of this.statusListeners) l({ type: 'removed', laneId: id })
   }
 
+  /**
+   * Deletes an archived lane for good (record, transcript, checkpoints, the agent's copy of its
+   * conversation). Only archived lanes without a worktree: a worktree holds work that "Delete worktree" asks about.
+   */
+  async deleteArchived(id: string): Promise<void> {
+    const { record } = this.get(id)
+    if (!record.archived) throw new AppError('conflict', `Lane ${record.title} is not archived; close it first`)
+    if (record.worktree) throw new AppError('conflict', `Lane ${record.title} has a worktree (${record.worktree.branch}); restore it and delete its worktree instead`)
+    await this.remove(id)
+  }
+
   /** Out of the columns: the process goes, the history (and worktree) stay. */
   async archive(id: string): Promise<LaneRecord> {
     const lane = this.get(id)
