@@ -24,6 +24,8 @@ export interface HostInfo {
   dataDir: string
   /** A native folder dialog, where the host has one. */
   pickFolder?: () => Promise<string | null>
+  /** The window's attention count, for the dock/taskbar badge, where the host has one. */
+  setAttention?: (count: number) => void
 }
 
 export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'models' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts' | 'hosts' | 'providedSecrets' | 'triggers'>
@@ -59,6 +61,7 @@ export function createHandlers({ workspaces, profiles, lanes, models, settings, 
       dataDir: host.dataDir,
       canPickFolder: host.pickFolder !== undefined,
     }),
+    'app.attention': ({ count }) => (host.setAttention?.(count), ok),
     'workspaces.list': () => workspaces.list(),
     'workspaces.add': ({ path }) => workspaces.add(path),
     'workspaces.pick': async () => {

@@ -30,7 +30,11 @@ export function useAttention(
 }
 
 /** The favicon carries the count (a browser tab, the task bar): the brand mark with a red badge. */
-export function useAttentionBadge(count: number): void {
+export function useAttentionBadge(count: number, client: Client): void {
+  useEffect(() => {
+    // The dock/taskbar badge (Electron) counts the same items; a host without one just answers ok.
+    client.call('app.attention', { count }).catch(() => undefined)
+  }, [client, count])
   useEffect(() => {
     document.title = windowTitle(count)
     const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]')

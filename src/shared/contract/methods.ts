@@ -28,6 +28,11 @@ export const methods = {
       canPickFolder: z.boolean(),
     }),
   },
+  /**
+   * How many things need the user in the window (approvals, questions, failed turns and lanes, finished
+   * background turns): the dock/taskbar badge shows it. The window's count, since "seen" is the window's.
+   */
+  'app.attention': { input: z.strictObject({ count: z.number().int().min(0).max(100_000) }), output: Ok },
   'workspaces.list': { input: Empty, output: z.array(Workspace) },
   'workspaces.add': { input: z.object({ path: FilePath }), output: Workspace },
   /** Opens the host's folder dialog and adds what the user picked (null when cancelled). */
