@@ -130,6 +130,8 @@ export const methods = {
     input: LaneRef.extend({ requestId: z.string().min(1).max(256), optionId: z.string().min(1).max(256), answers: Answers.optional() }),
     output: Ok,
   },
+  /** The lane's `approval.requested` events still unanswered: a window opened (or reloaded) after them answers in place. */
+  'lanes.pending': { input: z.strictObject({ laneId: Id }), output: z.array(LaneEvent).max(1000) },
   'lanes.stop': { input: LaneRef, output: Lane },
   /** Stops and deletes a lane; its worktree (and branch) are kept unless asked otherwise. */
   'lanes.remove': {

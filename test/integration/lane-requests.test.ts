@@ -1,10 +1,10 @@
-/** `lanes.deleteArchived`: History → Archived → Delete removes an archived lane without a worktree for good; nothing else. */
+/** `lanes.deleteArchived` (History → Archived → Delete removes an archived lane without a worktree for good) and `lanes.pending` (answer in place after a reload). */
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers'
 import { Router } from '../../src/main/rpc/router'
-import { testCore, type TestCore } from '../support/core'
+import { testCore, waitFor, type TestCore } from '../support/core'
 
 let core: TestCore | undefined
 afterEach(async () => {
@@ -57,6 +57,35 @@ describe('lanes.deleteArchived', () => {
     const { call } = setup()
     for (const bad of [{}, { laneId: '' }, { laneId: 'x'.repeat(100_000) }, { laneId: 'lane_a', extra: true }, { laneId: '__proto__' }, { laneId: 'constructor' }, JSON.parse('{"__proto__": {"laneId": "x"}}'), null, []]) {
       const res = await call('lanes.deleteArchived', bad)
+      expect(res.ok, JSON.stringify(bad)?.slice(0, 60)).toBe(false)
+      if (!res.ok) expect(['invalid_input', 'not_found']).toContain(res.error.code)
+    }
+  })
+})
+
+describe('lanes.pending', () => {
+  it("answers a waiting lane's open requests as they were emitted, and nothing once answered", async () => {
+    const { core, call } = setup()
+    const FAKE_ACP = path.join(path.dirname(new URL(import.meta.url).pathname), '../support/fake-agents/acp-agent.mjs')
+    const profile = core.profiles.create({ kind: 'acp', name: 'fake acp', command: process.execPath, args: [FAKE_ACP], env: { FAKE_ACP_HOME: core.folder }, idleTimeoutMs: 60_000, approvalPolicy: 'ask' })
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: profile.id })
+    expect(await call('lanes.pending', { laneId: lane.id })).toEqual({ ok: true, value: [] })
+    await core.lanes.send(lane.id, 'RUN:deploy')
+    await waitFor('waiting', () => core.lanes.get(lane.id).record.status === 'waiting')
+    const res = await call('lanes.pending', { laneId: lane.id })
+    expect(res).toMatchObject({ ok: true, value: [{ type: 'approval.requested', laneId: lane.id, seq: expect.any(Number), at: expect.any(Number), options: expect.any(Array) }] })
+    const [request] = (res as { value: Array<{ requestId: string; seq: number; options: Array<{ id: string; kind: string }> }> }).value
+    // The same request the transcript holds.
+    const { events } = await core.lanes.transcript(lane.id, request.seq - 1, 1)
+    expect(events[0]).toMatchObject({ type: 'approval.requested', requestId: request.requestId })
+    await core.lanes.approve(lane.id, request.requestId, request.options.find((o) => o.kind === 'allow_once')!.id)
+    expect(await call('lanes.pending', { laneId: lane.id })).toEqual({ ok: true, value: [] })
+  }, 30_000)
+
+  it('refuses malformed, oversized and prototype-key input', async () => {
+    const { call } = setup()
+    for (const bad of [{}, { laneId: '' }, { laneId: 'x'.repeat(100_000) }, { laneId: 'lane_a', extra: true }, { laneId: '__proto__' }, { laneId: 'constructor' }, null, []]) {
+      const res = await call('lanes.pending', bad)
       expect(res.ok, JSON.stringify(bad)?.slice(0, 60)).toBe(false)
       if (!res.ok) expect(['invalid_input', 'not_found']).toContain(res.error.code)
     }
