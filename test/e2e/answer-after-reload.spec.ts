@@ -63,3 +63,41 @@ test('History → Archived → Delete removes an archived lane and its transcrip
   await page.reload()
   await expect(page.getByRole('region', { name: 'Archived lanes' }).locator('.archived-lane')).toHaveCount(1)
 })
+
+test('server mode: an off-screen lane that starts waiting shows in the title, inbox and a notice; one key goes there; maximised it stays so after a reload', async ({ page, server, workspaceDir }) => {
+  test.setTimeout(90_000)
+  await page.setViewportSize({ width: 1600, height: 1000 })
+  await page.goto(server.url)
+  await addWorkspace(page, workspaceDir)
+  const [workspace] = await rpc(server, 'workspaces.list', {})
+  const shell = (await rpc(server, 'profiles.list', {})).find((p) => p.kind === 'terminal')!
+  for (let i = 1; i <= 7; i++) await rpc(server, 'lanes.create', { workspaceId: workspace.id, profileId: shell.id, title: `shell ${i}` })
+  const profile = await rpc(server, 'profiles.create', { kind: 'acp', name: 'Fake ACP', command: process.execPath, args: [FAKE_ACP], env: { FAKE_ACP_HOME: workspaceDir } })
+  const lane = await rpc(server, 'lanes.create', { workspaceId: workspace.id, profileId: profile.id, title: 'far away' })
+  const column = page.locator(`.lane[data-lane-id="${lane.id}"]`)
+  await expect(page.locator('.lane')).toHaveCount(8)
+  await expect(column).not.toBeInViewport()
+  await expect(page).toHaveTitle('Switchyard')
+
+  await rpc(server, 'lanes.send', { laneId: lane.id, input: 'RUN:deploy' })
+  await expect(page).toHaveTitle('(1) Switchyard', { timeout: 20_000 })
+  await expect(page.locator('.attention-item')).toContainText(['far away'])
+  await expect(page.locator('.toast', { hasText: 'needs you' })).toContainText('far away needs you')
+
+  // One key: the next lane that needs the user, scrolled into view; answered in its card.
+  await page.keyboard.press('Control+Shift+A')
+  await expect(column).toHaveClass(/focused/)
+  await expect(column).toBeInViewport()
+  await column.locator('.t-approval').getByRole('button', { name: 'Allow', exact: true }).click()
+  await expect(column).toContainText('TOOL_DONE: ran: deploy', { timeout: 20_000 })
+  await expect(page).toHaveTitle('Switchyard')
+
+  // Maximised, it fills the lanes area and stays so after a reload (the window's layout).
+  const area = (await page.locator('.lanes').boundingBox())!
+  await column.getByRole('button', { name: /Maximise lane/ }).click()
+  await expect(page.locator('.lane').first()).toBeHidden()
+  await page.reload()
+  await expect(column).toBeVisible()
+  await expect(column).toHaveClass(/maximized/)
+  await expect.poll(async () => (await column.boundingBox())!.width).toBeGreaterThan(area.width - 4)
+})
