@@ -33,6 +33,7 @@ test('Duplicate profile: a second Codex account with its own model; pi offers it
   // One it does not list is typed as a custom id.
   await picker.selectOption('custom …')
   await second.getByLabel('Model of Codex 2, custom id').fill('gpt-5.1-codex-mini')
+  if (process.env.SCREENS_DIR) await page.screenshot({ path: `${process.env.SCREENS_DIR}/profile-model-picker.png` })
   await second.getByRole('button', { name: 'Save' }).click()
   await expect(second.locator('.profile-model')).toHaveText('Model: gpt-5.1-codex-mini')
   const profiles = await rpc(server, 'profiles.list', {})
@@ -67,6 +68,8 @@ test('model per lane reaches the agent\'s argv, and the usage ledger equals the 
   const picker = dialog.getByRole('combobox', { name: 'Model of this lane' })
   await expect(picker.locator('option')).toHaveText(["The profile's (sonnet)", 'Sonnet · sonnet', 'Opus · opus', 'Fable · fable', 'custom…'])
   await picker.selectOption('opus')
+  await page.screenshot({ path: test.info().outputPath('new-lane-model-picker.png') })
+  if (process.env.SCREENS_DIR) await page.screenshot({ path: `${process.env.SCREENS_DIR}/new-lane-model-picker.png` })
   await dialog.getByLabel(/Title/).fill('model check')
   await dialog.getByRole('button', { name: 'Create lane' }).click()
   const lane = page.locator('.lane').first()
