@@ -134,3 +134,14 @@ export function contextOfUpdate(u: { used?: unknown; size?: unknown }): ContextF
   if (size <= 0 || used < 0) return undefined
   return { usedTokens: Math.round(used), windowTokens: Math.round(size) }
 }
+
+/** What a session offers (`models` of session/new|load|resume; unstable in ACP, Gemini sends it). */
+export interface SessionModels {
+  availableModels: ReadonlyArray<{ modelId: string; name?: string; description?: string | null }>
+  currentModelId?: string
+}
+
+export function sessionModels(result: unknown): SessionModels | undefined {
+  const models = (result as { models?: unknown } | null | undefined)?.models as SessionModels | undefined
+  return models && Array.isArray(models.availableModels) ? models : undefined
+}

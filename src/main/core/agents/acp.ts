@@ -5,7 +5,7 @@ import type { LaneEventBody } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import { AcpClientServices } from './acp-client-services'
 import { acpMcpServers } from './mcp-config'
-import { blockText, contentText, contextOfUpdate, READ_ONLY, toolKindOf, unifiedDiff, usageOf } from './acp-content'
+import { blockText, contentText, contextOfUpdate, READ_ONLY, sessionModels, type SessionModels, toolKindOf, unifiedDiff, usageOf } from './acp-content'
 import type { AcpAgentHooks } from './registry'
 import { toModelChoices } from './model-probe'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec, ModelProbeSpec } from './types'
@@ -44,17 +44,6 @@ export function acpAdapter(opts: AcpAdapterOptions = {}): AgentAdapter {
     start: (spec, cb) => AcpSession.start(spec, cb, opts),
     listModels: (spec) => listAcpModels(spec, opts),
   }
-}
-
-/** What a session offers (`models` of session/new|load|resume; unstable in ACP, Gemini sends it). */
-interface SessionModels {
-  availableModels: ReadonlyArray<{ modelId: string; name?: string; description?: string | null }>
-  currentModelId?: string
-}
-
-function sessionModels(result: unknown): SessionModels | undefined {
-  const models = (result as { models?: unknown } | null | undefined)?.models as SessionModels | undefined
-  return models && Array.isArray(models.availableModels) ? models : undefined
 }
 
 /** ACP lists models per session: a session opened in the profile's own dir, then ended, holding nothing. */
