@@ -85,10 +85,14 @@ describe('pi (real CLI, fake LLM)', () => {
     expect(find(events, 'text.delta').length).toBeGreaterThan(1) // streamed, not one blob
     expect(text).toContain('ECHO: hello pi')
     expect(find(events, 'message').at(-1)).toMatchObject({ role: 'assistant', text: 'ECHO: hello pi' })
-    const usage = find(events, 'usage').at(-1)
+    const usage = find(events, 'usage').filter((u) => u.turn).at(-1)
     expect(usage?.turn).toMatchObject({ inputTokens: 120, outputTokens: 30 })
     expect(usage?.turn?.costUsd).toBeGreaterThan(0)
     expect(h.core.lanes.get(lane.id).record.usage).toMatchObject({ inputTokens: 120, outputTokens: 30 })
+    // The context fill, from get_session_stats after the turn: the last reply's tokens against models.json's window.
+    const context = await waitFor('the context fill', () => h.core.lanes.get(lane.id).record.context)
+    expect(context.windowTokens).toBe(128000)
+    expect(context.usedTokens).toBeGreaterThan(0)
     expect(laneStatus(h.core, lane.id)).toBe('ready')
     expect(find(eventsOf(h, lane.id), 'error')).toEqual([])
     // It went through the fake LLM's chat completions route with pi's own tools offered.
