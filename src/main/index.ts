@@ -82,6 +82,8 @@ if (!app.requestSingleInstanceLock()) {
 
     // ---- windows
     let mainWin: BrowserWindow | undefined
+    /** What the main window last counted as needing the user (attention inbox); undefined until it says. */
+    let attentionCount: number | undefined
     let backgroundWin: BrowserWindow | undefined
     const showMainWindow = (): BrowserWindow => {
       if (mainWin && !mainWin.isDestroyed()) {
@@ -116,7 +118,11 @@ if (!app.requestSingleInstanceLock()) {
     // ---- contract over IPC; app.commands held for a window that is still loading
     const relay = new CommandRelay()
     core.commands.on((c) => relay.emit(c))
-    const router = new Router(createHandlers(core, { mode: 'electron', version: app.getVersion(), dataDir, pickFolder }), {
+    const setAttention = (count: number) => {
+      attentionCount = count
+      setBadge(count, mainWin)
+    }
+    const router = new Router(createHandlers(core, { mode: 'electron', version: app.getVersion(), dataDir, pickFolder, setAttention }), {
       ...createStreamSources(core),
       'app.commands': (_input, emit) => relay.subscribe(emit),
     })
@@ -170,8 +176,10 @@ if (!app.requestSingleInstanceLock()) {
     })
     const refresh = () => {
       const lanes = core.lanes.list()
+      if (!mainWin || mainWin.isDestroyed()) attentionCount = undefined
       tray.update(trayMenu(lanes, core.profiles.list(), { platform: process.platform }), trayTooltip(lanes))
-      setBadge(badgeCount(lanes), mainWin)
+      // The window's count of everything that needs the user, once it reported one; waiting lanes before that.
+      setBadge(attentionCount ?? badgeCount(lanes), mainWin)
     }
     // Lane records change in bursts (and an auto-approved request passes through `waiting`): settle first.
     let refreshTimer: NodeJS.Timeout | undefined

@@ -64,6 +64,13 @@ describe('codex (real CLI, fake LLM)', () => {
     await h.core.lanes.stop(lane.id)
   })
 
+  it("lists codex's own models (app-server model/list) for the profile's model picker", async () => {
+    const models = await h.core.models.list(h.profile.id, true)
+    expect(models.length).toBeGreaterThan(0)
+    for (const m of models) expect(m.id).toMatch(/^[^\s-]\S*$/)
+    expect(new Set(models.map((m) => m.id)).size).toBe(models.length)
+  })
+
   it("the lane's model reaches the model server: thread/start's model, not config.toml's", async () => {
     const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: h.profile.id, model: 'fake-model-for-this-lane' })
     expect(lane.status).toBe('ready')

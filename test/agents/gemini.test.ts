@@ -238,4 +238,21 @@ describe('Gemini CLI over ACP (real agent, fake LLM)', () => {
     expect(stopped.status).toBe('exited')
     expect(await alivePids(tree)).toEqual([])
   })
+
+  it("lists Gemini's models from a session's `models`, and a lane's model reaches the model server by session/set_model", async () => {
+    const models = await h.core.models.list(h.profile.id, true)
+    expect(models.map((m) => m.id)).toContain('auto')
+    const pick = models.find((m) => m.id !== 'auto')!
+    expect(pick).toBeDefined()
+    const lane = await h.core.lanes.create({ workspaceId: h.core.workspace.id, profileId: h.profile.id, model: pick.id })
+    expect(lane).toMatchObject({ status: 'ready', model: pick.id })
+    const before = h.llm.requests.length
+    const after = await prompt(lane.id, 'hello from a lane with its own gemini model')
+    await turnDone(h, lane.id, after)
+    const chat = h.llm.requests.slice(before).filter((r) => r.protocol === 'gemini' && /streamGenerateContent/.test(r.path))
+    expect(chat.length).toBeGreaterThan(0)
+    expect(chat.every((r) => r.path.includes(`/models/${pick.id}:`)), chat.map((r) => r.path).join(' ')).toBe(true)
+    expect(find(lane.id, 'error', 0, (e) => /switch to model/.test(e.message))).toBeUndefined()
+    await h.core.lanes.stop(lane.id)
+  })
 })

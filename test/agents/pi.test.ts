@@ -73,6 +73,11 @@ const turn = (laneId: string, text: string) => runTurn(h, laneId, text)
 const find = ofType
 
 describe('pi (real CLI, fake LLM)', () => {
+  it("lists the models pi has credentials for (get_available_models), as provider/id for --model", async () => {
+    const models = await h.core.models.list(h.profile.id, true)
+    expect(models.map((m) => m.id)).toContain('fake/fake-model')
+  })
+
   it('streams a text reply, completes the turn and reports usage', async () => {
     const lane = await newLane()
     const { done, events, text } = await turn(lane.id, 'hello pi')
@@ -80,10 +85,14 @@ describe('pi (real CLI, fake LLM)', () => {
     expect(find(events, 'text.delta').length).toBeGreaterThan(1) // streamed, not one blob
     expect(text).toContain('ECHO: hello pi')
     expect(find(events, 'message').at(-1)).toMatchObject({ role: 'assistant', text: 'ECHO: hello pi' })
-    const usage = find(events, 'usage').at(-1)
+    const usage = find(events, 'usage').filter((u) => u.turn).at(-1)
     expect(usage?.turn).toMatchObject({ inputTokens: 120, outputTokens: 30 })
     expect(usage?.turn?.costUsd).toBeGreaterThan(0)
     expect(h.core.lanes.get(lane.id).record.usage).toMatchObject({ inputTokens: 120, outputTokens: 30 })
+    // The context fill, from get_session_stats after the turn: the last reply's tokens against models.json's window.
+    const context = await waitFor('the context fill', () => h.core.lanes.get(lane.id).record.context)
+    expect(context.windowTokens).toBe(128000)
+    expect(context.usedTokens).toBeGreaterThan(0)
     expect(laneStatus(h.core, lane.id)).toBe('ready')
     expect(find(eventsOf(h, lane.id), 'error')).toEqual([])
     // It went through the fake LLM's chat completions route with pi's own tools offered.

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,6 +9,10 @@ const FAKE_CLAUDE = fileURLToPath(new URL('../support/fake-agents/claude-stream.
 const HOME = mkdtempSync(path.join(os.tmpdir(), 'switchyard-e2e-home-'))
 test.use({ serverEnv: { HOME, SHELL: '/bin/sh' } })
 test.afterAll(() => rmSync(HOME, { recursive: true, force: true }))
+/** A `codex` that runs the fake app-server (test/support/fake-agents/codex-app-server.mjs), which lists models. */
+const FAKE_CODEX = path.join(HOME, 'codex')
+writeFileSync(FAKE_CODEX, `#!/bin/sh\nexec "${process.execPath}" "${fileURLToPath(new URL('../support/fake-agents/codex-app-server.mjs', import.meta.url))}" "$@"\n`)
+chmodSync(FAKE_CODEX, 0o755)
 
 test('Duplicate profile: a second Codex account with its own model; pi offers its approval gate', async ({ page, server }) => {
   await page.goto(server.url)
@@ -20,9 +24,16 @@ test('Duplicate profile: a second Codex account with its own model; pi offers it
   await expect(page.locator('.toast')).toContainText('Codex 2: a copy of Codex with its own config dir')
   await expect(second.getByRole('button', { name: 'Remove' })).toBeVisible() // not built in
 
-  // Its own model, through the editor; the original keeps the agent's default.
+  // Its own model, through the editor: the picker lists what codex's model/list answers, plus custom.
+  const copyId = (await rpc(server, 'profiles.list', {})).find((p) => p.name === 'Codex 2')!.id
+  await rpc(server, 'profiles.update', { profileId: copyId, patch: { command: FAKE_CODEX } })
   await second.getByRole('button', { name: 'Edit Codex 2' }).click()
-  await second.getByLabel('Model of Codex 2').fill('gpt-5.1-codex-mini')
+  const picker = second.getByRole('combobox', { name: 'Model of Codex 2' })
+  await expect(picker.locator('option')).toHaveText(["The agent's default", 'Fake Model · fake-model', 'Fake Mini · fake-mini', 'custom…'])
+  // One it does not list is typed as a custom id.
+  await picker.selectOption('custom …')
+  await second.getByLabel('Model of Codex 2, custom id').fill('gpt-5.1-codex-mini')
+  if (process.env.SCREENS_DIR) await page.screenshot({ path: `${process.env.SCREENS_DIR}/profile-model-picker.png` })
   await second.getByRole('button', { name: 'Save' }).click()
   await expect(second.locator('.profile-model')).toHaveText('Model: gpt-5.1-codex-mini')
   const profiles = await rpc(server, 'profiles.list', {})
@@ -53,8 +64,12 @@ test('model per lane reaches the agent\'s argv, and the usage ledger equals the 
   const dialog = page.getByRole('dialog')
   const profile = dialog.getByLabel('Profile')
   await profile.selectOption({ label: await profile.locator('option', { hasText: 'Fake Claude' }).innerText() })
-  await expect(dialog.getByText("empty: the profile's (sonnet)")).toBeVisible()
-  await dialog.getByLabel(/Model/).fill('opus')
+  // Claude lists no models over its protocol: the picker offers its aliases, the profile's first.
+  const picker = dialog.getByRole('combobox', { name: 'Model of this lane' })
+  await expect(picker.locator('option')).toHaveText(["The profile's (sonnet)", 'Sonnet · sonnet', 'Opus · opus', 'Fable · fable', 'custom…'])
+  await picker.selectOption('opus')
+  await page.screenshot({ path: test.info().outputPath('new-lane-model-picker.png') })
+  if (process.env.SCREENS_DIR) await page.screenshot({ path: `${process.env.SCREENS_DIR}/new-lane-model-picker.png` })
   await dialog.getByLabel(/Title/).fill('model check')
   await dialog.getByRole('button', { name: 'Create lane' }).click()
   const lane = page.locator('.lane').first()

@@ -81,6 +81,8 @@ describe('ACP lanes (fake ACP agent on the SDK)', () => {
     ])
     expect(t.find(lane.id, 'usage', r.after, (e) => !!e.turn?.inputTokens)?.turn).toMatchObject({ inputTokens: 12, outputTokens: 4 })
     expect(t.c.lanes.get(lane.id).record.usage).toMatchObject({ inputTokens: 12, outputTokens: 4, costUsd: 0.01 })
+    // usage_update's used/size: the lane's context fill.
+    expect(t.c.lanes.get(lane.id).record.context).toEqual({ usedTokens: 100, windowTokens: 1000 })
     expect(laneStatus(t.c, lane.id)).toBe('ready')
   })
 

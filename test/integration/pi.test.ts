@@ -32,7 +32,12 @@ describe('pi adapter (fake pi rpc)', () => {
     expect(done.outcome).toBe('completed')
     expect(t.find(l.id, 'text.delta', after).map((e) => e.text)).toEqual(['echo: ', 'hello'])
     expect(t.find(l.id, 'message', after)).toMatchObject([{ role: 'assistant', text: 'echo: hello' }])
-    expect(t.find(l.id, 'usage', after)).toMatchObject([{ turn: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 2, costUsd: 0.001 } }])
+    expect(t.find(l.id, 'usage', after)[0]).toMatchObject({ turn: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 2, costUsd: 0.001 } })
+    // After the turn, get_session_stats' contextUsage: the lane's context fill, as Codex's and Claude's.
+    const fill = await waitFor('context fill', () => t.find(l.id, 'usage', after).find((e) => e.context))
+    expect(fill).toEqual(expect.objectContaining({ context: { usedTokens: 17, windowTokens: 1000 } }))
+    expect(fill.turn).toBeUndefined()
+    expect(t.c.lanes.get(l.id).record).toMatchObject({ context: { usedTokens: 17, windowTokens: 1000 }, usage: { inputTokens: 10 } })
     await waitFor('ready', () => laneStatus(t.c, l.id) === 'ready')
     expect(t.find(l.id, 'status').map((e) => e.status)).toEqual(['ready', 'busy', 'ready'])
   })

@@ -170,8 +170,8 @@ describe('badge', () => {
   it('says the count, 9+ past nine, nothing for none', () => {
     expect([0, 1, 9, 10, 42].map(badgeText)).toEqual(['', '1', '9', '9+', '9+'])
     expect(badgeDescription(0)).toBe('')
-    expect(badgeDescription(1)).toBe('1 lane waiting for approval')
-    expect(badgeDescription(3)).toBe('3 lanes waiting for approval')
+    expect(badgeDescription(1)).toBe('1 thing needs you')
+    expect(badgeDescription(3)).toBe('3 things need you')
   })
 
   it('draws a 16×16 overlay whose digit differs by count, and none for zero', () => {

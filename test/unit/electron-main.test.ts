@@ -357,6 +357,18 @@ describe('the desktop shell (index.ts against a stand-in Electron)', () => {
     expect(next.sender.sent.at(-1)).toEqual({ type: 'focusLane', laneId: lane.id })
   })
 
+  it("the badge carries the window's count of everything that needs the user, not only approvals", async () => {
+    // The window counts approvals, questions, failed turns and lanes, finished background turns (its attention inbox).
+    await invoke('app.attention', { count: 4 })
+    expect(state.badge).toBe(4)
+    await invoke('app.attention', { count: 0 })
+    expect(state.badge).toBe(0)
+    for (const bad of [{ count: -1 }, { count: 1.5 }, { count: '3' }, { count: 1e9 }, { count: 1, extra: 1 }]) {
+      expect(await state.handlers.get(IPC.invoke)!(ours, 'app.attention', bad)).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    }
+    expect(state.badge).toBe(0)
+  })
+
   it('quitting stops every lane process before the app goes', async () => {
     const lanes = await invoke('lanes.list', {})
     const pids = lanes.flatMap((l: { pid?: number }) => (l.pid ? [l.pid] : []))

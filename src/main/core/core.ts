@@ -8,6 +8,7 @@ import { LaneTokens } from './lanes/lane-tokens'
 import { Triggers } from './triggers/triggers'
 import { loginShellPath } from './isolation/env'
 import { LaneManager, type LaneManagerOptions } from './lanes/manager'
+import { ModelCatalog } from './profiles/model-catalog'
 import { Profiles } from './profiles/profiles'
 import { fileSecretStore, type SecretStore } from './secrets'
 import { SettingsService } from './settings'
@@ -65,6 +66,7 @@ export function createCore(opts: CoreOptions) {
     lanes.setMaxProcesses(s.maxProcesses)
     lanes.setMemoryBudget(s.memoryBudgetMb * 1024 * 1024)
   })
+  const models = new ModelCatalog((profileId) => lanes.listModels(profileId))
   const reviewDrafts = new ReviewDrafts(opts.store, lanes)
   lanes.onStatus((e) => {
     if (e.type === 'removed') reviewDrafts.forget(e.laneId)
@@ -91,6 +93,7 @@ export function createCore(opts: CoreOptions) {
     secrets,
     worktrees,
     lanes,
+    models,
     commands,
     reviewDrafts,
     laneTokens,

@@ -24,14 +24,16 @@ export interface HostInfo {
   dataDir: string
   /** A native folder dialog, where the host has one. */
   pickFolder?: () => Promise<string | null>
+  /** The window's attention count, for the dock/taskbar badge, where the host has one. */
+  setAttention?: (count: number) => void
 }
 
-export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts' | 'hosts' | 'providedSecrets' | 'triggers'>
+export type Services = Pick<Core, 'workspaces' | 'profiles' | 'lanes' | 'models' | 'settings' | 'secrets' | 'worktrees' | 'commands' | 'reviewDrafts' | 'hosts' | 'providedSecrets' | 'triggers'>
 
 const ok = { ok: true } as const
 
 /** The contract's methods, bound to the core's services. */
-export function createHandlers({ workspaces, profiles, lanes, settings, secrets, worktrees, reviewDrafts, hosts, providedSecrets, triggers }: Services, host: HostInfo): Handlers {
+export function createHandlers({ workspaces, profiles, lanes, models, settings, secrets, worktrees, reviewDrafts, hosts, providedSecrets, triggers }: Services, host: HostInfo): Handlers {
   /** What a lane's changes are measured against: its worktree's base, or HEAD. */
   const reviewBase = (laneId: string) => lanes.get(laneId).record.worktree?.baseCommit ?? 'HEAD'
   /** The lane's branch and where it goes: its worktree's branch and base, or the branch its folder has checked out. */
@@ -59,6 +61,7 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       dataDir: host.dataDir,
       canPickFolder: host.pickFolder !== undefined,
     }),
+    'app.attention': ({ count }) => (host.setAttention?.(count), ok),
     'workspaces.list': () => workspaces.list(),
     'workspaces.add': ({ path }) => workspaces.add(path),
     'workspaces.pick': async () => {
@@ -82,12 +85,22 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
       return ok
     },
     'profiles.duplicate': ({ profileId, name }) => profiles.duplicate(profileId, name),
-    'profiles.update': ({ profileId, patch }) => profiles.update(profileId, patch),
+    'profiles.update': ({ profileId, patch }) => (models.forget(profileId), profiles.update(profileId, patch)),
+    'profiles.models': async ({ profileId, refresh }) => {
+      profiles.get(profileId)
+      try {
+        return await models.list(profileId, refresh)
+      } catch (err) {
+        if (err instanceof AppError) throw err
+        throw new AppError('spawn_failed', `Could not list the agent's models: ${(err as Error).message}`)
+      }
+    },
     'profiles.remove': ({ profileId }) => {
       const p = profiles.get(profileId)
       refuseIfUsed(`Profile ${p.name}`, lanes.lanesUsing({ profileId }).length)
       profiles.remove(profileId)
       secrets.forget(profileId)
+      models.forget(profileId)
       return ok
     },
     'profiles.login': ({ profileId, workspaceId }) => lanes.createLogin(profileId, workspaceId),
@@ -112,7 +125,9 @@ export function createHandlers({ workspaces, profiles, lanes, settings, secrets,
     'lanes.approve': async ({ laneId, requestId, optionId, answers }) => (await lanes.approve(laneId, requestId, optionId, answers), ok),
     'lanes.stop': ({ laneId }) => lanes.stop(laneId),
     'lanes.remove': async ({ laneId, worktree, deleteBranch }) => (await lanes.remove(laneId, { worktree, deleteBranch }), ok),
+    'lanes.pending': ({ laneId }) => lanes.get(laneId).pendingRequests(),
     'lanes.archive': ({ laneId }) => lanes.archive(laneId),
+    'lanes.deleteArchived': async ({ laneId }) => (await lanes.deleteArchived(laneId), ok),
     'lanes.restore': ({ laneId }) => lanes.restore(laneId),
     'lanes.rename': ({ laneId, title }) => lanes.rename(laneId, title),
     'lanes.resize': ({ laneId, cols, rows }) => (lanes.resize(laneId, cols, rows), ok),

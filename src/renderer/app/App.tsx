@@ -96,7 +96,7 @@ export function App({ bridge, ws, hosts }: AppProps) {
   // Lanes in column order (pinned first, then the user's order); the filter picks the columns.
   const lanes = useMemo(() => orderLanes(active, layout), [active, layout])
   const columns = useMemo(() => visibleLanes(lanes, laneFilter), [lanes, laneFilter])
-  useAttentionBadge(attention.length)
+  useAttentionBadge(attention.length, client)
   /** Columns scrolled into view (the lanes area scrolls sideways), reported by each column. */
   const inView = useRef(new Set<string>())
   const onVisibility = useCallback((laneId: string, visible: boolean) => {

@@ -24,13 +24,35 @@ export function useAttention(
       ),
     [client, epoch, reportError],
   )
+  // A lane that waits on a request this window never saw (asked before a reload or before the window
+  // opened): its open requests come from the lane, so they are answered in place like any other.
+  const asked = useRef(new Set<string>())
+  useEffect(() => {
+    for (const lane of lanes) {
+      const key = `${epoch}:${lane.id}`
+      if (lane.archived || lane.status !== 'waiting') {
+        asked.current.delete(key)
+        continue
+      }
+      if (asked.current.has(key) || live.some((i) => i.laneId === lane.id && (i.kind === 'approval' || i.kind === 'question'))) continue
+      asked.current.add(key)
+      client.call('lanes.pending', { laneId: lane.id }).then(
+        (events) => setLive((list) => events.reduce((l, e) => (l.some((i) => i.id === `${e.laneId}:${(e as { requestId?: string }).requestId}`) ? l : applyAttentionEvent(l, e)), list)),
+        () => asked.current.delete(key),
+      )
+    }
+  }, [client, epoch, lanes, live])
   const items = useMemo(() => attentionItems(lanes, live), [lanes, live])
   const seen = useCallback((laneId: string) => setLive((list) => markSeen(list, laneId)), [])
   return { items, markSeen: seen }
 }
 
 /** The favicon carries the count (a browser tab, the task bar): the brand mark with a red badge. */
-export function useAttentionBadge(count: number): void {
+export function useAttentionBadge(count: number, client: Client): void {
+  useEffect(() => {
+    // The dock/taskbar badge (Electron) counts the same items; a host without one just answers ok.
+    client.call('app.attention', { count }).catch(() => undefined)
+  }, [client, count])
   useEffect(() => {
     document.title = windowTitle(count)
     const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]')

@@ -220,9 +220,24 @@ function HistorySearch({ onOpenLane, onRestore }: { onOpenLane(laneId: string): 
 // ---- archived lanes
 
 function ArchivedSection({ lanes, onRestore }: { lanes: Lane[]; onRestore(laneId: string): Promise<boolean> }) {
+  const { client, reportError } = useApp()
   const archived = archivedLanes(lanes)
   const [open, setOpen] = useState(true)
   const [busy, setBusy] = useState<string | null>(null)
+  /** The lane whose Delete asks for confirmation. */
+  const [deleting, setDeleting] = useState<string | null>(null)
+  const remove = async (laneId: string) => {
+    setDeleting(null)
+    setBusy(laneId)
+    try {
+      // The record goes with a `removed` status event; the list follows it.
+      await client.call('lanes.deleteArchived', { laneId })
+    } catch (e) {
+      reportError(e)
+    } finally {
+      setBusy(null)
+    }
+  }
   if (archived.length === 0) return null
   const now = Date.now()
   return (
@@ -256,6 +271,24 @@ function ArchivedSection({ lanes, onRestore }: { lanes: Lane[]; onRestore(laneId
               >
                 Restore
               </button>
+              {!lane.worktree && (
+                <button className="button button-small button-ghost" disabled={busy === lane.id} aria-label={`Delete lane ${lane.title}`} onClick={() => setDeleting(lane.id)}>
+                  Delete
+                </button>
+              )}
+              {deleting === lane.id && (
+                <div className="archived-delete-ask" role="alertdialog" aria-label={`Delete ${lane.title} for good`}>
+                  <p>Delete “{lane.title}” and its transcript for good? This cannot be undone.</p>
+                  <div className="dialog-actions">
+                    <button className="button button-small button-ghost" autoFocus onClick={() => setDeleting(null)}>
+                      Cancel
+                    </button>
+                    <button className="button button-small button-danger" onClick={() => void remove(lane.id)}>
+                      Delete for good
+                    </button>
+                  </div>
+                </div>
+              )}
             </li>
           ))}
         </ul>

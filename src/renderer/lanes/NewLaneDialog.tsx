@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { useDialog } from '../ui/dialog'
 import type { AgentInfo, MethodInput, Profile, Workspace } from '../../shared/contract'
 import { agentFor, groupProfiles, MODEL_HINT, missingHint } from '../profiles/agents'
+import { ModelField } from '../profiles/ModelField'
 import { WorktreeFields, useWorktreeChoice } from '../review/WorktreeFields'
 
 export interface NewLaneChoice {
@@ -110,7 +111,7 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
             </label>
             <label className="field">
               <span>Profile</span>
-              <select className="input" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
+              <select className="input" value={profileId} onChange={(e) => (setProfileId(e.target.value), setModel(''))}>
                 {profiles.length === 0 && <option value="">loading…</option>}
                 {groupProfiles(profiles).map((group) => (
                   <optgroup key={group.kind} label={group.label}>
@@ -149,19 +150,18 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
               />
             </label>
             {selectedProfile && MODEL_HINT[selectedProfile.kind] !== undefined && (
-              <label className="field">
-                <span>
-                  Model <em>{selectedProfile.model ? `empty: the profile's (${selectedProfile.model})` : "empty: the agent's default"}</em>
-                </span>
-                <input
-                  className="input"
+              <div className="field">
+                <span>Model</span>
+                <ModelField
+                  key={selectedProfile.id}
+                  profileId={selectedProfile.id}
                   value={model}
-                  maxLength={200}
-                  spellCheck={false}
+                  onChange={setModel}
+                  label="Model of this lane"
+                  emptyLabel={selectedProfile.model ? `The profile's (${selectedProfile.model})` : "The agent's default"}
                   placeholder={selectedProfile.model || MODEL_HINT[selectedProfile.kind]}
-                  onChange={(e) => setModel(e.target.value)}
                 />
-              </label>
+              </div>
             )}
             <WorktreeFields choice={worktree} />
             <div className="dialog-actions">

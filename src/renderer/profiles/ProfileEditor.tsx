@@ -3,6 +3,7 @@ import type { Profile } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { joinArgs, splitArgs } from '../ui/format'
 import { MODEL_HINT } from './agents'
+import { ModelField } from './ModelField'
 import { formatEnv, parseEnv } from './env-text'
 
 /** Edits a profile's name, command, arguments and environment (`profiles.update`). */
@@ -63,12 +64,10 @@ export function ProfileEditor(props: { profile: Profile; defaultCommand: string;
           <input className="input" value={command} placeholder={props.defaultCommand} spellCheck={false} onChange={(e) => setCommand(e.target.value)} />
         </label>
         {MODEL_HINT[profile.kind] !== undefined && (
-          <label className="field">
-            <span>
-              Model <em>empty: the agent's default</em>
-            </span>
-            <input className="input" value={model} aria-label={`Model of ${profile.name}`} placeholder={MODEL_HINT[profile.kind]} spellCheck={false} onChange={(e) => setModel(e.target.value)} />
-          </label>
+          <div className="field">
+            <span>Model</span>
+            <ModelField profileId={profile.id} value={model} onChange={setModel} label={`Model of ${profile.name}`} emptyLabel="The agent's default" placeholder={MODEL_HINT[profile.kind]} />
+          </div>
         )}
         <label className="field new-profile-args">
           <span>

@@ -75,12 +75,10 @@ export function useAgents(client: Client) {
   return { agents, detecting, detect }
 }
 
-/**
- * Kinds whose adapter passes a model on (its CLI's own spelling as the placeholder). ACP agents are
- * not among them yet (session/set_model is not wired): no field that would do nothing.
- */
+/** Kinds whose adapter passes a model on (its CLI's own spelling as the placeholder); ACP by session/set_model. */
 export const MODEL_HINT: Partial<Record<AgentKind, string>> = {
   codex: 'gpt-5.1-codex',
   claude: 'sonnet, opus or a full id',
   pi: 'provider/model, e.g. anthropic/claude-sonnet-4',
+  acp: "the agent's model id",
 }

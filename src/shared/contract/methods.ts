@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Answers, LaneEvent } from '../events'
-import { AgentInfo, AppCommand, Attachment, ChangedFile, Checkpoint, EnvName, FilePath, Host, HostCheck, Id, InstallPlan, Lane, LaneStatusEvent, MergeStrategy, ModelName, Profile, ProfileFields, ProfilePatch, ReviewComment, RpcError, SearchHit, Settings, Trigger, TriggerFields, UsageLedger, Workspace } from './records'
+import { AgentInfo, AppCommand, Attachment, ChangedFile, Checkpoint, EnvName, FilePath, Host, HostCheck, Id, InstallPlan, Lane, LaneStatusEvent, MergeStrategy, ModelChoice, ModelName, Profile, ProfileFields, ProfilePatch, ReviewComment, RpcError, SearchHit, Settings, Trigger, TriggerFields, UsageLedger, Workspace } from './records'
 import { UPLOAD_CHUNK_CHARS } from './wire'
 
 /** The method and stream registry: every name, its input and its output, declared once. */
@@ -28,6 +28,11 @@ export const methods = {
       canPickFolder: z.boolean(),
     }),
   },
+  /**
+   * How many things need the user in the window (approvals, questions, failed turns and lanes, finished
+   * background turns): the dock/taskbar badge shows it. The window's count, since "seen" is the window's.
+   */
+  'app.attention': { input: z.strictObject({ count: z.number().int().min(0).max(100_000) }), output: Ok },
   'workspaces.list': { input: Empty, output: z.array(Workspace) },
   'workspaces.add': { input: z.object({ path: FilePath }), output: Workspace },
   /** Opens the host's folder dialog and adds what the user picked (null when cancelled). */
@@ -47,6 +52,11 @@ export const methods = {
   /** Installs the project's permission-gate extension into a pi profile's agent dir. */
   'profiles.installPiGate': { input: z.object({ profileId: Id }), output: Ok },
   'profiles.remove': { input: z.object({ profileId: Id }), output: Ok },
+  /**
+   * The models the profile's agent offers, asked of the agent itself (kept a while per profile;
+   * `refresh` asks again). Empty where the agent lists none: the model is then free text.
+   */
+  'profiles.models': { input: z.strictObject({ profileId: Id, refresh: z.boolean().optional() }), output: z.array(ModelChoice).max(500) },
   /** Opens a terminal lane running the agent's own login, with the profile's env and private dir. */
   'profiles.login': { input: z.object({ profileId: Id, workspaceId: Id }), output: Lane },
   /** Copies the user's existing global auth/config files of this agent into the profile's private dir. */
@@ -120,6 +130,8 @@ export const methods = {
     input: LaneRef.extend({ requestId: z.string().min(1).max(256), optionId: z.string().min(1).max(256), answers: Answers.optional() }),
     output: Ok,
   },
+  /** The lane's `approval.requested` events still unanswered: a window opened (or reloaded) after them answers in place. */
+  'lanes.pending': { input: z.strictObject({ laneId: Id }), output: z.array(LaneEvent).max(1000) },
   'lanes.stop': { input: LaneRef, output: Lane },
   /** Stops and deletes a lane; its worktree (and branch) are kept unless asked otherwise. */
   'lanes.remove': {
@@ -127,6 +139,8 @@ export const methods = {
     output: Ok,
   },
   'lanes.archive': { input: LaneRef, output: Lane },
+  /** Deletes an archived lane that has no worktree, for good: its record and transcript (History → Archived → Delete). */
+  'lanes.deleteArchived': { input: z.strictObject({ laneId: Id }), output: Ok },
   'lanes.restore': { input: LaneRef, output: Lane },
   /** The user's name for the lane (the navigator, the column header). */
   'lanes.rename': { input: LaneRef.extend({ title: z.string().trim().min(1).max(200) }), output: Lane },

@@ -62,6 +62,9 @@ export type Workspace = z.infer<typeof Workspace>
 
 /** A model id as the agent spells it (`gpt-5.1-codex`, `sonnet`, `anthropic/claude-sonnet-4`). */
 export const ModelName = z.string().trim().max(200).regex(/^[^\s-][^\s]*$|^$/, 'A model id has no spaces and does not start with -')
+/** One model the agent offers, as its own list names it. */
+export const ModelChoice = z.object({ id: ModelName.min(1), name: z.string().max(200), description: z.string().max(1000).optional() })
+export type ModelChoice = z.infer<typeof ModelChoice>
 
 const profileShape = {
   kind: AgentKind,

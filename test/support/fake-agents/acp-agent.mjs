@@ -19,6 +19,8 @@
 //   MODE               MODE: <the session's current mode> (modes as Gemini's: default, autoEdit, yolo, plan)
 //   MCP                MCP: the MCP servers session/new gave it (name:command args), comma-separated
 //   GO_PLAN            the agent switches itself to plan mode (current_mode_update), then MODE: plan
+//   MODEL              MODEL: <the session's current model> (models as Gemini's `models`: auto, fake-pro, fake-flash;
+//                      session/set_model switches, an unknown id is refused)
 // Env: FAKE_ACP_HOME (where sessions are kept; default a temp dir); FAKE_ACP_NEEDS_AUTH=1: the agent
 // advertises an auth method satisfied by the env var FAKE_ACP_KEY and refuses session/new until authenticated.
 import { randomUUID } from 'node:crypto'
@@ -41,6 +43,12 @@ const MODES = [
   { id: 'plan', name: 'Plan', description: 'Read-only mode' },
 ]
 const modeState = (s) => ({ currentModeId: s.mode ?? 'default', availableModes: MODES })
+const MODELS = [
+  { modelId: 'auto', name: 'Auto', description: 'Let the agent decide' },
+  { modelId: 'fake-pro', name: 'Fake Pro' },
+  { modelId: 'fake-flash', name: 'Fake Flash' },
+]
+const modelState = (s) => ({ currentModelId: s.model ?? 'auto', availableModels: MODELS })
 
 const file = (id) => path.join(HOME, `${id.replace(/[^\w-]/g, '')}.json`)
 const load = (id) => {
@@ -79,7 +87,14 @@ const app = acp
     if (!authenticated) throw acp.RequestError.authRequired()
     const sessionId = randomUUID()
     save(sessionId, { cwd: params.cwd, history: [], mode: 'default', mcpServers: (params.mcpServers ?? []).map((m) => `${m.name}:${m.command} ${(m.args ?? []).join(' ')}`) })
-    return { sessionId, modes: modeState({}) }
+    return { sessionId, modes: modeState({}), models: modelState({}) }
+  })
+  .onRequest('session/set_model', (params) => params, ({ params }) => {
+    const s = load(params.sessionId)
+    if (!s) throw acp.RequestError.resourceNotFound(params.sessionId)
+    if (!MODELS.some((m) => m.modelId === params.modelId)) throw acp.RequestError.invalidParams(undefined, `no model ${params.modelId}`)
+    save(params.sessionId, { ...s, model: params.modelId })
+    return {}
   })
   .onRequest(acp.methods.agent.session.setMode, async ({ params, client }) => {
     const s = load(params.sessionId)
@@ -99,8 +114,8 @@ const app = acp
       }
     })
     // A loaded session starts in the default mode again: the client restores its own.
-    save(params.sessionId, { ...s, mode: 'default' })
-    return { modes: modeState({}) }
+    save(params.sessionId, { ...s, mode: 'default', model: undefined })
+    return { modes: modeState({}), models: modelState({}) }
   })
   .onNotification(acp.methods.agent.session.cancel, ({ params }) => running.get(params.sessionId)?.abort())
   .onRequest(acp.methods.agent.session.prompt, async ({ params, client }) => {
@@ -144,6 +159,7 @@ async function respond(client, sessionId, s, text, signal) {
     await update(client, sessionId, { sessionUpdate: 'current_mode_update', currentModeId: 'plan' })
   }
   if (/^MCP\b/.test(text)) return say(client, sessionId, `MCP: ${(load(sessionId)?.mcpServers ?? []).join(', ')}`, signal)
+  if (/MODEL/.test(text)) return say(client, sessionId, `MODEL: ${load(sessionId)?.model ?? 'auto'}`, signal)
   if (/MODE/.test(text)) return say(client, sessionId, `MODE: ${load(sessionId)?.mode ?? 'default'}`, signal)
   if ((m = /SLOW:(\d+)/.exec(text))) {
     let out = ''

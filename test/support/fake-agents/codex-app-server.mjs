@@ -98,6 +98,17 @@ function receive(line) {
       void runTurn(id, p.threadId, text)
       return
     }
+    // As codex 0.169 (two pages here, and a hidden model the picker leaves out).
+    case 'model/list':
+      return p.cursor === 'page2'
+        ? ok({ data: [{ id: 'fake-mini', model: 'fake-mini', displayName: 'Fake Mini', description: 'Small', hidden: false }], nextCursor: null })
+        : ok({
+            data: [
+              { id: 'fake-model', model: 'fake-model', displayName: 'Fake Model', description: 'The default', hidden: false, isDefault: true },
+              { id: 'fake-hidden', model: 'fake-hidden', displayName: 'Hidden', description: '', hidden: true },
+            ],
+            nextCursor: 'page2',
+          })
     // As codex 0.169: behind the experimental API; turn/start then takes a `collaborationMode`.
     case 'collaborationMode/list':
       if (!experimental) return fail('collaborationMode/list requires the experimentalApi capability')

@@ -246,6 +246,11 @@ async function respond(text) {
 function handle(cmd) {
   const respondTo = (extra) => out({ id: cmd.id, type: 'response', command: cmd.type, success: true, ...extra })
   switch (cmd.type) {
+    // Like pi: the context estimate from the last reply's usage, against the model's window.
+    case 'get_session_stats':
+      return respondTo({ data: { sessionFile, sessionId: path.basename(sessionFile, '.jsonl'), tokens: { input: 0, output: 0, total: 0 }, cost: 0, contextUsage: { tokens: 17 * history.length, contextWindow: 1000, percent: 1.7 * history.length } } })
+    case 'get_available_models':
+      return respondTo({ data: { models: [{ id: 'fake-model', name: 'Fake', provider: 'fake', contextWindow: 1000 }, { id: 'fake-large', name: 'Fake Large', provider: 'fake', contextWindow: 200000 }] } })
     case 'get_state':
       return respondTo({
         data: {

@@ -1,5 +1,5 @@
 import * as acp from '@agentclientprotocol/sdk/unstable'
-import type { LaneEventBody } from '../../../shared/events'
+import type { ContextFill, LaneEventBody } from '../../../shared/events'
 
 /** ACP content as Switchyard shows it: tool kinds, usage, text of content blocks, diffs. Pure functions. */
 
@@ -125,4 +125,23 @@ export function contentText(content: acp.ToolCallContent[] | null | undefined): 
     .map((c) => (c.type === 'content' ? blockText(c.content) : ''))
     .filter(Boolean)
     .join('\n')
+}
+
+/** `usage_update`'s tokens in context (`used`) against the window (`size`), where both are sane. */
+export function contextOfUpdate(u: { used?: unknown; size?: unknown }): ContextFill | undefined {
+  const { used, size } = u
+  if (typeof used !== 'number' || typeof size !== 'number' || !Number.isFinite(used) || !Number.isFinite(size)) return undefined
+  if (size <= 0 || used < 0) return undefined
+  return { usedTokens: Math.round(used), windowTokens: Math.round(size) }
+}
+
+/** What a session offers (`models` of session/new|load|resume; unstable in ACP, Gemini sends it). */
+export interface SessionModels {
+  availableModels: ReadonlyArray<{ modelId: string; name?: string; description?: string | null }>
+  currentModelId?: string
+}
+
+export function sessionModels(result: unknown): SessionModels | undefined {
+  const models = (result as { models?: unknown } | null | undefined)?.models as SessionModels | undefined
+  return models && Array.isArray(models.availableModels) ? models : undefined
 }

@@ -1,12 +1,14 @@
 import path from 'node:path'
 import * as acp from '@agentclientprotocol/sdk/unstable'
+import type { ModelChoice } from '../../../shared/contract'
 import type { LaneEventBody } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import { AcpClientServices } from './acp-client-services'
 import { acpMcpServers } from './mcp-config'
-import { blockText, contentText, READ_ONLY, toolKindOf, unifiedDiff, usageOf } from './acp-content'
+import { blockText, contentText, contextOfUpdate, READ_ONLY, sessionModels, type SessionModels, toolKindOf, unifiedDiff, usageOf } from './acp-content'
 import type { AcpAgentHooks } from './registry'
-import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
+import { toModelChoices } from './model-probe'
+import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec, ModelProbeSpec } from './types'
 
 /**
  * Agent Client Protocol (JSON-RPC 2.0 over stdio), spoken through the official SDK. We are the
@@ -40,6 +42,18 @@ export function acpAdapter(opts: AcpAdapterOptions = {}): AgentAdapter {
     defaultCommand: () => opts.defaultCommand ?? { command: '', args: [] },
     kindEnv: () => ({}),
     start: (spec, cb) => AcpSession.start(spec, cb, opts),
+    listModels: (spec) => listAcpModels(spec, opts),
+  }
+}
+
+/** ACP lists models per session: a session opened in the profile's own dir, then ended, holding nothing. */
+async function listAcpModels(spec: ModelProbeSpec, opts: AcpAdapterOptions): Promise<ModelChoice[]> {
+  const quiet: AdapterCallbacks = { emit: () => undefined, exited: () => undefined, setResumeToken: () => undefined }
+  const session = await AcpSession.start({ ...spec, laneId: 'models', cols: 80, rows: 24 }, quiet, { ...opts, handshakeTimeoutMs: spec.timeoutMs })
+  try {
+    return toModelChoices((session.models?.availableModels ?? []).map((m) => ({ id: m.modelId, name: m.name, description: m.description })))
+  } finally {
+    await session.stop()
   }
 }
 
@@ -98,7 +112,10 @@ class AcpSession implements AgentSession {
   private lastCostUsd: number | undefined
   private modes: acp.SessionModeState | undefined
 
-  static async start(spec: LaunchSpec, cb: AdapterCallbacks, opts: AcpAdapterOptions): Promise<AgentSession> {
+  /** The models the session offers, if the agent said. */
+  models: SessionModels | undefined
+
+  static async start(spec: LaunchSpec, cb: AdapterCallbacks, opts: AcpAdapterOptions): Promise<AcpSession> {
     let session!: AcpSession
     const proc = await AgentProcess.spawn({
       command: spec.command,
@@ -201,6 +218,7 @@ class AcpSession implements AgentSession {
         if (caps.sessionCapabilities?.resume) {
           const resumed = await agent.request(acp.methods.agent.session.resume, { sessionId: resume, cwd, mcpServers: acpMcpServers(this.spec.mcp) })
           this.sessionId = resume
+          await this.adoptModel(resumed)
           await this.adoptModes(resumed?.modes)
         } else {
           this.hooks?.beforeLoad?.({ env: this.spec.env, sessionId: resume })
@@ -208,6 +226,7 @@ class AcpSession implements AgentSession {
           this.replaying = true
           const loaded = await agent.request(acp.methods.agent.session.load, { sessionId: resume, cwd, mcpServers: acpMcpServers(this.spec.mcp) })
           await this.replayDrained()
+          await this.adoptModel(loaded)
           await this.adoptModes(loaded?.modes)
         }
         return
@@ -222,6 +241,7 @@ class AcpSession implements AgentSession {
     try {
       const created = await agent.request(acp.methods.agent.session.new, { cwd, mcpServers: acpMcpServers(this.spec.mcp) })
       this.sessionId = created.sessionId
+      await this.adoptModel(created)
       await this.adoptModes(created.modes)
     } catch (err) {
       if (err instanceof acp.RequestError && err.code === -32000) {
@@ -230,6 +250,23 @@ class AcpSession implements AgentSession {
       throw err
     }
     this.cb.setResumeToken(this.sessionId)
+  }
+
+  /** The session's models; the lane's model is asked for with `session/set_model` when it is not already the one. */
+  private async adoptModel(result: unknown): Promise<void> {
+    this.models = sessionModels(result)
+    const wanted = this.spec.model
+    if (!wanted || this.models?.currentModelId === wanted) return
+    if (!this.models) {
+      this.cb.emit({ type: 'error', message: `This agent offers no choice of model; ${wanted} is not used` })
+      return
+    }
+    try {
+      await this.conn.agent.request('session/set_model' as never, { sessionId: this.sessionId, modelId: wanted } as never)
+      this.models = { ...this.models, currentModelId: wanted }
+    } catch (err) {
+      this.cb.emit({ type: 'error', message: `The agent did not switch to model ${wanted}: ${describe(err)}` })
+    }
   }
 
   /** The session's modes, as the agent reports them; a woken lane goes back to the mode it was in. */
@@ -430,12 +467,12 @@ class AcpSession implements AgentSession {
         this.cb.emit({ type: 'plan', entries: u.entries.map((e) => ({ text: e.content, status: e.status })) })
         return
       case 'usage_update': {
-        // A running cost for the session: report what this turn added.
+        // The context in use against its size, and a running cost for the session: report what this turn added.
+        const context = contextOfUpdate(u)
         const cost = u.cost && u.cost.currency.toUpperCase() === 'USD' ? u.cost.amount : undefined
-        if (cost === undefined) return
-        const delta = cost - (this.lastCostUsd ?? (this.spec.resume ? cost : 0))
-        this.lastCostUsd = cost
-        if (delta > 0) this.cb.emit({ type: 'usage', turn: { costUsd: delta } })
+        const delta = cost === undefined ? 0 : cost - (this.lastCostUsd ?? (this.spec.resume ? cost : 0))
+        if (cost !== undefined) this.lastCostUsd = cost
+        if (delta > 0 || context) this.cb.emit({ type: 'usage', ...(delta > 0 ? { turn: { costUsd: delta } } : {}), ...(context ? { context } : {}) })
         return
       }
       case 'current_mode_update':

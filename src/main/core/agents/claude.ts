@@ -1,5 +1,6 @@
 import { claudeMcpArgs } from './mcp-config'
 import { claudeTurnId, rewindArgs, sessionExists } from './claude-resume'
+import type { ModelChoice } from '../../../shared/contract'
 import type { Answers, LaneEventBody, LaneModes, Question } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import { callTokens, contextOf, describeTool, isObject, str, textOf, usageOf } from './claude-content'
@@ -389,6 +390,16 @@ export interface ClaudeAdapterOptions {
   maxLineBytes?: number
 }
 
+/**
+ * Claude Code lists no models over stream-json; these are the aliases its `--help` names (2.1.329),
+ * each the latest of its family. Any full model name can still be typed as a custom model.
+ */
+export const CLAUDE_MODELS: readonly ModelChoice[] = [
+  { id: 'sonnet', name: 'Sonnet', description: 'The latest Sonnet' },
+  { id: 'opus', name: 'Opus', description: 'The latest Opus' },
+  { id: 'fable', name: 'Fable', description: 'The latest Fable' },
+]
+
 export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
   const graceMs = opts.graceMs ?? 1500
   const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000
@@ -397,6 +408,7 @@ export function claudeAdapter(opts: ClaudeAdapterOptions = {}): AgentAdapter {
     keystrokes: false,
     defaultCommand: () => ({ command: 'claude', args: [] }),
     kindEnv: () => ({}),
+    knownModels: CLAUDE_MODELS,
     async start(spec, cb) {
       const args = [...spec.args, ...PROTOCOL_ARGS, ...claudeMcpArgs(spec.mcp)]
       const mode = CLAUDE_MODES.some((m) => m.id === spec.mode) ? spec.mode! : 'default'

@@ -1,9 +1,11 @@
+import type { ModelChoice } from '../../../shared/contract'
 import type { Answers } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import { JsonRpcPeer } from '../transport/jsonrpc'
 import { codexMcpArgs } from './mcp-config'
 import { CLIENT_INFO, CodexTranslator, isObj, MODE_NOTES, str, APPROVAL_POLICY, SANDBOX, type Json } from './codex-protocol'
-import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
+import { askAgentOnce, MAX_MODELS, toModelChoices } from './model-probe'
+import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec, ModelProbeSpec } from './types'
 
 /**
  * Codex `app-server` as a lane: one process per lane (see codex-protocol.ts for the protocol and why),
@@ -26,7 +28,31 @@ export function codexAdapter(opts: CodexAdapterOptions = {}): AgentAdapter {
     defaultCommand: () => ({ command: 'codex', args: [] }),
     kindEnv: () => ({}),
     start: (spec, cb) => CodexSession.start(spec, cb, opts),
+    listModels: listCodexModels,
   }
+}
+
+/** app-server's `model/list` (paged), without its hidden models: the list codex's own /model picker shows. */
+async function listCodexModels(spec: ModelProbeSpec): Promise<ModelChoice[]> {
+  let peer!: JsonRpcPeer
+  return askAgentOnce(
+    spec,
+    ['app-server', ...spec.args],
+    async (proc) => {
+      peer = new JsonRpcPeer({ jsonrpcField: false, send: (m) => void proc.write(m), onRequest: () => Promise.reject(new Error('not now')) })
+      await peer.request('initialize', { clientInfo: CLIENT_INFO })
+      peer.notify('initialized')
+      const entries: Json[] = []
+      let cursor: string | undefined
+      do {
+        const page = await peer.request<Json>('model/list', cursor ? { cursor } : {})
+        for (const m of Array.isArray(page?.data) ? page.data : []) if (isObj(m) && m.hidden !== true) entries.push(m)
+        cursor = str(page?.nextCursor)
+      } while (cursor && entries.length < MAX_MODELS)
+      return toModelChoices(entries.map((m) => ({ id: m.model ?? m.id, name: m.displayName, description: m.description })))
+    },
+    (value) => peer?.handle(value),
+  )
 }
 
 let processes = 0

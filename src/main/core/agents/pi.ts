@@ -1,6 +1,8 @@
-import type { Answers, LaneEventBody, Question } from '../../../shared/events'
+import type { ModelChoice } from '../../../shared/contract'
+import type { Answers, ContextFill, LaneEventBody, Question } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
-import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec } from './types'
+import { askAgentOnce, toModelChoices } from './model-probe'
+import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec, ModelProbeSpec } from './types'
 
 /**
  * pi (`@mariozechner/pi-coding-agent`) in `--mode rpc`: JSONL commands on stdin (`prompt`, `abort`,
@@ -433,7 +435,30 @@ export function piAdapter(opts: PiAdapterOptions = {}): AgentAdapter {
     // Skips pi's startup version and package checks: a lane must not wait on the network to start.
     kindEnv: () => ({ PI_OFFLINE: '1' }),
     start: (spec, cb) => startPi(spec, cb, opts),
+    listModels: listPiModels,
   }
+}
+
+/** `get_available_models`: the models pi has credentials for, named `provider/id` as `--model` takes them. */
+async function listPiModels(spec: ModelProbeSpec): Promise<ModelChoice[]> {
+  let protocol: PiProtocol | undefined
+  return askAgentOnce(
+    spec,
+    [...spec.args, '--mode', 'rpc', '--no-session'],
+    async (proc) => {
+      protocol = new PiProtocol({ emit: () => undefined, write: (command: Obj) => void proc.write(command), turnEnded: () => undefined })
+      const res = await protocol.request({ type: 'get_available_models' })
+      const models: unknown[] = Array.isArray(res?.data?.models) ? res.data.models : []
+      return toModelChoices(
+        models.flatMap((m) => {
+          if (!m || typeof m !== 'object') return []
+          const { id, provider, name } = m as Obj
+          return typeof id === 'string' && typeof provider === 'string' ? [{ id: `${provider}/${id}`, name: typeof name === 'string' ? `${name} (${provider})` : undefined }] : []
+        }),
+      )
+    },
+    (value) => protocol?.receive(value),
+  )
 }
 
 async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOptions): Promise<AgentSession> {
@@ -444,7 +469,7 @@ async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOp
   let ready = false
   let proc!: AgentProcess
   // A run may switch session files (an extension's /new): the token is re-read after every turn.
-  const protocol = new PiProtocol({ emit: (e) => cb.emit(e), write: (command: Obj) => void proc.write(command), turnEnded: () => void refreshResumeToken() })
+  const protocol = new PiProtocol({ emit: (e) => cb.emit(e), write: (command: Obj) => void proc.write(command), turnEnded: () => void afterTurn() })
   proc = await AgentProcess.spawn({
     command: spec.command,
     args,
@@ -471,6 +496,14 @@ async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOp
       cb.setResumeToken(file)
     }
     return res
+  }
+
+  /** After each turn: the session file (it may have switched) and how full the context window is. */
+  const afterTurn = async () => {
+    await refreshResumeToken()
+    const stats = await protocol.request({ type: 'get_session_stats' })
+    const context = contextFromStats(stats?.data)
+    if (context) cb.emit({ type: 'usage', context })
   }
 
   cb.emit({ type: 'process.started', pid: proc.pid, command: proc.commandLine })
@@ -500,6 +533,15 @@ async function startPi(spec: LaunchSpec, cb: AdapterCallbacks, opts: PiAdapterOp
       return proc.stop({ goodbye: () => protocol.interrupt(), graceMs })
     },
   }
+}
+
+/** `get_session_stats`'s `contextUsage` (tokens against the window) as a fill; absent or null right after a compaction. */
+export function contextFromStats(data: unknown): ContextFill | undefined {
+  const usage = isObj(data) ? data.contextUsage : undefined
+  if (!isObj(usage)) return undefined
+  const { tokens, contextWindow } = usage
+  if (typeof tokens !== 'number' || typeof contextWindow !== 'number' || !(contextWindow > 0) || !(tokens >= 0) || !Number.isFinite(tokens + contextWindow)) return undefined
+  return { usedTokens: Math.round(tokens), windowTokens: Math.round(contextWindow) }
 }
 
 /** A whole number from the wire, or undefined. */

@@ -1,4 +1,4 @@
-import type { AgentKind } from '../../../shared/contract'
+import type { AgentKind, ModelChoice } from '../../../shared/contract'
 import type { Answers, LaneEventBody } from '../../../shared/events'
 
 /** Everything an adapter needs to start its agent; the lane manager has already built env and dirs. */
@@ -28,6 +28,17 @@ export interface McpServerSpec {
   command: string
   args: string[]
   env: Record<string, string>
+}
+
+/** What asking an agent for its models needs: the profile's command, env and private dir. */
+export interface ModelProbeSpec {
+  command: string
+  args: string[]
+  env: Record<string, string>
+  cwd: string
+  configDir: string
+  /** The whole exchange, start to answer, at most. */
+  timeoutMs: number
 }
 
 export interface AdapterCallbacks {
@@ -67,4 +78,8 @@ export interface AgentAdapter {
   /** Variables the kind sets for every agent it runs (TERM …). */
   kindEnv(spec: { configDir: string; laneId: string }): Record<string, string>
   start(spec: LaunchSpec, callbacks: AdapterCallbacks): Promise<AgentSession>
+  /** The models the agent offers, asked of a short-lived process. */
+  listModels?(spec: ModelProbeSpec): Promise<ModelChoice[]>
+  /** The models of an agent that cannot be asked (known by heart, from its docs). Neither: it lists none. */
+  knownModels?: readonly ModelChoice[]
 }

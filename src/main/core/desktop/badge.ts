@@ -1,6 +1,6 @@
 import type { Lane } from '../../../shared/contract'
 
-/** The dock/taskbar badge: how many lanes wait for the user's approval. */
+/** The dock/taskbar badge before a window counted its attention items: how many lanes wait for the user. */
 export function badgeCount(lanes: readonly Lane[]): number {
   return lanes.filter((l) => !l.archived && l.status === 'waiting').length
 }
@@ -14,7 +14,7 @@ export function badgeText(count: number): string {
 /** The overlay's accessible description (Windows reads it out). */
 export function badgeDescription(count: number): string {
   if (count <= 0) return ''
-  return `${count} lane${count === 1 ? '' : 's'} waiting for approval`
+  return `${count} thing${count === 1 ? '' : 's'} need${count === 1 ? 's' : ''} you`
 }
 
 // 3×5 glyphs for the overlay's one character: 1–9, and + for more than nine.

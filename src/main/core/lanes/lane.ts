@@ -73,7 +73,7 @@ export class Lane {
   private failure: string | undefined
   private exitWaiters: (() => void)[] = []
   /** Open approval requests, by id. */
-  private readonly pendingApprovals = new Map<string, ApprovalRequest>()
+  private readonly pendingApprovals = new Map<string, ApprovalRequest & { laneId: string; seq: number; at: number }>()
   private inputQueue: Promise<unknown> = Promise.resolve()
   private inTurn = false
   private readonly shaper = new BodyShaper()
@@ -153,6 +153,11 @@ export class Lane {
     return this.session !== undefined || this.starting !== undefined
   }
 
+  /** The requests still waiting for an answer, as they were emitted: a window opened after them can answer in place. */
+  pendingRequests(): LaneEvent[] {
+    return [...this.pendingApprovals.values()]
+  }
+
   /** Stores and publishes an event; a huge body goes in pieces, and only once (see BodyShaper). */
   emit(body: LaneEventBody): void {
     for (const piece of this.shaper.shape(body)) this.emitOne(piece)
@@ -176,7 +181,7 @@ export class Lane {
       this.recordChanged(this.current)
     }
     if (body.type === 'approval.requested') {
-      this.pendingApprovals.set(body.requestId, body)
+      this.pendingApprovals.set(body.requestId, { ...body, laneId: this.id, seq: event.seq, at })
       const optionId = policyDecision(this.deps.policy(), body)
       if (optionId) {
         queueMicrotask(() =>

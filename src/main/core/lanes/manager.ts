@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { Lane as LaneRecord, type Attachment, type LaneStatusEvent, type MethodArgs } from '../../../shared/contract'
+import { Lane as LaneRecord, type Attachment, type LaneStatusEvent, type MethodArgs, type ModelChoice, type Profile } from '../../../shared/contract'
 import type { Answers, LaneEvent } from '../../../shared/events'
 import type { AdapterRegistry } from '../agents/registry'
 import type { LaunchSpec } from '../agents/types'
@@ -25,7 +25,7 @@ import { TerminalScreens, type TerminalSnapshot } from './terminal-screen'
 const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
 
 /** Kinds whose adapter passes a lane's model to the agent. */
-const MODEL_KINDS = new Set<string>(['codex', 'claude', 'pi'])
+const MODEL_KINDS = new Set<string>(['codex', 'claude', 'pi', 'acp'])
 
 export interface LaneManagerOptions {
   dataDir: string
@@ -170,7 +170,7 @@ export class LaneManager {
       ? await this.opts.worktrees!.create({ repoPath: workspace.path, laneId: id, title, ...input.worktree })
       : undefined
     // Fixed at creation, so a lane keeps its model across sleeps even if the profile's changes later.
-    // Only kinds whose adapter passes it on (ACP's session/set_model is not wired yet).
+    // Only kinds whose adapter passes it on (not terminals).
     const model = purpose === 'work' && MODEL_KINDS.has(profile.kind) ? input.model || profile.model || undefined : undefined
     const record: LaneRecord = {
       id,
@@ -327,6 +327,17 @@ export class LaneManager {
     this.transcripts.delete(id)
     this.scheduleSave()
     for (const l of this.statusListeners) l({ type: 'removed', laneId: id })
+  }
+
+  /**
+   * Deletes an archived lane for good (record, transcript, checkpoints, the agent's copy of its
+   * conversation). Only archived lanes without a worktree: a worktree holds work that "Delete worktree" asks about.
+   */
+  async deleteArchived(id: string): Promise<void> {
+    const { record } = this.get(id)
+    if (!record.archived) throw new AppError('conflict', `Lane ${record.title} is not archived; close it first`)
+    if (record.worktree) throw new AppError('conflict', `Lane ${record.title} has a worktree (${record.worktree.branch}); restore it and delete its worktree instead`)
+    await this.remove(id)
   }
 
   /** Out of the columns: the process goes, the history (and worktree) stay. */
@@ -525,6 +536,40 @@ export class LaneManager {
     this.saveTimer ??= setTimeout(() => this.flush(), 200)
   }
 
+  /** The environment a profile's agent runs in: scrubbed parent env, login PATH, the kind's and preset's variables, the profile's env and secrets. */
+  private async profileEnv(profile: Profile, kind: LaneRecord['kind'], laneId: string): Promise<Record<string, string>> {
+    const preset = presetFor(profile)
+    return buildChildEnv({
+      parent: this.opts.parentEnv ?? process.env,
+      loginPath: await (this.opts.loginPath ?? loginShellPath)(),
+      kind: { ...this.opts.adapters[kind].kindEnv({ configDir: profile.configDir, laneId }), ...preset?.configEnv(profile.configDir) },
+      profile: profile.env,
+      secrets: this.opts.secrets?.(profile.id),
+    })
+  }
+
+  /**
+   * Asks the profile's agent which models it offers, run as its lanes run it (command, env, private
+   * dir) but in that dir rather than a workspace. Empty where the agent lists none.
+   */
+  async listModels(profileId: string, timeoutMs = 30_000): Promise<ModelChoice[]> {
+    const profile = this.opts.profiles.get(profileId)
+    const adapter = this.opts.adapters[profile.kind]
+    if (adapter.knownModels) return [...adapter.knownModels]
+    if (!adapter.listModels) return []
+    const fallback = adapter.defaultCommand()
+    const { command, args } = profile.command ? profile : { command: fallback.command, args: profile.args.length ? profile.args : fallback.args }
+    const env = await this.profileEnv(profile, profile.kind, 'models')
+    await presetFor(profile)?.prepareConfigDir?.(profile.configDir, this.sessionsOf(profile.id))
+    const resolved = resolveExecutable(command, env.PATH)
+    if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
+    return adapter.listModels({ command: resolved, args, env, cwd: profile.configDir, configDir: profile.configDir, timeoutMs })
+  }
+
+  private sessionsOf(profileId: string): string[] {
+    return [...this.lanes.values()].flatMap((l) => (l.record.profileId === profileId && l.resumeToken ? [l.resumeToken] : []))
+  }
+
   private async launchSpec(record: LaneRecord, resume: string | undefined): Promise<LaunchSpec> {
     const profile = this.opts.profiles.get(record.profileId)
     const workspace = this.opts.workspaces.get(record.workspaceId)
@@ -538,15 +583,8 @@ export class LaneManager {
       if (!preset?.login) throw new AppError('unsupported', `${profile.name} has no login command`)
       ;({ command, args } = preset.login)
     }
-    const env = buildChildEnv({
-      parent: this.opts.parentEnv ?? process.env,
-      loginPath: await (this.opts.loginPath ?? loginShellPath)(),
-      kind: { ...adapter.kindEnv({ configDir: profile.configDir, laneId: record.id }), ...preset?.configEnv(profile.configDir) },
-      profile: profile.env,
-      secrets: this.opts.secrets?.(profile.id),
-    })
-    const sessions = [...this.lanes.values()].flatMap((l) => (l.record.profileId === profile.id && l.resumeToken ? [l.resumeToken] : []))
-    await preset?.prepareConfigDir?.(profile.configDir, sessions)
+    const env = await this.profileEnv(profile, record.kind, record.id)
+    await preset?.prepareConfigDir?.(profile.configDir, this.sessionsOf(profile.id))
     const resolved = resolveExecutable(command, env.PATH)
     if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
     return {
