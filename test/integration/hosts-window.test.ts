@@ -9,7 +9,7 @@ import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers
 import { Router } from '../../src/main/rpc/router'
 import { createClient, type Client } from '../../src/renderer/host/client'
 import { createHostsBridge, mergeAnswers, routeInput, type HostsBridge } from '../../src/renderer/host/hosts-bridge'
-import { hostOf, qualify, refOf } from '../../src/renderer/host/lane-ref'
+import { byMachine, hostOf, qualify, refOf } from '../../src/renderer/host/lane-ref'
 import type { Bridge, Lane, LaneStatusEvent } from '../../src/shared/contract'
 import type { LaneEvent } from '../../src/shared/events'
 import { testCore, waitFor, type TestCore } from '../support/core'
@@ -30,6 +30,11 @@ describe('lane refs', () => {
     // Not a qualified id: nothing before or after the separator.
     expect(refOf('@host_b')).toEqual({ id: '@host_b' })
     expect(refOf('lane_1@')).toEqual({ id: 'lane_1@' })
+  })
+
+  it('groups records by machine, this machine\'s first, each group in its order', () => {
+    const ids = ['w1@h2', 'w2', 'w3@h1', 'w4@h2', 'w5'].map((id) => ({ id }))
+    expect(byMachine(ids).map((w) => w.id)).toEqual(['w2', 'w5', 'w1@h2', 'w4@h2', 'w3@h1'])
   })
 
   it('refuses a call naming records of two machines', () => {

@@ -36,3 +36,15 @@ export function hostOf(qualified: string): string | undefined {
 export function sameHost(a: string, b: string): boolean {
   return hostOf(a) === hostOf(b)
 }
+
+/** Records grouped by machine, each group in its own order: this machine's first, then each host's as first met. */
+export function byMachine<T extends { id: string }>(items: readonly T[]): T[] {
+  const groups = new Map<string | undefined, T[]>([[undefined, []]])
+  for (const item of items) {
+    const hostId = hostOf(item.id)
+    const group = groups.get(hostId)
+    if (group) group.push(item)
+    else groups.set(hostId, [item])
+  }
+  return [...groups.values()].flat()
+}

@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import type { Lane, MethodOutput, Profile, Workspace } from '../../shared/contract'
 import { LaneNav } from '../navigator/LaneNav'
-import { hostOf } from '../host/lane-ref'
+import { byMachine, hostOf } from '../host/lane-ref'
 import { useHostName } from '../hosts/HostMark'
 import './sidebar.css'
 
@@ -42,8 +42,9 @@ interface Props {
 }
 
 export function Sidebar(props: Props) {
-  const { workspaces, lanes, info, filterId, pathInputOpen, setPathInputOpen } = props
+  const { lanes, info, filterId, pathInputOpen, setPathInputOpen } = props
   const canPick = info?.canPickFolder === true
+  const workspaces = byMachine(props.workspaces)
   const hostsShown = workspaces.some((w) => hostOf(w.id) !== undefined)
   return (
     <aside className="sidebar">
