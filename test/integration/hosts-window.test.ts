@@ -155,6 +155,8 @@ describe('a window over this machine and a host', () => {
     await waitFor('the echo on the host', async () => (await there.lanes.transcript(plain, 0, 10_000)).events.some((e) => e.type === 'terminal.output' && e.data.includes('missed-7')), 15_000)
     await new Promise((r) => setTimeout(r, 200))
     expect(events.length).toBe(shown)
+    // Someone else reading the transcript meanwhile (history, a poll) is not this view having it.
+    expect((await client.call('lanes.transcript', { laneId: lane.id, after: 0, limit: 10_000 })).events.some((e) => e.type === 'terminal.output' && e.data.includes('missed-7'))).toBe(true)
 
     bridge.setLaneInView(lane.id, true)
     expect(openOnHost).toBe(before + 1)

@@ -126,14 +126,13 @@ class HostLaneStream {
     this.onEvent(event)
   }
 
-  /** Attach; `shownUpTo`: the last seq the view already has from the transcript (when this stream delivered none). */
-  show(shownUpTo: number, catchUp: boolean): void {
+  /** Attach; `catchUp`: first replay from the transcript what came after the last event passed on. */
+  show(catchUp: boolean): void {
     if (this.close) return
     if (!catchUp) {
       this.close = this.open(this.deliver)
       return
     }
-    this.lastSeq = Math.max(this.lastSeq, shownUpTo)
     const sync = new TranscriptSync(this.fetchPage, this.deliver, (e) => this.onError?.(toRpcError(e)))
     sync.skipTo(this.lastSeq)
     this.sync = sync
@@ -141,7 +140,12 @@ class HostLaneStream {
     void sync.catchUp()
   }
 
-  hide(): void {
+  /**
+   * Detach; `shownUpTo`: how far the view read the lane's transcript itself (what it has, though this
+   * stream did not pass it on). Taken now: a read while out of view is someone else's.
+   */
+  hide(shownUpTo = 0): void {
+    if (this.close) this.lastSeq = Math.max(this.lastSeq, shownUpTo)
     this.close?.()
     this.close = null
     this.sync?.dispose()
@@ -158,7 +162,7 @@ export function createHostsBridge(local: Bridge): HostsBridge {
   let hostIds: readonly string[] = []
   const outOfView = new Set<string>()
   const laneStreams = new Map<string, Set<HostLaneStream>>()
-  /** The last seq each host lane's transcript was read up to, for a stream that comes into view having delivered nothing. */
+  /** The last seq each host lane's transcript was read up to (by its view's own catch-up), for a stream that goes out of view. */
   const readUpTo = new Map<string, number>()
 
   async function onHost(hostId: string, method: string, input: unknown): Promise<Result<unknown>> {
@@ -194,7 +198,7 @@ export function createHostsBridge(local: Bridge): HostsBridge {
     let set = laneStreams.get(laneId)
     if (!set) laneStreams.set(laneId, (set = new Set()))
     set.add(stream)
-    if (!outOfView.has(laneId)) stream.show(0, false)
+    if (!outOfView.has(laneId)) stream.show(false)
     return () => {
       stream.hide()
       set.delete(stream)
@@ -213,8 +217,8 @@ export function createHostsBridge(local: Bridge): HostsBridge {
       if (inView) outOfView.delete(laneId)
       else outOfView.add(laneId)
       for (const stream of laneStreams.get(laneId) ?? []) {
-        if (inView) stream.show(readUpTo.get(laneId) ?? 0, true)
-        else stream.hide()
+        if (inView) stream.show(true)
+        else stream.hide(readUpTo.get(laneId))
       }
     },
     async invoke(method, input) {
