@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ADAPTERS, measurePipeline } from './pipeline'
 import { measure as measureMemory } from './memory'
+import { measureHostsScale, printHostsScale } from './hosts-scale'
 import { testCore, waitFor } from '../test/support/core'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -105,6 +106,17 @@ await row('server RSS per live lane (100 lanes)', 'RSS before the lanes', async 
 await row('50 MB message peak', 'the message size', async () => {
   const f = await measureMemory('big:50')
   add('50 MB message peak', 'the message size', [(f.peakMb - f.baselineMb) / 50], '×', `peak ${f.peakMb.toFixed(0)} MB over a ${f.baselineMb.toFixed(0)} MB baseline`)
+})
+
+// 5 hosts × 20 lanes in one window (bench/hosts-scale.ts): lane-event bytes the renderer gets when it
+// holds only the lanes in view, against holding every lane.
+await row('5 hosts × 20 lanes, 4 in view', 'every lane subscribed', async () => {
+  if (!existsSync(path.join(ROOT, 'out/main/server.js'))) throw new Error('no build in out/main (run `npx electron-vite build`)')
+  const r = await measureHostsScale({ lines: quick ? 100 : 200 })
+  printHostsScale(r)
+  const [window, all] = r.phases
+  const kb = (p: typeof window) => (p.inViewBytes + p.outOfViewBytes) / 1024
+  add('5 hosts × 20 lanes, 4 in view', 'every lane subscribed', [kb(all) / kb(window)], '×', `less lane traffic to the renderer; desktop RSS ${window.desktopRssMb} vs ${all.desktopRssMb} MB, hosts ${window.hostsRssMb} vs ${all.hostsRssMb} MB`)
 })
 
 // Agent → DOM and pty → xterm in Chromium: the renderer bench (owned by the workbench work), if it can run.
