@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { ADAPTERS, measurePipeline } from './pipeline'
 import { measure as measureMemory } from './memory'
 import { measurePtyToScreen, measureTerminalReattach } from './terminal-history'
+import { measureHostsScale, printHostsScale } from './hosts-scale'
 import { testCore, waitFor } from '../test/support/core'
 import { AGENT_NAMES, benchAgents } from './agents'
 import { laneStartVsBare, terminalStartVsBare } from './lane-start'
@@ -169,6 +170,17 @@ await row('terminal 500 MB history: reattach', 'none (goal < 500 ms)', async () 
 })
 await row('pty → main screen (10 MB)', 'raw pty read', async () => {
   add('pty → main screen (10 MB)', 'raw pty read', await measurePtyToScreen(ROUNDS), '×', 'terminal lane until its snapshot holds the output (headless xterm in main)')
+})
+
+// 5 hosts × 20 lanes in one window (bench/hosts-scale.ts): lane-event bytes the renderer gets when it
+// holds only the lanes in view, against holding every lane.
+await row('5 hosts × 20 lanes, 4 in view', 'every lane subscribed', async () => {
+  if (!existsSync(path.join(ROOT, 'out/main/server.js'))) throw new Error('no build in out/main (run `npx electron-vite build`)')
+  const r = await measureHostsScale({ lines: quick ? 100 : 200 })
+  printHostsScale(r)
+  const [window, all] = r.phases
+  const kb = (p: typeof window) => (p.inViewBytes + p.outOfViewBytes) / 1024
+  add('5 hosts × 20 lanes, 4 in view', 'every lane subscribed', [kb(all) / kb(window)], '×', `less lane traffic to the renderer; desktop RSS ${window.desktopRssMb} vs ${all.desktopRssMb} MB, hosts ${window.hostsRssMb} vs ${all.hostsRssMb} MB`)
 })
 
 // Agent → DOM and pty → xterm in Chromium: the renderer bench (owned by the workbench work), if it can run.

@@ -5,7 +5,8 @@ import { sshdMissing, startSshd, type TestSshd } from '../support/sshd'
 
 /**
  * The host UI against a real sshd on 127.0.0.1 (the server mode under test gets its ssh_config):
- * add → check → the install plan → install on consent → connect; a changed host key in ssh's words.
+ * add → check → the install plan → install on consent → connect → open it alone → back, its lanes
+ * beside this machine's in one window, typing reaching the host's; a changed host key in ssh's words.
  */
 const missing = sshdMissing()
 test.skip(missing !== null, `skipped: ${missing}`)
@@ -19,7 +20,7 @@ test.afterAll(async () => {
 })
 test.use({ serverEnv: async ({}, use) => use({ SWITCHYARD_SSH_CONFIG: sshd.configFile }) })
 
-test('add a host, check it, install on consent, connect', async ({ page, server }) => {
+test('add a host, check it, install on consent, connect, and see its lanes beside this machine\'s', async ({ page, server, workspaceDir }) => {
   test.setTimeout(120_000)
   await page.goto(server.url)
   await page.getByRole('button', { name: 'Hosts' }).click()
@@ -66,10 +67,36 @@ test('add a host, check it, install on consent, connect', async ({ page, server 
   // None of it is this machine's.
   expect(await rpc(server, 'workspaces.list', {})).toEqual([])
 
+  // Back to this machine: its window shows the connected host's lanes beside its own, marked with the host.
   await page.getByRole('button', { name: 'Hosts' }).click()
   await page.getByRole('button', { name: 'Back to this machine' }).click()
   await expect(page.locator('.sidebar-foot')).not.toContainText('on sy-test')
-  await expect(page.locator('.lane')).toHaveCount(0)
+  await expect(page.locator('.lane')).toHaveCount(1)
+  const remoteLane = page.locator('.lane', { has: page.locator('.host-mark', { hasText: sshd.hosts.ok }) })
+  await expect(remoteLane).toHaveCount(1)
+  await expect(page.locator('.workspace-host')).toHaveText([`⇄ ${sshd.hosts.ok}`])
+  await expect(page.locator('.workspace-group[data-host-id]')).toContainText('remote-proj')
+
+  // A folder and a shell lane here, beside the host's.
+  await addWorkspace(page, workspaceDir)
+  await expect(page.locator('.workspace-host')).toHaveText(['This machine', `⇄ ${sshd.hosts.ok}`])
+  const localLane = await newLane(page)
+  await waitForOutput(localLane)
+  await expect(page.locator('.lane')).toHaveCount(2)
+  await expect(localLane.locator('.host-mark')).toHaveCount(0)
+
+  // Typed into the host's lane, run there as the remote user; the local lane gets none of it.
+  await remoteLane.locator('[data-lane-terminal]').click()
+  await page.keyboard.type('echo "both:$((6*7)):$(whoami)"\n')
+  await expect.poll(async () => (await terminalLines(remoteLane)).some((l) => l.includes(`both:42:${sshd.user}`)), { timeout: 15_000 }).toBe(true)
+  const [host] = await rpc(server, 'hosts.list', {})
+  const [there] = (await rpc(server, 'hosts.call', { hostId: host.id, method: 'lanes.list', input: {} })) as Array<{ id: string }>
+  const page1 = (await rpc(server, 'hosts.call', { hostId: host.id, method: 'lanes.transcript', input: { laneId: there.id } })) as { events: Array<{ type: string; data?: string }> }
+  expect(page1.events.some((e) => e.type === 'terminal.output' && e.data?.includes(`both:42:${sshd.user}`))).toBe(true)
+  expect((await terminalLines(localLane)).some((l) => l.includes('both:42'))).toBe(false)
+  expect((await rpc(server, 'lanes.list', {})).length).toBe(1)
+  await page.screenshot({ path: test.info().outputPath('hosts-two-machines.png') })
+
   await page.getByRole('button', { name: 'Hosts' }).click()
   await row.getByRole('button', { name: 'Stop all on host' }).click()
   await row.getByRole('button', { name: 'Disconnect' }).click()

@@ -12,6 +12,7 @@ import { mayRun, type Overlay, type UiCommand } from './commands'
 import { Toasts, useStaleToastSweep, useToasts } from './toasts'
 import { useWorkbench } from './workbench'
 import type { WsBridge } from '../host/ws-bridge'
+import type { HostsBridge } from '../host/hosts-bridge'
 import { Sidebar } from '../workspaces/Sidebar'
 import { useFolderDrop } from '../workspaces/useFolderDrop'
 import { EmptyState } from './EmptyState'
@@ -45,11 +46,12 @@ import './app.css'
 
 export interface AppProps {
   /** The Electron preload's bridge, or the WebSocket one in a browser. */
-  bridge: HostBridge | WsBridge | Bridge
+  bridge: HostBridge | WsBridge | HostsBridge | Bridge
   /** Set in a browser: the WebSocket bridge, for its connection state. */
   ws?: WsBridge
   /** Remote hosts: the local bridge (hosts.* live here), the host shown, and how to switch. */
-  hosts?: { bridge: Bridge; current: { id: string; name: string } | null; open(hostId: string | null): void }
+  /** `epoch`: bumped when the set of hosts shown together changes, so the lists are asked again. */
+  hosts?: { bridge: Bridge; current: { id: string; name: string } | null; epoch?: number; open(hostId: string | null): void }
 }
 
 const BROWSER_DROP_NOTICE =
@@ -74,9 +76,11 @@ export function App({ bridge, ws, hosts }: AppProps) {
     [client, reportError, push, mac, getPathForFile],
   )
   const connection = useConnection(ws)
+  // Lists and window-wide streams are asked again on a reconnect and when a host joins or leaves the window.
+  const listEpoch = connection.epoch + (hosts?.epoch ?? 0)
   const { info, workspaces, profiles, lanes: allLanes, lanesListed, setWorkspaces, setLanes, refreshProfiles } = useWorkbench(
     client,
-    connection.epoch,
+    listEpoch,
     reportError,
   )
   // Archived lanes keep their records but leave the columns (the sidebar lists them).
@@ -88,7 +92,7 @@ export function App({ bridge, ws, hosts }: AppProps) {
   const [laneFilterChoice, setLaneFilter] = useStoredState<string | null>('switchyard.laneFilter', null)
   const laneFilter = workspaces.some((w) => w.id === laneFilterChoice) ? laneFilterChoice : null
   const [sidebarCollapsed, setSidebarCollapsed] = useStoredState('switchyard.sidebarCollapsed', false)
-  const { items: attention, markSeen } = useAttention(client, allLanes, connection.epoch, reportError)
+  const { items: attention, markSeen } = useAttention(client, allLanes, listEpoch, reportError)
   const { layout, resize, toggleMaximize, follow, move, pin } = useLayout(
     useMemo(() => active.map((l) => l.id), [active]),
     lanesListed,
@@ -99,10 +103,15 @@ export function App({ bridge, ws, hosts }: AppProps) {
   useAttentionBadge(attention.length, client)
   /** Columns scrolled into view (the lanes area scrolls sideways), reported by each column. */
   const inView = useRef(new Set<string>())
-  const onVisibility = useCallback((laneId: string, visible: boolean) => {
-    if (visible) inView.current.add(laneId)
-    else inView.current.delete(laneId)
-  }, [])
+  const onVisibility = useCallback(
+    (laneId: string, visible: boolean) => {
+      if (visible) inView.current.add(laneId)
+      else inView.current.delete(laneId)
+      // A host lane's event stream is held only while its column is in view.
+      if ('setLaneInView' in bridge) bridge.setLaneInView(laneId, visible)
+    },
+    [bridge],
+  )
   // One dialog or panel at a time. The ref is what the dispatcher reads: a palette entry closes the
   // palette and then runs, in one event, and its command must see the palette closed.
   const [overlay, setOverlayState] = useState<Overlay | null>(null)
@@ -404,7 +413,7 @@ export function App({ bridge, ws, hosts }: AppProps) {
           >
             <HistorySidebar
               lanes={allLanes}
-              epoch={connection.epoch}
+              epoch={listEpoch}
               onOpenLane={focusLane}
               onRestored={(lane) => {
                 setLanes((list) => upsertLane(list, lane))

@@ -1,5 +1,6 @@
 import type { Lane } from '../../shared/contract'
 import { KIND_LABEL, type AttentionItem } from './attention-model'
+import { HostMark } from '../hosts/HostMark'
 import './attention.css'
 
 interface Props {
@@ -41,6 +42,7 @@ export function AttentionInbox({ items, lanes, nextKey, onOpen, onNext, onAnswer
                 <button className={`attention-item attention-${item.kind}`} data-attention-lane-id={item.laneId} onClick={() => onOpen(item.laneId)}>
                   <span className="attention-kind">{KIND_LABEL[item.kind]}</span>
                   <span className="attention-lane">{lane?.title || 'Lane'}</span>
+                  <HostMark id={item.laneId} />
                   <span className="attention-text" title={item.text}>
                     {item.text}
                   </span>

@@ -40,6 +40,11 @@ export class TranscriptSync {
     return this.lastSeq
   }
 
+  /** Events up to `seq` were shown already (by an earlier subscription): start after them. */
+  skipTo(seq: number): void {
+    this.lastSeq = Math.max(this.lastSeq, seq)
+  }
+
   live(event: LaneEvent): void {
     if (this.disposed) return
     if (this.running) {

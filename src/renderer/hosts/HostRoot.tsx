@@ -1,37 +1,81 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import type { Host } from '../../shared/contract'
 import { App, type AppProps } from '../app/App'
 import { createClient } from '../host/client'
+import { useConnection } from '../host/connection'
+import { createHostsBridge } from '../host/hosts-bridge'
 import { hostBridge } from './host-bridge'
+import { HostsContext } from './HostMark'
 
 /**
- * The window shows one machine at a time: this one, or a host opened from the Hosts panel, whose
- * whole workbench (workspaces, profiles, lanes, review, history) then runs through `hostBridge`.
- * Remounted on a switch, so nothing of one machine's state leaks into the other's view.
+ * The window shows this machine together with every connected host: their workspaces and lanes side
+ * by side, through one hosts bridge that routes each call to the core a record lives on. "Open" on a
+ * host still shows that host alone (its profiles, settings and folders), remounted on a switch so
+ * nothing of one view's state leaks into the other's.
  */
 export function HostRoot({ bridge, ws }: Pick<AppProps, 'bridge' | 'ws'>) {
   const [current, setCurrent] = useState<{ id: string; name: string } | null>(null)
   const local = useMemo(() => createClient(bridge), [bridge])
+  const hosts = useHostList(local, useConnection(ws).epoch)
   // A host that fails while shown (its key changed, say): back to this machine, the panel says why.
   useEffect(() => {
-    if (!current) return
-    return local.subscribe('hosts.status', {}, (h) => {
-      if (h.id === current.id && h.status === 'failed') setCurrent(null)
-    })
-  }, [local, current])
-  const shown = useMemo(() => (current ? hostBridge(bridge, current.id) : bridge), [bridge, current])
-  const hosts = useMemo(
+    if (current && hosts.get(current.id)?.status === 'failed') setCurrent(null)
+  }, [hosts, current])
+
+  const combined = useMemo(() => createHostsBridge(bridge), [bridge])
+  // The hosts the combined view shows are the connected ones; each change is an epoch for the views
+  // that list (lanes, workspaces, attention, history), so they ask again and subscribe anew. Set here,
+  // before the effects of this render run, so they see the new set.
+  const connected = [...hosts.values()].filter((h) => h.status === 'connected').map((h) => h.id).sort().join(' ')
+  const hostsEpoch = useRef({ key: '', n: 0 })
+  if (hostsEpoch.current.key !== connected) {
+    combined.setHosts(connected ? connected.split(' ') : [])
+    hostsEpoch.current = { key: connected, n: hostsEpoch.current.n + 1 }
+  }
+
+  const shown = useMemo(() => (current ? hostBridge(bridge, current.id) : combined), [bridge, current, combined])
+  const epoch = current ? 0 : hostsEpoch.current.n
+  const switcher = useMemo(
     () => ({
       bridge,
       current,
+      epoch,
       open: (hostId: string | null) => {
-        if (!hostId) return setCurrent(null)
-        void local.call('hosts.list', {}).then((list) => {
-          const h = list.find((x) => x.id === hostId)
-          if (h) setCurrent({ id: h.id, name: h.name })
-        })
+        const h = hostId ? hosts.get(hostId) : undefined
+        setCurrent(h ? { id: h.id, name: h.name } : null)
       },
     }),
-    [bridge, current, local],
+    [bridge, current, hosts, epoch],
   )
-  return <App key={current?.id ?? 'local'} bridge={shown} ws={ws} hosts={hosts} />
+  return (
+    <HostsContext.Provider value={hosts}>
+      <App key={current?.id ?? 'local'} bridge={shown} ws={ws} hosts={switcher} />
+    </HostsContext.Provider>
+  )
+}
+
+/** Every host and its connection state, kept current by `hosts.status` and listed again on reconnect. */
+function useHostList(local: ReturnType<typeof createClient>, epoch: number): ReadonlyMap<string, Host> {
+  const [hosts, setHosts] = useState<ReadonlyMap<string, Host>>(new Map())
+  useEffect(() => {
+    let cancelled = false
+    let listed = false
+    const early: Host[] = []
+    const apply = (h: Host) => setHosts((m) => new Map(m).set(h.id, h))
+    const unsubscribe = local.subscribe('hosts.status', {}, (h) => (listed ? apply(h) : early.push(h)))
+    local
+      .call('hosts.list', {})
+      .then((list) => {
+        if (cancelled) return
+        listed = true
+        setHosts(new Map(list.map((h) => [h.id, h])))
+        for (const h of early) apply(h)
+      })
+      .catch(() => undefined) // the Hosts panel says what went wrong
+    return () => {
+      cancelled = true
+      unsubscribe()
+    }
+  }, [local, epoch])
+  return hosts
 }

@@ -17,6 +17,7 @@ import { ArchiveButton } from '../history/ArchiveButton'
 import { LaneLink } from '../lane-links/LaneLink'
 import { EditableTitle } from '../ui/EditableTitle'
 import { ColumnResizer } from '../layout/ColumnResizer'
+import { HostMark } from '../hosts/HostMark'
 import './lanes.css'
 
 interface Props {
@@ -113,6 +114,7 @@ export function LaneColumn(props: Props) {
               onRename={(next) => props.onRename(lane, next)}
             />
           </h2>
+          <HostMark id={lane.id} />
           <StatusBadge status={lane.status} />
           <div className="lane-actions">
             {canReview(lane) && (

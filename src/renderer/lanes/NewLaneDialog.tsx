@@ -1,4 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useContext, useEffect, useMemo, useState, type FormEvent } from 'react'
+import { hostOf, sameHost } from '../host/lane-ref'
+import { HostsContext } from '../hosts/HostMark'
 import { useDialog } from '../ui/dialog'
 import type { AgentInfo, MethodInput, Profile, Workspace } from '../../shared/contract'
 import { agentFor, groupProfiles, MODEL_HINT, missingHint } from '../profiles/agents'
@@ -35,10 +37,13 @@ export function defaultProfileId(profiles: readonly Profile[], lastUsed: string 
 
 let lastProfileId: string | null = null
 
-export function NewLaneDialog({ workspaces, profiles, agents, detecting, defaultWorkspaceId, onCreate, onClose, onAddFolder }: Props) {
+export function NewLaneDialog({ workspaces, profiles: everyProfile, agents, detecting, defaultWorkspaceId, onCreate, onClose, onAddFolder }: Props) {
   const [workspaceId, setWorkspaceId] = useState(
     defaultWorkspaceId && workspaces.some((w) => w.id === defaultWorkspaceId) ? defaultWorkspaceId : (workspaces[0]?.id ?? ''),
   )
+  // A lane runs on its workspace's machine, with a profile of that machine.
+  const profiles = useMemo(() => everyProfile.filter((p) => sameHost(p.id, workspaceId)), [everyProfile, workspaceId])
+  const hostNames = useContext(HostsContext)
   const [profileId, setProfileId] = useState(() => defaultProfileId(profiles, lastProfileId))
   const [title, setTitle] = useState('')
   const [model, setModel] = useState('')
@@ -102,6 +107,7 @@ export function NewLaneDialog({ workspaces, profiles, agents, detecting, default
                 {workspaces.map((w) => (
                   <option key={w.id} value={w.id}>
                     {w.name}
+                    {hostOf(w.id) ? ` — on ${hostNames.get(hostOf(w.id)!)?.name ?? hostOf(w.id)}` : ''}
                   </option>
                 ))}
               </select>

@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react'
+import { useContext, useEffect, useState } from 'react'
+import { hostOf } from '../host/lane-ref'
+import { HostsContext } from '../hosts/HostMark'
 import type { Lane, UsageLedger, Workspace } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { PanelDialog } from '../ui/dialog'
@@ -19,6 +21,12 @@ export function UsagePanel({ lanes, workspaces, onClose }: { lanes: Lane[]; work
   }, [client])
   const workspaceName = (id: string) => workspaces.find((w) => w.id === id)?.name ?? 'removed workspace'
   const laneById = new Map(lanes.map((l) => [l.id, l]))
+  const hosts = useContext(HostsContext)
+  /** " · on HOST" for a host's lane or workspace (the ledger adds up every machine's). */
+  const onHost = (id: string) => {
+    const hostId = hostOf(id)
+    return hostId ? ` · on ${hosts.get(hostId)?.name ?? hostId}` : ''
+  }
   return (
     <PanelDialog id="usage-title" title="Usage" sub="Tokens and cost from every lane's recorded turns" className="usage-panel" closeLabel="Close usage" onClose={onClose}>
       <div className="usage-scroll">
@@ -33,7 +41,7 @@ export function UsagePanel({ lanes, workspaces, onClose }: { lanes: Lane[]; work
             <LedgerTable
               caption="By workspace"
               first="Workspace"
-              rows={ledger.workspaces.map((w) => ({ key: w.workspaceId, label: workspaceName(w.workspaceId), usage: w.usage }))}
+              rows={ledger.workspaces.map((w) => ({ key: w.workspaceId, label: workspaceName(w.workspaceId) + onHost(w.workspaceId), usage: w.usage }))}
             />
             <LedgerTable
               caption="By lane"
@@ -42,7 +50,7 @@ export function UsagePanel({ lanes, workspaces, onClose }: { lanes: Lane[]; work
               rows={ledger.lanes.map((l) => ({
                 key: l.laneId,
                 label: l.title,
-                detail: `${l.kind} · ${workspaceName(l.workspaceId)}`,
+                detail: `${l.kind} · ${workspaceName(l.workspaceId)}${onHost(l.laneId)}`,
                 usage: l.usage,
                 context: laneById.get(l.laneId)?.context,
               }))}

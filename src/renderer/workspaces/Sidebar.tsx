@@ -1,6 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import type { Lane, MethodOutput, Profile, Workspace } from '../../shared/contract'
 import { LaneNav } from '../navigator/LaneNav'
+import { byMachine, hostOf } from '../host/lane-ref'
+import { useHostName } from '../hosts/HostMark'
 import './sidebar.css'
 
 interface Props {
@@ -40,8 +42,10 @@ interface Props {
 }
 
 export function Sidebar(props: Props) {
-  const { workspaces, lanes, info, filterId, pathInputOpen, setPathInputOpen } = props
+  const { lanes, info, filterId, pathInputOpen, setPathInputOpen } = props
   const canPick = info?.canPickFolder === true
+  const workspaces = byMachine(props.workspaces)
+  const hostsShown = workspaces.some((w) => hostOf(w.id) !== undefined)
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -79,11 +83,15 @@ export function Sidebar(props: Props) {
             </div>
           </li>
         )}
-        {workspaces.map((w) => {
+        {workspaces.map((w, i) => {
           const own = lanes.filter((l) => l.workspaceId === w.id)
           const count = own.length
+          // Grouped by machine (the list comes this machine's first, then each host's): a heading where one begins.
+          const heading = hostsShown && (i === 0 || hostOf(workspaces[i - 1].id) !== hostOf(w.id))
           return (
-            <li key={w.id} className="workspace-group">
+            <Fragment key={w.id}>
+            {heading && <MachineHeading id={w.id} />}
+            <li className="workspace-group" data-host-id={hostOf(w.id)}>
             <div
               className={`workspace${w.id === filterId ? ' selected' : ''}`}
               data-workspace-id={w.id}
@@ -126,6 +134,7 @@ export function Sidebar(props: Props) {
               all={lanes}
             />
             </li>
+            </Fragment>
           )
         })}
       </ul>
@@ -169,6 +178,16 @@ export function Sidebar(props: Props) {
         )}
       </div>
     </aside>
+  )
+}
+
+/** Where a machine's workspaces begin in the list: this machine, or a host by name. */
+function MachineHeading({ id }: { id: string }) {
+  const name = useHostName(id)
+  return (
+    <li className="workspace-host" data-host-id={hostOf(id)} aria-hidden="true">
+      {name ? `⇄ ${name}` : 'This machine'}
+    </li>
   )
 }
 
