@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import type { Lane, MethodOutput, Profile, Workspace } from '../../shared/contract'
 import { LaneNav } from '../navigator/LaneNav'
+import { FolderBrowser } from './FolderBrowser'
 import './sidebar.css'
 
 interface Props {
@@ -62,7 +63,7 @@ export function Sidebar(props: Props) {
           + Add folder
         </button>
       </div>
-      {pathInputOpen && <PathInput onAdd={props.onAddPath} onCancel={() => setPathInputOpen(false)} />}
+      {pathInputOpen && <FolderBrowser onAdd={props.onAddPath} onCancel={() => setPathInputOpen(false)} />}
       {workspaces.length === 0 && !pathInputOpen && (
         <p className="sidebar-hint">Add a folder, or drop one anywhere on the window.</p>
       )}
@@ -169,43 +170,5 @@ export function Sidebar(props: Props) {
         )}
       </div>
     </aside>
-  )
-}
-
-function PathInput({ onAdd, onCancel }: { onAdd(path: string): Promise<boolean>; onCancel(): void }) {
-  const [path, setPath] = useState('')
-  const [busy, setBusy] = useState(false)
-  const input = useRef<HTMLInputElement>(null)
-  useEffect(() => input.current?.focus(), [])
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    const value = path.trim()
-    if (!value || busy) return
-    setBusy(true)
-    const ok = await onAdd(value)
-    setBusy(false)
-    if (ok) setPath('')
-  }
-  return (
-    <form className="path-form" onSubmit={submit}>
-      <input
-        ref={input}
-        className="input"
-        placeholder="/path/to/folder"
-        aria-label="Folder path"
-        value={path}
-        spellCheck={false}
-        onChange={(e) => setPath(e.target.value)}
-        onKeyDown={(e) => e.key === 'Escape' && onCancel()}
-      />
-      <div className="path-form-actions">
-        <button type="button" className="button button-small button-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-small button-primary" disabled={busy || !path.trim()}>
-          Add
-        </button>
-      </div>
-    </form>
   )
 }
