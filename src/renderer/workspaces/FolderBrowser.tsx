@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { MethodOutput } from '../../shared/contract'
 import { useApp } from '../app/context'
+import { ClientError, errorMessage } from '../host/client'
 import './folder-browser.css'
 
 type Listing = MethodOutput<'fs.listDirs'>
@@ -27,7 +28,9 @@ export function FolderBrowser({ onAdd, onCancel }: { onAdd(path: string): Promis
         // The first listing (the home) does not replace what the user has typed meanwhile.
         setPath((typed) => (where === undefined && typed !== '' ? typed : next.path))
       } catch (e) {
-        setError(e instanceof Error ? e.message : String(e))
+        // A lost connection is the banner's to say, not the browser's.
+        if (e instanceof ClientError && e.code === 'internal' && e.message === 'disconnected') return
+        setError(errorMessage(e))
       }
     },
     [client],
