@@ -53,6 +53,8 @@ describe.skipIf(skip !== null)('profiles and folders on a host over real ssh', (
     router = new Router(createHandlers(core, { mode: 'server', version: 'test', dataDir }), createStreamSources(core))
     host = await call<Host>('hosts.add', { destination: sshd.hosts.ok })
     await call('hosts.install', { hostId: host.id })
+    // This machine's no-client setting goes to the host on connect.
+    core.settings.update({ noClientReapAfterHours: 3 })
     expect((await call<Host>('hosts.connect', { hostId: host.id })).status).toBe('connected')
     ssh('mkdir -p proj && cd proj && git init -q')
     ws = await remote<Workspace>('workspaces.add', { path: path.join(sshd.home, 'proj') })
@@ -64,6 +66,10 @@ describe.skipIf(skip !== null)('profiles and folders on a host over real ssh', (
     await sshd?.close()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   }, 60_000)
+
+  it("gives the host this machine's no-client reaping setting on connect", async () => {
+    expect((await remote<{ noClientReapAfterHours: number }>('settings.get')).noClientReapAfterHours).toBe(3)
+  })
 
   it('browses the remote home, marks git repositories, and says a folder it may not read is refused', async () => {
     const home = await remote<{ path: string; home: string; entries: { name: string; git: boolean }[] }>('fs.listDirs', {})
