@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { AppCommand, ApprovalPolicy, Lane } from '../shared/contract'
 import { createCore } from './core/core'
+import { installPayloadRoot } from './core/hosts/payload'
 import { installCrashHandlers } from './core/crash'
 import { checkDataDir } from './core/disk'
 import { isAppUrl } from './core/desktop/app-url'
@@ -76,7 +77,7 @@ if (!app.requestSingleInstanceLock()) {
     // A failure trigger's notification, shown whatever the window's focus (the user asked for it).
     const notify = (title: string, body: string, laneId: string) =>
       showNotification({ kind: 'laneFailed', laneId, title, body }, () => command({ type: 'focusLane', laneId }))
-    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), cliLauncher, notify, appRoot: app.getAppPath() })
+    const core = createCore({ dataDir, store, secretStore: desktopSecretStore(dataDir), cliLauncher, notify, appRoot: installPayloadRoot({ packaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath }) })
     // Electron would show a dialog and run on with half a state: log, save, stop every lane, exit 1.
     installCrashHandlers({ dataDir, flush: () => core.lanes.flush(), stop: () => core.close(), exit: (code) => app.exit(code) })
 

@@ -10,11 +10,13 @@ import { version } from '../../package.json'
 import { createCore, type Core } from './core/core'
 import { serverDataDir } from './core/data-dirs'
 import { installCrashHandlers } from './core/crash'
+import { NoClientWatch } from './core/hosts/no-client-reaper'
 import { checkDataDir } from './core/disk'
 import { fileStore } from './core/store'
 import { createHandlers, createStreamSources } from './rpc/handlers'
+import { countingClients } from './rpc/client-presence'
 import { localServeOptions } from './rpc/local-access'
-import { startLocalEndpoint } from './rpc/local-endpoint'
+import { startLocalEndpoint, type LocalEndpoint } from './rpc/local-endpoint'
 import { relayStdio } from './rpc/stdio-relay'
 import { Router } from './rpc/router'
 import { startWsServer } from './rpc/ws-server'
@@ -117,13 +119,27 @@ async function runHeadless(dataDir: string): Promise<void> {
   const core = createCore({ dataDir, store: fileStore(dataDir), cliLauncher, notify })
   exitOnCrash(dataDir, core)
   const router = new Router(createHandlers(core, { mode: 'server', version, dataDir }), createStreamSources(core))
-  const endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve: localServeOptions(router, core, core.laneTokens) })
-  process.stderr.write(`Switchyard ${version} headless core on ${endpoint.path} (pid ${process.pid})\n`)
-  const shutdown = async () => {
-    await endpoint.close()
+  // No client for `noClientReapAfterHours`: idle lanes go to sleep, and once nothing runs the core ends.
+  const watch = new NoClientWatch({
+    afterHours: () => core.settings.get().noClientReapAfterHours,
+    lanes: () => core.lanes.list(),
+    schedules: () => core.triggers.list().filter((t) => t.kind === 'schedule' && t.enabled).length,
+    sleep: (ids) => core.lanes.sleepIfReady(ids),
+    exit: () => {
+      process.stderr.write(`switchyard: no client for ${core.settings.get().noClientReapAfterHours} h and nothing running: exiting\n`)
+      void shutdown()
+    },
+  })
+  const serve = countingClients(localServeOptions(router, core, core.laneTokens), () => watch.open())
+  let endpoint: LocalEndpoint | undefined
+  async function shutdown() {
+    watch.stop()
+    await endpoint?.close()
     await core.close()
     process.exit(0)
   }
+  endpoint = await startLocalEndpoint({ dataDir, mode: 'server', serve })
+  process.stderr.write(`Switchyard ${version} headless core on ${endpoint.path} (pid ${process.pid})\n`)
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
   // Detached from any terminal: a hangup is not a request to stop.

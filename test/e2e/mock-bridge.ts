@@ -66,9 +66,9 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
           case 'agents.detect':
             return ok(w.agents ?? [])
           case 'settings.get':
-            return ok((w.settings ??= { theme: 'system', maxProcesses: 12, memoryBudgetMb: 0, keepRunningInTray: true, notifications: true, checkpointsKeep: 100 }))
+            return ok((w.settings ??= { theme: 'system', maxProcesses: 12, memoryBudgetMb: 0, keepRunningInTray: true, notifications: true, checkpointsKeep: 100, noClientReapAfterHours: 8 }))
           case 'settings.update':
-            w.settings = { ...(w.settings ?? { theme: 'system', maxProcesses: 12, memoryBudgetMb: 0, keepRunningInTray: true, notifications: true, checkpointsKeep: 100 }), ...input }
+            w.settings = { ...(w.settings ?? { theme: 'system', maxProcesses: 12, memoryBudgetMb: 0, keepRunningInTray: true, notifications: true, checkpointsKeep: 100, noClientReapAfterHours: 8 }), ...input }
             return ok(w.settings)
           case 'secrets.list':
             return ok([])

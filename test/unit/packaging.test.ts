@@ -117,6 +117,13 @@ describe('electron-builder configuration', () => {
     expect(pkg.devDependencies['node-pty']).toBeUndefined()
   })
 
+  it('ships what "Install on host" packs as real files beside app.asar (tar cannot read the archive)', () => {
+    for (const file of ['out/main/server.js', 'out/main/cli.js', 'package.json', 'package-lock.json', 'node_modules/ws/package.json', 'node_modules/zod/package.json']) {
+      expect(packaged(file) || file.startsWith('node_modules/'), file).toBe(true)
+      expect(config.asarUnpack.some((p) => path.matchesGlob(file, p)), file).toBe(true)
+    }
+  })
+
   it('has `npm run dist` build the app and then the installers', () => {
     expect(pkg.scripts.dist).toBe('node scripts/dist.mjs')
     const script = readFileSync('scripts/dist.mjs', 'utf8')

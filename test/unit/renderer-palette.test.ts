@@ -206,3 +206,27 @@ describe('keywords', () => {
     expect(rankItems(items, 'lane')).toHaveLength(0) // l…a…n…e spread over "light appearance"
   })
 })
+
+describe('buildActions: hosts', () => {
+  const base: PaletteState = { lanes: [], workspaces: [], profiles: [], focusedLaneId: null, selectedWorkspaceId: null, resolvedTheme: 'dark', themeSetting: 'system', mac: false }
+  const hostActions = (s: PaletteState) => buildActions(s).filter((a) => /host/.test(a.id)).map((a) => [a.title, a.command])
+
+  test('Hosts…, Add host… and Connect/Open for each host other than the one shown', () => {
+    const hosts = [
+      { id: 'h1', name: 'build box', status: 'disconnected' as const },
+      { id: 'h2', name: 'gpu', status: 'connected' as const },
+      { id: 'h3', name: 'shown', status: 'connected' as const },
+    ]
+    expect(hostActions({ ...base, hosts, currentHostId: 'h3' })).toEqual([
+      ['Hosts…', { type: 'openHosts' }],
+      ['Add host…', { type: 'addHost' }],
+      ['Connect build box', { type: 'connectHost', hostId: 'h1' }],
+      ['Open gpu', { type: 'connectHost', hostId: 'h2' }],
+    ])
+  })
+
+  test('a window without hosts (no Hosts panel) offers none', () => {
+    expect(hostActions(base)).toEqual([])
+    expect(hostActions({ ...base, hosts: [] }).map(([t]) => t)).toEqual(['Hosts…', 'Add host…'])
+  })
+})

@@ -82,6 +82,7 @@ export function createCore(opts: CoreOptions) {
     secrets,
     version,
     sshConfigFile: opts.sshConfigFile,
+    hostSettings: () => ({ noClientReapAfterHours: settings.get().noClientReapAfterHours }),
   })
   const triggers = new Triggers({ store: opts.store, lanes, now: opts.now, notify: opts.notify, tickMs: opts.triggerTickMs })
   return {

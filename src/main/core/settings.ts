@@ -1,7 +1,7 @@
 import { Settings } from '../../shared/contract'
 import type { KeyValueStore } from './store'
 
-export const DEFAULT_SETTINGS: Settings = { theme: 'system', maxProcesses: 12, memoryBudgetMb: 0, keepRunningInTray: true, notifications: true, checkpointsKeep: 100 }
+export const DEFAULT_SETTINGS: Settings = { theme: 'system', maxProcesses: 12, memoryBudgetMb: 0, keepRunningInTray: true, notifications: true, checkpointsKeep: 100, noClientReapAfterHours: 8 }
 
 /** Schema version of the stored settings, and how to bring older ones up to it. */
 export const SETTINGS_VERSION = 2

@@ -13,6 +13,7 @@ import { Uploads } from '../core/uploads'
 import { buildLedger, readUsageEntries } from '../core/usage/ledger'
 import { changedFiles, commitAll, discardChange, reviewPrompt } from '../core/workspaces/review'
 import { commitSubjects, conflictPrompt, draftPullRequest, mergeIntoBase, openPullRequest, pullRequestStatus, pushBranch, remoteFor, type BranchInfo } from '../core/workspaces/finish'
+import { listDirs } from '../core/workspaces/folders'
 import { gitOk } from '../core/workspaces/git'
 import { isInside } from '../core/workspaces/worktrees'
 import { createHostHandlers, createHostStreams } from './host-handlers'
@@ -69,6 +70,7 @@ export function createHandlers({ workspaces, profiles, lanes, models, settings, 
       const picked = await host.pickFolder()
       return picked ? workspaces.add(picked) : null
     },
+    'fs.listDirs': (input) => listDirs(input ?? {}),
     'workspaces.remove': ({ workspaceId }) => {
       const ws = workspaces.get(workspaceId)
       refuseIfUsed(`Workspace ${ws.name}`, lanes.lanesUsing({ workspaceId }).length)

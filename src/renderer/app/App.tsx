@@ -25,6 +25,7 @@ import { CommandPalette } from '../palette/CommandPalette'
 import { buildActions, paletteActions } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
 import { HostsPanel } from '../hosts/HostsPanel'
+import { useHostList } from '../hosts/host-list'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
 import { CloseLaneDialog } from '../lanes/CloseLaneDialog'
@@ -69,6 +70,8 @@ export function App({ bridge, ws, hosts }: AppProps) {
     },
     [push],
   )
+  // The palette's host entries: this machine's hosts (hosts.* are answered by the local bridge).
+  const { hosts: hostList, client: hostClient } = useHostList(hosts?.bridge, reportError)
   // Only the Electron preload can tell where a dropped file lives.
   const getPathForFile = useMemo(() => ('getPathForFile' in bridge ? (f: File) => bridge.getPathForFile(f) : undefined), [bridge])
   const services = useMemo<AppServices>(
@@ -238,6 +241,18 @@ export function App({ bridge, ws, hosts }: AppProps) {
       case 'openHosts':
         if (hosts) setOverlay({ kind: 'hosts' })
         return
+      case 'addHost':
+        if (hosts) setOverlay({ kind: 'hosts', adding: true })
+        return
+      case 'connectHost':
+        if (hosts && hostClient) {
+          const { hostId } = command
+          void hostClient.call('hosts.connect', { hostId }).then((h) => {
+            if (h.status === 'connected') hosts.open(hostId)
+            else reportError(new Error(`${h.name}: ${h.message ?? h.status}`))
+          }, reportError)
+        }
+        return
       case 'newLane':
         if (current?.kind !== 'newLane') openNewLane()
         return
@@ -374,7 +389,7 @@ export function App({ bridge, ws, hosts }: AppProps) {
         <ConnectionBanner state={connection.state} />
         <div className="app-body">
           {sidebarCollapsed ? (
-            <SidebarRail waiting={attention.length} nextKey={nextKey} run={run} />
+            <SidebarRail waiting={attention.length} nextKey={nextKey} run={run} hosts={hosts !== undefined} />
           ) : (
           <Sidebar
             workspaces={workspaces}
@@ -525,6 +540,8 @@ export function App({ bridge, ws, hosts }: AppProps) {
                 sidebarCollapsed,
                 maximizedLaneId: layout.maximized,
                 pinnedLaneIds: layout.pinned ?? [],
+                hosts: hosts ? hostList : undefined,
+                currentHostId: hosts?.current?.id ?? null,
               }),
               overlay.scope,
             )}
@@ -537,6 +554,7 @@ export function App({ bridge, ws, hosts }: AppProps) {
           <HostsPanel
             bridge={hosts.bridge}
             currentHostId={hosts.current?.id ?? null}
+            focusAdd={overlay.adding}
             onOpen={(hostId) => {
               closeOverlay()
               hosts.open(hostId)

@@ -14,6 +14,10 @@ export type UiCommand =
   | { type: 'openProfiles' }
   /** The Hosts panel (remote machines over SSH), where the window has one. */
   | { type: 'openHosts' }
+  /** The Hosts panel with its SSH destination field focused. */
+  | { type: 'addHost' }
+  /** Connects to a host and shows its workspaces and lanes in this window. */
+  | { type: 'connectHost'; hostId: string }
   | { type: 'setTheme'; theme: 'system' | 'light' | 'dark' }
   | { type: 'searchHistory' }
   /** The usage ledger: tokens and cost per day, workspace and lane. */
@@ -56,7 +60,7 @@ export type Overlay =
   /** `lanes`: the quick switcher (only the lanes). */
   | { kind: 'palette'; scope?: 'lanes' }
   | { kind: 'settings' }
-  | { kind: 'hosts' }
+  | { kind: 'hosts'; adding?: boolean }
   | { kind: 'background' }
   | { kind: 'usage' }
   /** A lane being closed that would lose something (`concerns`), or has its own worktree: ask first. */

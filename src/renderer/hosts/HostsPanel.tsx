@@ -37,13 +37,15 @@ interface Props {
   /** This machine's bridge: hosts.* are answered here, whichever host the window shows. */
   bridge: Bridge
   currentHostId: string | null
+  /** Opened to add one (palette "Add host…"): the destination field has the focus. */
+  focusAdd?: boolean
   /** Shows a host's workspaces and lanes in this window (null: this machine's). */
   onOpen(hostId: string | null): void
   onClose(): void
 }
 
 /** Remote hosts: add an SSH destination, check it, install on consent, connect, open. */
-export function HostsPanel({ bridge, currentHostId, onOpen, onClose }: Props) {
+export function HostsPanel({ bridge, currentHostId, focusAdd, onOpen, onClose }: Props) {
   const { reportError } = useApp()
   const client = useMemo(() => createClient(bridge), [bridge])
   const hosts = useHosts(client)
@@ -68,6 +70,7 @@ export function HostsPanel({ bridge, currentHostId, onOpen, onClose }: Props) {
           <input
             className="input"
             aria-label="SSH destination"
+            autoFocus={focusAdd}
             placeholder="Host from ~/.ssh/config, user@host or user@host:port"
             value={destination}
             onChange={(e) => setDestination(e.target.value)}

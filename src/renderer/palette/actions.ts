@@ -1,4 +1,4 @@
-import type { Lane, Profile, Workspace } from '../../shared/contract'
+import type { Host, Lane, Profile, Workspace } from '../../shared/contract'
 import type { UiCommand } from '../app/commands'
 import { KIND_LABEL, type AttentionItem } from '../attention/attention-model'
 import { shortcutLabel } from '../app/shortcuts'
@@ -39,6 +39,10 @@ export interface PaletteState {
   sidebarCollapsed?: boolean
   maximizedLaneId?: string | null
   pinnedLaneIds?: readonly string[]
+  /** This machine's hosts, where the window has them (undefined: no Hosts panel here). */
+  hosts?: readonly Pick<Host, 'id' | 'name' | 'status'>[]
+  /** The host the window shows (null: this machine). */
+  currentHostId?: string | null
 }
 
 export function laneTitle(lane: Lane, profile: Profile | undefined): string {
@@ -182,6 +186,21 @@ export function buildActions(s: PaletteState): PaletteAction[] {
     group: 'App',
     command: { type: 'toggleSidebar' },
   })
+  if (s.hosts) {
+    out.push({ id: 'hosts', title: 'Hosts…', keywords: 'remote ssh machine server connect install', group: 'App', command: { type: 'openHosts' } })
+    out.push({ id: 'add-host', title: 'Add host…', keywords: 'remote ssh machine server new destination', group: 'App', command: { type: 'addHost' } })
+    for (const h of s.hosts) {
+      if (h.id === s.currentHostId) continue
+      out.push({
+        id: `connect-host:${h.id}`,
+        title: `${h.status === 'connected' ? 'Open' : 'Connect'} ${h.name}`,
+        hint: h.status,
+        keywords: 'remote ssh host machine connect open switch',
+        group: 'App',
+        command: { type: 'connectHost', hostId: h.id },
+      })
+    }
+  }
   out.push({ id: 'profiles', title: 'Open profiles', keywords: 'agents login secrets credentials env', group: 'App', command: { type: 'openProfiles' } })
   const other = s.resolvedTheme === 'dark' ? 'light' : 'dark'
   out.push({ id: 'toggle-theme', title: `Toggle theme (switch to ${other})`, keywords: 'dark light mode appearance colour color', group: 'App', command: { type: 'setTheme', theme: other } })

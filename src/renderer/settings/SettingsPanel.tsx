@@ -5,6 +5,7 @@ import type { MethodOutput, Settings } from '../../shared/contract'
 import type { ThemeSetting } from './theme'
 import './settings.css'
 import { CheckpointsKeep } from './CheckpointsKeep'
+import { NoClientReap } from './NoClientReap'
 
 interface Props {
   settings: Settings | null
@@ -80,6 +81,7 @@ export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClos
             <ProcessLimit value={settings.maxProcesses} onSave={(maxProcesses) => onUpdate({ maxProcesses })} />
             <MemoryBudget value={settings.memoryBudgetMb} onSave={(memoryBudgetMb) => onUpdate({ memoryBudgetMb })} />
             <CheckpointsKeep value={settings.checkpointsKeep} onSave={(checkpointsKeep) => onUpdate({ checkpointsKeep })} />
+            <NoClientReap value={settings.noClientReapAfterHours} onSave={(noClientReapAfterHours) => onUpdate({ noClientReapAfterHours })} />
             <div className="settings-row">
               <div className="settings-label">
                 <span>Agents and shells</span>

@@ -1,8 +1,9 @@
-import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { Fragment, useState, type ReactNode } from 'react'
 import type { Lane, MethodOutput, Profile, Workspace } from '../../shared/contract'
 import { LaneNav } from '../navigator/LaneNav'
 import { byMachine, hostOf } from '../host/lane-ref'
 import { useHostName } from '../hosts/HostMark'
+import { FolderBrowser } from './FolderBrowser'
 import './sidebar.css'
 
 interface Props {
@@ -66,7 +67,7 @@ export function Sidebar(props: Props) {
           + Add folder
         </button>
       </div>
-      {pathInputOpen && <PathInput onAdd={props.onAddPath} onCancel={() => setPathInputOpen(false)} />}
+      {pathInputOpen && <FolderBrowser onAdd={props.onAddPath} onCancel={() => setPathInputOpen(false)} />}
       {workspaces.length === 0 && !pathInputOpen && (
         <p className="sidebar-hint">Add a folder, or drop one anywhere on the window.</p>
       )}
@@ -188,43 +189,5 @@ function MachineHeading({ id }: { id: string }) {
     <li className="workspace-host" data-host-id={hostOf(id)} aria-hidden="true">
       {name ? `⇄ ${name}` : 'This machine'}
     </li>
-  )
-}
-
-function PathInput({ onAdd, onCancel }: { onAdd(path: string): Promise<boolean>; onCancel(): void }) {
-  const [path, setPath] = useState('')
-  const [busy, setBusy] = useState(false)
-  const input = useRef<HTMLInputElement>(null)
-  useEffect(() => input.current?.focus(), [])
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    const value = path.trim()
-    if (!value || busy) return
-    setBusy(true)
-    const ok = await onAdd(value)
-    setBusy(false)
-    if (ok) setPath('')
-  }
-  return (
-    <form className="path-form" onSubmit={submit}>
-      <input
-        ref={input}
-        className="input"
-        placeholder="/path/to/folder"
-        aria-label="Folder path"
-        value={path}
-        spellCheck={false}
-        onChange={(e) => setPath(e.target.value)}
-        onKeyDown={(e) => e.key === 'Escape' && onCancel()}
-      />
-      <div className="path-form-actions">
-        <button type="button" className="button button-small button-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-small button-primary" disabled={busy || !path.trim()}>
-          Add
-        </button>
-      </div>
-    </form>
   )
 }

@@ -38,6 +38,20 @@ export const methods = {
   /** Opens the host's folder dialog and adds what the user picked (null when cancelled). */
   'workspaces.pick': { input: Empty, output: Workspace.nullable() },
   'workspaces.remove': { input: z.object({ workspaceId: Id }), output: Ok },
+  /**
+   * The folder browser for a workspace on a host: a folder's subfolders (at most 2,000), each marked when
+   * it is a git repository. No path: the home folder. Absolute paths (or `~/…`) only.
+   */
+  'fs.listDirs': {
+    input: z.object({ path: z.string().max(4096).optional(), hidden: z.boolean().optional() }).strict().optional(),
+    output: z.object({
+      path: z.string(),
+      parent: z.string().nullable(),
+      home: z.string(),
+      entries: z.array(z.object({ name: z.string(), git: z.boolean(), link: z.boolean() })).max(2000),
+      truncated: z.boolean(),
+    }),
+  },
 
   'profiles.list': { input: Empty, output: z.array(Profile) },
   'profiles.create': { input: ProfileFields, output: Profile },

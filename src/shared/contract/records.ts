@@ -202,6 +202,11 @@ export const Settings = z.object({
   notifications: z.boolean(),
   /** Checkpoints each lane keeps (the oldest are pruned). */
   checkpointsKeep: z.number().int().min(1).max(10_000),
+  /**
+   * A host's core with no client connected for this many hours puts its idle lanes to sleep (and exits
+   * once nothing runs); 0: never. Set here, it is given to each host on connect. Fractions allowed.
+   */
+  noClientReapAfterHours: z.number().min(0).max(24 * 365),
 })
 export type Settings = z.infer<typeof Settings>
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { Duplex } from 'node:stream'
 import { z } from 'zod'
-import { Host, methods, streams, type MethodName, type Result, type StreamName } from '../../../shared/contract'
+import { Host, methods, streams, type MethodName, type Result, type Settings, type StreamName } from '../../../shared/contract'
 import type { LaneEvent } from '../../../shared/events'
 import { StreamClient } from '../../rpc/stream-transport'
 import { AppError } from '../errors'
@@ -34,6 +34,8 @@ export interface HostManagerOptions {
   sshConfigFile?: string
   /** Reconnect delays, ms: doubled from `min` up to `max`. */
   backoff?: { min: number; max: number }
+  /** Settings of this machine each host's core is given on connect (its no-client reaping). */
+  hostSettings?: () => Partial<Settings>
 }
 
 /** Next reconnect delay: doubling, capped, with up to 20% jitter so many hosts do not retry in step. */
@@ -125,6 +127,8 @@ class HostConnection {
     }
     this.setStatus('connected')
     await this.mgr.provideAll(this.record.id, client).catch(() => undefined)
+    // An older core there may not know the setting: it keeps its own.
+    if (this.mgr.opts.hostSettings) await client.call('settings.update', this.mgr.opts.hostSettings()).catch(() => undefined)
     for (const relay of this.relays) await this.attach(relay, client).catch(() => undefined)
   }
 

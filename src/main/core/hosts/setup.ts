@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { payloadProblem } from './payload'
 
 /** Oldest Node the core runs on (package.json's engines). */
 export const MIN_NODE = [22, 12] as const
@@ -132,6 +133,10 @@ function sizeOf(p: string): { files: number; bytes: number } {
 
 /** What installing on this host will do; pure but for reading this checkout's sizes. */
 export function planInstall(opts: { appRoot: string; version: string; check: HostCheck; localPlatform: string }): InstallPlan {
+  const unpackable = payloadProblem(opts.appRoot)
+  if (unpackable) {
+    return { dir: `${opts.check.home}/${installDirFor(opts.version)}`, files: 0, bytes: 0, nativeModules: '', paths: [], problems: [...opts.check.problems, unpackable], warnings: [] }
+  }
   const { present, missing } = productionPackages(opts.appRoot)
   const paths = ['package.json', 'out/main', ...present]
   let files = 0
@@ -142,7 +147,6 @@ export function planInstall(opts: { appRoot: string; version: string; check: Hos
     bytes += s.bytes
   }
   const problems = [...opts.check.problems]
-  if (!existsSync(path.join(opts.appRoot, 'out/main/server.js'))) problems.push(`${opts.appRoot}/out/main/server.js is missing: build Switchyard first (npm run build)`)
   let nativeModules: string
   if (opts.check.platform === opts.localPlatform) {
     nativeModules = `node-pty's native module is copied as built here (${opts.localPlatform}, Node-API: any Node version)`

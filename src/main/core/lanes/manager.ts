@@ -388,6 +388,11 @@ export class LaneManager {
     return [...ids, ...evict]
   }
 
+  /** Puts these lanes to sleep if they are still `ready` (a lane that started a turn meanwhile is left to it). */
+  async sleepIfReady(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.lanes.get(id)).filter((l) => l?.record.status === 'ready').map((l) => l!.stop('sleeping')))
+  }
+
   /** Stops every lane's process tree (quit, shutdown). Lanes come back asleep next time. */
   async stopAll(): Promise<void> {
     this.reaper.stop()
