@@ -8,8 +8,11 @@ import { expect, test } from './fixtures'
  */
 test('the palette offers Hosts… and Add host…; the collapsed sidebar has a Hosts icon', async ({ page, server }) => {
   await page.goto(server.url)
+  await expect(page.getByRole('button', { name: 'Hosts' })).toBeVisible()
   await page.keyboard.press('Control+Shift+K')
-  await page.keyboard.type('Add host')
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  await palette.getByRole('combobox', { name: 'Search actions' }).fill('Add host')
+  await expect(palette.getByRole('option').first()).toContainText('Add host…')
   await page.keyboard.press('Enter')
   const dialog = page.getByRole('dialog', { name: 'Hosts' })
   await expect(dialog).toBeVisible()
@@ -18,7 +21,8 @@ test('the palette offers Hosts… and Add host…; the collapsed sidebar has a H
   await expect(dialog).toBeHidden()
 
   await page.keyboard.press('Control+Shift+K')
-  await page.keyboard.type('Hide the sidebar')
+  await palette.getByRole('combobox', { name: 'Search actions' }).fill('Hide the sidebar')
+  await expect(palette.getByRole('option').first()).toContainText('Hide the sidebar')
   await page.keyboard.press('Enter')
   await page.locator('.sidebar-rail').getByRole('button', { name: 'Hosts' }).click()
   await expect(dialog).toBeVisible()

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react'
 import type { AppCommand, Bridge, Lane, Workspace } from '../../shared/contract'
 import type { HostBridge } from '../env'
 import { ClientError, createClient, errorMessage } from '../host/client'
@@ -25,7 +25,7 @@ import { CommandPalette } from '../palette/CommandPalette'
 import { buildActions, paletteActions } from '../palette/actions'
 import { SettingsPanel } from '../settings/SettingsPanel'
 import { HostsPanel } from '../hosts/HostsPanel'
-import { useHostList } from '../hosts/host-list'
+import { HostsContext } from '../hosts/HostMark'
 import { useAppliedTheme, useSettings } from '../settings/theme'
 import { BackgroundDialog } from '../background/BackgroundDialog'
 import { CloseLaneDialog } from '../lanes/CloseLaneDialog'
@@ -71,7 +71,10 @@ export function App({ bridge, ws, hosts }: AppProps) {
     [push],
   )
   // The palette's host entries: this machine's hosts (hosts.* are answered by the local bridge).
-  const { hosts: hostList, client: hostClient } = useHostList(hosts?.bridge, reportError)
+  // The host list HostRoot keeps (it lists and follows `hosts.status` once for the window).
+  const hostMap = useContext(HostsContext)
+  const hostList = useMemo(() => [...hostMap.values()], [hostMap])
+  const hostClient = useMemo(() => (hosts ? createClient(hosts.bridge) : undefined), [hosts?.bridge])
   // Only the Electron preload can tell where a dropped file lives.
   const getPathForFile = useMemo(() => ('getPathForFile' in bridge ? (f: File) => bridge.getPathForFile(f) : undefined), [bridge])
   const services = useMemo<AppServices>(

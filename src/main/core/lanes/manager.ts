@@ -562,13 +562,24 @@ export class LaneManager {
     const adapter = this.opts.adapters[profile.kind]
     if (adapter.knownModels) return [...adapter.knownModels]
     if (!adapter.listModels) return []
-    const fallback = adapter.defaultCommand()
-    const { command, args } = profile.command ? profile : { command: fallback.command, args: profile.args.length ? profile.args : fallback.args }
-    const env = await this.profileEnv(profile, profile.kind, 'models')
-    await presetFor(profile)?.prepareConfigDir?.(profile.configDir, this.sessionsOf(profile.id))
+    const { command, args, env } = await this.agentCommand(profile, profile.kind, 'models')
+    return adapter.listModels({ command, args, env, cwd: profile.configDir, configDir: profile.configDir, timeoutMs })
+  }
+
+  /** The profile's command (or its kind's default; a preset's login), resolved on its env's PATH, its dir prepared. */
+  private async agentCommand(profile: Profile, kind: LaneRecord['kind'], laneId: string, login = false): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
+    const preset = presetFor(profile)
+    const fallback = this.opts.adapters[kind].defaultCommand()
+    let { command, args } = profile.command ? profile : { command: fallback.command, args: profile.args.length ? profile.args : fallback.args }
+    if (login) {
+      if (!preset?.login) throw new AppError('unsupported', `${profile.name} has no login command`)
+      ;({ command, args } = preset.login)
+    }
+    const env = await this.profileEnv(profile, kind, laneId)
+    await preset?.prepareConfigDir?.(profile.configDir, this.sessionsOf(profile.id))
     const resolved = resolveExecutable(command, env.PATH)
     if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
-    return adapter.listModels({ command: resolved, args, env, cwd: profile.configDir, configDir: profile.configDir, timeoutMs })
+    return { command: resolved, args, env }
   }
 
   private sessionsOf(profileId: string): string[] {
@@ -580,22 +591,11 @@ export class LaneManager {
     const workspace = this.opts.workspaces.get(record.workspaceId)
     const cwd = record.worktree?.path ?? workspace.path
     if (!existsSync(cwd)) throw new AppError('not_found', `The lane's folder is gone: ${cwd}`)
-    const adapter = this.opts.adapters[record.kind]
-    const preset = presetFor(profile)
-    const fallback = adapter.defaultCommand()
-    let { command, args } = profile.command ? profile : { command: fallback.command, args: profile.args.length ? profile.args : fallback.args }
-    if (record.purpose === 'login') {
-      if (!preset?.login) throw new AppError('unsupported', `${profile.name} has no login command`)
-      ;({ command, args } = preset.login)
-    }
-    const env = await this.profileEnv(profile, record.kind, record.id)
-    await preset?.prepareConfigDir?.(profile.configDir, this.sessionsOf(profile.id))
-    const resolved = resolveExecutable(command, env.PATH)
-    if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
+    const { command, args, env } = await this.agentCommand(profile, record.kind, record.id, record.purpose === 'login')
     return {
       laneId: record.id,
       cwd,
-      command: resolved,
+      command,
       args,
       env,
       configDir: profile.configDir,
