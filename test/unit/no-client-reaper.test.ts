@@ -108,7 +108,7 @@ describe('NoClientWatch', () => {
 
 describe('the setting as typed', () => {
   it('takes 0 (never), whole and fractional hours; refuses the rest in words', async () => {
-    const { parseHours } = await import('../../src/renderer/settings/NoClientReap')
+    const { parseHours } = await import('../../src/renderer/settings/NumberSetting')
     expect(parseHours('0')).toEqual({ ok: true, value: 0 })
     expect(parseHours(' 8 ')).toEqual({ ok: true, value: 8 })
     expect(parseHours('0.5')).toEqual({ ok: true, value: 0.5 })

@@ -4,8 +4,7 @@ import { PanelDialog } from '../ui/dialog'
 import type { MethodOutput, Settings } from '../../shared/contract'
 import type { ThemeSetting } from './theme'
 import './settings.css'
-import { CheckpointsKeep } from './CheckpointsKeep'
-import { NoClientReap } from './NoClientReap'
+import { NumberSetting, parseHours, parseKeep } from './NumberSetting'
 
 interface Props {
   settings: Settings | null
@@ -80,8 +79,27 @@ export function SettingsPanel({ settings, info, onUpdate, onOpenProfiles, onClos
             </h3>
             <ProcessLimit value={settings.maxProcesses} onSave={(maxProcesses) => onUpdate({ maxProcesses })} />
             <MemoryBudget value={settings.memoryBudgetMb} onSave={(memoryBudgetMb) => onUpdate({ memoryBudgetMb })} />
-            <CheckpointsKeep value={settings.checkpointsKeep} onSave={(checkpointsKeep) => onUpdate({ checkpointsKeep })} />
-            <NoClientReap value={settings.noClientReapAfterHours} onSave={(noClientReapAfterHours) => onUpdate({ noClientReapAfterHours })} />
+            <NumberSetting
+              id="checkpoints-keep"
+              label="Checkpoints per lane"
+              hint="Each turn's files are saved at its start and end (in git repositories); the oldest past this many are pruned."
+              value={settings.checkpointsKeep}
+              parse={parseKeep}
+              min={1}
+              max={10_000}
+              onSave={(checkpointsKeep) => onUpdate({ checkpointsKeep })}
+            />
+            <NumberSetting
+              id="no-client-reap"
+              label="Hosts: sleep idle lanes after (hours without this app)"
+              hint="A host left with no app connected puts its idle lanes to sleep after this long; running turns finish first. 0: never. Given to each host when it connects."
+              value={settings.noClientReapAfterHours}
+              parse={parseHours}
+              min={0}
+              max={24 * 365}
+              fractions
+              onSave={(noClientReapAfterHours) => onUpdate({ noClientReapAfterHours })}
+            />
             <div className="settings-row">
               <div className="settings-label">
                 <span>Agents and shells</span>
