@@ -17,8 +17,11 @@ import { TranscriptSync } from './transcript-sync'
  * lanes cost the window the lanes it shows plus one cheap attention stream per host.
  */
 export interface HostsBridge extends Bridge {
-  /** The hosts whose records the window shows (the connected ones); lists and fan-out streams made after this see them. */
-  setHosts(hostIds: readonly string[]): void
+  /**
+   * The hosts whose records the window shows: the connected ones, asked; and those away (dropped,
+   * reconnecting), shown as last listed so their lanes don't vanish while they keep running there.
+   */
+  setHosts(hostIds: readonly string[], away?: readonly string[]): void
   readonly hostIds: readonly string[]
   /** Whether a lane's column is in view: out of view, a host lane's event stream is let go. */
   setLaneInView(laneId: string, inView: boolean): void
@@ -36,6 +39,8 @@ const RECORD_ANSWERS = new Set([
 
 /** Asked of every core, answers merged. */
 const LIST_METHODS = new Set(['lanes.list', 'workspaces.list', 'profiles.list', 'usage.ledger', 'history.search'])
+/** Lists whose last answer stands in for a host that is away. */
+const KEPT_WHILE_AWAY = new Set(['lanes.list', 'workspaces.list', 'profiles.list', 'usage.ledger'])
 
 const TRANSCRIPT_PAGE = 1000
 
@@ -160,6 +165,9 @@ function toRpcError(error: unknown): RpcError {
 
 export function createHostsBridge(local: Bridge): HostsBridge {
   let hostIds: readonly string[] = []
+  let awayIds: readonly string[] = []
+  /** A host's last answer to a kept list, by host, method and input. */
+  const lastAnswers = new Map<string, unknown>()
   const outOfView = new Set<string>()
   const laneStreams = new Map<string, Set<HostLaneStream>>()
   /** The last seq each host lane's transcript was read up to (by its view's own catch-up), for a stream that goes out of view. */
@@ -176,10 +184,21 @@ export function createHostsBridge(local: Bridge): HostsBridge {
 
   async function fanOut(method: string, input: unknown): Promise<Result<unknown>> {
     const hosts = hostIds
+    const away = awayIds
+    const keyOf = (hostId: string) => `${hostId}\n${method}\n${JSON.stringify(input ?? null)}`
+    const kept = KEPT_WHILE_AWAY.has(method)
     const [here, ...there] = await Promise.all([local.invoke(method, input), ...hosts.map((h) => onHost(h, method, input))])
     if (!here.ok) return here
-    // A host that cannot answer now (dropped, reconnecting) leaves its part out; the Hosts panel says why.
-    const answers = [here.value, ...there.flatMap((r) => (r.ok ? [r.value] : []))]
+    // A host that cannot answer now (dropped, reconnecting) gives its last answer, or leaves its part
+    // out; its marks and the Hosts panel say it is away.
+    const answers = [here.value]
+    hosts.forEach((h, i) => {
+      const r = there[i]
+      if (r.ok && kept) lastAnswers.set(keyOf(h), r.value)
+      if (r.ok) answers.push(r.value)
+      else if (lastAnswers.has(keyOf(h))) answers.push(lastAnswers.get(keyOf(h)))
+    })
+    for (const h of away) if (lastAnswers.has(keyOf(h))) answers.push(lastAnswers.get(keyOf(h)))
     return { ok: true, value: mergeAnswers(method, answers, input) }
   }
 
@@ -210,8 +229,14 @@ export function createHostsBridge(local: Bridge): HostsBridge {
     get hostIds() {
       return hostIds
     },
-    setHosts(ids) {
+    setHosts(ids, away = []) {
       hostIds = [...ids]
+      awayIds = away.filter((h) => !ids.includes(h))
+      // A host that is neither is gone from the window: forget what it last listed.
+      for (const key of lastAnswers.keys()) {
+        const h = key.slice(0, key.indexOf('\n'))
+        if (!hostIds.includes(h) && !awayIds.includes(h)) lastAnswers.delete(key)
+      }
     },
     setLaneInView(laneId, inView) {
       if (inView) outOfView.delete(laneId)
@@ -223,7 +248,7 @@ export function createHostsBridge(local: Bridge): HostsBridge {
     },
     async invoke(method, input) {
       if (method.startsWith('hosts.')) return local.invoke(method, input)
-      if (LIST_METHODS.has(method) && hostIds.length > 0) return fanOut(method, input)
+      if (LIST_METHODS.has(method) && hostIds.length + awayIds.length > 0) return fanOut(method, input)
       const route = routeInput(input)
       if ('error' in route) return { ok: false, error: route.error }
       if (!route.hostId) return local.invoke(method, input)

@@ -20,9 +20,11 @@ export function HostMark({ id, className }: { id: string; className?: string }) 
   if (!hostId) return null
   const host = hosts.get(hostId)
   const name = host?.name ?? hostId
+  const away = host !== undefined && host.status !== 'connected'
   return (
-    <span className={`host-mark${host && host.status !== 'connected' ? ' host-mark-away' : ''}${className ? ` ${className}` : ''}`} data-host-id={hostId} title={`On ${name}${host ? ` (${host.destination}, ${host.status})` : ''}`}>
+    <span className={`host-mark${away ? ' host-mark-away' : ''}${className ? ` ${className}` : ''}`} data-host-id={hostId} title={`On ${name}${host ? ` (${host.destination}, ${host.status})` : ''}${away ? ': shown as last seen; its lanes run on there' : ''}`}>
       {name}
+      {away && ' · away'}
     </span>
   )
 }

@@ -26,11 +26,16 @@ export function HostRoot({ bridge, ws }: Pick<AppProps, 'bridge' | 'ws'>) {
   // The hosts the combined view shows are the connected ones; each change is an epoch for the views
   // that list (lanes, workspaces, attention, history), so they ask again and subscribe anew. Set here,
   // before the effects of this render run, so they see the new set.
-  const connected = [...hosts.values()].filter((h) => h.status === 'connected').map((h) => h.id).sort().join(' ')
+  // A host that dropped (or is reconnecting) stays shown as last listed, marked away, while its lanes
+  // run on there; one that failed (a changed key, say) or was removed is not shown.
+  const ids = (pick: (h: Host) => boolean) => [...hosts.values()].filter(pick).map((h) => h.id).sort()
+  const connected = ids((h) => h.status === 'connected')
+  const away = ids((h) => h.status === 'disconnected' || h.status === 'connecting')
+  const key = `${connected.join(' ')}|${away.join(' ')}`
   const hostsEpoch = useRef({ key: '', n: 0 })
-  if (hostsEpoch.current.key !== connected) {
-    combined.setHosts(connected ? connected.split(' ') : [])
-    hostsEpoch.current = { key: connected, n: hostsEpoch.current.n + 1 }
+  if (hostsEpoch.current.key !== key) {
+    combined.setHosts(connected, away)
+    hostsEpoch.current = { key, n: hostsEpoch.current.n + 1 }
   }
 
   const shown = useMemo(() => (current ? hostBridge(bridge, current.id) : combined), [bridge, current, combined])
