@@ -86,10 +86,20 @@ export { expect }
 
 // ---------- page helpers
 
-/** Adds a workspace through the sidebar's path input. */
-export async function addWorkspace(page: Page, dir: string): Promise<void> {
+/**
+ * Opens the sidebar's folder browser and waits for its first listing (the core's home) to fill the
+ * path: a fill that raced it ended up as home + typed path.
+ */
+export async function openFolderField(page: Page) {
   await page.getByRole('button', { name: '+ Add folder' }).first().click()
-  await page.getByLabel('Folder path').fill(dir)
+  const field = page.getByLabel('Folder path')
+  await expect(field).not.toHaveValue('')
+  return field
+}
+
+/** Adds a workspace through the sidebar's folder browser, typed. */
+export async function addWorkspace(page: Page, dir: string): Promise<void> {
+  await (await openFolderField(page)).fill(dir)
   await page.getByRole('button', { name: 'Add', exact: true }).click()
   await expect(page.locator('.workspace-path', { hasText: path.basename(dir) })).toBeVisible()
 }

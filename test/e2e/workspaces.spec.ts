@@ -1,10 +1,9 @@
 import path from 'node:path'
-import { addWorkspace, expect, test } from './fixtures'
+import { addWorkspace, expect, openFolderField, test } from './fixtures'
 
 test('a failing call shows its message in a dismissable toast', async ({ page, server, workspaceDir }) => {
   await page.goto(server.url)
-  await page.getByRole('button', { name: '+ Add folder' }).first().click()
-  await page.getByLabel('Folder path').fill(path.join(workspaceDir, 'does-not-exist'))
+  await (await openFolderField(page)).fill(path.join(workspaceDir, 'does-not-exist'))
   await page.getByRole('button', { name: 'Add', exact: true }).click()
   const toast = page.getByRole('alert')
   await expect(toast).toBeVisible()
