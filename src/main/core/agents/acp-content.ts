@@ -1,3 +1,4 @@
+import path from 'node:path'
 import * as acp from '@agentclientprotocol/sdk/unstable'
 import type { ContextFill, LaneEventBody } from '../../../shared/events'
 
@@ -144,4 +145,72 @@ export interface SessionModels {
 export function sessionModels(result: unknown): SessionModels | undefined {
   const models = (result as { models?: unknown } | null | undefined)?.models as SessionModels | undefined
   return models && Array.isArray(models.availableModels) ? models : undefined
+}
+
+/** What we know of one tool call, merged from its `tool_call`, updates and permission request. */
+export interface ToolState {
+  toolCallId: string
+  kind?: acp.ToolKind | null
+  title?: string | null
+  status?: acp.ToolCallStatus | null
+  content?: acp.ToolCallContent[] | null
+  rawInput?: unknown
+  rawOutput?: unknown
+  declined?: boolean
+  done?: boolean
+}
+
+/** A path inside the lane's folder as the user reads it (relative); anything else as given. */
+export function relativeTo(cwd: string, p: string): string {
+  const r = path.relative(cwd, p)
+  return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : p
+}
+
+/** A tool call's event fields; a `terminal` content's output comes from the terminal we ran for it. */
+export function toolEventFields(
+  tool: ToolState,
+  cwd: string,
+  terminalOf: (id: string) => { output: string; exit?: { exitCode: number | null } } | undefined,
+): Omit<ToolEvent, 'type'> {
+  const kind = toolKindOf(tool.kind)
+  const input = (tool.rawInput ?? {}) as Record<string, unknown>
+  let command: string | undefined
+  if (kind === 'execute') {
+    const c = input.command ?? input.cmd
+    command = Array.isArray(c) ? c.join(' ') : typeof c === 'string' ? c : (tool.title ?? undefined)
+  }
+  const content = tool.content ?? []
+  const outputs: string[] = []
+  let exitCode: number | null | undefined
+  // A pending call's content explains the request; it is not output yet.
+  if (tool.status !== 'pending') {
+    const text = contentText(content)
+    if (text) outputs.push(text)
+    for (const c of content) {
+      if (c.type !== 'terminal') continue
+      const t = terminalOf(c.terminalId)
+      if (t) {
+        outputs.push(t.output)
+        if (t.exit) exitCode = t.exit.exitCode
+      }
+    }
+    const raw = tool.rawOutput as Record<string, unknown> | string | undefined
+    if (!outputs.length && typeof raw === 'string') outputs.push(raw)
+    if (raw && typeof raw === 'object') {
+      const o = raw.output ?? raw.stdout ?? raw.formatted_output ?? raw.aggregated_output
+      if (!outputs.length && typeof o === 'string') outputs.push(o)
+      const code = raw.exitCode ?? raw.exit_code ?? raw.returncode
+      if (typeof code === 'number') exitCode = code
+    }
+  }
+  const files = content.filter((c) => c.type === 'diff').map((d) => ({ path: d.path, diff: unifiedDiff(relativeTo(cwd, d.path), d.oldText, d.newText) }))
+  return {
+    toolCallId: tool.toolCallId,
+    ...(kind ? { toolKind: kind } : {}),
+    ...(tool.title ? { title: tool.title } : {}),
+    ...(command !== undefined ? { command } : {}),
+    ...(outputs.length ? { output: outputs.join('\n') } : {}),
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    ...(files.length ? { files } : {}),
+  }
 }

@@ -1,11 +1,10 @@
-import path from 'node:path'
 import * as acp from '@agentclientprotocol/sdk/unstable'
 import type { ModelChoice } from '../../../shared/contract'
 import type { LaneEventBody } from '../../../shared/events'
 import { AgentProcess } from '../transport/agent-process'
 import { AcpClientServices } from './acp-client-services'
 import { acpMcpServers } from './mcp-config'
-import { blockText, contentText, contextOfUpdate, READ_ONLY, sessionModels, type SessionModels, toolKindOf, unifiedDiff, usageOf } from './acp-content'
+import { blockText, contentText, contextOfUpdate, READ_ONLY, relativeTo, sessionModels, type SessionModels, toolEventFields, type ToolState, toolKindOf, unifiedDiff, usageOf } from './acp-content'
 import type { AcpAgentHooks } from './registry'
 import { toModelChoices } from './model-probe'
 import type { AdapterCallbacks, AgentAdapter, AgentSession, LaunchSpec, ModelProbeSpec } from './types'
@@ -31,7 +30,6 @@ export interface AcpAdapterOptions {
   defaultCommand?: { command: string; args: string[] }
 }
 
-type ToolEvent = Extract<LaneEventBody, { type: 'tool.started' }>
 type Outcome = Extract<LaneEventBody, { type: 'turn.completed' }>['outcome']
 
 export function acpAdapter(opts: AcpAdapterOptions = {}): AgentAdapter {
@@ -58,18 +56,6 @@ async function listAcpModels(spec: ModelProbeSpec, opts: AcpAdapterOptions): Pro
 }
 
 // ---------------------------------------------------------------------------------------------
-
-interface ToolState {
-  toolCallId: string
-  kind?: acp.ToolKind | null
-  title?: string | null
-  status?: acp.ToolCallStatus | null
-  content?: acp.ToolCallContent[] | null
-  rawInput?: unknown
-  rawOutput?: unknown
-  declined?: boolean
-  done?: boolean
-}
 
 interface Turn {
   id: string
@@ -416,7 +402,7 @@ class AcpSession implements AgentSession {
     const tool = this.toolUpdate(call, true)
     const requestId = `perm-${++this.approvalSeq}`
     const kind = toolKindOf(tool.kind)
-    const detail = [contentText(call.content), ...(call.content ?? []).filter((c) => c.type === 'diff').map((d) => unifiedDiff(this.rel(d.path), d.oldText, d.newText))]
+    const detail = [contentText(call.content), ...(call.content ?? []).filter((c) => c.type === 'diff').map((d) => unifiedDiff(relativeTo(this.spec.cwd, d.path), d.oldText, d.newText))]
       .filter(Boolean)
       .join('\n')
     return new Promise((resolve) => {
@@ -509,9 +495,9 @@ class AcpSession implements AgentSession {
       this.tools.set(u.toolCallId, tool)
       // Text before a tool call is a message of its own.
       this.flushMessage()
-      this.cb.emit({ type: 'tool.started', ...this.toolFields(tool) })
+      this.cb.emit({ type: 'tool.started', ...toolEventFields(tool, this.spec.cwd, (id) => this.services.find(id)) })
     } else if (!tool.done && !ended && !fromPermission) {
-      this.cb.emit({ type: 'tool.updated', ...this.toolFields(tool) })
+      this.cb.emit({ type: 'tool.updated', ...toolEventFields(tool, this.spec.cwd, (id) => this.services.find(id)) })
     }
     if (!tool.done && ended && !fromPermission) this.completeTool(tool, tool.status as 'completed' | 'failed')
     return tool
@@ -519,56 +505,7 @@ class AcpSession implements AgentSession {
 
   private completeTool(tool: ToolState, status: 'completed' | 'failed' | 'declined'): void {
     tool.done = true
-    this.cb.emit({ type: 'tool.completed', ...this.toolFields(tool), status })
-  }
-
-  private toolFields(tool: ToolState): Omit<ToolEvent, 'type'> {
-    const kind = toolKindOf(tool.kind)
-    const input = (tool.rawInput ?? {}) as Record<string, unknown>
-    let command: string | undefined
-    if (kind === 'execute') {
-      const c = input.command ?? input.cmd
-      command = Array.isArray(c) ? c.join(' ') : typeof c === 'string' ? c : (tool.title ?? undefined)
-    }
-    const content = tool.content ?? []
-    const outputs: string[] = []
-    let exitCode: number | null | undefined
-    // A pending call's content explains the request; it is not output yet.
-    if (tool.status !== 'pending') {
-      const text = contentText(content)
-      if (text) outputs.push(text)
-      for (const c of content) {
-        if (c.type !== 'terminal') continue
-        const t = this.services.find(c.terminalId)
-        if (t) {
-          outputs.push(t.output)
-          if (t.exit) exitCode = t.exit.exitCode
-        }
-      }
-      const raw = tool.rawOutput as Record<string, unknown> | string | undefined
-      if (!outputs.length && typeof raw === 'string') outputs.push(raw)
-      if (raw && typeof raw === 'object') {
-        const o = raw.output ?? raw.stdout ?? raw.formatted_output ?? raw.aggregated_output
-        if (!outputs.length && typeof o === 'string') outputs.push(o)
-        const code = raw.exitCode ?? raw.exit_code ?? raw.returncode
-        if (typeof code === 'number') exitCode = code
-      }
-    }
-    const files = content.filter((c) => c.type === 'diff').map((d) => ({ path: d.path, diff: unifiedDiff(this.rel(d.path), d.oldText, d.newText) }))
-    return {
-      toolCallId: tool.toolCallId,
-      ...(kind ? { toolKind: kind } : {}),
-      ...(tool.title ? { title: tool.title } : {}),
-      ...(command !== undefined ? { command } : {}),
-      ...(outputs.length ? { output: outputs.join('\n') } : {}),
-      ...(exitCode !== undefined ? { exitCode } : {}),
-      ...(files.length ? { files } : {}),
-    }
-  }
-
-  private rel(p: string): string {
-    const r = path.relative(this.spec.cwd, p)
-    return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : p
+    this.cb.emit({ type: 'tool.completed', ...toolEventFields(tool, this.spec.cwd, (id) => this.services.find(id)), status })
   }
 
   private flushMessage(): void {
