@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { Lane as LaneRecord, type Attachment, type LaneStatusEvent, type MethodArgs, type ModelChoice, type Profile } from '../../../shared/contract'
 import type { Answers, LaneEvent } from '../../../shared/events'
 import type { AdapterRegistry } from '../agents/registry'
-import type { LaunchSpec } from '../agents/types'
 import { DiskWriteError } from '../disk'
 import { AppError } from '../errors'
 import { newId } from '../ids'
-import { buildChildEnv, loginShellPath, resolveExecutable } from '../isolation/env'
 import { presetFor, type Profiles } from '../profiles/profiles'
 import { readList, type KeyValueStore } from '../store'
 import type { Worktrees } from '../workspaces/worktrees'
@@ -16,6 +13,7 @@ import type { Workspaces } from '../workspaces/workspaces'
 import { CheckpointService, DEFAULT_KEEP } from './checkpoint-service'
 import { composePrompt, titleFromPrompt } from './prompt'
 import { Lane } from './lane'
+import { AgentLauncher } from './launcher'
 import type { LaneTokens } from './lane-tokens'
 import { evictionCandidate, idleLanes, nextDueIn, overBudget, startReaper, type IdleCandidate } from './reaper'
 import { laneTreeRss } from './memory'
@@ -73,6 +71,7 @@ export class LaneManager {
   private readonly eventListeners = new Set<EventListener>()
   private readonly statusListeners = new Set<Listener<LaneStatusEvent>>()
   private readonly now: () => number
+  private readonly launcher: AgentLauncher
   private maxProcesses: number
   /** Total RSS the lane trees may use before idle lanes are put to sleep; 0: no budget. */
   private memoryBudgetBytes = 0
@@ -89,6 +88,9 @@ export class LaneManager {
 
   constructor(private readonly opts: LaneManagerOptions) {
     this.now = opts.now ?? Date.now
+    this.launcher = new AgentLauncher(opts, (profileId) =>
+      [...this.lanes.values()].flatMap((l) => (l.record.profileId === profileId && l.resumeToken ? [l.resumeToken] : [])),
+    )
     this.checkpoints = new CheckpointService({
       dataDir: opts.dataDir,
       cwdOf: (id) => this.cwdOf(id),
@@ -512,7 +514,7 @@ export class LaneManager {
         adapter: this.opts.adapters[record.kind],
         transcript: this.transcriptOf(record.id),
         now: this.now,
-        launchSpec: (r, resume) => this.launchSpec(r, resume),
+        launchSpec: (r, resume) => this.launcher.spec(r, resume),
         onRecord: (r) => this.changed(r),
         onEvent: (e, encoded) => {
           if (record.kind === 'terminal') this.screens.feed(e)
@@ -541,80 +543,8 @@ export class LaneManager {
     this.saveTimer ??= setTimeout(() => this.flush(), 200)
   }
 
-  /** The environment a profile's agent runs in: scrubbed parent env, login PATH, the kind's and preset's variables, the profile's env and secrets. */
-  private async profileEnv(profile: Profile, kind: LaneRecord['kind'], laneId: string): Promise<Record<string, string>> {
-    const preset = presetFor(profile)
-    return buildChildEnv({
-      parent: this.opts.parentEnv ?? process.env,
-      loginPath: await (this.opts.loginPath ?? loginShellPath)(),
-      kind: { ...this.opts.adapters[kind].kindEnv({ configDir: profile.configDir, laneId }), ...preset?.configEnv(profile.configDir) },
-      profile: profile.env,
-      secrets: this.opts.secrets?.(profile.id),
-    })
-  }
-
-  /**
-   * Asks the profile's agent which models it offers, run as its lanes run it (command, env, private
-   * dir) but in that dir rather than a workspace. Empty where the agent lists none.
-   */
-  async listModels(profileId: string, timeoutMs = 30_000): Promise<ModelChoice[]> {
-    const profile = this.opts.profiles.get(profileId)
-    const adapter = this.opts.adapters[profile.kind]
-    if (adapter.knownModels) return [...adapter.knownModels]
-    if (!adapter.listModels) return []
-    const { command, args, env } = await this.agentCommand(profile, profile.kind, 'models')
-    return adapter.listModels({ command, args, env, cwd: profile.configDir, configDir: profile.configDir, timeoutMs })
-  }
-
-  /** The profile's command (or its kind's default; a preset's login), resolved on its env's PATH, its dir prepared. */
-  private async agentCommand(profile: Profile, kind: LaneRecord['kind'], laneId: string, login = false): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
-    const preset = presetFor(profile)
-    const fallback = this.opts.adapters[kind].defaultCommand()
-    let { command, args } = profile.command ? profile : { command: fallback.command, args: profile.args.length ? profile.args : fallback.args }
-    if (login) {
-      if (!preset?.login) throw new AppError('unsupported', `${profile.name} has no login command`)
-      ;({ command, args } = preset.login)
-    }
-    const env = await this.profileEnv(profile, kind, laneId)
-    await preset?.prepareConfigDir?.(profile.configDir, this.sessionsOf(profile.id))
-    const resolved = resolveExecutable(command, env.PATH)
-    if (!resolved) throw new AppError('spawn_failed', `Command not found: ${command}`, { command, PATH: env.PATH })
-    return { command: resolved, args, env }
-  }
-
-  private sessionsOf(profileId: string): string[] {
-    return [...this.lanes.values()].flatMap((l) => (l.record.profileId === profileId && l.resumeToken ? [l.resumeToken] : []))
-  }
-
-  private async launchSpec(record: LaneRecord, resume: string | undefined): Promise<LaunchSpec> {
-    const profile = this.opts.profiles.get(record.profileId)
-    const workspace = this.opts.workspaces.get(record.workspaceId)
-    const cwd = record.worktree?.path ?? workspace.path
-    if (!existsSync(cwd)) throw new AppError('not_found', `The lane's folder is gone: ${cwd}`)
-    const { command, args, env } = await this.agentCommand(profile, record.kind, record.id, record.purpose === 'login')
-    return {
-      laneId: record.id,
-      cwd,
-      command,
-      args,
-      env,
-      configDir: profile.configDir,
-      cols: record.cols,
-      rows: record.rows,
-      resume,
-      ...(record.modes ? { mode: record.modes.current } : {}),
-      ...(record.model ? { model: record.model } : {}),
-      ...(this.opts.mcp && profile.mayDriveLanes && record.purpose !== 'login' && record.kind !== 'terminal'
-        ? {
-            mcp: {
-              name: 'switchyard',
-              command: this.opts.mcp.launcher.command,
-              // The token goes in a 0600 file, not argv (which other users can read in `ps`).
-              args: [...this.opts.mcp.launcher.args, 'mcp', '--data-dir', this.opts.dataDir, '--lane-token-file', this.opts.mcp.tokens.fileFor(record.id)],
-              env: this.opts.mcp.launcher.env ?? {},
-            },
-          }
-        : {}),
-    }
+  /** The models the profile's agent offers (empty where it lists none); see AgentLauncher. */
+  listModels(profileId: string, timeoutMs?: number): Promise<ModelChoice[]> {
+    return this.launcher.listModels(profileId, timeoutMs)
   }
 }
