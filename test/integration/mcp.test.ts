@@ -47,7 +47,7 @@ function piProfile(name: string, drive?: { maxChildLanes?: number }) {
 
 /** The MCP server exactly as a lane's agent would start it (the launch spec's command). */
 async function mcpFor(laneId: string) {
-  const spec = await (core.lanes as unknown as { launchSpec(r: unknown, resume?: string): Promise<{ mcp?: { command: string; args: string[]; env: Record<string, string> } }> }).launchSpec(core.lanes.get(laneId).record)
+  const spec = await (core.lanes as unknown as { launcher: { spec(r: unknown, resume?: string): Promise<{ mcp?: { command: string; args: string[]; env: Record<string, string> } }> } }).launcher.spec(core.lanes.get(laneId).record)
   if (!spec.mcp) return undefined
   const client = new Client({ name: 'test-agent', version: '1' })
   await client.connect(new StdioClientTransport({ command: spec.mcp.command, args: spec.mcp.args, env: { ...spec.mcp.env, PATH: process.env.PATH ?? '' }, stderr: 'ignore' }))
