@@ -13,21 +13,12 @@ import { ENDPOINT_FILE } from '../../src/main/rpc/local-endpoint'
 import { StreamClient } from '../../src/main/rpc/stream-transport'
 import type { Lane, Profile } from '../../src/shared/contract'
 import type { LaneEvent } from '../../src/shared/events'
-import { tempDir, waitFor } from '../support/core'
+import { alive, tempDir, waitFor } from '../support/core'
 import { SERVER_JS, serverBuilt } from '../support/server-process'
 
 const FAKE_ACP = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/acp-agent.mjs')
 const skip = serverBuilt() ? null : `${SERVER_JS} is missing: run \`npx electron-vite build\` first`
 if (skip) console.warn(`no-client-reap.test.ts skipped: ${skip}`)
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** A client as a desktop is one over ssh: `server.js --stdio`, which starts the data dir's headless core if none runs. */
 function stdioClient(dataDir: string): { proc: ChildProcess; client: StreamClient; call: <T = any>(m: string, i?: unknown) => Promise<T> } {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCli } from '../../src/main/cli/main'
 import { IPC } from '../../src/shared/ipc'
-import { waitFor } from '../support/core'
+import { alive, waitFor } from '../support/core'
 
 /**
  * src/main/index.ts run in Node against a recording stand-in for Electron (there is no Electron binary
@@ -191,15 +191,6 @@ const invoke = async (method: string, input: unknown) => {
   return r.value
 }
 const laneStatus = async (id: string) => (await invoke('lanes.list', {})).find((l: { id: string }) => l.id === id)?.status
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 let launchFolder: string
 let argvBefore: string[]
 /** What index.ts installed for uncaught exceptions (called directly: Vitest keeps its own listener). */
