@@ -35,8 +35,14 @@ export interface LineConsumer {
 }
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
-/** Up to this many bytes, a chunk's complete lines are decoded to one string and handed over as slices of it. */
+/** Up to this many bytes, a chunk's complete lines are decoded together and handed over as slices (see emitLines). */
 const DECODE_WHOLE_BYTES = 1 << 20;
+/**
+ * They are decoded about this many bytes at a time, cut at a newline: a small string is parsed while it is
+ * still in the CPU cache, and one non-Latin-1 character makes fewer lines two-byte strings (which parse
+ * slower). 16 KiB was the fastest of 4–64 KiB for recorded Claude output (~5% of the pipeline's time).
+ */
+const DECODE_PIECE_BYTES = 16 * 1024;
 
 /**
  * Incremental line splitter: feed Buffers/strings; calls onLine for each complete line.
@@ -96,7 +102,7 @@ export class LineReader {
         // The chunk's complete lines, decoded in one go when they are few bytes (see emitDecoded).
         const last = chunk.lastIndexOf(0x0a);
         if (last - start <= this.decodeWholeBytes) {
-          this.emitDecoded(chunk.toString('utf8', start, last));
+          this.emitLines(chunk, start, last);
           start = last + 1;
           break;
         }
@@ -134,6 +140,19 @@ export class LineReader {
       const rest = start === 0 ? chunk : chunk.length - start < chunk.length / 2 ? Buffer.from(chunk.subarray(start)) : chunk.subarray(start);
       this.pending.append(rest);
     }
+  }
+
+  /** The complete lines in chunk[start, last), decoded DECODE_PIECE_BYTES or so at a time, cut at a newline. */
+  private emitLines(chunk: Buffer, start: number, last: number): void {
+    while (last - start > DECODE_PIECE_BYTES) {
+      let cut = chunk.lastIndexOf(0x0a, start + DECODE_PIECE_BYTES);
+      // A line longer than a piece goes alone.
+      if (cut < start) cut = chunk.indexOf(0x0a, start + DECODE_PIECE_BYTES);
+      if (cut >= last) break;
+      this.emitDecoded(chunk.toString('utf8', start, cut));
+      start = cut + 1;
+    }
+    this.emitDecoded(chunk.toString('utf8', start, last));
   }
 
   /**
