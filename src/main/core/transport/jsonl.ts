@@ -99,7 +99,7 @@ export class LineReader {
     let nl = chunk.indexOf(0x0a);
     while (nl !== -1) {
       if (!this.discarding && this.pending.length === 0) {
-        // The chunk's complete lines, decoded in one go when they are few bytes (see emitDecoded).
+        // The chunk's complete lines, decoded a piece at a time when they are few bytes (see emitLines).
         const last = chunk.lastIndexOf(0x0a);
         if (last - start <= this.decodeWholeBytes) {
           this.emitLines(chunk, start, last);
@@ -156,7 +156,7 @@ export class LineReader {
   }
 
   /**
-   * Hands over each line of `text` (complete lines, "\n"-separated) as a slice of it: one decode per chunk
+   * Hands over each line of `text` (complete lines, "\n"-separated) as a slice of it: one decode per piece
    * instead of one per line. Only for a few bytes (DECODE_WHOLE_BYTES): the slices keep `text` alive while
    * its lines are handled, which must not be the case for a huge line.
    */
