@@ -33,9 +33,10 @@ async function main() {
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10)
   process.stdout.write(JSON.stringify({ url: `ws://127.0.0.1:${server.port}/ws?token=${token}`, laneId: lane.id, status: lane.status, baselineMb: mb(baseline) }) + '\n')
 
-  // A checkpoint: the peak so far, then the peak starts over (the driver marks its phases with it).
+  // A checkpoint: the peak so far (sampled, and the kernel's since the start), then the sampled peak starts
+  // over (the driver marks its phases with it).
   process.on('SIGUSR2', () => {
-    process.stdout.write(JSON.stringify({ peakMb: mb(peak) }) + '\n')
+    process.stdout.write(JSON.stringify({ peakMb: mb(peak), liveKernelPeakMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n')
     peak = process.memoryUsage.rss()
   })
 

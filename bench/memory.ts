@@ -17,6 +17,8 @@ export interface MemoryFigures {
   /** Peak RSS over the whole run, and over the live part (until turn.completed reached the client). */
   peakMb: number
   livePeakMb: number
+  /** The kernel's peak (maxRSS) until then: below kernelPeakMb when reading the transcript back set the peak. */
+  liveKernelPeakMb: number
   kernelPeakMb: number
   endMb: number
   transcriptMb: number
@@ -89,6 +91,7 @@ export async function measure(prompt: string, timeoutMs = 240_000): Promise<Memo
       scenario: prompt,
       ...end,
       livePeakMb: live.peakMb,
+      liveKernelPeakMb: live.liveKernelPeakMb,
       disconnected,
       receivedMb: +(received / (1 << 20)).toFixed(1),
       largestFrameMb: +(largest / (1 << 20)).toFixed(1),

@@ -281,6 +281,18 @@ describe('JsonlReader', () => {
     expect((errors[0].details as { line: string }).line).toBe(('{' + 'z'.repeat(1000)).slice(0, 200));
   });
 
+  it('hands over every line of a large chunk in order (decoded in pieces cut at newlines, lines longer than a piece whole)', () => {
+    const values = Array.from({ length: 400 }, (_, i) => (i % 97 === 0 ? { i, long: 'é😀x'.repeat(9000 + i) } : { i, text: `line ${i} ${'é'.repeat(i % 50)}` }));
+    const bytes = Buffer.from(values.map((v) => encodeJsonl(v)).join('') + '\n  \n' + encodeJsonl({ last: true }));
+    expect(bytes.length).toBeGreaterThan(200_000);
+    for (const size of [bytes.length, 65536, 16385]) {
+      const got = jsonCollector();
+      for (let pos = 0; pos < bytes.length; pos += size) got.reader.push(bytes.subarray(pos, pos + size));
+      expect(got.errors).toEqual([]);
+      expect(got.values).toEqual([...values, { last: true }]);
+    }
+  });
+
   it('assembles a 5 MB line arriving in chunks of 1 byte to 4 KB', () => {
     const big = { kind: 'big', payload: 'abcdé😀\u2028xyz'.repeat(400_000) };
     const bytes = Buffer.from(encodeJsonl(big) + encodeJsonl({ after: true }));
