@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
-import { BACKLOG_MAX_CHARS, serializeWithin, TerminalScreen, TerminalScreens, untilLines, type ScreenSource } from '../../src/main/core/lanes/terminal-screen'
+import { BACKLOG_MAX_CHARS, FLOOD_CHARS, FLOOD_WINDOW_MS, serializeWithin, TerminalScreen, TerminalScreens, untilLines, type ScreenSource } from '../../src/main/core/lanes/terminal-screen'
 import type { LaneEvent } from '../../src/shared/events'
 
 const require = createRequire(import.meta.url)
@@ -148,6 +148,37 @@ describe('terminal screen', () => {
     const snap = await screens.snapshot('a')
     expect(snap.seq).toBe(seq)
     expect((await replay(snap)).screen).toContain('flood over')
+    screens.dispose()
+  })
+
+  it('screens: more output than FLOOD_CHARS within a window drops the screen (main parses none of the rest); the same output spread out does not', async () => {
+    const history = new Map<string, LaneEvent[]>([
+      ['fast', [out(1, 'start\r\n', 'fast')]],
+      ['slow', [out(1, 'start\r\n', 'slow')]],
+    ])
+    let now = 0
+    const screens = new TerminalScreens(memorySource(history, { bytes: 0 }), 16, () => now)
+    const emit = (laneId: string, data: string) => {
+      const events = history.get(laneId)!
+      const event = out(events.at(-1)!.seq + 1, data, laneId)
+      events.push(event)
+      screens.feed(event)
+    }
+    const piece = 'line of output\r\n'.repeat(4096) // 64 KiB, as the terminal adapter's frames
+    // Twice FLOOD_CHARS, over two windows: at most FLOOD_CHARS within each, the screen stays.
+    for (let fed = 0; fed < 2 * FLOOD_CHARS; fed += piece.length) {
+      emit('slow', piece)
+      now += (2 * FLOOD_WINDOW_MS * piece.length) / (2 * FLOOD_CHARS) + 1
+    }
+    expect(screens.size).toBe(1)
+    // Past FLOOD_CHARS within one window: dropped; later output is not parsed until a client asks.
+    for (let fed = 0; fed <= FLOOD_CHARS; fed += piece.length) emit('fast', piece)
+    emit('fast', 'flood over\r\n')
+    expect(screens.size).toBe(1)
+    const snap = await screens.snapshot('fast')
+    expect(snap.seq).toBe(history.get('fast')!.at(-1)!.seq)
+    expect((await replay(snap)).screen).toContain('flood over')
+    expect(screens.size).toBe(2)
     screens.dispose()
   })
 })
