@@ -181,6 +181,28 @@ describe('terminal screen', () => {
     expect(screens.size).toBe(2)
     screens.dispose()
   })
+
+  it('screens: a client asking for a snapshot during a flood gets it (the screen is not dropped under it)', async () => {
+    // Long lines: a tail that fills the scrollback is ~6 MB, so a snapshot waits for the parser a while.
+    const long = ('x'.repeat(510) + '\r\n').repeat(128)
+    const history = new Map<string, LaneEvent[]>([['a', Array.from({ length: 100 }, (_, i) => out(i + 1, long, 'a'))]])
+    const screens = new TerminalScreens(memorySource(history, { bytes: 0 }), 16, () => 0) // one window throughout
+    const emit = (data: string) => {
+      const events = history.get('a')!
+      const event = out(events.at(-1)!.seq + 1, data, 'a')
+      events.push(event)
+      screens.feed(event)
+    }
+    const asked = screens.snapshot('a')
+    // Two bursts of more than FLOOD_CHARS while the parser works toward the snapshot (a retry from the
+    // tail in between would be dropped by the second).
+    for (let burst = 0; burst < 2; burst++) {
+      for (let fed = 0; fed <= FLOOD_CHARS; fed += long.length) emit(long)
+      for (let i = 0; i < 10; i++) await Promise.resolve()
+    }
+    await expect(asked).resolves.toMatchObject({ seq: expect.any(Number) })
+    screens.dispose()
+  })
 })
 
 describe('terminal screens under faults', () => {

@@ -91,6 +91,11 @@ export class TerminalScreen {
     return this.unparsed
   }
 
+  /** Whether a snapshot waits for the parser (dropping the screen now would refuse it). */
+  get snapshotting(): boolean {
+    return this.waiting.size > 0
+  }
+
   get cols(): number {
     return this.term.cols
   }
@@ -186,7 +191,8 @@ export class TerminalScreens {
         if (event.type !== 'terminal.output' || this.lazy.has(laneId)) return
         screen = this.open(laneId)
       } else if (event.type === 'terminal.output') this.touch(laneId, screen)
-      if (event.type === 'terminal.output' && this.flooding(laneId, event.data.length)) return this.drop(laneId)
+      // Not while a snapshot waits: a client attaching during a flood gets its screen, not an error.
+      if (event.type === 'terminal.output' && this.flooding(laneId, event.data.length) && !screen.snapshotting) return this.drop(laneId)
       screen.feed(event)
       if (screen.backlog > BACKLOG_MAX_CHARS) this.drop(laneId)
     } catch {
