@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
-import { BACKLOG_MAX_CHARS, serializeWithin, TerminalScreen, TerminalScreens, untilLines, type ScreenSource } from '../../src/main/core/lanes/terminal-screen'
+import { BACKLOG_MAX_CHARS, FLOOD_CHARS, FLOOD_WINDOW_MS, serializeWithin, TerminalScreen, TerminalScreens, untilLines, type ScreenSource } from '../../src/main/core/lanes/terminal-screen'
 import type { LaneEvent } from '../../src/shared/events'
 
 const require = createRequire(import.meta.url)
@@ -148,6 +148,59 @@ describe('terminal screen', () => {
     const snap = await screens.snapshot('a')
     expect(snap.seq).toBe(seq)
     expect((await replay(snap)).screen).toContain('flood over')
+    screens.dispose()
+  })
+
+  it('screens: more output than FLOOD_CHARS within a window drops the screen (main parses none of the rest); the same output spread out does not', async () => {
+    const history = new Map<string, LaneEvent[]>([
+      ['fast', [out(1, 'start\r\n', 'fast')]],
+      ['slow', [out(1, 'start\r\n', 'slow')]],
+    ])
+    let now = 0
+    const screens = new TerminalScreens(memorySource(history, { bytes: 0 }), 16, () => now)
+    const emit = (laneId: string, data: string) => {
+      const events = history.get(laneId)!
+      const event = out(events.at(-1)!.seq + 1, data, laneId)
+      events.push(event)
+      screens.feed(event)
+    }
+    const piece = 'line of output\r\n'.repeat(4096) // 64 KiB, as the terminal adapter's frames
+    // Twice FLOOD_CHARS, over two windows: at most FLOOD_CHARS within each, the screen stays.
+    for (let fed = 0; fed < 2 * FLOOD_CHARS; fed += piece.length) {
+      emit('slow', piece)
+      now += (2 * FLOOD_WINDOW_MS * piece.length) / (2 * FLOOD_CHARS) + 1
+    }
+    expect(screens.size).toBe(1)
+    // Past FLOOD_CHARS within one window: dropped; later output is not parsed until a client asks.
+    for (let fed = 0; fed <= FLOOD_CHARS; fed += piece.length) emit('fast', piece)
+    emit('fast', 'flood over\r\n')
+    expect(screens.size).toBe(1)
+    const snap = await screens.snapshot('fast')
+    expect(snap.seq).toBe(history.get('fast')!.at(-1)!.seq)
+    expect((await replay(snap)).screen).toContain('flood over')
+    expect(screens.size).toBe(2)
+    screens.dispose()
+  })
+
+  it('screens: a client asking for a snapshot during a flood gets it (the screen is not dropped under it)', async () => {
+    // Long lines: a tail that fills the scrollback is ~6 MB, so a snapshot waits for the parser a while.
+    const long = ('x'.repeat(510) + '\r\n').repeat(128)
+    const history = new Map<string, LaneEvent[]>([['a', Array.from({ length: 100 }, (_, i) => out(i + 1, long, 'a'))]])
+    const screens = new TerminalScreens(memorySource(history, { bytes: 0 }), 16, () => 0) // one window throughout
+    const emit = (data: string) => {
+      const events = history.get('a')!
+      const event = out(events.at(-1)!.seq + 1, data, 'a')
+      events.push(event)
+      screens.feed(event)
+    }
+    const asked = screens.snapshot('a')
+    // Two bursts of more than FLOOD_CHARS while the parser works toward the snapshot (a retry from the
+    // tail in between would be dropped by the second).
+    for (let burst = 0; burst < 2; burst++) {
+      for (let fed = 0; fed <= FLOOD_CHARS; fed += long.length) emit(long)
+      for (let i = 0; i < 10; i++) await Promise.resolve()
+    }
+    await expect(asked).resolves.toMatchObject({ seq: expect.any(Number) })
     screens.dispose()
   })
 })

@@ -14,6 +14,13 @@ const { SerializeAddon } = requireCjs('@xterm/addon-serialize') as typeof import
 export const TAIL_MAX_BYTES = 8 * 1024 * 1024
 /** Unparsed characters a live screen may hold; past it (a flood) the screen is dropped and rebuilt from the tail when asked. */
 export const BACKLOG_MAX_CHARS = 16 * 1024 * 1024
+/**
+ * Output a live screen parses per FLOOD_WINDOW_MS at most; past it (a flood) the screen is dropped and
+ * rebuilt from the tail when asked. Parsing all of a flood is wasted (all but the last scrollback scrolls
+ * away) and it runs on the thread that sends the lane's events: 8 MB of output cost ~290 ms of main's CPU.
+ */
+export const FLOOD_CHARS = 2 * 1024 * 1024
+export const FLOOD_WINDOW_MS = 1000
 /** A snapshot's size on the wire at most (JSON): one reply within the WebSocket frame limit. */
 export const SNAPSHOT_MAX_BYTES = 3 * 1024 * 1024
 /** Screens kept at once; the least recently used beyond it is dropped (and rebuilt from its tail on demand). */
@@ -84,6 +91,11 @@ export class TerminalScreen {
     return this.unparsed
   }
 
+  /** Whether a snapshot waits for the parser (dropping the screen now would refuse it). */
+  get snapshotting(): boolean {
+    return this.waiting.size > 0
+  }
+
   get cols(): number {
     return this.term.cols
   }
@@ -151,19 +163,23 @@ export interface ScreenSource {
 /**
  * The terminal lanes' screens. A lane's screen is built from its transcript's tail (only the lines that
  * fill the scrollback, at most TAIL_MAX_BYTES) on its first output or first snapshot, then follows its
- * events. At most `max` are kept (least recently used dropped); a screen flooded past BACKLOG_MAX_CHARS is
- * dropped too. A dropped screen is rebuilt only when a client asks for a snapshot, never by output, so a
- * flood or a hundred chatty lanes cost main neither parsing nor memory beyond that.
+ * events. At most `max` are kept (least recently used dropped); a screen fed more than FLOOD_CHARS within
+ * FLOOD_WINDOW_MS, or flooded past BACKLOG_MAX_CHARS unparsed, is dropped too. A dropped screen is rebuilt
+ * only when a client asks for a snapshot, never by output, so a flood or a hundred chatty lanes cost main
+ * neither parsing nor memory beyond that.
  */
 export class TerminalScreens {
   /** In use order, least recent first. */
   private readonly screens = new Map<string, TerminalScreen>()
   /** Lanes whose screen was dropped: rebuilt by a snapshot request, not by their output. */
   private readonly lazy = new Set<string>()
+  /** Per live screen: output characters fed since `since` (a window of FLOOD_WINDOW_MS). */
+  private readonly recent = new Map<string, { since: number; chars: number }>()
 
   constructor(
     private readonly source: ScreenSource,
     private readonly max = MAX_SCREENS,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** A terminal lane's event, once it is on disk (the tail then holds it). */
@@ -175,6 +191,8 @@ export class TerminalScreens {
         if (event.type !== 'terminal.output' || this.lazy.has(laneId)) return
         screen = this.open(laneId)
       } else if (event.type === 'terminal.output') this.touch(laneId, screen)
+      // Not while a snapshot waits: a client attaching during a flood gets its screen, not an error.
+      if (event.type === 'terminal.output' && this.flooding(laneId, event.data.length) && !screen.snapshotting) return this.drop(laneId)
       screen.feed(event)
       if (screen.backlog > BACKLOG_MAX_CHARS) this.drop(laneId)
     } catch {
@@ -206,6 +224,7 @@ export class TerminalScreens {
   drop(laneId: string, forget = false): void {
     this.screens.get(laneId)?.dispose()
     this.screens.delete(laneId)
+    this.recent.delete(laneId)
     if (forget) this.lazy.delete(laneId)
     else this.lazy.add(laneId)
   }
@@ -216,6 +235,15 @@ export class TerminalScreens {
 
   dispose(): void {
     for (const laneId of [...this.screens.keys()]) this.drop(laneId, true)
+  }
+
+  /** Counts `chars` of output for the lane's screen: true past FLOOD_CHARS within one window. */
+  private flooding(laneId: string, chars: number): boolean {
+    const now = this.now()
+    let recent = this.recent.get(laneId)
+    if (!recent || now - recent.since >= FLOOD_WINDOW_MS) this.recent.set(laneId, (recent = { since: now, chars: 0 }))
+    recent.chars += chars
+    return recent.chars > FLOOD_CHARS
   }
 
   private touch(laneId: string, screen: TerminalScreen): void {
