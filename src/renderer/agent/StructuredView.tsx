@@ -178,6 +178,8 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   const scroller = useRef<HTMLDivElement>(null)
   const dragging = useRef(false)
   const [detached, setDetached] = useState(false)
+  /** The rows' height last followed: a change while stuck scrolls to the new end. */
+  const followedSize = useRef(0)
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroller.current,
@@ -187,8 +189,19 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
     paddingStart: 10,
     paddingEnd: 6,
     measureElement: rowHeight,
-    // A scroll re-renders this lane with the others' batch, not in a synchronous render of its own.
+    // A row measured taller (the streaming message, every frame) or a scroll moves rows and sizes the
+    // list in the DOM, without a React render of the lane; only a change of the rows in range renders.
+    directDomUpdates: true,
+    directDomUpdatesMode: 'position',
+    // A render for a new range goes with the other lanes' batch, not in a synchronous render of its own.
     useFlushSync: false,
+    // A row measured taller (the list's height written above): follow the new end while stuck.
+    onChange: (v) => {
+      const size = v.getTotalSize()
+      if (size === followedSize.current) return
+      followedSize.current = size
+      if (stick.current && inView.current && scroller.current) followToBottom(scroller.current)
+    },
   })
   const totalSize = virtualizer.getTotalSize()
 
@@ -201,15 +214,18 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   }
   const onScroll = () => {
     const el = scroller.current
+    // Stuck and no scrollbar drag: nothing to decide, and no layout to read (this lane's own follow
+    // scrolls it every frame while it streams). A wheel or key that scrolls up unsticks it first.
+    if (stick.current && !dragging.current) return setDetached(false)
     if (!el) return
     const distance = el.scrollHeight - el.scrollTop - el.clientHeight
     if (distance <= BOTTOM_SLACK) stick.current = true
     else if (dragging.current) stick.current = false
     setDetached(!stick.current && distance > BOTTOM_SLACK)
   }
-  // New content, a row measured taller, a busy footer: follow it while stuck (written after the
-  // commit, with the other lanes' scrollers: one layout for all).
-  // Out of view it waits: scrolling a lane nobody sees would lay it out for nothing.
+  // New content, a busy footer: follow it while stuck (a row measured taller: `onChange` above). Written
+  // at the next frame with the other lanes' scrollers (followToBottom). Out of view it waits: scrolling
+  // a lane nobody sees would lay it out for nothing.
   useLayoutEffect(() => {
     if (stick.current && inView.current && scroller.current) followToBottom(scroller.current)
   }, [items, totalSize, status])
@@ -260,16 +276,10 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
               if (['PageUp', 'ArrowUp', 'Home'].includes(e.key)) unstick()
             }}
           >
-            <div className="transcript-rows" style={{ height: totalSize }}>
+            {/* The virtualizer writes the list's height and the rows' `top` itself (directDomUpdates). */}
+            <div className="transcript-rows" ref={virtualizer.containerRef}>
               {virtualizer.getVirtualItems().map((row) => (
-                <div
-                  key={row.key}
-                  className="transcript-row"
-                  data-index={row.index}
-                  data-kind={items[row.index].kind}
-                  ref={virtualizer.measureElement}
-                  style={{ transform: `translateY(${row.start}px)` }}
-                >
+                <div key={row.key} className="transcript-row" data-index={row.index} data-kind={items[row.index].kind} ref={virtualizer.measureElement}>
                   <ItemView item={items[row.index]} actions={actions} />
                 </div>
               ))}
