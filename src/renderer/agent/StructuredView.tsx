@@ -65,14 +65,17 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   const composer = useRef<ComposerHandle>(null)
   const inView = useRef(inViewProp)
   const flushNow = useRef(() => {})
+  /** Holds the lane's live stream (in view) or lets it go (out of view); true when it just attached. */
+  const attach = useRef<(on: boolean) => boolean>(() => false)
   const viewState = useMemo(() => new ViewState(), [])
   viewState.root = workspacePath
   /** Follow new content to the bottom (false once the user scrolled up). */
   const stick = useRef(true)
 
   // ---- events in: batched per frame with the other lanes, so a fast stream renders once per frame.
-  // Out of view, the slow timer folds them in without rendering: with many lanes open, rendering
-  // (and parsing the markdown of) lanes nobody sees starves the ones in view. Back in view, it shows.
+  // Out of view, the lane lets its live stream go: with many lanes open, receiving (let alone
+  // rendering) the deltas of lanes nobody sees starves the ones in view. Back in view, it subscribes
+  // again and catches up from the transcript by seq (TranscriptSync), and shows it at once.
   useEffect(() => {
     let pending: LaneEvent[] = []
     let unseen = false
@@ -98,23 +101,40 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
       reportError,
     )
     syncRef.current = sync
-    const unsubscribe = client.subscribe('lanes.events', { laneId }, (event) => sync.live(event), reportError)
+    let unsubscribe: (() => void) | null = null
+    attach.current = (on) => {
+      if (on === (unsubscribe !== null)) return false
+      if (!on) {
+        unsubscribe?.()
+        unsubscribe = null
+        return false
+      }
+      unsubscribe = client.subscribe('lanes.events', { laneId }, (event) => sync.live(event), reportError)
+      return true
+    }
+    // Subscribed before the transcript is read: what it emits meanwhile waits in the sync's buffer.
+    attach.current(inView.current)
     void sync.catchUp().then(() => {
       flush()
       setLoaded(true)
     })
     return () => {
-      unsubscribe()
+      attach.current(false)
       sync.dispose()
       syncRef.current = null
       laneFrames.cancel(flush)
     }
   }, [client, reportError, laneId])
 
-  // Back in view: show what came meanwhile at once, at the end if it follows the end.
+  // Out of view: let the stream go. Back in view: subscribe, read what came meanwhile from the
+  // transcript, and show it at once, at the end if it follows the end.
   useEffect(() => {
     inView.current = inViewProp
-    if (!inViewProp) return
+    if (!inViewProp) {
+      attach.current(false)
+      return
+    }
+    if (attach.current(true)) void syncRef.current?.catchUp()
     flushNow.current()
     if (stick.current && scroller.current) followToBottom(scroller.current)
   }, [inViewProp])
