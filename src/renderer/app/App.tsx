@@ -360,6 +360,13 @@ export function App({ bridge, ws, hosts }: AppProps) {
     }
   }
   const run = useCallback((command: UiCommand) => dispatch.current(command), [])
+  // Stable handlers: a column (memo) renders when its own props change, not on every lane's usage update.
+  const onCloseLane = useCallback((l: Lane) => void closeLane(l), [closeLane])
+  const onStopLane = useCallback((l: Lane) => void laneCall('lanes.stop', l), [laneCall])
+  const onRestartLane = useCallback((l: Lane) => void laneCall('lanes.start', l), [laneCall])
+  const onRenameLane = useCallback((l: Lane, title: string) => run({ type: 'renameLane', laneId: l.id, title }), [run])
+  const onResizeLane = useCallback((l: Lane, width: number | null) => resize(l.id, width), [resize])
+  const onToggleMaximizeLane = useCallback((l: Lane) => run({ type: 'toggleMaximize', laneId: l.id }), [run])
 
   // Shortcuts (capture phase, before xterm) and main's menus, tray, notifications: both end in `run`.
   useCommandSources(client, mac, run, reportError)
@@ -474,16 +481,16 @@ export function App({ bridge, ws, hosts }: AppProps) {
                   epoch={connection.epoch}
                   shortcutPrefix={prefix}
                   onFocus={setFocusedLaneId}
-                  onStop={(l) => void laneCall('lanes.stop', l)}
-                  onRestart={(l) => void laneCall('lanes.start', l)}
-                  onClose={(l) => void closeLane(l)}
+                  onStop={onStopLane}
+                  onRestart={onRestartLane}
+                  onClose={onCloseLane}
                   registerFocus={registerFocus}
                   onVisibility={onVisibility}
-                  onRename={(l, title) => run({ type: 'renameLane', laneId: l.id, title })}
+                  onRename={onRenameLane}
                   width={layout.widths[lane.id]}
                   maximized={layout.maximized === lane.id}
-                  onResize={(l, width) => resize(l.id, width)}
-                  onToggleMaximize={(l) => run({ type: 'toggleMaximize', laneId: l.id })}
+                  onResize={onResizeLane}
+                  onToggleMaximize={onToggleMaximizeLane}
                 />
               ))}
               {columns.length === 0 && (
