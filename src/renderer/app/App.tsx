@@ -31,6 +31,7 @@ import { BackgroundDialog } from '../background/BackgroundDialog'
 import { CloseLaneDialog } from '../lanes/CloseLaneDialog'
 import { useCloseLane } from '../lanes/useCloseLane'
 import { useLaneFocus } from '../lanes/useLaneFocus'
+import { useColumnHandlers } from '../lanes/useColumnHandlers'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
 import { useLaneLinks } from '../lane-links/LaneLink'
@@ -360,13 +361,7 @@ export function App({ bridge, ws, hosts }: AppProps) {
     }
   }
   const run = useCallback((command: UiCommand) => dispatch.current(command), [])
-  // Stable handlers: a column (memo) renders when its own props change, not on every lane's usage update.
-  const onCloseLane = useCallback((l: Lane) => void closeLane(l), [closeLane])
-  const onStopLane = useCallback((l: Lane) => void laneCall('lanes.stop', l), [laneCall])
-  const onRestartLane = useCallback((l: Lane) => void laneCall('lanes.start', l), [laneCall])
-  const onRenameLane = useCallback((l: Lane, title: string) => run({ type: 'renameLane', laneId: l.id, title }), [run])
-  const onResizeLane = useCallback((l: Lane, width: number | null) => resize(l.id, width), [resize])
-  const onToggleMaximizeLane = useCallback((l: Lane) => run({ type: 'toggleMaximize', laneId: l.id }), [run])
+  const columnHandlers = useColumnHandlers({ laneCall, closeLane, run, resize })
 
   // Shortcuts (capture phase, before xterm) and main's menus, tray, notifications: both end in `run`.
   useCommandSources(client, mac, run, reportError)
@@ -481,16 +476,11 @@ export function App({ bridge, ws, hosts }: AppProps) {
                   epoch={connection.epoch}
                   shortcutPrefix={prefix}
                   onFocus={setFocusedLaneId}
-                  onStop={onStopLane}
-                  onRestart={onRestartLane}
-                  onClose={onCloseLane}
                   registerFocus={registerFocus}
                   onVisibility={onVisibility}
-                  onRename={onRenameLane}
                   width={layout.widths[lane.id]}
                   maximized={layout.maximized === lane.id}
-                  onResize={onResizeLane}
-                  onToggleMaximize={onToggleMaximizeLane}
+                  {...columnHandlers}
                 />
               ))}
               {columns.length === 0 && (
