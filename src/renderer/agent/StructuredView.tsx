@@ -141,7 +141,8 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
 
   const firstEpoch = useRef(epoch)
   useEffect(() => {
-    if (epoch === firstEpoch.current) return
+    // Out of view there is nothing to catch up with: coming back into view does it.
+    if (epoch === firstEpoch.current || !inView.current) return
     void syncRef.current?.catchUp()
   }, [epoch])
 
