@@ -229,7 +229,11 @@ export function settle({ agentIds, terminalIds }) {
       }
       if (scrolledAt && result.back === null && shows(last)) result.back = now - scrolledAt
       if (result.back === null && now - stop < 10_000) return requestAnimationFrame(check)
-      // Stuck to the bottom: the end of the transcript is inside its scroller (lanes in view now).
+      // Two frames on (a lane scrolls to what it shows at the next frame), stuck to the bottom: the
+      // end of the transcript is inside its scroller (lanes in view now).
+      requestAnimationFrame(() => requestAnimationFrame(atBottom))
+    }
+    const atBottom = () => {
       const area = document.querySelector('.lanes').getBoundingClientRect()
       const visible = lanes.filter((l) => {
         const rect = document.querySelector(`[data-lane-id="${l.id}"]`).getBoundingClientRect()

@@ -308,6 +308,9 @@ async function measure(page, context, name, ids, errors, world) {
     style: perSecond('RecalcStyleDuration'),
     task: perSecond('TaskDuration'),
     cpuPage: (cpuAfter.chromium - cpuBefore.chromium) / wall,
+    // The page's main thread, CPU time (not wall): per second, and per frame drawn (what a frame costs).
+    cpuMain: perSecond('ThreadTime'),
+    cpuFrame: ((after.ThreadTime - before.ThreadTime) * 1000) / Math.max(1, probe.frames),
     cpuServer: (cpuAfter.other - cpuBefore.other) / wall,
     longCount: probe.longTasks.length,
     longWorst: Math.max(0, ...probe.longTasks.map((t) => t.duration)),
@@ -398,7 +401,7 @@ try {
 
 const agentRow = (r) => !r.name.includes('terminal')
 const table = [
-  ['scenario', 'round', 'deltas/s', 'script ms/s', 'layout ms/s', 'style ms/s', 'task ms/s', 'CPU ms/s page/server', 'long tasks', 'worst ms', 'fps', 'heap MB', 'in view', 'agent→DOM p50/p95/p99 ms', 'behind at stop', 'caught up ms', 'at bottom', 'load'],
+  ['scenario', 'round', 'deltas/s', 'script ms/s', 'layout ms/s', 'style ms/s', 'task ms/s', 'CPU ms/s page/server', 'main CPU ms/s, /frame', 'long tasks', 'worst ms', 'fps', 'heap MB', 'in view', 'agent→DOM p50/p95/p99 ms', 'behind at stop', 'caught up ms', 'at bottom', 'load'],
   ...rows.map((r) => [
     r.name,
     String(r.round),
@@ -408,6 +411,7 @@ const table = [
     fmt(r.style),
     fmt(r.task),
     `${fmt(r.cpuPage)}/${FEED === 'server' ? fmt(r.cpuServer) : '—'}`,
+    `${fmt(r.cpuMain)}, ${fmt(r.cpuFrame, 1)}`,
     String(r.longCount),
     fmt(r.longWorst),
     fmt(r.fps, 1),
@@ -423,7 +427,8 @@ const table = [
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
 console.log(`\nRenderer (${FEED === "server" ? "server mode: out/main/server.js, fake Codex lanes" : "mock bridge"}), ${WINDOW.width}×${WINDOW.height}, ${SECONDS} s of streaming, ${RATE} deltas/s per agent lane; ${os.cpus().length} cores, load average at start ${LOAD_AT_START.map((l) => l.toFixed(1)).join(' ')}`)
 console.log('CPU ms/s: CPU time of all Chromium processes (page) and of the server with its agents, per second of streaming (not')
-console.log('inflated by waiting for a core, unlike the rest); ms/s: main-thread time per second of wall time; agent→DOM: every delta of every lane in view, from its push to the')
+console.log('inflated by waiting for a core, unlike the rest); main CPU: the same for the page\'s main thread alone, per second and per frame;')
+console.log('ms/s: main-thread time per second of wall time; agent→DOM: every delta of every lane in view, from its push to the')
 console.log('commit that puts it in the DOM (MutationObserver); behind at stop: deltas not shown yet, lanes in view/out of view;')
 console.log('caught up: ms after the stop until the lanes in view show all / after scrolling the last lane into view until it')
 console.log('does; at bottom: lanes in view at the end of their transcript, then; load: 1-minute load average after the run')
@@ -442,6 +447,16 @@ if (ratios.length) {
     console.log(
       `  ${r.build.padEnd(7)} round ${r.round}:  p50 ×${fmt(r.p50 / one.p50, 1)}  p99 ×${fmt(r.p99 / one.p99, 1)}  fps ×${fmt(r.fps / one.fps, 2)}  task ms/s ×${fmt(r.task / one.task, 1)}  page CPU ×${fmt(r.cpuPage / one.cpuPage, 1)}`,
     )
+  }
+}
+// Medians over the rounds, per scenario and build: one line each to compare builds on a busy machine.
+if (Number(opts.rounds) > 1) {
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
+  console.log(`\nMedians over ${opts.rounds} rounds:`)
+  for (const name of [...new Set(rows.map((r) => r.name))]) {
+    const of = rows.filter((r) => r.name === name)
+    const m = (key, digits = 0) => fmt(median(of.map((r) => r[key])), digits)
+    console.log(`  ${name.padEnd(widths[0])}  p50/p99 ${m('p50')}/${m('p99')} ms  fps ${m('fps', 1)}  page CPU ${m('cpuPage')} ms/s  main CPU ${m('cpuMain')} ms/s, ${m('cpuFrame', 1)} ms/frame  load ${m('load', 1)}`)
   }
 }
 for (const r of rows) if (r.errors.length) console.log(`${r.name}: page errors: ${r.errors.slice(0, 3).join(' | ')}`)

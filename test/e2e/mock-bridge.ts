@@ -115,9 +115,10 @@ export async function installMockBridge(page: Page, world: MockWorld): Promise<v
             if (input.modeId === 'yolo') {
               return Promise.resolve({ ok: false, error: { code: 'unsupported', message: 'The agent did not switch to YOLO: Cannot enable privileged approval modes in an untrusted folder.' } })
             }
-            lane.modes = { ...lane.modes, current: input.modeId }
-            for (const s of subs.values()) if (s.stream === 'lanes.status') s.cb({ type: 'upsert', lane })
-            return ok(lane)
+            // A new record, as over the wire (the window's lane columns render when their lane changes).
+            const next = { ...lane, modes: { ...lane.modes, current: input.modeId } }
+            setLane(next)
+            return ok(next)
           }
           case 'lanes.interrupt':
           case 'lanes.resize':

@@ -44,8 +44,8 @@ function stream(text: string, step: () => number): string {
   for (let end = 0; end < text.length; ) {
     end = Math.min(text.length, end + step())
     const prefix = text.slice(0, end)
-    const element = s.render(prefix) as ReactElement<{ children: [unknown, ReactElement<{ children: string }>] }>
-    tail = element.props.children[1].props.children
+    const element = s.render(prefix) as ReactElement<{ children: [unknown, ReactElement<{ source: string }>] }>
+    tail = element.props.children[1].props.source
     expect(renderToStaticMarkup(element), JSON.stringify(prefix.slice(-40))).toBe(whole(prefix))
   }
   return tail
@@ -58,6 +58,29 @@ describe('streaming markdown', () => {
       const random = rng(i + 1)
       stream(text, () => 1 + Math.floor(random() * 24))
     }
+  })
+
+  test('plain text added to a paragraph shows as a parse shows it, where it would make a link, a list or markup', () => {
+    // Each pair: a paragraph so far, then what comes; the second render may skip the parse.
+    const pairs = [
+      ['see www', '.example x'], ['see www.', 'example'], ['mail a', '@b.co'], ['mail a@b.c', 'om'], ['go http', '://x'],
+      ['_a_', 'b'], ['a_b_', 'c'], ['**a**', 'b'], ['`a', 'b` c'], ['a &amp', ';'], ['see [a](b', 'c) d'], ['see [a]', '(b)'],
+      ['para\n1', ') x'], ['para\n1', '. x'], ['para\n-', ' x'], ['x\n  1', ') y'], ['para', '  '], ['para', ' a  '], ['para(1)', ' more (2)'],
+      ['a "quote', '" and it\'s'], ['trailing  ', 'x'], ['a\\', 'b'], ['! a', 'b'], ['<span', ' x'], ['~~a~~', 'b'],
+      ['- a', 'b c'], ['- 1', ') x'], ['- a\n  - b', ' c'], ['1. a\n\n2. b', ' c'], ['- a\n\n  b', 'c d'], ['- [ ] a', 'b'],
+      ['- a\nb', ' c'], ['* a', ' b'], ['- a\n\n      code', ' x'], ['> a', ' b'], ['# a', ' b'],
+    ]
+    for (const [before, added] of pairs) {
+      const s = new MarkdownStream()
+      expect(renderToStaticMarkup(s.render(before) as ReactElement)).toBe(whole(before))
+      expect(renderToStaticMarkup(s.render(before + added) as ReactElement), JSON.stringify(before + added)).toBe(whole(before + added))
+    }
+    // Long runs of plain text with now and then markup, in random steps.
+    const random = rng(99)
+    const words = ['word', 'a', '(12)', 'it\'s', 'x/y', '**b**', '`c()`', 'www.x.io', '_u_', '\n\n', '\n- ', '\n  - ', '\n1. ', '1)', 'e@f.g', '&amp;', '[l](m)']
+    let text = ''
+    for (let i = 0; i < 300; i++) text += (random() < 0.8 ? ' ' : '') + words[Math.floor(random() * words.length)]
+    stream(text, () => 1 + Math.floor(random() * 12))
   })
 
   test('parses only the last blocks', () => {

@@ -65,14 +65,17 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   const composer = useRef<ComposerHandle>(null)
   const inView = useRef(inViewProp)
   const flushNow = useRef(() => {})
+  /** Holds the lane's live stream (in view) or lets it go (out of view); true when it just attached. */
+  const attach = useRef<(on: boolean) => boolean>(() => false)
   const viewState = useMemo(() => new ViewState(), [])
   viewState.root = workspacePath
   /** Follow new content to the bottom (false once the user scrolled up). */
   const stick = useRef(true)
 
   // ---- events in: batched per frame with the other lanes, so a fast stream renders once per frame.
-  // Out of view, the slow timer folds them in without rendering: with many lanes open, rendering
-  // (and parsing the markdown of) lanes nobody sees starves the ones in view. Back in view, it shows.
+  // Out of view, the lane lets its live stream go: with many lanes open, receiving (let alone
+  // rendering) the deltas of lanes nobody sees starves the ones in view. Back in view, it subscribes
+  // again and catches up from the transcript by seq (TranscriptSync), and shows it at once.
   useEffect(() => {
     let pending: LaneEvent[] = []
     let unseen = false
@@ -98,30 +101,48 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
       reportError,
     )
     syncRef.current = sync
-    const unsubscribe = client.subscribe('lanes.events', { laneId }, (event) => sync.live(event), reportError)
+    let unsubscribe: (() => void) | null = null
+    attach.current = (on) => {
+      if (on === (unsubscribe !== null)) return false
+      if (!on) {
+        unsubscribe?.()
+        unsubscribe = null
+        return false
+      }
+      unsubscribe = client.subscribe('lanes.events', { laneId }, (event) => sync.live(event), reportError)
+      return true
+    }
+    // Subscribed before the transcript is read: what it emits meanwhile waits in the sync's buffer.
+    attach.current(inView.current)
     void sync.catchUp().then(() => {
       flush()
       setLoaded(true)
     })
     return () => {
-      unsubscribe()
+      attach.current(false)
       sync.dispose()
       syncRef.current = null
       laneFrames.cancel(flush)
     }
   }, [client, reportError, laneId])
 
-  // Back in view: show what came meanwhile at once, at the end if it follows the end.
+  // Out of view: let the stream go. Back in view: subscribe, read what came meanwhile from the
+  // transcript, and show it at once, at the end if it follows the end.
   useEffect(() => {
     inView.current = inViewProp
-    if (!inViewProp) return
+    if (!inViewProp) {
+      attach.current(false)
+      return
+    }
+    if (attach.current(true)) void syncRef.current?.catchUp()
     flushNow.current()
     if (stick.current && scroller.current) followToBottom(scroller.current)
   }, [inViewProp])
 
   const firstEpoch = useRef(epoch)
   useEffect(() => {
-    if (epoch === firstEpoch.current) return
+    // Out of view there is nothing to catch up with: coming back into view does it.
+    if (epoch === firstEpoch.current || !inView.current) return
     void syncRef.current?.catchUp()
   }, [epoch])
 
@@ -178,6 +199,8 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   const scroller = useRef<HTMLDivElement>(null)
   const dragging = useRef(false)
   const [detached, setDetached] = useState(false)
+  /** The rows' height last followed: a change while stuck scrolls to the new end. */
+  const followedSize = useRef(0)
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroller.current,
@@ -187,8 +210,19 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
     paddingStart: 10,
     paddingEnd: 6,
     measureElement: rowHeight,
-    // A scroll re-renders this lane with the others' batch, not in a synchronous render of its own.
+    // A row measured taller (the streaming message, every frame) or a scroll moves rows and sizes the
+    // list in the DOM, without a React render of the lane; only a change of the rows in range renders.
+    directDomUpdates: true,
+    directDomUpdatesMode: 'position',
+    // A render for a new range goes with the other lanes' batch, not in a synchronous render of its own.
     useFlushSync: false,
+    // A row measured taller (the list's height written above): follow the new end while stuck.
+    onChange: (v) => {
+      const size = v.getTotalSize()
+      if (size === followedSize.current) return
+      followedSize.current = size
+      if (stick.current && inView.current && scroller.current) followToBottom(scroller.current)
+    },
   })
   const totalSize = virtualizer.getTotalSize()
 
@@ -201,15 +235,18 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
   }
   const onScroll = () => {
     const el = scroller.current
+    // Stuck and no scrollbar drag: nothing to decide, and no layout to read (this lane's own follow
+    // scrolls it every frame while it streams). A wheel or key that scrolls up unsticks it first.
+    if (stick.current && !dragging.current) return setDetached(false)
     if (!el) return
     const distance = el.scrollHeight - el.scrollTop - el.clientHeight
     if (distance <= BOTTOM_SLACK) stick.current = true
     else if (dragging.current) stick.current = false
     setDetached(!stick.current && distance > BOTTOM_SLACK)
   }
-  // New content, a row measured taller, a busy footer: follow it while stuck (written after the
-  // commit, with the other lanes' scrollers: one layout for all).
-  // Out of view it waits: scrolling a lane nobody sees would lay it out for nothing.
+  // New content, a busy footer: follow it while stuck (a row measured taller: `onChange` above). Written
+  // at the next frame with the other lanes' scrollers (followToBottom). Out of view it waits: scrolling
+  // a lane nobody sees would lay it out for nothing.
   useLayoutEffect(() => {
     if (stick.current && inView.current && scroller.current) followToBottom(scroller.current)
   }, [items, totalSize, status])
@@ -260,16 +297,10 @@ export const StructuredView = memo(function StructuredView({ lane, inView: inVie
               if (['PageUp', 'ArrowUp', 'Home'].includes(e.key)) unstick()
             }}
           >
-            <div className="transcript-rows" style={{ height: totalSize }}>
+            {/* The virtualizer writes the list's height and the rows' `top` itself (directDomUpdates). */}
+            <div className="transcript-rows" ref={virtualizer.containerRef}>
               {virtualizer.getVirtualItems().map((row) => (
-                <div
-                  key={row.key}
-                  className="transcript-row"
-                  data-index={row.index}
-                  data-kind={items[row.index].kind}
-                  ref={virtualizer.measureElement}
-                  style={{ transform: `translateY(${row.start}px)` }}
-                >
+                <div key={row.key} className="transcript-row" data-index={row.index} data-kind={items[row.index].kind} ref={virtualizer.measureElement}>
                   <ItemView item={items[row.index]} actions={actions} />
                 </div>
               ))}

@@ -1,8 +1,10 @@
 /**
- * Keeps scrollers at their end without a layout per lane: a scroll write (and the `scrollHeight` read
- * it needs) forces a synchronous layout, so instead of each lane doing it in its own commit, the
- * requests of one commit are written together right after it (a microtask). The first write lays the
- * page out once; the rest find the layout clean.
+ * Keeps scrollers at their end without a layout of their own: a scroll write (and the `scrollHeight`
+ * read it needs) forces a synchronous layout when the page changed since the last one. The requests
+ * are written together at the start of the next frame, before anything changes the page: the layout
+ * the last frame painted is still clean then, so the writes cost no layout at all. (Written right
+ * after a commit, they laid the new text out once more; written where the growing row is measured, a
+ * ResizeObserver callback per lane, once per lane.) What a write reveals shows a frame later.
  */
 const due = new Set<HTMLElement>()
 let queued = false
@@ -11,7 +13,7 @@ export function followToBottom(el: HTMLElement): void {
   due.add(el)
   if (queued) return
   queued = true
-  queueMicrotask(writeScrollPositions)
+  requestAnimationFrame(writeScrollPositions)
 }
 
 function writeScrollPositions(): void {

@@ -31,6 +31,7 @@ import { BackgroundDialog } from '../background/BackgroundDialog'
 import { CloseLaneDialog } from '../lanes/CloseLaneDialog'
 import { useCloseLane } from '../lanes/useCloseLane'
 import { useLaneFocus } from '../lanes/useLaneFocus'
+import { useColumnHandlers } from '../lanes/useColumnHandlers'
 import { HistorySidebar, focusHistorySearch } from '../history/HistorySidebar'
 import { activeLanes } from '../history/history-model'
 import { useLaneLinks } from '../lane-links/LaneLink'
@@ -360,6 +361,7 @@ export function App({ bridge, ws, hosts }: AppProps) {
     }
   }
   const run = useCallback((command: UiCommand) => dispatch.current(command), [])
+  const columnHandlers = useColumnHandlers({ laneCall, closeLane, run, resize })
 
   // Shortcuts (capture phase, before xterm) and main's menus, tray, notifications: both end in `run`.
   useCommandSources(client, mac, run, reportError)
@@ -474,16 +476,11 @@ export function App({ bridge, ws, hosts }: AppProps) {
                   epoch={connection.epoch}
                   shortcutPrefix={prefix}
                   onFocus={setFocusedLaneId}
-                  onStop={(l) => void laneCall('lanes.stop', l)}
-                  onRestart={(l) => void laneCall('lanes.start', l)}
-                  onClose={(l) => void closeLane(l)}
                   registerFocus={registerFocus}
                   onVisibility={onVisibility}
-                  onRename={(l, title) => run({ type: 'renameLane', laneId: l.id, title })}
                   width={layout.widths[lane.id]}
                   maximized={layout.maximized === lane.id}
-                  onResize={(l, width) => resize(l.id, width)}
-                  onToggleMaximize={(l) => run({ type: 'toggleMaximize', laneId: l.id })}
+                  {...columnHandlers}
                 />
               ))}
               {columns.length === 0 && (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { memo, useEffect, useRef, useState } from 'react'
 import { TerminalCheckpoints } from '../agent/TerminalCheckpoints'
 import type { Lane, Profile, Workspace } from '../../shared/contract'
 import { TerminalView } from '../terminal/TerminalView'
@@ -45,7 +45,8 @@ interface Props {
   onToggleMaximize(lane: Lane): void
 }
 
-export function LaneColumn(props: Props) {
+/** Memo: a column renders when its own lane (or its other props) changes, not with every other lane's. */
+export const LaneColumn = memo(function LaneColumn(props: Props) {
   const { lane, workspace, profile, focused } = props
   const title = lane.title || profile?.name || 'Lane'
   const structured = lane.kind !== 'terminal'
@@ -233,7 +234,7 @@ export function LaneColumn(props: Props) {
       />
     </section>
   )
-}
+})
 
 function ExitPanel({ lane, onRestart }: { lane: Lane; onRestart(): void }) {
   const disk = lane.diskError

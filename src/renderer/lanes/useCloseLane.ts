@@ -1,4 +1,4 @@
-import { useCallback } from 'react'
+import { useCallback, useRef } from 'react'
 import type { Lane } from '../../shared/contract'
 import type { Client } from '../host/client'
 import type { Overlay } from '../app/commands'
@@ -43,14 +43,17 @@ export function useCloseLane({ client, reportError, lanes, focusedLaneId, setLan
     },
     [client, reportError, lanes, focusedLaneId, setLanes, focusLane],
   )
-  // A running process, unsent text or a worktree of its own: ask first.
+  // A running process, unsent text or a worktree of its own: ask first. The same function on every
+  // render (the lane columns' close button: a new one would render every column).
+  const finishLatest = useRef(finishClose)
+  finishLatest.current = finishClose
   const closeLane = useCallback(
     async (lane: Lane) => {
       const concerns = closeConcerns(lane, unsentDraft(lane.id))
       if (lane.worktree || concerns.length > 0) setOverlay({ kind: 'closeLane', lane, concerns })
-      else await finishClose(lane)
+      else await finishLatest.current(lane)
     },
-    [finishClose, setOverlay],
+    [setOverlay],
   )
   return { finishClose, closeLane }
 }

@@ -1,4 +1,4 @@
-import { memo, useState, type ReactNode } from 'react'
+import { cloneElement, isValidElement, memo, useState, type ReactElement, type ReactNode } from 'react'
 import Markdown, { type Components } from 'react-markdown'
 import remarkGfm from 'remark-gfm'
 import './markdown.css'
@@ -21,7 +21,19 @@ function remarkHtmlAsText() {
   return (tree: MdNode) => walk(tree)
 }
 
-const remarkPlugins = [remarkGfm, remarkHtmlAsText]
+/**
+ * remark-gfm's parser extensions, made once. react-markdown builds its processor on every render, and
+ * remark-gfm's plugin would build them anew each time: with several lanes streaming, that was about a
+ * tenth of the markdown work. A processor uses such extensions for any number of parses.
+ */
+const gfmData: Record<string, unknown[]> = {}
+remarkGfm.call({ data: () => gfmData } as never)
+function remarkGfmOnce(this: { data(): object }) {
+  const data = this.data() as Record<string, unknown[] | undefined>
+  for (const [key, extensions] of Object.entries(gfmData)) data[key] = [...(data[key] ?? []), ...extensions]
+}
+
+const remarkPlugins = [remarkGfmOnce, remarkHtmlAsText]
 
 const components: Components = {
   // Links open outside the app (Electron sends new windows to the user's browser).
@@ -124,6 +136,52 @@ function nextCut(text: string, cut: number, parse: TailParse | null): number {
   return i >= 1 ? cut + blocks[i].line : cut
 }
 
+/** Characters that, appended to a paragraph, can only be more of its text (no newline, no markup, no link). */
+const PLAIN_APPEND = /^[\p{L}\p{N} \t,;'"?()/%+=-]*$/u
+/** The last character of a parsed paragraph after which plain text is only more text (not a delimiter, escape or `]`). */
+const PLAIN_END = /[\p{L}\p{N})"',;?/%]$/u
+/** What could turn a word into a link (an autolink literal: www., http://, an e-mail) or an entity. */
+const LINKISH = /[.:@&]/
+/** A line whose text (after a list item's marker, if any) starts with a letter: however it goes on, it starts no other block. */
+const LETTER_LINE = /^[ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?\p{L}/u
+
+/**
+ * The tail `parsed` rendered to `element`, grown by `added`, rendered as a parse would render it without
+ * parsing again, or null when that is not sure. Sure when the tail ends in a paragraph or a list whose
+ * source ends in a plain character, on a line whose text starts with a letter (`"1" + ") x"` would be a
+ * list), with no `](` (a link that could still close); and `added` is plain text (`PLAIN_APPEND`) that
+ * makes no link with the word it joins. The last text of the last paragraph (or list item) then only
+ * gets `added`, less trailing blanks (a paragraph drops them). A streaming reply grows so most of the
+ * time, and this skips most of the markdown parsing of the lanes in view.
+ */
+function appendPlain(parsed: TailParse, element: ReactElement, added: string): ReactElement | null {
+  const { source, blocks } = parsed
+  const last = blocks[blocks.length - 1]
+  if (!last || (last.type !== 'paragraph' && last.type !== 'list') || !PLAIN_END.test(source) || !PLAIN_APPEND.test(added)) return null
+  if (source.slice(last.line).includes('](') || !LETTER_LINE.test(source.slice(source.lastIndexOf('\n') + 1))) return null
+  if (!/^[ \t]/.test(added) && LINKISH.test(/\S*$/.exec(source)![0] + /^\S*/.exec(added)![0])) return null
+  const text = added.replace(/[ \t]+$/, '')
+  return text === '' ? element : appendToLastText(element, text, 0)
+}
+
+/**
+ * `element` with `text` added to its last text: down through the last block (a paragraph, a list, its last
+ * item, a paragraph in it), which must end in text; null if it does not (e.g. a nested list last).
+ */
+function appendToLastText(element: ReactElement, text: string, depth: number): ReactElement | null {
+  const own = (element.props as { children?: ReactNode }).children
+  const children = Array.isArray(own) ? own : [own]
+  // Lists and loose items have newlines between (and after) their elements.
+  let i = children.length - 1
+  while (i > 0 && children[i] === '\n' && depth > 0) i--
+  const end = children[i]
+  let grown: ReactNode
+  if (typeof end === 'string' && depth > 0 && (element.type === 'p' || element.type === 'li') && i === children.length - 1) grown = end + text
+  else if (isValidElement(end) && ['p', 'ul', 'ol', 'li'].includes(end.type as string) && depth < 4) grown = appendToLastText(end, text, depth + 1)
+  if (grown === undefined || grown === null) return null
+  return cloneElement(element, undefined, ...children.slice(0, i), grown, ...children.slice(i + 1))
+}
+
 /**
  * A text's markdown, rendered as parsing it whole renders it (the same elements), in pieces: a text
  * that only grows at its end (a streaming message) keeps its finished top-level blocks as pieces that
@@ -136,6 +194,8 @@ export class MarkdownStream {
   /** The text up to the tail: a text that does not start with it was rewritten. */
   private prefix = ''
   private parse: TailParse | null = null
+  /** The tail as last parsed (`parse.source`), rendered. */
+  private parsedTail: ReactElement | null = null
 
   render(text: string, className?: string): ReactNode {
     // Rewritten rather than grown, or maybe with definitions: start over, as one piece.
@@ -143,6 +203,7 @@ export class MarkdownStream {
       this.cuts = [0]
       this.prefix = ''
       this.parse = null
+      this.parsedTail = null
     }
     const last = this.cuts[this.cuts.length - 1]
     const cut = nextCut(text, last, this.parse)
@@ -151,19 +212,33 @@ export class MarkdownStream {
       this.prefix = text.slice(0, cut)
     }
     const tail = text.slice(cut)
-    const onParse = (blocks: Block[]) => (this.parse = { from: cut, source: tail, blocks })
     const pieces: ReactNode[] = []
     // Between top-level blocks the whole text's rendering has a newline text node: so do the pieces.
     this.cuts.slice(0, -1).forEach((from, i) => pieces.push(<MarkdownBlocks key={from} text={text.slice(from, this.cuts[i + 1])} />, '\n'))
     return (
       <div className={`md${className ? ` ${className}` : ''}`}>
         {pieces}
-        <Markdown remarkPlugins={[...remarkPlugins, [remarkBlocks, { onParse }]]} components={components}>
-          {tail}
-        </Markdown>
+        <MarkdownTail source={tail} rendered={this.renderTail(tail, cut)} />
       </div>
     )
   }
+
+  /** The tail rendered: what its last parse rendered, grown by plain text (`appendPlain`), or parsed now. */
+  private renderTail(tail: string, cut: number): ReactElement {
+    const parsed = this.parse
+    if (parsed && this.parsedTail && parsed.from === cut && tail.startsWith(parsed.source)) {
+      const grown = appendPlain(parsed, this.parsedTail, tail.slice(parsed.source.length))
+      if (grown) return grown
+    }
+    const onParse = (blocks: Block[]) => (this.parse = { from: cut, source: tail, blocks })
+    this.parsedTail = Markdown({ children: tail, remarkPlugins: [...remarkPlugins, [remarkBlocks, { onParse }]], components })
+    return this.parsedTail
+  }
+}
+
+/** The tail of a streaming text, rendered (`source`: its markdown, for tests and React's dev tools). */
+function MarkdownTail({ rendered }: { source: string; rendered: ReactElement }): ReactNode {
+  return rendered
 }
 
 /**
