@@ -90,7 +90,7 @@ export class JsonStringPieces {
       }
       if (length < 0) return -1
       at = stop + length
-      if (quote < at) quote = input.indexOf(QUOTE, at)
+      if (quote !== -1 && quote < at) quote = input.indexOf(QUOTE, at) // (-1: none left in this input)
       backslash = input.indexOf(BACKSLASH, at)
     }
   }
