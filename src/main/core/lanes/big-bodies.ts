@@ -1,6 +1,5 @@
 import { createHash, type Hash } from 'node:crypto'
 import type { LaneEventBody } from '../../../shared/events'
-import { fragmentsOf } from '../transport/pieced-text'
 
 /** Longest text (UTF-16 units) one stored line or WebSocket frame carries; longer streams go in pieces. */
 export const PIECE_CHARS = 1 << 20
@@ -10,8 +9,6 @@ export const DEDUPE_MIN_CHARS = 64 * 1024
 /** Cuts `text` into pieces of at most `size` units, never between the halves of a surrogate pair. */
 export function splitText(text: string, size = PIECE_CHARS): string[] {
   if (text.length <= size) return [text]
-  const fragments = fragmentsOf(text)
-  if (fragments) return groupFragments(fragments, size)
   const pieces: string[] = []
   for (let at = 0; at < text.length; ) {
     let end = Math.min(at + size, text.length)
@@ -21,15 +18,6 @@ export function splitText(text: string, size = PIECE_CHARS): string[] {
     at = end
   }
   return pieces
-}
-
-/**
- * The pieces of a text decoded in fragments (transport/pieced-text.ts): the fragments themselves, each
- * already a flat string (joining them would copy them; slicing the whole would flatten it into one more
- * copy of the text). A fragment never ends inside a surrogate pair.
- */
-function groupFragments(fragments: string[], size: number): string[] {
-  return fragments.every((f) => f.length <= size) ? fragments : fragments.flatMap((f) => splitText(f, size))
 }
 
 /** Hashes a long string a piece at a time, so it is never encoded whole into one more buffer. */

@@ -1,6 +1,4 @@
-import { HUGE_STRING_PLACEHOLDER, PiecedPendingBytes } from './huge-line';
 import { PendingBytes } from './pending-bytes';
-import { forgetFragments } from './pieced-text';
 
 // JSON Lines framing. Splits on "\n" only: U+2028/U+2029 are legal raw inside JSON strings
 // (JSON.stringify emits them unescaped), so splitting on them, as node:readline does, corrupts lines.
@@ -34,11 +32,6 @@ export type LineSink = (take: () => string | undefined) => void;
 export interface LineConsumer {
   takes: LineSink;
   takesDecoded?: (text: string) => void;
-  /**
-   * A huge line's one giant JSON string is decoded in pieces as it arrives (see huge-line.ts): the line
-   * taken has HUGE_STRING_PLACEHOLDER in its place, and `hugeString()` gives it while the line is taken.
-   */
-  piecesHugeStrings?: boolean;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -64,7 +57,7 @@ export class LineReader {
   /** Complete lines of a chunk up to this many bytes are decoded together (never more than maxLineBytes). */
   private readonly decodeWholeBytes: number;
   /** The bytes of the pending partial line. */
-  private readonly pending: PendingBytes | PiecedPendingBytes;
+  private readonly pending = new PendingBytes();
   /** True after an over-long line was reported, until its terminating "\n". */
   private discarding = false;
 
@@ -81,7 +74,6 @@ export class LineReader {
   ) {
     this.sink = typeof onLine === 'function' ? (take) => { const line = take(); if (line !== undefined) onLine(line); } : onLine.takes;
     this.sinkDecoded = typeof onLine === 'function' ? undefined : onLine.takesDecoded;
-    this.pending = typeof onLine !== 'function' && onLine.piecesHugeStrings ? new PiecedPendingBytes() : new PendingBytes();
     const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!(max > 0)) throw new RangeError(`maxLineBytes must be positive, got ${max}`);
     this.maxLineBytes = max;
@@ -183,12 +175,6 @@ export class LineReader {
   /** Hands `taken` to the sink. No frame on the stack holds the line while the sink's consumer runs. */
   private emit(): void {
     this.sink(this.takeLine);
-    this.hugeString(); // not taken: let go of it
-  }
-
-  /** The giant string of the line being taken, decoded in pieces (see LineConsumer.piecesHugeStrings). */
-  hugeString(): string | undefined {
-    return this.pending instanceof PiecedPendingBytes ? this.pending.takeHugeString() : undefined;
   }
 
   /** The line being handed over, without its "\r", or undefined for a blank one; it is let go here. */
@@ -239,17 +225,15 @@ function isJsWhitespace(c: number): boolean {
  * Takes a line and parses it, in a frame of its own that has returned before the value is used: a
  * 50 MB line's decoded string is garbage while its value goes through the lane, not held by a caller.
  */
-function parseTaken(take: () => string | undefined, lines: LineReader, onError: (err: ProtocolError) => void): unknown {
-  const line = take();
-  const huge = lines.hugeString();
-  return parseLine(line, onError, huge === undefined ? undefined : (_key, value) => (value === HUGE_STRING_PLACEHOLDER ? huge : value));
+function parseTaken(take: () => string | undefined, onError: (err: ProtocolError) => void): unknown {
+  return parseLine(take(), onError);
 }
 
 /** The line's JSON value, or NOTHING for a blank line (undefined) or a malformed one (reported). */
-function parseLine(line: string | undefined, onError: (err: ProtocolError) => void, reviver?: (key: string, value: unknown) => unknown): unknown {
+function parseLine(line: string | undefined, onError: (err: ProtocolError) => void): unknown {
   if (line === undefined) return NOTHING;
   try {
-    return JSON.parse(line, reviver);
+    return JSON.parse(line);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     onError(new ProtocolError(`malformed JSON line: ${reason}`, { line: line.slice(0, 200) }));
@@ -273,15 +257,9 @@ export class JsonlReader {
     this.lines = new LineReader(
       {
         takes: (take) => {
-          const value = parseTaken(take, this.lines, onError);
-          if (value === NOTHING) return;
-          try {
-            onValue(value);
-          } finally {
-            forgetFragments(); // handled: a later consumer slices the text itself
-          }
+          const value = parseTaken(take, onError);
+          if (value !== NOTHING) onValue(value);
         },
-        piecesHugeStrings: true,
         // A chunk's small lines: split and parsed here in one loop (no closures per line).
         takesDecoded: (text) => {
           let from = 0;

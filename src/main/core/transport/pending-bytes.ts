@@ -54,11 +54,6 @@ export class PendingBytes {
     return Buffer.concat(pieces, length).toString('utf8');
   }
 
-  /** The pending bytes once they are in a buffer of their own (from OWN_STORE_BYTES on), else undefined. */
-  bytes(): Buffer | undefined {
-    return this.view?.subarray(0, this.length)
-  }
-
   /** Drops the pending bytes (an over-long line). */
   clear(): void {
     if (this.store) detach(this.store);
