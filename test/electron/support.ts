@@ -21,21 +21,4 @@ export function launchApp(exe: string, userData: string, extraArgs: string[] = [
   })
 }
 
-export const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Whether anything of the process group `pgid` (a lane's agent and its children) is left. */
-export const groupAlive = (pgid: number) => {
-  try {
-    process.kill(-pgid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+export { alive, groupAlive } from '../support/pids'

@@ -13,7 +13,8 @@ import { ENDPOINT_FILE } from '../../src/main/rpc/local-endpoint'
 import { StreamClient } from '../../src/main/rpc/stream-transport'
 import type { Lane, Profile } from '../../src/shared/contract'
 import type { LaneEvent } from '../../src/shared/events'
-import { alive, tempDir, waitFor } from '../support/core'
+import { tempDir, waitFor } from '../support/core'
+import { alive } from '../support/pids'
 import { SERVER_JS, serverBuilt } from '../support/server-process'
 
 const FAKE_ACP = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/fake-agents/acp-agent.mjs')

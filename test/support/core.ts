@@ -90,16 +90,6 @@ export function laneStatus(core: TestCore, laneId: string): Lane['status'] {
   return core.lanes.get(laneId).record.status
 }
 
-/** Whether a process with this pid exists (a zombie counts). */
-export const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 export async function alivePids(pids: number[]): Promise<number[]> {
   const living = new Set((await listProcesses()).filter((p) => !p.zombie).map((p) => p.pid))
   return pids.filter((p) => living.has(p))

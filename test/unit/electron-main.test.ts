@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCli } from '../../src/main/cli/main'
 import { IPC } from '../../src/shared/ipc'
-import { alive, waitFor } from '../support/core'
+import { waitFor } from '../support/core'
+import { alive } from '../support/pids'
 
 /**
  * src/main/index.ts run in Node against a recording stand-in for Electron (there is no Electron binary
