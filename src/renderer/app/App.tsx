@@ -1,5 +1,5 @@
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react'
-import type { AppCommand, Bridge, Lane, Workspace } from '../../shared/contract'
+import type { Bridge, Lane } from '../../shared/contract'
 import type { HostBridge } from '../env'
 import { ClientError, createClient, errorMessage } from '../host/client'
 import { AppContext, type AppServices } from './context'
@@ -15,6 +15,7 @@ import type { WsBridge } from '../host/ws-bridge'
 import type { HostsBridge } from '../host/hosts-bridge'
 import { Sidebar } from '../workspaces/Sidebar'
 import { useFolderDrop } from '../workspaces/useFolderDrop'
+import { useWorkspaceActions } from '../workspaces/useWorkspaceActions'
 import { EmptyState } from './EmptyState'
 import { LaneColumn } from '../lanes/LaneColumn'
 import { NewLaneDialog, type NewLaneChoice } from '../lanes/NewLaneDialog'
@@ -94,7 +95,6 @@ export function App({ bridge, ws, hosts }: AppProps) {
   const active = useMemo(() => activeLanes(allLanes), [allLanes])
   useStaleToastSweep(toasts, allLanes, lanesListed, dismissAll)
 
-  const [selectedWorkspaceId, setSelectedWorkspaceId] = useState<string | null>(null)
   // The navigator: which workspace's lanes are the columns (null: all), and whether the sidebar shows.
   const [laneFilterChoice, setLaneFilter] = useStoredState<string | null>('switchyard.laneFilter', null)
   const laneFilter = workspaces.some((w) => w.id === laneFilterChoice) ? laneFilterChoice : null
@@ -142,56 +142,13 @@ export function App({ bridge, ws, hosts }: AppProps) {
     void detect()
     setOverlay({ kind: 'profiles' })
   }, [refreshProfiles, detect, setOverlay])
-  const [pathInputOpen, setPathInputOpen] = useState(false)
   const lanesAreaRef = useRef<HTMLDivElement>(null)
 
   const { focusedLaneId, setFocusedLaneId, registerFocus, focusLane } = useLaneFocus({ lanes, columns, markSeen, follow, setLaneFilter })
   useLaneLinks(focusLane)
 
-  const selectedWorkspace =
-    workspaces.find((w) => w.id === selectedWorkspaceId) ?? workspaces[workspaces.length - 1] ?? null
-
-  // ---- workspaces
-  const addPath = useCallback(
-    async (path: string) => {
-      try {
-        const workspace = await client.call('workspaces.add', { path })
-        setWorkspaces((list) => [...list.filter((w) => w.id !== workspace.id), workspace])
-        setSelectedWorkspaceId(workspace.id)
-        setPathInputOpen(false)
-        return true
-      } catch (e) {
-        reportError(e)
-        return false
-      }
-    },
-    [client, reportError, setWorkspaces],
-  )
-  const pickFolder = useCallback(async () => {
-    try {
-      const workspace = await client.call('workspaces.pick', {})
-      if (!workspace) return
-      setWorkspaces((list) => [...list.filter((w) => w.id !== workspace.id), workspace])
-      setSelectedWorkspaceId(workspace.id)
-    } catch (e) {
-      reportError(e)
-    }
-  }, [client, reportError, setWorkspaces])
-  const removeWorkspace = useCallback(
-    async (workspace: Workspace) => {
-      try {
-        await client.call('workspaces.remove', { workspaceId: workspace.id })
-        setWorkspaces((list) => list.filter((w) => w.id !== workspace.id))
-      } catch (e) {
-        reportError(e)
-      }
-    },
-    [client, reportError, setWorkspaces],
-  )
-  const addFolder = useCallback(() => {
-    if (info?.canPickFolder) void pickFolder()
-    else setPathInputOpen(true)
-  }, [info, pickFolder])
+  const { selectedWorkspace, select: selectWorkspace, added: workspaceAdded, addPath, pickFolder, removeWorkspace, addFolder, pathInputOpen, setPathInputOpen } =
+    useWorkspaceActions({ client, reportError, workspaces, setWorkspaces, canPickFolder: info?.canPickFolder ?? false })
 
   // ---- lanes
   const createLane = useCallback(
@@ -274,15 +231,14 @@ export function App({ bridge, ws, hosts }: AppProps) {
         addFolder()
         return
       case 'workspaceAdded':
-        setWorkspaces((list) => [...list.filter((w) => w.id !== command.workspace.id), command.workspace])
-        setSelectedWorkspaceId(command.workspace.id)
+        workspaceAdded(command.workspace)
         return
       case 'selectWorkspace':
-        setSelectedWorkspaceId(command.workspaceId)
+        selectWorkspace(command.workspaceId)
         return
       case 'filterWorkspace':
         setLaneFilter(command.workspaceId)
-        if (command.workspaceId) setSelectedWorkspaceId(command.workspaceId)
+        if (command.workspaceId) selectWorkspace(command.workspaceId)
         return
       case 'nextLane':
       case 'previousLane': {
