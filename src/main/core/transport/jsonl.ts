@@ -162,14 +162,10 @@ export class LineReader {
    */
   private emitDecoded(text: string): void {
     if (this.sinkDecoded) return this.sinkDecoded(text);
-    let from = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', from)) {
-      this.taken = text.slice(from, end);
+    eachLine(text, (line) => {
+      this.taken = line;
       this.emit();
-      from = end + 1;
-    }
-    this.taken = from === 0 ? text : text.slice(from);
-    this.emit();
+    });
   }
 
   /** Hands `taken` to the sink. No frame on the stack holds the line while the sink's consumer runs. */
@@ -194,6 +190,16 @@ export class LineReader {
       }),
     );
   }
+}
+
+/** Each "\n"-separated line of `text` (complete lines, the last without its "\n"), as a slice of it. */
+function eachLine(text: string, fn: (line: string) => void): void {
+  let from = 0;
+  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', from)) {
+    fn(text.slice(from, end));
+    from = end + 1;
+  }
+  fn(from === 0 ? text : text.slice(from));
 }
 
 /** `line` without its "\r", or undefined for a blank one. */
@@ -260,17 +266,12 @@ export class JsonlReader {
           const value = parseTaken(take, onError);
           if (value !== NOTHING) onValue(value);
         },
-        // A chunk's small lines: split and parsed here in one loop (no closures per line).
-        takesDecoded: (text) => {
-          let from = 0;
-          for (let end = text.indexOf('\n'); ; end = text.indexOf('\n', from)) {
-            const line = end === -1 ? (from === 0 ? text : text.slice(from)) : text.slice(from, end);
+        // A chunk's small lines: split and parsed here (no sink → take → parse chain per line).
+        takesDecoded: (text) =>
+          eachLine(text, (line) => {
             const value = parseLine(lineOrBlank(line), onError);
             if (value !== NOTHING) onValue(value);
-            if (end === -1) return;
-            from = end + 1;
-          }
-        },
+          }),
       },
       onError,
       opts,
