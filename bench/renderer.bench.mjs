@@ -19,7 +19,7 @@
 // Compare ratios within one run: absolute timings on a shared 2-core box are noisy.
 // Node 24 runs this file as is (it imports the TypeScript mock bridge with type stripping).
 import { chromium } from '@playwright/test'
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { installMockBridge, mockLane, mockProfile, stamp } from '../test/e2e/mock-bridge.ts'
 import { startServerWorld } from './renderer-server.mjs'
+import { descendantsCpuMs } from './proc-cpu.mjs'
 import { drive, probes, settle, stopCounting, watch } from './renderer-page.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -142,35 +143,6 @@ function mockWorld(agents, terminals) {
   }
 }
 
-// ---------- CPU time of this process's descendants: robust where wall-clock figures move with the load
-
-const TICK_MS = 10 // USER_HZ is 100 on Linux
-
-/** CPU ms used so far by our descendants, split into Chromium's processes and the rest (server, agents). */
-function descendantsCpu() {
-  const procs = []
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'latin1')
-      procs.push({ pid: Number(name), ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS, chromium: cmd.includes('chromium') })
-    } catch {}
-  }
-  const children = new Map()
-  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p])
-  const total = { chromium: 0, other: 0 }
-  const visit = (pid) => {
-    for (const p of children.get(pid) ?? []) {
-      total[p.chromium ? 'chromium' : 'other'] += p.ms
-      visit(p.pid)
-    }
-  }
-  visit(process.pid)
-  return total
-}
-
 // ---------- one scenario
 
 const fmt = (v, digits = 0) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits))
@@ -231,7 +203,7 @@ async function measure(page, context, name, ids, errors, world) {
   }
   const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
   const before = await metrics()
-  const cpuBefore = descendantsCpu()
+  const cpuBefore = descendantsCpuMs()
   const longBefore = await page.evaluate(() => window.__bench.longTasks.length)
   const t0 = Date.now()
   let wall
@@ -242,7 +214,7 @@ async function measure(page, context, name, ids, errors, world) {
     const streamed = world.stream({ rate: RATE, seconds: SECONDS })
     await page.waitForTimeout(SECONDS * 1000)
     after = await metrics()
-    cpuAfter = descendantsCpu()
+    cpuAfter = descendantsCpuMs()
     wall = (Date.now() - t0) / 1000
     await page.evaluate(stopCounting)
     const pushed = await streamed
@@ -251,7 +223,7 @@ async function measure(page, context, name, ids, errors, world) {
     await page.evaluate(drive, { agents, terminals, rate: RATE, seconds: SECONDS, words: WORDS })
     await page.waitForTimeout(SECONDS * 1000)
     after = await metrics()
-    cpuAfter = descendantsCpu()
+    cpuAfter = descendantsCpuMs()
     wall = (Date.now() - t0) / 1000
     await page.evaluate(stopCounting)
   }

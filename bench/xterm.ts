@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
-import { descendantsCpuMs, mbPerS, median, type RatioFigures } from './figures'
+import { mbPerS, median, type RatioFigures } from './figures'
+import { descendantsCpuMs } from './proc-cpu.mjs'
 import { END, floodClient, rawPtyRead, withPtyServer } from './pty'
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
