@@ -1,7 +1,7 @@
 // xterm alone in a page, mounted as the lane's terminal view mounts it (same options; the DOM renderer
-// without a GPU) and fed the flood of bench/pty.ts from memory through the same FlowWriter, in 64 KiB
-// pieces (the terminal adapter's largest event), each in a task of its own as WebSocket messages come:
-// the ceiling of the pty → xterm row (bench/xterm-ceiling.ts runs it).
+// without a GPU) and fed the flood of bench/pty.ts from memory through the same FlowWriter, in 256 K
+// pieces (the terminal adapter's largest event, FRAME_MAX_CHARS), each in a task of its own as WebSocket
+// messages come: the ceiling of the pty → xterm row (bench/xterm-ceiling.ts runs it).
 import { mountTerminal } from '../../src/renderer/terminal/xterm'
 import { FlowWriter } from '../../src/renderer/terminal/flow'
 
@@ -11,7 +11,7 @@ declare global {
   }
 }
 
-const PIECE = 64 * 1024
+const PIECE = 256 * 1024
 
 /** ~8.1 MB: base64 of 6,000,000 random bytes in 76-character lines ending \r\n, then the end marker. */
 function flood(end: string): string {
