@@ -202,6 +202,26 @@ describe('TranscriptSync', () => {
     expect(behind).toBe(1)
     expect(shown.at(-1)).toBe(11) // nothing of it was shown
   })
+  test('a reconnect far behind starts over even when the first catch-up failed after drawing the snapshot', async () => {
+    let behind = 0
+    let online = false
+    const shown: number[] = []
+    const sync = new TranscriptSync(
+      async (after) => {
+        if (!online) throw new Error('disconnected')
+        return after === 10 ? { events: [output(11)], next: 11, done: false } : { events: [output(99)], next: 99, done: true }
+      },
+      (e) => shown.push(e.seq),
+      () => {},
+      async () => 10,
+      () => behind++,
+    )
+    await sync.catchUp() // the snapshot is drawn, then the connection drops before the first page
+    online = true
+    await sync.catchUp() // the reconnect: megabytes missed
+    expect(behind).toBe(1)
+    expect(shown).toEqual([])
+  })
   test('a failed fetch keeps the buffer for the next try and reports the error', async () => {
     const shown: number[] = []
     const errors: unknown[] = []

@@ -26,7 +26,6 @@ export class TranscriptSync {
   private buffer: LaneEvent[] = []
   private disposed = false
   private started = false
-  private caughtUp = false
 
   constructor(
     private readonly fetchPage: (after: number) => Promise<TranscriptPage>,
@@ -80,6 +79,9 @@ export class TranscriptSync {
   }
 
   private async run(): Promise<boolean> {
+    // The gap right after the snapshot is its own and is paged; a later run (a reconnect, even after a
+    // first run that failed mid-paging) that finds more than a page missed starts over instead.
+    const later = this.started
     do {
       this.again = false
       try {
@@ -93,7 +95,7 @@ export class TranscriptSync {
         for (let first = true; ; first = false) {
           const page = await this.fetchPage(after)
           if (this.disposed) return false
-          if (this.farBehind && this.caughtUp && first && !page.done) {
+          if (this.farBehind && later && first && !page.done) {
             this.farBehind()
             return false
           }
@@ -106,7 +108,6 @@ export class TranscriptSync {
         return false
       }
     } while (this.again && !this.disposed)
-    this.caughtUp = true
     return !this.disposed
   }
 
