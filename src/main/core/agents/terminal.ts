@@ -46,12 +46,14 @@ function startTerminal(spec: LaunchSpec, cb: AdapterCallbacks, graceMs: number):
   const flush = () => {
     if (timer) clearTimeout(timer)
     timer = undefined
-    if (frame) cb.emit({ type: 'terminal.output', data: frame })
+    if (!frame) return
+    // Per frame, not per read: a flood's ~4 KB reads would each copy the 16 K tail.
+    tail = frame.length >= TAIL_CHARS ? frame.slice(-TAIL_CHARS) : (tail + frame).slice(-TAIL_CHARS)
+    cb.emit({ type: 'terminal.output', data: frame })
     frame = ''
   }
   pty.onData((data) => {
     frame += data
-    tail = (tail + data).slice(-TAIL_CHARS)
     if (frame.length >= FRAME_MAX_CHARS) flush()
     else timer ??= setTimeout(flush, FRAME_MS)
   })

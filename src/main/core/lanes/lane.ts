@@ -41,10 +41,11 @@ export function statusAfter(current: LaneStatus, event: LaneEventBody, pendingAp
 
 /**
  * Up to this length an event's JSON from the transcript goes with it to the listeners, so a client's frame
- * is that text in an envelope instead of a second JSON.stringify. Longer ones (big bodies, in pieces) are
- * encoded again by whoever sends them, as before: their memory path is not changed by this.
+ * is that text in an envelope instead of a second JSON.stringify: every terminal frame (≤ 256 K characters,
+ * a flood's bulk) is. Longer ones (a big body's 1 M pieces) are encoded again by whoever sends them: their
+ * memory path is not changed by this.
  */
-export const SHARED_ENCODING_CHARS = 64 * 1024
+export const SHARED_ENCODING_CHARS = 512 * 1024
 
 /** Events that say how the lane is, not that anyone did something: they do not keep it from being reaped. */
 const PASSIVE: ReadonlySet<LaneEventBody['type']> = new Set(['status', 'process.exited', 'modes'])
