@@ -4,7 +4,7 @@
 // before the fix one 50 MB message peaked ~680 MB above the baseline, was stored twice (102 MB of
 // transcript), went out as one 51 MB frame, and cut the client off. With the JSONL line joined into a
 // Buffer.concat copy and the transcript's write buffers left to the GC it still peaked 300-410 MB above;
-// now a median of ~176 MB (150-250; docs/design-notes.md, "A huge body is stored once…", says where the rest goes; the goal is ~150).
+// now a median of ~176 MB (150-250; docs/memory.md says where the rest goes; the goal is ~150).
 import { describe, expect, it } from 'vitest'
 import { measure } from '../../bench/memory'
 
