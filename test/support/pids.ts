@@ -11,11 +11,4 @@ export const alive = (pid: number) => {
 }
 
 /** Whether anything of the process group `pgid` (a lane's agent and its children) is left. */
-export const groupAlive = (pgid: number) => {
-  try {
-    process.kill(-pgid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+export const groupAlive = (pgid: number) => alive(-pgid)

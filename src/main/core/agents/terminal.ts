@@ -48,7 +48,7 @@ function startTerminal(spec: LaunchSpec, cb: AdapterCallbacks, graceMs: number):
     timer = undefined
     if (!frame) return
     // Per frame, not per read: a flood's ~4 KB reads would each copy the 16 K tail.
-    tail = frame.length >= TAIL_CHARS ? frame.slice(-TAIL_CHARS) : (tail + frame).slice(-TAIL_CHARS)
+    tail = (tail + frame).slice(-TAIL_CHARS)
     cb.emit({ type: 'terminal.output', data: frame })
     frame = ''
   }

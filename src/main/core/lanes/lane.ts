@@ -42,8 +42,8 @@ export function statusAfter(current: LaneStatus, event: LaneEventBody, pendingAp
 /**
  * Up to this length an event's JSON from the transcript goes with it to the listeners, so a client's frame
  * is that text in an envelope instead of a second JSON.stringify: every terminal frame (≤ 256 K characters,
- * a flood's bulk) is. Longer ones (a big body's 1 M pieces) are encoded again by whoever sends them: their
- * memory path is not changed by this.
+ * a flood's bulk) is. A big body's 1 M pieces are encoded again by whoever sends them: reusing their lines
+ * raised a 50 MB message's peak (docs/memory.md, round six).
  */
 export const SHARED_ENCODING_CHARS = 512 * 1024
 
