@@ -87,6 +87,27 @@ describe('LineReader', () => {
     expect((RegExp as unknown as { input: string }).input).not.toContain('"marker":"held"');
   });
 
+  it('frees a huge line as soon as it is parsed, before its value is used (it lives outside the heap, where V8 would keep it through the burst)', () => {
+    // External strings: what lives outside the heap less the buffers (whose accounting lags a GC's sweep).
+    const stringsOutsideHeap = () => process.memoryUsage().external - process.memoryUsage().arrayBuffers;
+    const chars = 40 << 20;
+    let whileUsed: number | undefined;
+    const reader = new JsonlReader(
+      (value) => {
+        expect((value as { text: string }).text).toHaveLength(chars);
+        whileUsed = stringsOutsideHeap();
+      },
+      (err) => expect.unreachable(err.message),
+    );
+    const before = stringsOutsideHeap();
+    // In 64 KiB chunks, as a pipe delivers it, so no 40 MB buffer of the test's own stays alive.
+    reader.push('{"text":"');
+    for (let sent = 0; sent < chars; sent += 1 << 16) reader.push(Buffer.alloc(1 << 16, 'x'));
+    reader.push('"}\n');
+    // The decoded line alone would be 40 MiB here (the rest is noise of the accounting).
+    expect(whileUsed! - before).toBeLessThan(20 << 20);
+  });
+
   it('flushes a final unterminated line on end(), but not a blank one', () => {
     const { reader, lines } = lineCollector();
     reader.push('first\nsecond');
