@@ -47,8 +47,9 @@ function startTerminal(spec: LaunchSpec, cb: AdapterCallbacks, graceMs: number):
     if (timer) clearTimeout(timer)
     timer = undefined
     if (!frame) return
-    // Per frame, not per read: a flood's ~4 KB reads would each copy the 16 K tail.
-    tail = (tail + frame).slice(-TAIL_CHARS)
+    // Per frame, not per read: a flood's ~4 KB reads would each copy the 16 K tail. A long frame's tail
+    // comes from the frame alone: slicing `tail + frame` would first flatten it, a copy of the whole frame.
+    tail = frame.length >= TAIL_CHARS ? frame.slice(-TAIL_CHARS) : (tail + frame).slice(-TAIL_CHARS)
     cb.emit({ type: 'terminal.output', data: frame })
     frame = ''
   }
