@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { listProcesses, treeMembers } from '../../src/main/core/transport/process-tree'
+import { createStreamSources } from '../../src/main/rpc/handlers'
+import type { LaneEvent } from '../../src/shared/events'
 import { alivePids, laneStatus, outputOf, testCore, waitFor, waitForOutput, type TestCore } from '../support/core'
 
 let core: TestCore | undefined
@@ -52,6 +54,39 @@ describe('terminal lanes', () => {
     core.lanes.resize(lane.id, 50, 10)
     expect(await core.lanes.terminalSnapshot(lane.id)).toMatchObject({ cols: 50, rows: 10 })
     await expect(core.lanes.terminalSnapshot('lane_nope')).rejects.toMatchObject({ code: 'not_found' })
+  })
+
+  it('lanes.events with skipFloods: a flood reaches the view as a few of its events (gaps to redraw on) and its end; a snapshot then shows it', async () => {
+    core = testCore()
+    const streams = createStreamSources(core)
+    const lane = await core.lanes.create({ workspaceId: core.workspace.id, profileId: core.profile().id, cols: 80, rows: 24 })
+    const all: LaneEvent[] = []
+    const view: LaneEvent[] = []
+    const offAll = streams['lanes.events']({ laneId: lane.id }, (e) => all.push(e))
+    const offView = streams['lanes.events']({ laneId: lane.id, skipFloods: true }, (e) => view.push(e))
+    // ~4.6 MB at once, then a quiet line.
+    await core.lanes.send(lane.id, 'seq -f "row %08g ......................................" 1 80000; echo done-$((6*7))\r')
+    await waitForOutput(core, lane.id, /done-42/)
+    const done = all.find((e) => e.type === 'terminal.output' && e.data.includes('done-42'))!.seq
+    // The view hears of the flood's end (held back at most a frame) and redraws from a snapshot: it shows the end.
+    await waitFor('the end of the flood in the view', () => view.at(-1)!.seq >= done)
+    const snapshot = await core.lanes.terminalSnapshot(lane.id)
+    expect(snapshot.seq).toBeGreaterThanOrEqual(done)
+    expect(snapshot.data).toContain('row 00080000')
+    expect(snapshot.data).toContain('done-42')
+    await core.lanes.send(lane.id, 'echo quiet-$((6*8))\r')
+    await waitFor('the quiet line in the view', () => view.some((e) => e.type === 'terminal.output' && e.data.includes('quiet-48')))
+    offAll()
+    offView()
+    const chars = (events: LaneEvent[]) => events.reduce((n, e) => n + (e.type === 'terminal.output' ? e.data.length : 0), 0)
+    // Everyone else gets every event; the view gets each of its events as they were, far fewer of them.
+    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => all[0].seq + i))
+    const bySeq = new Map(all.map((e) => [e.seq, e]))
+    for (const e of view) expect(e).toEqual(bySeq.get(e.seq))
+    expect(chars(all)).toBeGreaterThan(4_000_000)
+    expect(chars(view)).toBeLessThan(chars(all) / 2)
+    expect(view.filter((e, i) => i > 0 && e.seq > view[i - 1].seq + 1).length).toBeGreaterThan(0)
+    expect(view.at(-1)!.seq).toBe(all.at(-1)!.seq)
   })
 
   it('the built-in Shell profile runs the login shell', async () => {

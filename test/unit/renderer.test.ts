@@ -130,97 +130,111 @@ describe('TranscriptSync', () => {
     expect(asked).toEqual([0, 1, 3])
     expect(shown).toEqual([1, 2, 3, 4])
   })
-  test('with a start (a terminal snapshot), pages begin after its seq; live events meanwhile wait, older ones are dropped', async () => {
-    const shown: string[] = []
-    const asked: number[] = []
-    let release!: () => void
-    const gate = new Promise<void>((r) => (release = r))
-    let starts = 0
-    const sync = new TranscriptSync(
+  /** A terminal lane's view of its main: events published so far, and snapshots of the latest. */
+  function terminalLane() {
+    const lane = {
+      published: 0,
+      snapshots: 0,
+      asked: [] as number[],
+      shown: [] as string[],
+      fail: false,
+      sync: null as unknown as TranscriptSync,
+    }
+    lane.sync = new TranscriptSync(
       async (after) => {
-        asked.push(after)
-        return after === 500 ? { events: [output(501), output(502)], next: 502, done: true } : { events: [], next: after, done: true }
+        lane.asked.push(after)
+        const events = []
+        for (let seq = after + 1; seq <= Math.min(after + 5, lane.published); seq++) events.push(output(seq))
+        return { events, next: after + events.length, done: after + events.length >= lane.published }
       },
-      (e) => shown.push(String(e.seq)),
+      (e) => lane.shown.push(String(e.seq)),
       () => {},
       async () => {
-        starts++
-        await gate
-        shown.push('snapshot')
-        return 500
+        await Promise.resolve()
+        if (lane.fail) throw new Error('busy')
+        lane.snapshots++
+        lane.shown.push(`snapshot@${lane.published}`)
+        return lane.published
       },
     )
-    const done = sync.catchUp()
-    sync.live(output(499)) // already in the snapshot
-    sync.live(output(503))
-    release()
+    /** Main prints `n` events; `deliver`: they reach the view live (else the server skipped them). */
+    const print = (n: number, deliver = true) => {
+      for (let i = 0; i < n; i++) {
+        lane.published++
+        if (deliver) lane.sync.live(output(lane.published))
+      }
+    }
+    return { lane, print }
+  }
+
+  test('with a start (a terminal snapshot), live events follow its seq; no transcript is read; older ones are dropped', async () => {
+    const { lane, print } = terminalLane()
+    lane.published = 500
+    const done = lane.sync.catchUp()
+    lane.sync.live(output(499)) // already in the snapshot
+    print(2) // while the snapshot is taken: they wait
     await done
-    expect(asked).toEqual([500])
-    expect(shown).toEqual(['snapshot', '501', '502', '503'])
-    await sync.catchUp() // a reconnect goes on from the last seq, without a second snapshot
-    expect(starts).toBe(1)
-    expect(asked).toEqual([500, 503])
+    expect(lane.shown).toEqual(['snapshot@502'])
+    lane.shown.length = 0
+    print(2)
+    expect(lane.shown).toEqual(['503', '504'])
+    expect(lane.asked).toEqual([])
+    // A reconnect that missed less than a page replays it, without a second snapshot.
+    print(3, false)
+    await lane.sync.catchUp()
+    expect(lane.asked).toEqual([504])
+    expect(lane.shown).toEqual(['503', '504', '505', '506', '507'])
+    expect(lane.snapshots).toBe(1)
   })
-  test('with farBehind, a later catch-up that misses more than a page starts over instead of replaying it', async () => {
-    const shown: number[] = []
-    let behind = 0
-    let missed = 1
-    const sync = new TranscriptSync(
-      async (after) => {
-        if (after === 10 && missed > 1) return { events: [output(11)], next: 11, done: false }
-        if (after === 10) return { events: [output(11)], next: 11, done: true }
-        return { events: [], next: after, done: true }
-      },
-      (e) => shown.push(e.seq),
-      () => {},
-      async () => 10,
-      () => behind++,
-    )
-    await sync.catchUp() // the first catch-up after the snapshot pages as usual
-    expect(shown).toEqual([11])
-    expect(behind).toBe(0)
-    const again = new TranscriptSync(
-      async (after) => (after === 10 ? { events: [output(11)], next: 11, done: false } : { events: [output(12)], next: 12, done: true }),
-      (e) => shown.push(e.seq),
-      () => {},
-      async () => 10,
-      () => behind++,
-    )
-    await again.catchUp() // more than a page right after the snapshot: still paged (it is the snapshot's own gap)
-    expect(shown).toEqual([11, 11, 12])
-    missed = 2
-    const later = new TranscriptSync(
-      async (after) => (after === 10 && missed > 1 && behind === 0 ? { events: [output(11)], next: 11, done: true } : { events: [output(99)], next: 99, done: false }),
-      (e) => shown.push(e.seq),
-      () => {},
-      async () => 10,
-      () => behind++,
-    )
-    await later.catchUp()
-    expect(shown.at(-1)).toBe(11)
-    await later.catchUp() // a reconnect: the first page is not the last
-    expect(behind).toBe(1)
-    expect(shown.at(-1)).toBe(11) // nothing of it was shown
+  test('a gap in live events (a flood the server skipped) and a reconnect more than a page behind redraw from a fresh snapshot', async () => {
+    const { lane, print } = terminalLane()
+    await lane.sync.catchUp()
+    print(3)
+    print(1000, false) // held back by the server: more than anyone reads
+    print(1) // the newest comes: a gap
+    await new Promise((r) => setTimeout(r, 0))
+    expect(lane.shown).toEqual(['snapshot@0', '1', '2', '3', 'snapshot@1004'])
+    expect(lane.asked).toEqual([])
+    print(20, false) // missed while disconnected: more than a page
+    lane.shown.length = 0
+    await lane.sync.catchUp()
+    expect(lane.asked).toEqual([1004])
+    expect(lane.shown).toEqual(['snapshot@1024'])
+    print(1)
+    expect(lane.shown.at(-1)).toBe('1025')
   })
-  test('a reconnect far behind starts over even when the first catch-up failed after drawing the snapshot', async () => {
-    let behind = 0
-    let online = false
+  test('a redraw whose snapshot fails is not written over: the next event asks again', async () => {
+    const { lane, print } = terminalLane()
+    await lane.sync.catchUp()
+    print(2)
+    lane.fail = true
+    print(5, false)
+    print(1) // a gap: redraw, which fails
+    await new Promise((r) => setTimeout(r, 0))
+    lane.shown.length = 0
+    print(1) // not shown over the gap: it asks again
+    expect(lane.shown).toEqual([])
+    await new Promise((r) => setTimeout(r, 0))
+    lane.fail = false
+    print(1)
+    await new Promise((r) => setTimeout(r, 0))
+    expect(lane.shown).toEqual(['snapshot@10'])
+    print(1)
+    expect(lane.shown).toEqual(['snapshot@10', '11'])
+    expect(lane.snapshots).toBe(2)
+  })
+  test('a host without snapshots (start gives null) replays the transcript from its start, as before', async () => {
     const shown: number[] = []
     const sync = new TranscriptSync(
-      async (after) => {
-        if (!online) throw new Error('disconnected')
-        return after === 10 ? { events: [output(11)], next: 11, done: false } : { events: [output(99)], next: 99, done: true }
-      },
+      async (after) => (after === 0 ? { events: [output(1), output(2)], next: 2, done: false } : { events: [output(3)], next: 3, done: true }),
       (e) => shown.push(e.seq),
       () => {},
-      async () => 10,
-      () => behind++,
+      async () => null,
     )
-    await sync.catchUp() // the snapshot is drawn, then the connection drops before the first page
-    online = true
-    await sync.catchUp() // the reconnect: megabytes missed
-    expect(behind).toBe(1)
-    expect(shown).toEqual([])
+    await sync.catchUp()
+    sync.live(output(5))
+    await sync.catchUp()
+    expect(shown).toEqual([1, 2, 3, 5])
   })
   test('a failed fetch keeps the buffer for the next try and reports the error', async () => {
     const shown: number[] = []

@@ -35,6 +35,7 @@ describe('router', () => {
   it('refuses invalid stream input and unknown names', async () => {
     const { router, called } = recordingRouter()
     expect(router.subscribe('lanes.events', { laneId: 'has spaces!' }, () => {})).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    expect(router.subscribe('lanes.events', { skipFloods: 'yes' }, () => {})).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
     expect(router.subscribe('lanes.status', 7, () => {})).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
     expect(router.subscribe('nope', {}, () => {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } })
     expect(await router.call('constructor', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } })

@@ -59,4 +59,18 @@ describe('flow-controlled writes into xterm', () => {
     w.write('late')
     expect(term.written.length).toBe(before)
   })
+
+  it('drop forgets what waits (a snapshot replaces it) and keeps what xterm holds; writing goes on after it', () => {
+    const term = slowTerminal()
+    const w = new FlowWriter(term)
+    for (let i = 0; i < 10; i++) w.write(String(i).repeat(WRITE_CHARS))
+    const handed = term.written.length
+    expect(w.backlog).toBeGreaterThan(0)
+    w.drop()
+    expect(w.backlog).toBe(0)
+    term.parseAll()
+    w.write('after')
+    expect(term.written.length).toBe(handed + 1)
+    expect(term.written.at(-1)).toBe('after')
+  })
 })

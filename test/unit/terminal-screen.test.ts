@@ -175,9 +175,17 @@ describe('terminal screen', () => {
     for (let fed = 0; fed <= FLOOD_CHARS; fed += piece.length) emit('fast', piece)
     emit('fast', 'flood over\r\n')
     expect(screens.size).toBe(1)
+    // Asked mid-flood: the tail's output as it is, no screen rebuilt (the flood would drop it again).
     const snap = await screens.snapshot('fast')
     expect(snap.seq).toBe(history.get('fast')!.at(-1)!.seq)
     expect((await replay(snap)).screen).toContain('flood over')
+    expect(snap.data.startsWith('line of output\r\n') && snap.data.endsWith('flood over\r\n')).toBe(true)
+    expect(screens.size).toBe(1)
+    // Once the flood is over, a snapshot rebuilds the screen, which follows the lane again.
+    now += FLOOD_WINDOW_MS
+    const after = await screens.snapshot('fast')
+    expect(after.seq).toBe(snap.seq)
+    expect((await replay(after)).screen).toEqual((await replay(snap)).screen)
     expect(screens.size).toBe(2)
     screens.dispose()
   })

@@ -16,6 +16,7 @@ import { commitSubjects, conflictPrompt, draftPullRequest, mergeIntoBase, openPu
 import { listDirs } from '../core/workspaces/folders'
 import { gitOk } from '../core/workspaces/git'
 import { isInside } from '../core/workspaces/worktrees'
+import { FloodGate } from './flood-gate'
 import { createHostHandlers, createHostStreams } from './host-handlers'
 import type { Handlers, StreamSources } from './router'
 
@@ -223,9 +224,16 @@ export function createStreamSources({ lanes, commands, hosts }: Services): Strea
       const laneId = input?.laneId
       const types = input?.types ? new Set<string>(input.types) : null
       if (laneId) lanes.get(laneId) // not_found for a lane that does not exist
-      return lanes.onEvent((e, encoded) => {
-        if ((!laneId || e.laneId === laneId) && (!types || types.has(e.type))) emit(e, encoded)
+      const gate = input?.skipFloods ? new FloodGate(emit) : undefined
+      const off = lanes.onEvent((e, encoded) => {
+        if ((laneId && e.laneId !== laneId) || (types && !types.has(e.type))) return
+        if (gate) gate.offer(e, encoded)
+        else emit(e, encoded)
       })
+      return () => {
+        off()
+        gate?.dispose()
+      }
     },
     'lanes.status': (_input, emit) => lanes.onStatus(emit),
     'app.commands': (_input, emit) => commands.on(emit),

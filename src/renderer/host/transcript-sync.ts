@@ -14,10 +14,11 @@ export interface TranscriptPage {
  * are flushed. A live event that skips a seq (events lost while disconnected) starts another catch-up,
  * as does calling `catchUp()` again (e.g. on reconnect).
  *
- * With `start` (a terminal's snapshot), the first catch-up begins with it instead of the transcript's
- * start: it shows the state up to a seq and returns that seq, and paging goes on after it. With
- * `farBehind` too, a later catch-up that finds more than one page missed (a long disconnection under a
- * chatty program) calls it instead of replaying them: the owner starts over from a fresh snapshot.
+ * With `start` (a terminal's snapshot), catching up begins with it instead of the transcript's start:
+ * it shows the state up to a seq and returns that seq (null: this host has no snapshots, replay the
+ * transcript), and the live events after it follow. A fresh `start()` then replaces replaying whenever
+ * the view is behind by more than it should parse: on a gap in live events (the server skipped a flood
+ * for it, or events were lost while disconnected) and on a catch-up that finds more than a page missed.
  */
 export class TranscriptSync {
   private lastSeq = 0
@@ -26,14 +27,16 @@ export class TranscriptSync {
   private buffer: LaneEvent[] = []
   private disposed = false
   private started = false
+  private snapshots: boolean
 
   constructor(
     private readonly fetchPage: (after: number) => Promise<TranscriptPage>,
     private readonly emit: (event: LaneEvent) => void,
     private readonly onError: (error: unknown) => void = () => {},
-    private readonly start?: () => Promise<number>,
-    private readonly farBehind?: () => void,
-  ) {}
+    private readonly start?: () => Promise<number | null>,
+  ) {
+    this.snapshots = start !== undefined
+  }
 
   get seq(): number {
     return this.lastSeq
@@ -48,9 +51,10 @@ export class TranscriptSync {
     if (this.disposed) return
     if (this.running) {
       this.buffer.push(event)
-    } else if (event.seq > this.lastSeq + 1) {
+    } else if (event.seq > this.lastSeq + 1 || (this.snapshots && !this.started)) {
       this.buffer.push(event)
-      void this.catchUp()
+      if (this.snapshots) this.restart()
+      else void this.catchUp()
     } else {
       this.show(event)
     }
@@ -68,7 +72,13 @@ export class TranscriptSync {
       if (this.disposed || !ok) return
       const buffered = this.buffer.sort((a, b) => a.seq - b.seq)
       this.buffer = []
-      for (const event of buffered) this.show(event)
+      for (let i = 0; i < buffered.length; i++) {
+        if (this.snapshots && buffered[i].seq > this.lastSeq + 1) {
+          this.buffer = buffered.slice(i)
+          return this.restart()
+        }
+        this.show(buffered[i])
+      }
     })
     return this.running
   }
@@ -79,25 +89,30 @@ export class TranscriptSync {
   }
 
   private async run(): Promise<boolean> {
-    // The gap right after the snapshot is its own and is paged; a later run (a reconnect, even after a
-    // first run that failed mid-paging) that finds more than a page missed starts over instead.
-    const later = this.started
     do {
       this.again = false
       try {
-        if (this.start && !this.started) {
-          const seq = await this.start()
+        if (this.snapshots && !this.started) {
+          const seq = await this.start!()
           if (this.disposed) return false
-          this.started = true
-          this.lastSeq = Math.max(this.lastSeq, seq)
+          if (seq !== null) {
+            this.started = true
+            // Exactly its seq, even below the last event shown: the snapshot replaced what was shown.
+            // What follows comes live (subscribed before the snapshot was asked for); a gap restarts.
+            this.lastSeq = seq
+            continue
+          }
+          this.snapshots = false
         }
         let after = this.lastSeq
         for (let first = true; ; first = false) {
           const page = await this.fetchPage(after)
           if (this.disposed) return false
-          if (this.farBehind && later && first && !page.done) {
-            this.farBehind()
-            return false
+          // Paging after a snapshot is a reconnect's: more than a page missed takes a fresh start instead.
+          if (this.snapshots && first && !page.done) {
+            this.started = false
+            this.again = true
+            break
           }
           for (const event of page.events) this.show(event)
           if (page.done || page.next <= after) break
@@ -109,6 +124,13 @@ export class TranscriptSync {
       }
     } while (this.again && !this.disposed)
     return !this.disposed
+  }
+
+  /** Shows a fresh `start()` and what follows its seq, whatever was shown before. */
+  private restart(): void {
+    if (!this.snapshots || this.disposed) return
+    this.started = false
+    void this.catchUp()
   }
 
   private show(event: LaneEvent): void {

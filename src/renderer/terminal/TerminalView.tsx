@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
 import type { Lane } from '../../shared/contract'
 import { useApp } from '../app/context'
 import { shortcutFor } from '../app/shortcuts'
 import { FlowWriter } from './flow'
+import { snapshotPrefix } from './snapshot'
 import { mountTerminal } from './xterm'
 import { TranscriptSync } from '../host/transcript-sync'
 import { ClientError } from '../host/client'
@@ -21,8 +22,9 @@ interface Props {
 }
 
 /**
- * A terminal lane: xterm shows main's snapshot of the screen (instant at any history size), then the
- * transcript and live events after it; typing goes to `lanes.send`.
+ * A terminal lane: xterm shows main's snapshot of the screen (instant at any history size), then the live
+ * events after it; while the lane floods, main sends only its newest output and the view redraws from a
+ * fresh snapshot. Typing goes to `lanes.send`.
  */
 export function TerminalView({ lane, epoch, registerFocus }: Props) {
   const { client, reportError, notify, mac, getPathForFile } = useApp()
@@ -31,8 +33,6 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
   const laneId = lane.id
   // The size the lane has now, read once at mount: resize only when the fitted size differs.
   const initialSize = useRef({ cols: lane.cols, rows: lane.rows })
-  // Bumped when a reconnect finds more than a page missed: the terminal starts over from a fresh snapshot.
-  const [generation, setGeneration] = useState(0)
 
   useEffect(() => {
     const container = containerRef.current
@@ -57,29 +57,31 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
         if (event.type === 'terminal.output') writer.write(event.data)
       },
       reportError,
+      // The first snapshot, and a fresh one whenever the view is far behind (a flood, a long disconnection).
       async () => {
+        writer.drop()
         let snapshot
         try {
           snapshot = await client.call('lanes.terminalSnapshot', { laneId })
         } catch (error) {
           // A host's core from before snapshots: replay its transcript from the start, as it was.
-          if (error instanceof ClientError && error.code === 'unknown_method') return 0
+          if (error instanceof ClientError && error.code === 'unknown_method') return null
           throw error
         }
         if (disposed) return snapshot.seq
         // Drawn at the size it was taken at (≤ 3 MB, one write), then fitted: xterm reflows it as on any resize.
+        await new Promise<void>((resolve) => term.write('', resolve)) // after what xterm still holds
+        if (disposed) return snapshot.seq
         if (term.cols !== snapshot.cols || term.rows !== snapshot.rows) term.resize(snapshot.cols, snapshot.rows)
+        term.write(snapshotPrefix(snapshot.data, term.options.scrollback ?? 0, term.rows))
         await new Promise<void>((resolve) => term.write(snapshot.data, resolve))
         refit()
         return snapshot.seq
       },
-      () => {
-        if (!disposed) setGeneration((g) => g + 1)
-      },
     )
     syncRef.current = sync
-    // Live events first (buffered by the sync during the catch-up), then the transcript.
-    const unsubscribe = client.subscribe('lanes.events', { laneId }, (event) => sync.live(event), reportError)
+    // Live events first (buffered by the sync meanwhile), then the snapshot: nothing falls between them.
+    const unsubscribe = client.subscribe('lanes.events', { laneId, skipFloods: true }, (event) => sync.live(event), reportError)
     void sync.catchUp()
 
     // Fit to the container; tell the lane its new size once it settles.
@@ -119,7 +121,7 @@ export function TerminalView({ lane, epoch, registerFocus }: Props) {
       registerFocus(laneId, null)
       mounted.dispose()
     }
-  }, [client, reportError, mac, laneId, registerFocus, generation])
+  }, [client, reportError, mac, laneId, registerFocus])
 
   // After a reconnect, fetch what the lane printed meanwhile.
   const firstEpoch = useRef(epoch)

@@ -36,11 +36,16 @@ export class FlowWriter {
     this.pump()
   }
 
-  dispose(): void {
-    this.disposed = true
+  /** Forgets what waits here (what xterm holds already is parsed): its owner draws a snapshot instead. */
+  drop(): void {
     this.queue = []
     this.head = 0
     this.queued = 0
+  }
+
+  dispose(): void {
+    this.disposed = true
+    this.drop()
   }
 
   private pump(): void {

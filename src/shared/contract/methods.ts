@@ -280,9 +280,16 @@ export const methods = {
 
 export const streams = {
   /** LaneEvents as they happen, for one lane or all. */
-  /** `types`: only events of these types (a window watching every lane for attention skips the deltas). */
+  /**
+   * `types`: only events of these types (a window watching every lane for attention skips the deltas).
+   * `skipFloods`: a terminal drawn from `lanes.terminalSnapshot`: while a lane prints faster than anyone
+   * reads, only its newest output event comes, when the flood pauses or every half second; redraw from a
+   * snapshot on the seq gap.
+   */
   'lanes.events': {
-    input: z.object({ laneId: Id.optional(), types: z.array(z.string().min(1).max(64)).min(1).max(32).optional() }).optional(),
+    input: z
+      .object({ laneId: Id.optional(), types: z.array(z.string().min(1).max(64)).min(1).max(32).optional(), skipFloods: z.boolean().optional() })
+      .optional(),
     event: LaneEvent,
   },
   /** Every change of a lane's record (status, pid, exit), and removals. */

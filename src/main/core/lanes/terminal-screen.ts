@@ -3,7 +3,7 @@ import type { SerializeAddon as SerializeAddonType } from '@xterm/addon-serializ
 import type { Terminal as TerminalType } from '@xterm/headless'
 import type { LaneEvent } from '../../../shared/events'
 import { encodedBytes } from '../../../shared/contract/wire'
-import { TERMINAL_SCROLLBACK } from '../../../shared/terminal'
+import { TERMINAL_SCROLLBACK, lineFeeds } from '../../../shared/terminal'
 
 // Both packages ship CommonJS only as their Node entry. Not named `require`: the main bundle declares its own.
 const requireCjs = createRequire(import.meta.url)
@@ -15,11 +15,12 @@ export const TAIL_MAX_BYTES = 8 * 1024 * 1024
 /** Unparsed characters a live screen may hold; past it (a flood) the screen is dropped and rebuilt from the tail when asked. */
 export const BACKLOG_MAX_CHARS = 16 * 1024 * 1024
 /**
- * Output a live screen parses per FLOOD_WINDOW_MS at most; past it (a flood) the screen is dropped and
- * rebuilt from the tail when asked. Parsing all of a flood is wasted (all but the last scrollback scrolls
- * away) and it runs on the thread that sends the lane's events: 8 MB of output cost ~290 ms of main's CPU.
+ * More output than this within FLOOD_WINDOW_MS is a flood: more than anyone reads (~7,000 lines a second).
+ * A live screen is then dropped and rebuilt from the tail when asked: parsing all of a flood is wasted (all
+ * but the last scrollback scrolls away) and it runs on the thread that sends the lane's events (8 MB of
+ * output cost ~290 ms of main's CPU). Views drawn from snapshots get only its newest output (FloodGate).
  */
-export const FLOOD_CHARS = 2 * 1024 * 1024
+export const FLOOD_CHARS = 512 * 1024
 export const FLOOD_WINDOW_MS = 1000
 /** A snapshot's size on the wire at most (JSON): one reply within the WebSocket frame limit. */
 export const SNAPSHOT_MAX_BYTES = 3 * 1024 * 1024
@@ -42,8 +43,7 @@ export interface TerminalSnapshot {
 export function untilLines(lines: number): (event: LaneEvent) => boolean {
   let seen = 0
   return (event) => {
-    if (event.type !== 'terminal.output') return true
-    for (let at = event.data.indexOf('\n'); at !== -1; at = event.data.indexOf('\n', at + 1)) seen++
+    if (event.type === 'terminal.output') seen += lineFeeds(event.data)
     return seen < lines
   }
 }
@@ -57,6 +57,27 @@ export function serializeWithin(full: number, maxBytes: number, render: (scrollb
     const data = render(n)
     if (n === 0 || encodedBytes(data) <= maxBytes) return data
   }
+}
+
+type Tail = { events: readonly LaneEvent[]; lastSeq: number; cols: number; rows: number }
+
+/**
+ * A tail's output as a snapshot, cut to the lines that fill the scrollback and screen: written into a fresh
+ * terminal it draws what a screen rebuilt from the tail would. Too big (redraws, not lines): undefined.
+ */
+export function rawSnapshot({ events, lastSeq, cols, rows }: Tail, maxBytes = SNAPSHOT_MAX_BYTES): TerminalSnapshot | undefined {
+  const data = lastLines(events.flatMap((e) => (e.type === 'terminal.output' ? [e.data] : [])).join(''), TERMINAL_SCROLLBACK + rows)
+  return encodedBytes(data) <= maxBytes ? { data, seq: lastSeq, cols, rows } : undefined
+}
+
+/** The end of `text` that holds its last `lines` line feeds (all of it if it has no more). */
+export function lastLines(text: string, lines: number): string {
+  let at = text.length
+  for (let n = 0; n <= lines; n++) {
+    at = text.lastIndexOf('\n', at - 1)
+    if (at < 0) return text
+  }
+  return text.slice(at + 1)
 }
 
 /**
@@ -173,7 +194,7 @@ export class TerminalScreens {
   private readonly screens = new Map<string, TerminalScreen>()
   /** Lanes whose screen was dropped: rebuilt by a snapshot request, not by their output. */
   private readonly lazy = new Set<string>()
-  /** Per live screen: output characters fed since `since` (a window of FLOOD_WINDOW_MS). */
+  /** Per lane: output characters since `since` (a window of FLOOD_WINDOW_MS). */
   private readonly recent = new Map<string, { since: number; chars: number }>()
 
   constructor(
@@ -186,13 +207,15 @@ export class TerminalScreens {
   feed(event: LaneEvent): void {
     const laneId = event.laneId
     try {
+      // Metered even while dropped: a screen a snapshot rebuilt mid-flood is dropped at the flood's next output.
+      const flood = event.type === 'terminal.output' && this.flooding(laneId, event.data.length)
       let screen = this.screens.get(laneId)
       if (!screen) {
         if (event.type !== 'terminal.output' || this.lazy.has(laneId)) return
         screen = this.open(laneId)
       } else if (event.type === 'terminal.output') this.touch(laneId, screen)
       // Not while a snapshot waits: a client attaching during a flood gets its screen, not an error.
-      if (event.type === 'terminal.output' && this.flooding(laneId, event.data.length) && !screen.snapshotting) return this.drop(laneId)
+      if (flood && !screen.snapshotting) return this.drop(laneId)
       screen.feed(event)
       if (screen.backlog > BACKLOG_MAX_CHARS) this.drop(laneId)
     } catch {
@@ -207,9 +230,17 @@ export class TerminalScreens {
   }
 
   async snapshot(laneId: string): Promise<TerminalSnapshot> {
-    this.lazy.delete(laneId)
     for (let attempt = 0; ; attempt++) {
-      const screen = this.screens.get(laneId) ?? this.open(laneId)
+      let screen = this.screens.get(laneId)
+      if (!screen) {
+        const tail = this.readTail(laneId)
+        // Mid-flood the tail's output is the snapshot as it is: the client parses it, and main neither
+        // parses nor serializes (~120 ms for 10,000 lines) a screen the flood's next output would drop.
+        const raw = this.flooding(laneId, 0) ? rawSnapshot(tail) : undefined
+        if (raw) return raw
+        screen = this.open(laneId, tail)
+      }
+      this.lazy.delete(laneId)
       this.touch(laneId, screen)
       try {
         return await screen.snapshot()
@@ -224,9 +255,10 @@ export class TerminalScreens {
   drop(laneId: string, forget = false): void {
     this.screens.get(laneId)?.dispose()
     this.screens.delete(laneId)
-    this.recent.delete(laneId)
-    if (forget) this.lazy.delete(laneId)
-    else this.lazy.add(laneId)
+    if (forget) {
+      this.lazy.delete(laneId)
+      this.recent.delete(laneId)
+    } else this.lazy.add(laneId)
   }
 
   get size(): number {
@@ -251,9 +283,14 @@ export class TerminalScreens {
     this.screens.set(laneId, screen)
   }
 
-  private open(laneId: string): TerminalScreen {
+  /** The lane's output that fills its scrollback and screen (at most TAIL_MAX_BYTES), at its size now. */
+  private readTail(laneId: string): Tail {
     const { cols, rows } = this.source.size(laneId)
-    const { events, lastSeq } = this.source.tail(laneId, TAIL_MAX_BYTES, untilLines(TERMINAL_SCROLLBACK + rows))
+    return { ...this.source.tail(laneId, TAIL_MAX_BYTES, untilLines(TERMINAL_SCROLLBACK + rows)), cols, rows }
+  }
+
+  private open(laneId: string, tail = this.readTail(laneId)): TerminalScreen {
+    const { events, lastSeq, cols, rows } = tail
     // Reading the tail publishes what was queued, which may have opened the screen already.
     const opened = this.screens.get(laneId)
     if (opened) return opened

@@ -1,0 +1,64 @@
+import type { LaneEvent } from '../../shared/events'
+import { FLOOD_CHARS, FLOOD_WINDOW_MS } from '../core/lanes/terminal-screen'
+
+/** Held output goes out this long after the lane's last output (the flood ended or paused)… */
+export const FLOOD_QUIET_MS = 25
+/** …or this long after the first output held, if sooner: how often a view redraws during a flood. */
+export const FLOOD_FRAME_MS = 500
+
+type Emit = (event: LaneEvent, encoded?: string) => void
+
+/**
+ * For a subscriber that draws terminals from snapshots (`lanes.events` with `skipFloods`). While a lane's
+ * output floods (more than FLOOD_CHARS within FLOOD_WINDOW_MS: more than anyone reads), its output events
+ * are held back and only the newest goes out: once the flood pauses, or FLOOD_FRAME_MS after the first one
+ * held. The subscriber sees a seq gap and redraws from `lanes.terminalSnapshot`, as tmux redraws a client
+ * that fell behind: a screen never parses output only to scroll it away. Every other event goes out at
+ * once; the transcript keeps every byte.
+ */
+export class FloodGate {
+  private readonly lanes = new Map<string, { since: number; chars: number; held?: { event: LaneEvent; encoded?: string } }>()
+  private timer: ReturnType<typeof setTimeout> | undefined
+  /** When the first output now held came. */
+  private heldSince: number | undefined
+
+  constructor(
+    private readonly emit: Emit,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  offer(event: LaneEvent, encoded?: string): void {
+    let lane = this.lanes.get(event.laneId)
+    if (event.type === 'terminal.output') {
+      const now = this.now()
+      if (!lane || now - lane.since >= FLOOD_WINDOW_MS) this.lanes.set(event.laneId, (lane = { since: now, chars: 0, held: lane?.held }))
+      lane.chars += event.data.length
+      if (lane.chars > FLOOD_CHARS) {
+        lane.held = { event, encoded }
+        this.heldSince ??= now
+        clearTimeout(this.timer)
+        this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(FLOOD_QUIET_MS, this.heldSince + FLOOD_FRAME_MS - now)))
+        return
+      }
+    }
+    // Anything sent supersedes what is held: the gap before it says "redraw".
+    if (lane) lane.held = undefined
+    this.emit(event, encoded)
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.lanes.clear()
+  }
+
+  private flush(): void {
+    this.timer = undefined
+    this.heldSince = undefined
+    for (const lane of this.lanes.values()) {
+      const held = lane.held
+      lane.held = undefined
+      if (held) this.emit(held.event, held.encoded)
+    }
+  }
+}
