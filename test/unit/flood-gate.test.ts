@@ -1,52 +1,91 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
-import { FLOOD_CHARS, FLOOD_WINDOW_MS } from '../../src/main/core/lanes/terminal-screen'
-import { FLOOD_FRAME_MS, FloodGate } from '../../src/main/rpc/flood-gate'
+import { FLOOD_LINES, FLOOD_WINDOW_MS, scrolledLines } from '../../src/main/core/lanes/flood'
+import { FLOOD_FRAME_MS, FLOOD_QUIET_MS, FloodGate } from '../../src/main/rpc/flood-gate'
 
 const output = (laneId: string, seq: number, data: string): LaneEvent => ({ laneId, seq, at: 0, type: 'terminal.output', data })
+/** One frame of an Ink-style TUI: erase its 30 lines going up, then write them again. */
+const inkFrame = (n: number) => '\x1b[2K\x1b[1A'.repeat(30) + '\x1b[2K\x1b[G' + Array.from({ length: 30 }, (_, i) => `\x1b[32m●\x1b[39m line ${i} of frame ${n}`).join('\n') + '\n'
+
+describe('flood measure', () => {
+  it('counts lines scrolled: line feeds less moves up; a TUI redrawing in place scrolls about none', () => {
+    expect(scrolledLines('a\r\nb\r\nc')).toBe(2)
+    expect(scrolledLines('x\n'.repeat(100) + '\x1b[5A\x1b[A\x1bM\x1b[2F')).toBe(100 - 5 - 1 - 1 - 2)
+    let sum = 0
+    for (let n = 0; n < 1000; n++) sum += scrolledLines(inkFrame(n))
+    expect(Math.abs(sum)).toBeLessThanOrEqual(1000)
+    expect(scrolledLines('\x1b[999999999A')).toBe(-1000) // one absurd move counts as a screenful at most
+  })
+})
 
 describe('FloodGate (lanes.events with skipFloods)', () => {
   afterEach(() => vi.useRealTimers())
 
-  it('passes output at a readable rate untouched; a flood goes out as its newest event once per frame; other events at once', () => {
+  it('passes output at a readable pace untouched; a flood goes out as its newest event when it pauses; other events at once', () => {
     vi.useFakeTimers()
     let now = 0
     const sent: string[] = []
     const gate = new FloodGate((e) => sent.push(`${e.laneId}${e.seq}`), () => now)
-    const piece = 'x'.repeat(64 * 1024)
-    // FLOOD_CHARS spread over two windows: all of it, in order.
+    const piece = 'line\r\n'.repeat(100)
+    // 2 × FLOOD_LINES at half that pace: all of it, in order.
     let seq = 0
-    for (let fed = 0; fed < 2 * FLOOD_CHARS; fed += piece.length) {
+    for (let fed = 0; fed < 2 * FLOOD_LINES; fed += 100) {
       gate.offer(output('a', ++seq, piece))
-      now += (2 * FLOOD_WINDOW_MS * piece.length) / (2 * FLOOD_CHARS) + 1
+      now += (FLOOD_WINDOW_MS * 100) / (FLOOD_LINES / 2)
     }
     expect(sent).toEqual(Array.from({ length: seq }, (_, i) => `a${i + 1}`))
 
-    // A flood in one window: what fits FLOOD_CHARS goes out, then nothing until the frame ends.
+    // A flood in one window: up to FLOOD_LINES goes out, then nothing until it pauses.
     sent.length = 0
     now += FLOOD_WINDOW_MS
     const first = seq + 1
-    for (let fed = 0; fed < 4 * FLOOD_CHARS; fed += piece.length) gate.offer(output('a', ++seq, piece))
-    const through = FLOOD_CHARS / piece.length
+    for (let fed = 0; fed < 4 * FLOOD_LINES; fed += 100) gate.offer(output('a', ++seq, piece))
+    const through = FLOOD_LINES / 100
     expect(sent).toEqual(Array.from({ length: through }, (_, i) => `a${first + i}`))
-    gate.offer(output('b', 1, 'another lane, quiet')) // not held: its own meter
+    gate.offer(output('b', 1, 'another lane, quiet\r\n')) // not held: its own measure
     expect(sent.at(-1)).toBe('b1')
-    vi.advanceTimersByTime(FLOOD_FRAME_MS)
+    vi.advanceTimersByTime(FLOOD_QUIET_MS)
     expect(sent.at(-1)).toBe(`a${seq}`) // the newest only: the subscriber redraws on the gap
     expect(sent).toHaveLength(through + 2)
+
+    // A flood that never pauses still goes out every FLOOD_FRAME_MS.
+    sent.length = 0
+    for (let t = 0; t < 2 * FLOOD_FRAME_MS; t += FLOOD_QUIET_MS / 2) {
+      gate.offer(output('a', ++seq, piece))
+      vi.advanceTimersByTime(FLOOD_QUIET_MS / 2)
+      now += FLOOD_QUIET_MS / 2
+    }
+    expect(sent.length).toBeGreaterThanOrEqual(1)
+    expect(sent.length).toBeLessThanOrEqual(2)
 
     // Held output is superseded by any later event sent: one gap, nothing stale after it.
     gate.offer(output('a', ++seq, piece))
     gate.offer({ laneId: 'a', seq: ++seq, at: 0, type: 'process.exited', exitCode: 0, signal: null, requested: false })
     expect(sent.at(-1)).toBe(`a${seq}`)
+    const count = sent.length
     vi.advanceTimersByTime(FLOOD_FRAME_MS)
-    expect(sent.at(-1)).toBe(`a${seq}`)
+    expect(sent).toHaveLength(count)
 
     // Disposed (unsubscribed) with output held: nothing more is sent.
-    gate.offer(output('a', ++seq, piece))
-    const count = sent.length
+    for (let fed = 0; fed < 4 * FLOOD_LINES; fed += 100) gate.offer(output('a', ++seq, piece))
+    const held = sent.length
     gate.dispose()
     vi.advanceTimersByTime(10 * FLOOD_FRAME_MS)
-    expect(sent).toHaveLength(count)
+    expect(sent).toHaveLength(held)
+    expect(sent.at(-1)).not.toBe(`a${seq}`)
+  })
+
+  it('a TUI redrawing in place at megabytes a second is never held: every frame goes out', () => {
+    vi.useFakeTimers()
+    const sent: number[] = []
+    const gate = new FloodGate((e) => sent.push(e.seq), () => 0) // one window throughout
+    let chars = 0
+    for (let n = 1; n <= 3000; n++) {
+      const frame = inkFrame(n)
+      chars += frame.length
+      gate.offer(output('tui', n, frame))
+    }
+    expect(chars).toBeGreaterThan(3_000_000)
+    expect(sent).toHaveLength(3000)
   })
 })

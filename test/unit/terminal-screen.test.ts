@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
-import { BACKLOG_MAX_CHARS, FLOOD_CHARS, FLOOD_WINDOW_MS, serializeWithin, TerminalScreen, TerminalScreens, untilLines, type ScreenSource } from '../../src/main/core/lanes/terminal-screen'
+import { FLOOD_CHARS, FLOOD_LINES, FLOOD_WINDOW_MS } from '../../src/main/core/lanes/flood'
+import { BACKLOG_MAX_CHARS, lastLines, serializeWithin, TerminalScreen, TerminalScreens, untilLines, type ScreenSource } from '../../src/main/core/lanes/terminal-screen'
 import type { LaneEvent } from '../../src/shared/events'
 
 const require = createRequire(import.meta.url)
@@ -151,11 +152,15 @@ describe('terminal screen', () => {
     screens.dispose()
   })
 
-  it('screens: more output than FLOOD_CHARS within a window drops the screen (main parses none of the rest); the same output spread out does not', async () => {
-    const history = new Map<string, LaneEvent[]>([
-      ['fast', [out(1, 'start\r\n', 'fast')]],
-      ['slow', [out(1, 'start\r\n', 'slow')]],
-    ])
+  it('lastLines keeps the end of output that holds its last n line feeds', () => {
+    expect(lastLines('a\nb\nc\n$ ', 2)).toBe('b\nc\n$ ')
+    expect(lastLines('a\nb\nc\n', 2)).toBe('b\nc\n')
+    expect(lastLines('a\nb', 5)).toBe('a\nb')
+    expect(lastLines('\n\n', 1)).toBe('\n')
+  })
+
+  it('screens: output scrolling past FLOOD_LINES, or FLOOD_CHARS of anything, within a window drops the screen (main parses none of the rest); the same spread out does not', async () => {
+    const history = new Map<string, LaneEvent[]>(['fast', 'slow', 'redraw'].map((id) => [id, [out(1, 'start\r\n', id)]]))
     let now = 0
     const screens = new TerminalScreens(memorySource(history, { bytes: 0 }), 16, () => now)
     const emit = (laneId: string, data: string) => {
@@ -164,22 +169,30 @@ describe('terminal screen', () => {
       events.push(event)
       screens.feed(event)
     }
-    const piece = 'line of output\r\n'.repeat(4096) // 64 KiB, as the terminal adapter's frames
-    // Twice FLOOD_CHARS, over two windows: at most FLOOD_CHARS within each, the screen stays.
-    for (let fed = 0; fed < 2 * FLOOD_CHARS; fed += piece.length) {
+    const piece = 'line of output\r\n'.repeat(256)
+    // Twice FLOOD_LINES at half that rate: the screen stays.
+    for (let fed = 0; fed < 2 * FLOOD_LINES; fed += 256) {
       emit('slow', piece)
-      now += (2 * FLOOD_WINDOW_MS * piece.length) / (2 * FLOOD_CHARS) + 1
+      now += (FLOOD_WINDOW_MS * 256) / (FLOOD_LINES / 2)
     }
     expect(screens.size).toBe(1)
-    // Past FLOOD_CHARS within one window: dropped; later output is not parsed until a client asks.
-    for (let fed = 0; fed <= FLOOD_CHARS; fed += piece.length) emit('fast', piece)
+    // A program redrawing 40 lines in place, 90% of FLOOD_CHARS within a window: it scrolls nothing, the screen stays…
+    const frame = '\x1b[2J\x1b[H' + ('x'.repeat(100) + '\r\n').repeat(40) + '\x1b[40A'
+    now += FLOOD_WINDOW_MS
+    for (let fed = 0; fed < 0.9 * FLOOD_CHARS; fed += frame.length) emit('redraw', frame)
+    expect(screens.size).toBe(2)
+    // …past FLOOD_CHARS it is dropped all the same.
+    for (let fed = 0; fed < 0.2 * FLOOD_CHARS; fed += frame.length) emit('redraw', frame)
+    expect(screens.size).toBe(1)
+    // Past FLOOD_LINES within one window: dropped; later output is not parsed until a client asks.
+    for (let fed = 0; fed <= FLOOD_LINES; fed += 256) emit('fast', piece)
     emit('fast', 'flood over\r\n')
     expect(screens.size).toBe(1)
     // Asked mid-flood: the tail's output as it is, no screen rebuilt (the flood would drop it again).
     const snap = await screens.snapshot('fast')
     expect(snap.seq).toBe(history.get('fast')!.at(-1)!.seq)
     expect((await replay(snap)).screen).toContain('flood over')
-    expect(snap.data.startsWith('line of output\r\n') && snap.data.endsWith('flood over\r\n')).toBe(true)
+    expect(snap.data.endsWith('line of output\r\nflood over\r\n')).toBe(true)
     expect(screens.size).toBe(1)
     // Once the flood is over, a snapshot rebuilds the screen, which follows the lane again.
     now += FLOOD_WINDOW_MS

@@ -1,5 +1,5 @@
 import type { LaneEvent } from '../../shared/events'
-import { FLOOD_CHARS, FLOOD_WINDOW_MS } from '../core/lanes/terminal-screen'
+import { countOutput, scrollsAway, type FloodWindow } from '../core/lanes/flood'
 
 /** Held output goes out this long after the lane's last output (the flood ended or paused)… */
 export const FLOOD_QUIET_MS = 25
@@ -10,14 +10,14 @@ type Emit = (event: LaneEvent, encoded?: string) => void
 
 /**
  * For a subscriber that draws terminals from snapshots (`lanes.events` with `skipFloods`). While a lane's
- * output floods (more than FLOOD_CHARS within FLOOD_WINDOW_MS: more than anyone reads), its output events
- * are held back and only the newest goes out: once the flood pauses, or FLOOD_FRAME_MS after the first one
- * held. The subscriber sees a seq gap and redraws from `lanes.terminalSnapshot`, as tmux redraws a client
- * that fell behind: a screen never parses output only to scroll it away. Every other event goes out at
- * once; the transcript keeps every byte.
+ * output scrolls faster than anyone reads (`scrollsAway`; a program redrawing in place never does), its
+ * output events are held back and only the newest goes out: once the flood pauses, or FLOOD_FRAME_MS after
+ * the first one held. The subscriber sees a seq gap and redraws from `lanes.terminalSnapshot`, as tmux
+ * redraws a client that fell behind: a screen never parses output only to scroll it away. Every other
+ * event goes out at once; the transcript keeps every byte.
  */
 export class FloodGate {
-  private readonly lanes = new Map<string, { since: number; chars: number; held?: { event: LaneEvent; encoded?: string } }>()
+  private readonly lanes = new Map<string, { window: FloodWindow; held?: { event: LaneEvent; encoded?: string } }>()
   private timer: ReturnType<typeof setTimeout> | undefined
   /** When the first output now held came. */
   private heldSince: number | undefined
@@ -31,9 +31,9 @@ export class FloodGate {
     let lane = this.lanes.get(event.laneId)
     if (event.type === 'terminal.output') {
       const now = this.now()
-      if (!lane || now - lane.since >= FLOOD_WINDOW_MS) this.lanes.set(event.laneId, (lane = { since: now, chars: 0, held: lane?.held }))
-      lane.chars += event.data.length
-      if (lane.chars > FLOOD_CHARS) {
+      if (lane) lane.window = countOutput(lane.window, event.data, now)
+      else this.lanes.set(event.laneId, (lane = { window: countOutput(undefined, event.data, now) }))
+      if (scrollsAway(lane.window)) {
         lane.held = { event, encoded }
         this.heldSince ??= now
         clearTimeout(this.timer)

@@ -282,9 +282,9 @@ export const streams = {
   /** LaneEvents as they happen, for one lane or all. */
   /**
    * `types`: only events of these types (a window watching every lane for attention skips the deltas).
-   * `skipFloods`: a terminal drawn from `lanes.terminalSnapshot`: while a lane prints faster than anyone
-   * reads, only its newest output event comes, when the flood pauses or every half second; redraw from a
-   * snapshot on the seq gap.
+   * `skipFloods`: a terminal drawn from `lanes.terminalSnapshot`: while a lane's output scrolls faster than
+   * anyone reads, only its newest output event comes, when the flood pauses or every half second; redraw
+   * from a snapshot on the seq gap.
    */
   'lanes.events': {
     input: z

@@ -4,6 +4,7 @@ import type { Terminal as TerminalType } from '@xterm/headless'
 import type { LaneEvent } from '../../../shared/events'
 import { encodedBytes } from '../../../shared/contract/wire'
 import { TERMINAL_SCROLLBACK, lineFeeds } from '../../../shared/terminal'
+import { countOutput, floods, type FloodWindow } from './flood'
 
 // Both packages ship CommonJS only as their Node entry. Not named `require`: the main bundle declares its own.
 const requireCjs = createRequire(import.meta.url)
@@ -14,14 +15,6 @@ const { SerializeAddon } = requireCjs('@xterm/addon-serialize') as typeof import
 export const TAIL_MAX_BYTES = 8 * 1024 * 1024
 /** Unparsed characters a live screen may hold; past it (a flood) the screen is dropped and rebuilt from the tail when asked. */
 export const BACKLOG_MAX_CHARS = 16 * 1024 * 1024
-/**
- * More output than this within FLOOD_WINDOW_MS is a flood: more than anyone reads (~7,000 lines a second).
- * A live screen is then dropped and rebuilt from the tail when asked: parsing all of a flood is wasted (all
- * but the last scrollback scrolls away) and it runs on the thread that sends the lane's events (8 MB of
- * output cost ~290 ms of main's CPU). Views drawn from snapshots get only its newest output (FloodGate).
- */
-export const FLOOD_CHARS = 512 * 1024
-export const FLOOD_WINDOW_MS = 1000
 /** A snapshot's size on the wire at most (JSON): one reply within the WebSocket frame limit. */
 export const SNAPSHOT_MAX_BYTES = 3 * 1024 * 1024
 /** Screens kept at once; the least recently used beyond it is dropped (and rebuilt from its tail on demand). */
@@ -184,9 +177,10 @@ export interface ScreenSource {
 /**
  * The terminal lanes' screens. A lane's screen is built from its transcript's tail (only the lines that
  * fill the scrollback, at most TAIL_MAX_BYTES) on its first output or first snapshot, then follows its
- * events. At most `max` are kept (least recently used dropped); a screen fed more than FLOOD_CHARS within
- * FLOOD_WINDOW_MS, or flooded past BACKLOG_MAX_CHARS unparsed, is dropped too. A dropped screen is rebuilt
- * only when a client asks for a snapshot, never by output, so a flood or a hundred chatty lanes cost main
+ * events. At most `max` are kept (least recently used dropped); a screen whose output floods (`floods`:
+ * parsing it is wasted, as all but the last scrollback scrolls away, on the thread that sends the lane's
+ * events), or flooded past BACKLOG_MAX_CHARS unparsed, is dropped too. A dropped screen is rebuilt only
+ * when a client asks for a snapshot, never by output, so a flood or a hundred chatty lanes cost main
  * neither parsing nor memory beyond that.
  */
 export class TerminalScreens {
@@ -194,8 +188,8 @@ export class TerminalScreens {
   private readonly screens = new Map<string, TerminalScreen>()
   /** Lanes whose screen was dropped: rebuilt by a snapshot request, not by their output. */
   private readonly lazy = new Set<string>()
-  /** Per lane: output characters since `since` (a window of FLOOD_WINDOW_MS). */
-  private readonly recent = new Map<string, { since: number; chars: number }>()
+  /** Per lane: its output in the current flood window. */
+  private readonly recent = new Map<string, FloodWindow>()
 
   constructor(
     private readonly source: ScreenSource,
@@ -208,7 +202,7 @@ export class TerminalScreens {
     const laneId = event.laneId
     try {
       // Metered even while dropped: a screen a snapshot rebuilt mid-flood is dropped at the flood's next output.
-      const flood = event.type === 'terminal.output' && this.flooding(laneId, event.data.length)
+      const flood = event.type === 'terminal.output' && this.flooding(laneId, event.data)
       let screen = this.screens.get(laneId)
       if (!screen) {
         if (event.type !== 'terminal.output' || this.lazy.has(laneId)) return
@@ -236,7 +230,7 @@ export class TerminalScreens {
         const tail = this.readTail(laneId)
         // Mid-flood the tail's output is the snapshot as it is: the client parses it, and main neither
         // parses nor serializes (~120 ms for 10,000 lines) a screen the flood's next output would drop.
-        const raw = this.flooding(laneId, 0) ? rawSnapshot(tail) : undefined
+        const raw = this.flooding(laneId, '') ? rawSnapshot(tail) : undefined
         if (raw) return raw
         screen = this.open(laneId, tail)
       }
@@ -269,13 +263,11 @@ export class TerminalScreens {
     for (const laneId of [...this.screens.keys()]) this.drop(laneId, true)
   }
 
-  /** Counts `chars` of output for the lane's screen: true past FLOOD_CHARS within one window. */
-  private flooding(laneId: string, chars: number): boolean {
-    const now = this.now()
-    let recent = this.recent.get(laneId)
-    if (!recent || now - recent.since >= FLOOD_WINDOW_MS) this.recent.set(laneId, (recent = { since: now, chars: 0 }))
-    recent.chars += chars
-    return recent.chars > FLOOD_CHARS
+  /** Counts output of the lane: true while its window floods. */
+  private flooding(laneId: string, data: string): boolean {
+    const window = countOutput(this.recent.get(laneId), data, this.now())
+    this.recent.set(laneId, window)
+    return floods(window)
   }
 
   private touch(laneId: string, screen: TerminalScreen): void {
