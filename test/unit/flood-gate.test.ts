@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
-import { FLOOD_LINES, FLOOD_WINDOW_MS, scrolledLines } from '../../src/main/core/lanes/flood'
+import { FLOOD_WINDOW_MS, scrolledLines } from '../../src/main/core/lanes/flood'
+import { TERMINAL_SCROLLBACK } from '../../src/shared/terminal'
 import { FLOOD_FRAME_MS, FLOOD_QUIET_MS, FloodGate } from '../../src/main/rpc/flood-gate'
 
 const output = (laneId: string, seq: number, data: string): LaneEvent => ({ laneId, seq, at: 0, type: 'terminal.output', data })
@@ -21,26 +22,26 @@ describe('flood measure', () => {
 describe('FloodGate (lanes.events with skipFloods)', () => {
   afterEach(() => vi.useRealTimers())
 
-  it('passes output at a readable pace untouched; a flood goes out as its newest event when it pauses; other events at once', () => {
+  it('passes output up to a scrollback of lines a second untouched; a flood goes out as its newest event when it pauses; other events at once', () => {
     vi.useFakeTimers()
     let now = 0
     const sent: string[] = []
     const gate = new FloodGate((e) => sent.push(`${e.laneId}${e.seq}`), () => now)
     const piece = 'line\r\n'.repeat(100)
-    // 2 × FLOOD_LINES at half that pace: all of it, in order.
+    // Twice a scrollback of lines at half that pace: all of it, in order.
     let seq = 0
-    for (let fed = 0; fed < 2 * FLOOD_LINES; fed += 100) {
+    for (let fed = 0; fed < 2 * TERMINAL_SCROLLBACK; fed += 100) {
       gate.offer(output('a', ++seq, piece))
-      now += (FLOOD_WINDOW_MS * 100) / (FLOOD_LINES / 2)
+      now += (FLOOD_WINDOW_MS * 100) / (TERMINAL_SCROLLBACK / 2)
     }
     expect(sent).toEqual(Array.from({ length: seq }, (_, i) => `a${i + 1}`))
 
-    // A flood in one window: up to FLOOD_LINES goes out, then nothing until it pauses.
+    // More lines within one window than a scrollback holds: up to that goes out, then nothing until it pauses.
     sent.length = 0
     now += FLOOD_WINDOW_MS
     const first = seq + 1
-    for (let fed = 0; fed < 4 * FLOOD_LINES; fed += 100) gate.offer(output('a', ++seq, piece))
-    const through = FLOOD_LINES / 100
+    for (let fed = 0; fed < 4 * TERMINAL_SCROLLBACK; fed += 100) gate.offer(output('a', ++seq, piece))
+    const through = TERMINAL_SCROLLBACK / 100
     expect(sent).toEqual(Array.from({ length: through }, (_, i) => `a${first + i}`))
     gate.offer(output('b', 1, 'another lane, quiet\r\n')) // not held: its own measure
     expect(sent.at(-1)).toBe('b1')
@@ -67,7 +68,7 @@ describe('FloodGate (lanes.events with skipFloods)', () => {
     expect(sent).toHaveLength(count)
 
     // Disposed (unsubscribed) with output held: nothing more is sent.
-    for (let fed = 0; fed < 4 * FLOOD_LINES; fed += 100) gate.offer(output('a', ++seq, piece))
+    for (let fed = 0; fed < 4 * TERMINAL_SCROLLBACK; fed += 100) gate.offer(output('a', ++seq, piece))
     const held = sent.length
     gate.dispose()
     vi.advanceTimersByTime(10 * FLOOD_FRAME_MS)

@@ -1,5 +1,5 @@
 import type { LaneEvent } from '../../shared/events'
-import { countOutput, scrollsAway, type FloodWindow } from '../core/lanes/flood'
+import { countOutput, outrunsScrollback, type FloodWindow } from '../core/lanes/flood'
 
 /** Held output goes out this long after the lane's last output (the flood ended or paused)… */
 export const FLOOD_QUIET_MS = 25
@@ -10,11 +10,11 @@ type Emit = (event: LaneEvent, encoded?: string) => void
 
 /**
  * For a subscriber that draws terminals from snapshots (`lanes.events` with `skipFloods`). While a lane's
- * output scrolls faster than anyone reads (`scrollsAway`; a program redrawing in place never does), its
- * output events are held back and only the newest goes out: once the flood pauses, or FLOOD_FRAME_MS after
- * the first one held. The subscriber sees a seq gap and redraws from `lanes.terminalSnapshot`, as tmux
- * redraws a client that fell behind: a screen never parses output only to scroll it away. Every other
- * event goes out at once; the transcript keeps every byte.
+ * output scrolls more lines within a second than a scrollback holds (`outrunsScrollback`: redrawing all of
+ * it then costs a view less than parsing them; a program redrawing in place never does), its output events
+ * are held back and only the newest goes out: once the flood pauses, or FLOOD_FRAME_MS after the first one
+ * held. The subscriber sees a seq gap and redraws from `lanes.terminalSnapshot`, as tmux redraws a client
+ * that fell behind. Every other event goes out at once; the transcript keeps every byte.
  */
 export class FloodGate {
   private readonly lanes = new Map<string, { window: FloodWindow; held?: { event: LaneEvent; encoded?: string } }>()
@@ -33,7 +33,7 @@ export class FloodGate {
       const now = this.now()
       if (lane) lane.window = countOutput(lane.window, event.data, now)
       else this.lanes.set(event.laneId, (lane = { window: countOutput(undefined, event.data, now) }))
-      if (scrollsAway(lane.window)) {
+      if (outrunsScrollback(lane.window)) {
         lane.held = { event, encoded }
         this.heldSince ??= now
         clearTimeout(this.timer)

@@ -1,4 +1,4 @@
-import { lineFeeds } from '../../../shared/terminal'
+import { TERMINAL_SCROLLBACK, lineFeeds } from '../../../shared/terminal'
 
 /**
  * What a terminal lane's output is measured over: it floods when one window holds more than anyone reads.
@@ -6,7 +6,7 @@ import { lineFeeds } from '../../../shared/terminal'
  * output and redraw (`FloodGate`).
  */
 export const FLOOD_WINDOW_MS = 1000
-/** Lines scrolled per window past which output scrolls faster than anyone reads (~30 times a reader's pace). */
+/** Lines scrolled per window past which main's screen stops parsing (~30 times a reader's pace). */
 export const FLOOD_LINES = 2000
 /** Characters per window past which main's screen stops parsing, scrolling or not (a full-screen program redrawing). */
 export const FLOOD_CHARS = 2 * 1024 * 1024
@@ -39,8 +39,8 @@ export function countOutput(window: FloodWindow | undefined, data: string, now: 
   return w
 }
 
-/** The window's output scrolls faster than anyone reads. */
-export const scrollsAway = (w: FloodWindow): boolean => w.lines > FLOOD_LINES
+/** The window scrolled more lines than a scrollback holds: a view redraws all of it for less than parsing them. */
+export const outrunsScrollback = (w: FloodWindow): boolean => w.lines > TERMINAL_SCROLLBACK
 
 /** More than main's screen should parse: scrolling away, or FLOOD_CHARS of anything. */
-export const floods = (w: FloodWindow): boolean => scrollsAway(w) || w.chars > FLOOD_CHARS
+export const floods = (w: FloodWindow): boolean => w.lines > FLOOD_LINES || w.chars > FLOOD_CHARS
