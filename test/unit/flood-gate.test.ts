@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
-import { FLOOD_WINDOW_MS, scrolledLines } from '../../src/main/core/lanes/flood'
+import { FLOOD_WINDOW_MS, countOutput, scrolledLines, type FloodWindow } from '../../src/main/core/lanes/flood'
 import { TERMINAL_SCROLLBACK } from '../../src/shared/terminal'
 import { FLOOD_FRAME_MS, FLOOD_QUIET_MS, FloodGate } from '../../src/main/rpc/flood-gate'
 
@@ -19,6 +19,19 @@ describe('flood measure', () => {
   })
 })
 
+/** A gate over lanes measured as main's screens measure them: each output counted before it is offered. */
+function meteredGate(emit: (e: LaneEvent) => void, now: () => number) {
+  const windows = new Map<string, FloodWindow>()
+  const gate = new FloodGate(emit, (id) => windows.get(id), now)
+  return {
+    offer(e: LaneEvent) {
+      if (e.type === 'terminal.output') windows.set(e.laneId, countOutput(windows.get(e.laneId), e.data, now()))
+      gate.offer(e)
+    },
+    dispose: () => gate.dispose(),
+  }
+}
+
 describe('FloodGate (lanes.events with skipFloods)', () => {
   afterEach(() => vi.useRealTimers())
 
@@ -26,7 +39,7 @@ describe('FloodGate (lanes.events with skipFloods)', () => {
     vi.useFakeTimers()
     let now = 0
     const sent: string[] = []
-    const gate = new FloodGate((e) => sent.push(`${e.laneId}${e.seq}`), () => now)
+    const gate = meteredGate((e) => sent.push(`${e.laneId}${e.seq}`), () => now)
     const piece = 'line\r\n'.repeat(100)
     // Twice a scrollback of lines at half that pace: all of it, in order.
     let seq = 0
@@ -79,7 +92,7 @@ describe('FloodGate (lanes.events with skipFloods)', () => {
   it('a TUI redrawing in place at megabytes a second is never held: every frame goes out', () => {
     vi.useFakeTimers()
     const sent: number[] = []
-    const gate = new FloodGate((e) => sent.push(e.seq), () => 0) // one window throughout
+    const gate = meteredGate((e) => sent.push(e.seq), () => 0) // one window throughout
     let chars = 0
     for (let n = 1; n <= 3000; n++) {
       const frame = inkFrame(n)

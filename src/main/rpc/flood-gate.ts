@@ -1,5 +1,5 @@
 import type { LaneEvent } from '../../shared/events'
-import { countOutput, outrunsScrollback, type FloodWindow } from '../core/lanes/flood'
+import { outrunsScrollback, type FloodWindow } from '../core/lanes/flood'
 
 /** Held output goes out this long after the lane's last output (the flood ended or paused)… */
 export const FLOOD_QUIET_MS = 25
@@ -14,51 +14,49 @@ type Emit = (event: LaneEvent, encoded?: string) => void
  * it then costs a view less than parsing them; a program redrawing in place never does), its output events
  * are held back and only the newest goes out: once the flood pauses, or FLOOD_FRAME_MS after the first one
  * held. The subscriber sees a seq gap and redraws from `lanes.terminalSnapshot`, as tmux redraws a client
- * that fell behind. Every other event goes out at once; the transcript keeps every byte.
+ * that fell behind. Every other event goes out at once; the transcript keeps every byte. The lane's output
+ * is measured once, by main's screens (`windowOf`), not again per subscriber.
  */
 export class FloodGate {
-  private readonly lanes = new Map<string, { window: FloodWindow; held?: { event: LaneEvent; encoded?: string } }>()
+  /** Per lane: its newest output held back. */
+  private readonly held = new Map<string, { event: LaneEvent; encoded?: string }>()
   private timer: ReturnType<typeof setTimeout> | undefined
   /** When the first output now held came. */
   private heldSince: number | undefined
 
   constructor(
     private readonly emit: Emit,
+    /** The lane's output in the current flood window, counted up to and with this event. */
+    private readonly windowOf: (laneId: string) => FloodWindow | undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
   offer(event: LaneEvent, encoded?: string): void {
-    let lane = this.lanes.get(event.laneId)
-    if (event.type === 'terminal.output') {
+    const window = event.type === 'terminal.output' ? this.windowOf(event.laneId) : undefined
+    if (window && outrunsScrollback(window)) {
       const now = this.now()
-      if (lane) lane.window = countOutput(lane.window, event.data, now)
-      else this.lanes.set(event.laneId, (lane = { window: countOutput(undefined, event.data, now) }))
-      if (outrunsScrollback(lane.window)) {
-        lane.held = { event, encoded }
-        this.heldSince ??= now
-        clearTimeout(this.timer)
-        this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(FLOOD_QUIET_MS, this.heldSince + FLOOD_FRAME_MS - now)))
-        return
-      }
+      this.held.set(event.laneId, { event, encoded })
+      this.heldSince ??= now
+      clearTimeout(this.timer)
+      this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(FLOOD_QUIET_MS, this.heldSince + FLOOD_FRAME_MS - now)))
+      return
     }
     // Anything sent supersedes what is held: the gap before it says "redraw".
-    if (lane) lane.held = undefined
+    this.held.delete(event.laneId)
     this.emit(event, encoded)
   }
 
   dispose(): void {
     clearTimeout(this.timer)
     this.timer = undefined
-    this.lanes.clear()
+    this.held.clear()
   }
 
   private flush(): void {
     this.timer = undefined
     this.heldSince = undefined
-    for (const lane of this.lanes.values()) {
-      const held = lane.held
-      lane.held = undefined
-      if (held) this.emit(held.event, held.encoded)
-    }
+    const held = [...this.held.values()]
+    this.held.clear()
+    for (const { event, encoded } of held) this.emit(event, encoded)
   }
 }

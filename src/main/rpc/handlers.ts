@@ -224,7 +224,7 @@ export function createStreamSources({ lanes, commands, hosts }: Services): Strea
       const laneId = input?.laneId
       const types = input?.types ? new Set<string>(input.types) : null
       if (laneId) lanes.get(laneId) // not_found for a lane that does not exist
-      const gate = input?.skipFloods ? new FloodGate(emit) : undefined
+      const gate = input?.skipFloods ? new FloodGate(emit, (id) => lanes.outputWindow(id)) : undefined
       const off = lanes.onEvent((e, encoded) => {
         if ((laneId && e.laneId !== laneId) || (types && !types.has(e.type))) return
         if (gate) gate.offer(e, encoded)

@@ -18,6 +18,7 @@ import type { LaneTokens } from './lane-tokens'
 import { evictionCandidate, idleLanes, nextDueIn, overBudget, startReaper, type IdleCandidate } from './reaper'
 import { laneTreeRss } from './memory'
 import { Transcript } from './transcript'
+import type { FloodWindow } from './flood'
 import { TerminalScreens, type TerminalSnapshot } from './terminal-screen'
 
 const PersistedLane = LaneRecord.extend({ resumeToken: z.string().optional() })
@@ -306,6 +307,11 @@ export class LaneManager {
     const lane = this.get(id)
     if (lane.record.kind !== 'terminal') throw new AppError('unsupported', `Lane ${id} is not a terminal lane`)
     return this.screens.snapshot(lane.id)
+  }
+
+  /** A terminal lane's output in the current flood window (lanes/flood.ts), as its screen measured it. */
+  outputWindow(id: string): FloodWindow | undefined {
+    return this.screens.outputWindow(id)
   }
 
   transcript(id: string, after?: number, limit?: number) {

@@ -4,7 +4,7 @@ import type { Terminal as TerminalType } from '@xterm/headless'
 import type { LaneEvent } from '../../../shared/events'
 import { encodedBytes } from '../../../shared/contract/wire'
 import { TERMINAL_SCROLLBACK, lineFeeds } from '../../../shared/terminal'
-import { countOutput, floods, type FloodWindow } from './flood'
+import { FLOOD_WINDOW_MS, countOutput, floods, type FloodWindow } from './flood'
 
 // Both packages ship CommonJS only as their Node entry. Not named `require`: the main bundle declares its own.
 const requireCjs = createRequire(import.meta.url)
@@ -230,7 +230,8 @@ export class TerminalScreens {
         const tail = this.readTail(laneId)
         // Mid-flood the tail's output is the snapshot as it is: the client parses it, and main neither
         // parses nor serializes (~120 ms for 10,000 lines) a screen the flood's next output would drop.
-        const raw = this.flooding(laneId, '') ? rawSnapshot(tail) : undefined
+        const window = this.outputWindow(laneId)
+        const raw = window && floods(window) ? rawSnapshot(tail) : undefined
         if (raw) return raw
         screen = this.open(laneId, tail)
       }
@@ -261,6 +262,12 @@ export class TerminalScreens {
 
   dispose(): void {
     for (const laneId of [...this.screens.keys()]) this.drop(laneId, true)
+  }
+
+  /** The lane's output in the current flood window (undefined once a window has passed without output). */
+  outputWindow(laneId: string): FloodWindow | undefined {
+    const window = this.recent.get(laneId)
+    return window && this.now() - window.since < FLOOD_WINDOW_MS ? window : undefined
   }
 
   /** Counts output of the lane: true while its window floods. */
