@@ -2,7 +2,8 @@
  * One window over two machines: the renderer's hosts bridge over this machine's core and a host's
  * core (two real cores with real ptys; `hosts.call`/`hosts.events` handed to the second core's router
  * as main's relay would). Lists merge, a host's ids come out qualified, commands reach the right core,
- * and a host lane's stream is held only while the lane is in view, caught up once when it returns.
+ * and a host lane's stream is held only while the lane is in view, caught up once when it returns (a
+ * terminal far behind gets a gap to redraw over, not the bytes it missed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHandlers, createStreamSources } from '../../src/main/rpc/handlers'
@@ -166,4 +167,33 @@ describe('a window over this machine and a host', () => {
     close()
     expect(openOnHost).toBe(before)
   }, 30_000)
+
+  it('sends a terminal that missed a flood out of view one event past the gap, not the flood, and its snapshot has the end', async () => {
+    const lane = (await client.call('lanes.list', {})).find((l): l is Lane => hostOf(l.id) === HOST)!
+    const events: LaneEvent[] = []
+    const close = client.subscribe('lanes.events', { laneId: lane.id, skipFloods: true }, (e) => events.push(e))
+    await client.call('lanes.send', { laneId: lane.id, input: 'echo "in-view-$((2+2))"\r' })
+    await waitFor('the echo in view', () => events.some((e) => e.type === 'terminal.output' && e.data.includes('in-view-4')), 15_000)
+
+    bridge.setLaneInView(lane.id, false)
+    const shown = events.at(-1)!.seq
+    // ~2.6 MB: several transcript pages, then an end line.
+    await client.call('lanes.send', { laneId: lane.id, input: 'seq 1 400000; echo "flood-$((5+5))-over"\r' })
+    const plain = refOf(lane.id).id
+    await waitFor('the flood over on the host', async () => (await there.lanes.terminalSnapshot(plain)).data.includes('flood-10-over'), 30_000)
+    await new Promise((r) => setTimeout(r, 300)) // the prompt after it
+    expect((await there.lanes.transcript(plain, shown, 1000)).done).toBe(false) // more than a page missed
+
+    events.length = 0
+    bridge.setLaneInView(lane.id, true)
+    await waitFor('an event past the gap', () => events.length > 0, 15_000)
+    await new Promise((r) => setTimeout(r, 300))
+    // Past a gap the view redraws over, and no more than a frame: the flood is not replayed.
+    expect(events[0].seq).toBeGreaterThan(shown + 1)
+    expect(events.reduce((n, e) => n + (e.type === 'terminal.output' ? e.data.length : 0), 0)).toBeLessThan(300_000)
+    const snapshot = await client.call('lanes.terminalSnapshot', { laneId: lane.id })
+    expect(snapshot.data).toContain('flood-10-over')
+    expect(snapshot.seq).toBeGreaterThanOrEqual(events[0].seq)
+    close()
+  }, 60_000)
 })

@@ -114,6 +114,25 @@ describe('catching up lanes after a reconnect', () => {
     expect(got).toEqual([4, 5, 6, 7, 8, 9, 10])
   })
 
+  it('sends a subscriber that redraws from snapshots one event past the gap when a page or more was missed', async () => {
+    const a = Array.from({ length: 2600 }, (_, i) => ev('a', i + 1))
+    const b = Array.from({ length: 5 }, (_, i) => ev('b', i + 1))
+    const transcripts = { a: a.slice(0, 2), b: b.slice(0, 2) }
+    const got: string[] = []
+    const catchUp = new LaneEventCatchUp((e) => got.push(`${e.laneId}${e.seq}`), undefined, true)
+    await catchUp.attach(fakeCore(transcripts))
+    transcripts.a = a.slice(0, 2500)
+    transcripts.b = b.slice(0, 4)
+    catchUp.hold()
+    catchUp.live(a[2500])
+    const core = fakeCore(transcripts)
+    await catchUp.attach(core)
+    catchUp.live(b[4])
+    // a: 2498 missed, so the last of the first page (seq 1002) then the live 2501; b: the two it missed.
+    expect(got).toEqual(['a1002', 'b3', 'b4', 'a2501', 'b5'])
+    expect(core.calls).toBe(3) // lanes.list and one page each
+  })
+
   it('replays a lane created while away from its start', async () => {
     const got: string[] = []
     const catchUp = new LaneEventCatchUp((e) => got.push(`${e.laneId}${e.seq}`))

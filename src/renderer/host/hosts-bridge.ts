@@ -108,7 +108,11 @@ export function mergeAnswers(method: string, answers: unknown[], input: unknown)
   return all
 }
 
-/** A host lane's event stream, held only while the lane is in view and caught up by seq when it returns. */
+/**
+ * A host lane's event stream, held only while the lane is in view and caught up by seq when it returns.
+ * A subscriber that redraws from snapshots (`skipFloods`, a terminal) more than a page behind is sent
+ * one event past the gap instead of every byte it missed: it redraws from a fresh snapshot.
+ */
 class HostLaneStream {
   private lastSeq = 0
   private close: (() => void) | null = null
@@ -119,6 +123,7 @@ class HostLaneStream {
     private readonly fetchPage: (after: number) => Promise<{ events: LaneEvent[]; next: number; done: boolean }>,
     private readonly onEvent: (event: LaneEvent) => void,
     private readonly onError: ((error: RpcError) => void) | undefined,
+    private readonly gaps = false,
   ) {}
 
   get attached(): boolean {
@@ -138,7 +143,8 @@ class HostLaneStream {
       this.close = this.open(this.deliver)
       return
     }
-    const sync = new TranscriptSync(this.fetchPage, this.deliver, (e) => this.onError?.(toRpcError(e)))
+    const fetchPage = this.gaps ? (after: number) => this.fetchPage(after).then(pastTheGap) : this.fetchPage
+    const sync = new TranscriptSync(fetchPage, this.deliver, (e) => this.onError?.(toRpcError(e)))
     sync.skipTo(this.lastSeq)
     this.sync = sync
     this.close = this.open((event) => sync.live(event))
@@ -156,6 +162,11 @@ class HostLaneStream {
     this.sync?.dispose()
     this.sync = null
   }
+}
+
+/** A page with more after it, cut to its last event: the subscriber sees the gap before it and redraws. */
+function pastTheGap<P extends { events: LaneEvent[]; done: boolean }>(page: P): P {
+  return page.done ? page : { ...page, events: page.events.slice(-1), done: true }
 }
 
 function toRpcError(error: unknown): RpcError {
@@ -213,6 +224,7 @@ export function createHostsBridge(local: Bridge): HostsBridge {
       },
       (e) => onEvent(e),
       onError,
+      input.skipFloods === true,
     )
     let set = laneStreams.get(laneId)
     if (!set) laneStreams.set(laneId, (set = new Set()))

@@ -284,7 +284,8 @@ export const streams = {
    * `types`: only events of these types (a window watching every lane for attention skips the deltas).
    * `skipFloods`: a terminal drawn from `lanes.terminalSnapshot`: while a lane's output scrolls faster than
    * anyone reads, only its newest output event comes, when the flood pauses or every half second; redraw
-   * from a snapshot on the seq gap.
+   * from a snapshot on the seq gap. A relay catching it up (a host's, after a reconnect) more than a page
+   * behind sends one event past a gap too, not the pages.
    */
   'lanes.events': {
     input: z

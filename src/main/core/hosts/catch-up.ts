@@ -1,6 +1,7 @@
 /**
  * A relayed subscription that survives reconnects: after each one it replays what the lanes wrote to
- * their transcripts meanwhile, and passes each event on once (by its per-lane seq).
+ * their transcripts meanwhile, and passes each event on once (by its per-lane seq). A subscriber that
+ * redraws from snapshots (`skipFloods`) gets a gap instead of more than a page of replay.
  */
 import type { LaneEvent } from '../../../shared/events'
 
@@ -44,6 +45,8 @@ export class LaneEventCatchUp {
   constructor(
     private readonly emit: (event: LaneEvent) => void,
     private readonly laneId?: string,
+    /** The subscriber fills a seq gap itself (`skipFloods`): far behind, it is sent one past the gap. */
+    private readonly gaps = false,
   ) {}
 
   /** For the live subscription: buffered while a catch-up runs. */
@@ -86,7 +89,9 @@ export class LaneEventCatchUp {
       for (const l of lanes) {
         for (;;) {
           const page = await value<{ events: LaneEvent[]; done: boolean }>(core, 'lanes.transcript', { laneId: l.id, after: this.lastSeq.get(l.id) ?? 0, limit: 1000 })
-          for (const e of page.events) this.deliver(e)
+          const skip = this.gaps && !page.done
+          for (const e of skip ? page.events.slice(-1) : page.events) this.deliver(e)
+          if (skip) break
           if (page.done || page.events.length === 0) break
         }
       }

@@ -335,8 +335,8 @@ export class HostManager {
       const parsed = schema.safeParse(event)
       if (parsed.success) emit(parsed.data)
     }
-    const laneId = stream === 'lanes.events' ? (input as { laneId?: string } | undefined)?.laneId : undefined
-    const relay: Relay = { stream, input, emit: checked, catchUp: stream === 'lanes.events' ? new LaneEventCatchUp(checked, laneId) : undefined }
+    const events = stream === 'lanes.events' ? (input as { laneId?: string; skipFloods?: boolean } | undefined) : undefined
+    const relay: Relay = { stream, input, emit: checked, catchUp: stream === 'lanes.events' ? new LaneEventCatchUp(checked, events?.laneId, events?.skipFloods === true) : undefined }
     c.relays.add(relay)
     if (c.client) void c.attach(relay, c.client).catch(() => undefined)
     return () => {
