@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LaneEvent } from '../../src/shared/events'
 import { FLOOD_WINDOW_MS, countOutput, scrolledLines, type FloodWindow } from '../../src/main/core/lanes/flood'
 import { TERMINAL_SCROLLBACK } from '../../src/shared/terminal'
-import { FLOOD_FRAME_MS, FLOOD_QUIET_MS, FloodGate } from '../../src/main/rpc/flood-gate'
+import { FLOOD_FRAME_MS, FLOOD_QUIET_MS, FloodGate, SMALL_OUTPUT_LINES } from '../../src/main/rpc/flood-gate'
 
 const output = (laneId: string, seq: number, data: string): LaneEvent => ({ laneId, seq, at: 0, type: 'terminal.output', data })
 /** One frame of an Ink-style TUI: erase its 30 lines going up, then write them again. */
@@ -62,10 +62,14 @@ describe('FloodGate (lanes.events with skipFloods)', () => {
     expect(sent.at(-1)).toBe(`a${seq}`) // the newest only: the subscriber redraws on the gap
     expect(sent).toHaveLength(through + 2)
 
-    // A flood that never pauses still goes out every FLOOD_FRAME_MS.
+    // A flood that never pauses still goes out every FLOOD_FRAME_MS, and stays held between (even in
+    // small pieces: a frame's redraw is no pause).
+    now += FLOOD_WINDOW_MS
+    const big = 'line\r\n'.repeat(1000)
+    for (let fed = 0; fed <= TERMINAL_SCROLLBACK; fed += 1000) gate.offer(output('a', ++seq, big))
     sent.length = 0
-    for (let t = 0; t < 2 * FLOOD_FRAME_MS; t += FLOOD_QUIET_MS / 2) {
-      gate.offer(output('a', ++seq, piece))
+    for (let t = 0; t < 2 * FLOOD_FRAME_MS - FLOOD_QUIET_MS; t += FLOOD_QUIET_MS / 2) {
+      gate.offer(output('a', ++seq, 'line\r\n'.repeat(SMALL_OUTPUT_LINES)))
       vi.advanceTimersByTime(FLOOD_QUIET_MS / 2)
       now += FLOOD_QUIET_MS / 2
     }
@@ -87,6 +91,58 @@ describe('FloodGate (lanes.events with skipFloods)', () => {
     vi.advanceTimersByTime(10 * FLOOD_FRAME_MS)
     expect(sent).toHaveLength(held)
     expect(sent.at(-1)).not.toBe(`a${seq}`)
+  })
+
+  it('once a flood pauses, its lane\'s small output (a prompt, typing) goes out at once; the flood resuming is held again', () => {
+    vi.useFakeTimers()
+    let now = 0
+    const sent: number[] = []
+    const gate = meteredGate((e) => sent.push(e.seq), () => now) // one window throughout
+    const piece = 'line\r\n'.repeat(1000)
+    let seq = 0
+    for (let fed = 0; fed < 3 * TERMINAL_SCROLLBACK; fed += 1000) gate.offer(output('a', ++seq, piece))
+    vi.advanceTimersByTime(FLOOD_QUIET_MS)
+    expect(sent.at(-1)).toBe(seq)
+    // Typing after it: each echo at once, no gap, no redraw.
+    for (const key of ['l', 's', '\r\n']) {
+      gate.offer(output('a', ++seq, key))
+      expect(sent.at(-1)).toBe(seq)
+    }
+    gate.offer(output('a', ++seq, 'x\r\n'.repeat(SMALL_OUTPUT_LINES)))
+    expect(sent.at(-1)).toBe(seq)
+    // The flood again (or a stalled loop resuming it): held at once, as before the pause.
+    const resumed = sent.length
+    for (let fed = 0; fed < 3 * TERMINAL_SCROLLBACK; fed += 1000) gate.offer(output('a', ++seq, piece))
+    gate.offer(output('a', ++seq, 'ls\r\n'))
+    expect(sent).toHaveLength(resumed)
+    vi.advanceTimersByTime(FLOOD_QUIET_MS)
+    expect(sent.at(-1)).toBe(seq)
+    gate.dispose()
+  })
+
+  it('a flood going on past its window stays held: no scrollback of it goes out each second; one that stopped is not carried', () => {
+    vi.useFakeTimers()
+    let now = 0
+    const sent: number[] = []
+    const gate = meteredGate((e) => sent.push(e.seq), () => now)
+    const piece = 'line\r\n'.repeat(200) // 200 lines every 10 ms: 20,000 lines a second
+    let seq = 0
+    for (; now < 3 * FLOOD_WINDOW_MS; now += 10) {
+      gate.offer(output('a', ++seq, piece))
+      vi.advanceTimersByTime(10)
+    }
+    // The first scrollback's worth, then a redraw every FLOOD_FRAME_MS across three windows.
+    const through = TERMINAL_SCROLLBACK / 200
+    expect(sent.slice(0, through)).toEqual(Array.from({ length: through }, (_, i) => i + 1))
+    expect(sent.length - through).toBeLessThanOrEqual((3 * FLOOD_WINDOW_MS) / FLOOD_FRAME_MS)
+
+    // It stops; a second later output at the same pace is a new flood: its first scrollback goes out.
+    vi.advanceTimersByTime(FLOOD_WINDOW_MS)
+    now += FLOOD_WINDOW_MS
+    sent.length = 0
+    for (let i = 0; i < 2 * (TERMINAL_SCROLLBACK / 200); i++, now += 10) gate.offer(output('a', ++seq, piece))
+    expect(sent.length).toBeGreaterThanOrEqual(TERMINAL_SCROLLBACK / 200)
+    gate.dispose()
   })
 
   it('a TUI redrawing in place at megabytes a second is never held: every frame goes out', () => {

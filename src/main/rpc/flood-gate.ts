@@ -1,10 +1,15 @@
 import type { LaneEvent } from '../../shared/events'
-import { outrunsScrollback, type FloodWindow } from '../core/lanes/flood'
+import { outrunsScrollback, scrolledLines, type FloodWindow } from '../core/lanes/flood'
 
 /** Held output goes out this long after the lane's last output (the flood ended or paused)… */
 export const FLOOD_QUIET_MS = 25
 /** …or this long after the first output held, if sooner: how often a view redraws during a flood. */
 export const FLOOD_FRAME_MS = 500
+/**
+ * Once a flood paused, a lane's output of at most this many lines (a prompt, typing) goes out at once.
+ * A flood's frames are bigger (8 ms of 10,000 lines a second is 80); a stalled loop resuming one is too.
+ */
+export const SMALL_OUTPUT_LINES = 50
 
 type Emit = (event: LaneEvent, encoded?: string) => void
 
@@ -15,11 +20,14 @@ type Emit = (event: LaneEvent, encoded?: string) => void
  * are held back and only the newest goes out: once the flood pauses, or FLOOD_FRAME_MS after the first one
  * held. The subscriber sees a seq gap and redraws from `lanes.terminalSnapshot`, as tmux redraws a client
  * that fell behind. Every other event goes out at once; the transcript keeps every byte. The lane's output
- * is measured once, by main's screens (`windowOf`), not again per subscriber.
+ * is measured once, by main's screens (`windowOf`), not again per subscriber. Once a flood has paused, its
+ * lane's small output (SMALL_OUTPUT_LINES: a prompt, typing) goes out at once, until a big one comes.
  */
 export class FloodGate {
   /** Per lane: its newest output held back. */
   private readonly held = new Map<string, { event: LaneEvent; encoded?: string }>()
+  /** Lanes whose flood paused (and no big output came since). */
+  private readonly paused = new Set<string>()
   private timer: ReturnType<typeof setTimeout> | undefined
   /** When the first output now held came. */
   private heldSince: number | undefined
@@ -33,12 +41,15 @@ export class FloodGate {
 
   offer(event: LaneEvent, encoded?: string): void {
     const window = event.type === 'terminal.output' ? this.windowOf(event.laneId) : undefined
-    if (window && outrunsScrollback(window)) {
+    if (window && outrunsScrollback(window) && !this.smallAfterPause(event)) {
       const now = this.now()
       this.held.set(event.laneId, { event, encoded })
       this.heldSince ??= now
       clearTimeout(this.timer)
-      this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(FLOOD_QUIET_MS, this.heldSince + FLOOD_FRAME_MS - now)))
+      const frameDue = this.heldSince + FLOOD_FRAME_MS - now
+      // Whichever comes first: a pause (no output for FLOOD_QUIET_MS), or the frame's redraw of a running flood.
+      const onPause = FLOOD_QUIET_MS <= frameDue
+      this.timer = setTimeout(() => this.flush(onPause), Math.max(0, onPause ? FLOOD_QUIET_MS : frameDue))
       return
     }
     // Anything sent supersedes what is held: the gap before it says "redraw".
@@ -50,13 +61,24 @@ export class FloodGate {
     clearTimeout(this.timer)
     this.timer = undefined
     this.held.clear()
+    this.paused.clear()
   }
 
-  private flush(): void {
+  private smallAfterPause(event: LaneEvent): boolean {
+    if (!this.paused.has(event.laneId)) return false
+    if (event.type === 'terminal.output' && scrolledLines(event.data) <= SMALL_OUTPUT_LINES) return true
+    this.paused.delete(event.laneId)
+    return false
+  }
+
+  private flush(onPause: boolean): void {
     this.timer = undefined
     this.heldSince = undefined
     const held = [...this.held.values()]
     this.held.clear()
-    for (const { event, encoded } of held) this.emit(event, encoded)
+    for (const { event, encoded } of held) {
+      if (onPause) this.paused.add(event.laneId)
+      this.emit(event, encoded)
+    }
   }
 }

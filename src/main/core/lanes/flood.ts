@@ -25,22 +25,38 @@ export function scrolledLines(data: string): number {
   return lines
 }
 
+/** Output this soon after a window that outran a scrollback goes on with its flood into the next window. */
+export const FLOOD_GOES_ON_MS = 100
+
 export interface FloodWindow {
   since: number
+  /** When its last output came. */
+  last: number
   chars: number
   lines: number
+  /** It began while a flood went on: the window before outran a scrollback, and output had not paused. */
+  afterFlood: boolean
 }
 
 /** Counts `data` into a lane's window, starting a new one when FLOOD_WINDOW_MS have passed. */
 export function countOutput(window: FloodWindow | undefined, data: string, now: number): FloodWindow {
-  const w = !window || now - window.since >= FLOOD_WINDOW_MS ? { since: now, chars: 0, lines: 0 } : window
+  let w = window
+  if (!w || now - w.since >= FLOOD_WINDOW_MS) {
+    // Carried from the window's own lines only, so a trickle after a flood is judged on itself a window later.
+    const afterFlood = w !== undefined && w.lines > TERMINAL_SCROLLBACK && now - w.last < FLOOD_GOES_ON_MS
+    w = { since: now, last: now, chars: 0, lines: 0, afterFlood }
+  }
+  w.last = now
   w.chars += data.length
   if (data.length > 0) w.lines += scrolledLines(data)
   return w
 }
 
-/** The window scrolled more lines than a scrollback holds: a view redraws all of it for less than parsing them. */
-export const outrunsScrollback = (w: FloodWindow): boolean => w.lines > TERMINAL_SCROLLBACK
+/**
+ * The window scrolled more lines than a scrollback holds (a view redraws all of it for less than parsing
+ * them), or goes on with such a flood: a long flood is not let through a scrollback at a time each second.
+ */
+export const outrunsScrollback = (w: FloodWindow): boolean => w.afterFlood || w.lines > TERMINAL_SCROLLBACK
 
 /** More than main's screen should parse: scrolling away, or FLOOD_CHARS of anything. */
-export const floods = (w: FloodWindow): boolean => w.lines > FLOOD_LINES || w.chars > FLOOD_CHARS
+export const floods = (w: FloodWindow): boolean => w.afterFlood || w.lines > FLOOD_LINES || w.chars > FLOOD_CHARS
