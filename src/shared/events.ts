@@ -169,3 +169,11 @@ export const LaneEvent = z.intersection(
   LaneEventBody,
 )
 export type LaneEvent = LaneEventBody & { laneId: string; seq: number; at: number }
+
+/**
+ * A transcript page for a subscriber that redraws over a seq gap (`lanes.events` with `skipFloods`): one with
+ * more after it is cut to its last event, so catching up far behind costs a page and a snapshot, not the bytes.
+ */
+export function pastTheGap<P extends { events: LaneEvent[]; done: boolean }>(page: P): P {
+  return page.done ? page : { ...page, events: page.events.slice(-1), done: true }
+}

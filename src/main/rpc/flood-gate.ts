@@ -40,8 +40,7 @@ export class FloodGate {
   ) {}
 
   offer(event: LaneEvent, encoded?: string): void {
-    const window = event.type === 'terminal.output' ? this.windowOf(event.laneId) : undefined
-    if (window && outrunsScrollback(window) && !this.smallAfterPause(event)) {
+    if (event.type === 'terminal.output' && this.holds(event.laneId, event.data)) {
       const now = this.now()
       this.held.set(event.laneId, { event, encoded })
       this.heldSince ??= now
@@ -64,11 +63,15 @@ export class FloodGate {
     this.paused.clear()
   }
 
-  private smallAfterPause(event: LaneEvent): boolean {
-    if (!this.paused.has(event.laneId)) return false
-    if (event.type === 'terminal.output' && scrolledLines(event.data) <= SMALL_OUTPUT_LINES) return true
-    this.paused.delete(event.laneId)
-    return false
+  /** Whether this output of the lane is held: it floods, and is not small output after a pause. */
+  private holds(laneId: string, data: string): boolean {
+    const window = this.windowOf(laneId)
+    if (!window || !outrunsScrollback(window)) return false
+    if (this.paused.has(laneId)) {
+      if (scrolledLines(data) <= SMALL_OUTPUT_LINES) return false
+      this.paused.delete(laneId)
+    }
+    return true
   }
 
   private flush(onPause: boolean): void {

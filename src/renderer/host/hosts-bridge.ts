@@ -1,5 +1,5 @@
 import type { Bridge, Result, RpcError } from '../../shared/contract'
-import type { LaneEvent } from '../../shared/events'
+import { pastTheGap, type LaneEvent } from '../../shared/events'
 import { qualify, refOf } from './lane-ref'
 import { TranscriptSync } from './transcript-sync'
 
@@ -162,11 +162,6 @@ class HostLaneStream {
     this.sync?.dispose()
     this.sync = null
   }
-}
-
-/** A page with more after it, cut to its last event: the subscriber sees the gap before it and redraws. */
-function pastTheGap<P extends { events: LaneEvent[]; done: boolean }>(page: P): P {
-  return page.done ? page : { ...page, events: page.events.slice(-1), done: true }
 }
 
 function toRpcError(error: unknown): RpcError {

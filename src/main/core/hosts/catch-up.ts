@@ -3,7 +3,7 @@
  * their transcripts meanwhile, and passes each event on once (by its per-lane seq). A subscriber that
  * redraws from snapshots (`skipFloods`) gets a gap instead of more than a page of replay.
  */
-import type { LaneEvent } from '../../../shared/events'
+import { pastTheGap, type LaneEvent } from '../../../shared/events'
 
 export interface RemoteCore {
   call(method: string, input?: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>
@@ -88,10 +88,9 @@ export class LaneEventCatchUp {
     try {
       for (const l of lanes) {
         for (;;) {
-          const page = await value<{ events: LaneEvent[]; done: boolean }>(core, 'lanes.transcript', { laneId: l.id, after: this.lastSeq.get(l.id) ?? 0, limit: 1000 })
-          const skip = this.gaps && !page.done
-          for (const e of skip ? page.events.slice(-1) : page.events) this.deliver(e)
-          if (skip) break
+          const read = await value<{ events: LaneEvent[]; done: boolean }>(core, 'lanes.transcript', { laneId: l.id, after: this.lastSeq.get(l.id) ?? 0, limit: 1000 })
+          const page = this.gaps ? pastTheGap(read) : read
+          for (const e of page.events) this.deliver(e)
           if (page.done || page.events.length === 0) break
         }
       }
